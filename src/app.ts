@@ -1,0 +1,97 @@
+// Builds the Fastify application from its parts (no listen): used by the CLI and by the tests.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { CatalogIndex } from './catalog/load.js';
+import type { Config } from './config.js';
+import { corsHeaders, installPreflight } from './http/cors.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { decodeUtf8, invalidEncoding, invalidQueryMarker, parseForm, parseQueryString } from './http/form.js';
+import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
+import { newRequestId } from './http/request-id.js';
+import { sharedSchemas } from './http/schemas.js';
+import { Authenticator } from './resources/accounts/rules.js';
+import { AttachmentRules } from './resources/attachments/rules.js';
+import { attachmentRoutes } from './resources/attachments/routes.js';
+import { OperatorRules } from './resources/operators/rules.js';
+import { operatorRoutes } from './resources/operators/routes.js';
+import { operatorTypeRoutes } from './resources/operators/type-routes.js';
+import { ServiceRules } from './resources/services/rules.js';
+import { serviceRoutes } from './resources/services/routes.js';
+import type { Store } from './store/store.js';
+
+export interface AppParts {
+  config: Config;
+  store: Store;
+  catalog: CatalogIndex;
+  /** Where log lines go; defaults to stdout. */
+  logStream?: NodeJS.WritableStream;
+}
+
+export async function buildApp({ config, store, catalog, logStream }: AppParts): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      ...(logStream ? { stream: logStream } : {}),
+      redact: ['req.headers.authorization'],
+    },
+    disableRequestLogging: true,
+    genReqId: newRequestId,
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { querystringParser: parseQueryString },
+    ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false } },
+    return503OnClosing: true,
+    forceCloseConnections: false,
+  });
+
+  app.decorateRequest('accountSid', '');
+  for (const schema of sharedSchemas) app.addSchema(schema);
+  installErrorHandling(app);
+  const notAllowed = methodNotAllowedRoutes(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.headers(corsHeaders).header('Twilio-Request-Id', request.id);
+    if ((request.query as Record<symbol, unknown>)[invalidQueryMarker]) throw invalidEncoding('query string');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        account_sid: request.accountSid || undefined,
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.statusCode,
+        duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,
+      },
+      'request',
+    );
+  });
+
+  installPreflight(app);
+  app.removeAllContentTypeParsers();
+  // Our own parser rather than @fastify/formbody: it must see bytes, so invalid UTF-8 is refused
+  // rather than replaced, and broken escapes are refused rather than passed through.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, parseForm(decodeUtf8(body as Buffer, 'post body'), 'post body'));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  const authenticator = new Authenticator(store);
+  const services = new ServiceRules(store);
+  const operators = new OperatorRules(store, catalog);
+  const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);
+  const context = { publicBaseUrl: config.publicBaseUrl };
+
+  await app.register(async (api) => {
+    api.addHook('onRequest', async (request) => {
+      request.accountSid = await authenticator.accountFor(request.headers.authorization);
+    });
+    serviceRoutes(api, services, context);
+    operatorTypeRoutes(api, operators, context);
+    operatorRoutes(api, operators, context);
+    attachmentRoutes(api, attachments, context);
+  });
+  notAllowed.install();
+
+  return app;
+}

@@ -1,0 +1,264 @@
+// Validates a custom operator's `Config` against its operator type's config_schema and reports
+// problems as JSON pointers with plain-words messages. The caller bounds the serialized size.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import {
+  configSchemas,
+  MAX_RESULT_SCHEMA_DEPTH,
+  MAX_RESULT_SCHEMA_PROPERTIES,
+  type ConfigSchema,
+} from './config-schemas.js';
+
+export interface ConfigProblem {
+  /** JSON pointer into the config, e.g. `/phrase_sets/0/match`; `` is the config itself. */
+  path: string;
+  message: string;
+}
+
+/** Deeper values are refused before Ajv sees them: its deep-equality checks recurse. */
+export const MAX_CONFIG_DEPTH = 32;
+const MAX_PROBLEMS = 20;
+
+// addUsedSchema: false keeps schemas with the same $id (e.g. a reloaded catalog file) from clashing.
+const ajv = new Ajv({ allErrors: true, strict: true, addUsedSchema: false });
+addFormats.default(ajv);
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** Compiles once per schema object; throws when the schema is not valid (strict) JSON Schema. */
+export function compileConfigSchema(schema: ConfigSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (validate === undefined) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+for (const schema of Object.values(configSchemas)) compileConfigSchema(schema);
+
+/**
+ * Problems of `config` for the operator type `typeName`, [] when valid. `configSchema` is the
+ * type's schema from the catalog (null: not configurable); when omitted, the built-in schema of that name.
+ */
+export function validateOperatorConfig(
+  typeName: string,
+  config: unknown,
+  configSchema?: ConfigSchema | null,
+): ConfigProblem[] {
+  const schema = configSchema === undefined ? builtinConfigSchema(typeName) : configSchema;
+  if (schema === null) {
+    return [{ path: '', message: `cannot be set: operator type ${typeName} is not configurable` }];
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    return [{ path: '', message: 'must be a JSON object' }];
+  }
+  if (exceedsDepth(config, MAX_CONFIG_DEPTH)) {
+    return [{ path: '', message: `must not nest deeper than ${MAX_CONFIG_DEPTH} levels` }];
+  }
+  const validate = compileConfigSchema(schema);
+  const schemaProblems = validate(config) ? [] : problemsFromAjv(validate.errors ?? []);
+  const { problems: ruleProblems, subsumedPaths } = typeRuleProblems(typeName, config as Record<string, unknown>);
+  const prefixes = subsumedPaths.map((path) => `${path}/`);
+  const problems = [
+    ...ruleProblems,
+    ...schemaProblems.filter((problem) => !prefixes.some((prefix) => problem.path.startsWith(prefix))),
+  ];
+  return problems.slice(0, MAX_PROBLEMS);
+}
+
+function builtinConfigSchema(typeName: string): ConfigSchema | null {
+  return Object.hasOwn(configSchemas, typeName) ? configSchemas[typeName as keyof typeof configSchemas] : null;
+}
+
+/** One line for an error message, e.g. `Config/phrase_sets/0/match must be one of: exact, fuzzy`. */
+export function describeFirstProblem(problems: readonly ConfigProblem[]): string {
+  const first = problems[0];
+  return first === undefined ? 'Config is not valid' : `Config${first.path} ${first.message}`;
+}
+
+export function problemsFromAjv(errors: readonly ErrorObject[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const problem = problemFromAjv(error);
+    if (problem === null) continue;
+    const key = `${problem.path} ${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  return problems;
+}
+
+function problemFromAjv(error: ErrorObject): ConfigProblem | null {
+  const problem = problemAt(error.instancePath, error);
+  const propertyName = (error as { propertyName?: string }).propertyName;
+  if (problem === null || propertyName === undefined) return problem;
+  return { path: problem.path, message: `has a property name ${JSON.stringify(propertyName)} that ${problem.message}` };
+}
+
+function problemAt(path: string, error: ErrorObject): ConfigProblem | null {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'if':
+      return null; // the failing `then` branch reports the actual problem
+    case 'propertyNames':
+      return null; // reported by the inner error, which names the property
+    case 'required':
+      return { path: `${path}/${escapePointer(String(params.missingProperty))}`, message: 'is required' };
+    case 'additionalProperties':
+      return { path: `${path}/${escapePointer(String(params.additionalProperty))}`, message: 'is not allowed' };
+    case 'false schema':
+      return { path, message: 'is not allowed' };
+    case 'type':
+      return { path, message: `must be ${withArticle(String(params.type))}` };
+    case 'enum':
+      return { path, message: `must be one of: ${(params.allowedValues as unknown[]).map(plain).join(', ')}` };
+    case 'const':
+      return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'minLength':
+      return { path, message: params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters` };
+    case 'maxLength':
+      return { path, message: `must be at most ${params.limit} characters` };
+    case 'pattern':
+      return { path, message: params.pattern === '\\S' ? 'must not be blank' : `must match ${params.pattern}` };
+    case 'minItems':
+      return { path, message: `must have at least ${params.limit} item${params.limit === 1 ? '' : 's'}` };
+    case 'maxItems':
+      return { path, message: `must have at most ${params.limit} items` };
+    case 'minProperties':
+      return { path, message: `must have at least ${params.limit} propert${params.limit === 1 ? 'y' : 'ies'}` };
+    case 'maxProperties':
+      return { path, message: `must have at most ${params.limit} properties` };
+    case 'uniqueItems':
+      return { path, message: `must not repeat a value (items ${params.j} and ${params.i} are equal)` };
+    case 'format':
+      return { path, message: `must be a valid ${params.format}` };
+  }
+  return { path, message: error.message ?? 'is not valid' };
+}
+
+function withArticle(type: string): string {
+  if (type === 'null') return 'null';
+  return type.split(',').map((t) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`)).join(' or ');
+}
+
+function plain(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Iterative so that hostile nesting cannot overflow the stack. */
+export function exceedsDepth(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+interface RuleProblems {
+  problems: ConfigProblem[];
+  /** Schema errors below these paths repeat a rule problem in worse words; they are dropped. */
+  subsumedPaths: string[];
+}
+
+/** Rules JSON Schema cannot express, reported before the schema's own errors. */
+function typeRuleProblems(typeName: string, config: Record<string, unknown>): RuleProblems {
+  switch (typeName) {
+    case 'LiteralSpot':
+      return { problems: duplicateNameProblems(config.phrase_sets, '/phrase_sets', 'phrase set'), subsumedPaths: [] };
+    case 'LiteralClassification':
+      return { problems: duplicateNameProblems(config.classes, '/classes', 'class'), subsumedPaths: [] };
+    case 'GenerativeJSON': {
+      const { problems, subsumedPaths } = resultSchemaProblems(config.json_result_schema);
+      return { problems: [...problems, ...jsonExampleProblems(config.examples)], subsumedPaths };
+    }
+    default:
+      return { problems: [], subsumedPaths: [] };
+  }
+}
+
+function duplicateNameProblems(entries: unknown, path: string, noun: string): ConfigProblem[] {
+  if (!Array.isArray(entries)) return [];
+  const problems: ConfigProblem[] = [];
+  const firstIndex = new Map<string, number>();
+  entries.forEach((entry, index) => {
+    const name = isObject(entry) ? entry.name : undefined;
+    if (typeof name !== 'string') return;
+    const earlier = firstIndex.get(name);
+    if (earlier === undefined) firstIndex.set(name, index);
+    else problems.push({ path: `${path}/${index}/name`, message: `repeats the ${noun} name of ${path.slice(1)}/${earlier}` });
+  });
+  return problems;
+}
+
+/** Depth and total property count of json_result_schema, which the schema alone cannot bound. */
+function resultSchemaProblems(resultSchema: unknown): RuleProblems {
+  const problems: ConfigProblem[] = [];
+  const subsumedPaths: string[] = [];
+  let propertyCount = 0;
+  const stack: Array<{ node: unknown; path: string; level: number }> = [
+    { node: resultSchema, path: '/json_result_schema', level: 1 },
+  ];
+  while (stack.length > 0) {
+    const { node, path, level } = stack.pop()!;
+    if (!isObject(node) || (node.type !== 'object' && node.type !== 'array')) continue;
+    if (level > MAX_RESULT_SCHEMA_DEPTH) {
+      problems.push({
+        path,
+        message: `is nested ${level} levels deep; objects and arrays may nest at most ${MAX_RESULT_SCHEMA_DEPTH} levels`,
+      });
+      subsumedPaths.push(path);
+      continue;
+    }
+    if (node.type === 'array') {
+      stack.push({ node: node.items, path: `${path}/items`, level: level + 1 });
+      continue;
+    }
+    if (!isObject(node.properties)) continue;
+    for (const [name, child] of Object.entries(node.properties)) {
+      propertyCount++;
+      stack.push({ node: child, path: `${path}/properties/${escapePointer(name)}`, level: level + 1 });
+    }
+  }
+  if (propertyCount > MAX_RESULT_SCHEMA_PROPERTIES) {
+    problems.unshift({
+      path: '/json_result_schema',
+      message: `has ${propertyCount} properties in total; at most ${MAX_RESULT_SCHEMA_PROPERTIES} are allowed across all levels`,
+    });
+  }
+  return { problems, subsumedPaths };
+}
+
+function jsonExampleProblems(examples: unknown): ConfigProblem[] {
+  if (!Array.isArray(examples)) return [];
+  const problems: ConfigProblem[] = [];
+  examples.forEach((example, index) => {
+    if (!isObject(example) || typeof example.output !== 'string' || example.output.trim() === '') return;
+    if (!isJsonObjectText(example.output)) {
+      problems.push({ path: `/examples/${index}/output`, message: 'must be a JSON object written as text' });
+    }
+  });
+  return problems;
+}
+
+function isJsonObjectText(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value);
+  } catch {
+    return false;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

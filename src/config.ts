@@ -1,0 +1,87 @@
+// Environment → typed configuration, validated once at start-up. A bad value fails fast with one line.
+
+export type DatabaseLocation =
+  | { kind: 'sqlite'; filename: string }
+  | { kind: 'postgres'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  database: DatabaseLocation;
+  publicBaseUrl: string | null;
+  logLevel: string;
+  maxOperatorsPerService: number;
+  bootstrapAccountSid: string | null;
+  bootstrapAuthToken: string | null;
+  catalogFile: string | null;
+  bodyLimitBytes: number;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+  pgPoolSize: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+export function parseDatabaseUrl(raw: string): DatabaseLocation {
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) return { kind: 'postgres', url: raw };
+  if (raw.startsWith('sqlite:')) {
+    const filename = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (filename === '') throw new ConfigError('DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/intelligence.db');
+    return { kind: 'sqlite', filename };
+  }
+  throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${raw}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const publicBaseUrl = env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null;
+  if (publicBaseUrl !== null && !/^https?:\/\/[^/\s]+$/.test(publicBaseUrl)) {
+    throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) origin such as https://intelligence.example.com, got "${env.PUBLIC_BASE_URL}"`);
+  }
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+
+  const bootstrapAccountSid = env.TWILIO_ACCOUNT_SID || null;
+  const bootstrapAuthToken = env.TWILIO_AUTH_TOKEN || null;
+  if ((bootstrapAccountSid === null) !== (bootstrapAuthToken === null)) {
+    throw new ConfigError('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set together');
+  }
+  if (bootstrapAccountSid !== null && !/^AC[0-9a-f]{32}$/.test(bootstrapAccountSid)) {
+    throw new ConfigError(`TWILIO_ACCOUNT_SID must be AC followed by 32 lowercase hex digits, got "${bootstrapAccountSid}"`);
+  }
+  if (bootstrapAuthToken !== null && bootstrapAuthToken.length < 8) {
+    throw new ConfigError('TWILIO_AUTH_TOKEN must be at least 8 characters');
+  }
+  const sqliteSynchronous = (env.SQLITE_SYNCHRONOUS || 'NORMAL').toUpperCase();
+  if (sqliteSynchronous !== 'NORMAL' && sqliteSynchronous !== 'FULL') {
+    throw new ConfigError(`SQLITE_SYNCHRONOUS must be NORMAL or FULL, got "${env.SQLITE_SYNCHRONOUS}"`);
+  }
+
+  return {
+    port: integer(env, 'PORT', 4010, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    database: parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/intelligence.db'),
+    publicBaseUrl,
+    logLevel,
+    maxOperatorsPerService: integer(env, 'MAX_OPERATORS_PER_SERVICE', 100, 1, 100_000),
+    bootstrapAccountSid,
+    bootstrapAuthToken,
+    catalogFile: env.CATALOG_FILE || null,
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    sqliteSynchronous,
+    pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+  };
+}

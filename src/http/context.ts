@@ -1,0 +1,19 @@
+// What every route handler may use: the caller's account (set by the auth hook) and URL building.
+import type { FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The account the credentials act for; set by the auth hook on every /v2 route. */
+    accountSid: string;
+  }
+}
+
+export interface RouteContext {
+  publicBaseUrl: string | null;
+}
+
+export type FormBody = Record<string, string | undefined>;
+
+export const bodyOf = (request: FastifyRequest) => (request.body ?? {}) as FormBody;
+export const queryOf = (request: FastifyRequest) => (request.query ?? {}) as Record<string, string | undefined>;
+export const paramsOf = (request: FastifyRequest) => request.params as Record<string, string>;

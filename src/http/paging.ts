@@ -1,0 +1,143 @@
+// Twilio paging: PageSize/Page/PageToken in, {<key>: [...], meta: {...}} out. PageToken is a keyset
+// cursor (creation time, SID), so any page costs the same as the first.
+import { invalidParameter } from '../errors.js';
+import type { Cursor, KeysetQuery } from '../store/store.js';
+
+export type { Cursor, KeysetQuery };
+
+
+export interface PageRequest {
+  pageSize: number;
+  page: number;
+  token: string | undefined;
+  keyset: KeysetQuery;
+}
+
+export interface PageMeta {
+  page: number;
+  page_size: number;
+  first_page_url: string;
+  previous_page_url: string | null;
+  url: string;
+  next_page_url: string | null;
+  key: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+const MAX_PAGE = 1_000_000_000;
+const TOKEN_PREFIX = 'PT';
+const tokenBody = /^([ab])\.(\d{1,15})\.([A-Z]{2}[0-9a-f]{32})$/;
+
+function parseWholeNumber(name: string, raw: string | string[] | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw invalidParameter(`Parameter ${name} was given more than once`);
+  if (!/^\d{1,10}$/.test(raw)) throw invalidParameter(`Invalid parameter ${name}: must be a whole number from ${min} to ${max}`);
+  const value = Number(raw);
+  if (value < min || value > max) throw invalidParameter(`Invalid parameter ${name}: must be a whole number from ${min} to ${max}`);
+  return value;
+}
+
+export function encodePageToken(direction: 'after' | 'before', cursor: Cursor): string {
+  const text = `${direction === 'after' ? 'a' : 'b'}.${cursor.createdMs}.${cursor.sid}`;
+  return TOKEN_PREFIX + Buffer.from(text, 'utf8').toString('base64url');
+}
+
+function decodePageToken(raw: string): { direction: 'after' | 'before'; cursor: Cursor } {
+  const invalid = () => invalidParameter('Invalid parameter PageToken: not a token this server issued');
+  if (raw.length > 200 || !raw.startsWith(TOKEN_PREFIX)) throw invalid();
+  const encoded = raw.slice(TOKEN_PREFIX.length);
+  if (!/^[A-Za-z0-9_-]+$/.test(encoded)) throw invalid();
+  const match = tokenBody.exec(Buffer.from(encoded, 'base64url').toString('utf8'));
+  if (match === null) throw invalid();
+  const createdMs = Number(match[2]);
+  if (!Number.isSafeInteger(createdMs)) throw invalid();
+  return { direction: match[1] === 'a' ? 'after' : 'before', cursor: { createdMs, sid: match[3] } };
+}
+
+export function parsePageRequest(query: Record<string, string | string[] | undefined>): PageRequest {
+  const pageSize = parseWholeNumber('PageSize', query.PageSize, 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE;
+  const page = parseWholeNumber('Page', query.Page, 0, MAX_PAGE) ?? 0;
+  const rawToken = query.PageToken;
+  if (Array.isArray(rawToken)) throw invalidParameter('Parameter PageToken was given more than once');
+  const keyset: KeysetQuery = { limit: pageSize + 1 };
+  if (rawToken !== undefined && rawToken !== '') {
+    const { direction, cursor } = decodePageToken(rawToken);
+    if (direction === 'after') keyset.after = cursor;
+    else keyset.before = cursor;
+  }
+  return { pageSize, page, token: rawToken || undefined, keyset };
+}
+
+export interface PageOf<T> {
+  items: T[];
+  meta: PageMeta;
+}
+
+/**
+ * Shapes one page from the rows a store returned for `request.keyset` (oldest first, at most
+ * pageSize + 1 of them: the extra row only says that more exist in the direction of travel).
+ */
+export function shapePage<T>(
+  rows: T[],
+  request: PageRequest,
+  cursorOf: (row: T) => Cursor,
+  location: { base: string; path: string; key: string; filters?: Array<[string, string]> },
+): PageOf<T> {
+  const { pageSize, page, keyset } = request;
+  const more = rows.length > pageSize;
+  let items = rows;
+  let hasNext: boolean;
+  let hasPrevious: boolean;
+  if (keyset.before !== undefined) {
+    if (more) items = rows.slice(rows.length - pageSize);
+    hasPrevious = more;
+    hasNext = true;
+  } else {
+    if (more) items = rows.slice(0, pageSize);
+    hasNext = more;
+    hasPrevious = keyset.after !== undefined;
+  }
+
+  let prefix = `${location.base}${location.path}?`;
+  for (const [name, value] of location.filters ?? []) prefix += `${name}=${encodeURIComponent(value)}&`;
+  prefix += `PageSize=${pageSize}&Page=`;
+  const withToken = (pageNumber: number, token: string | undefined) =>
+    token === undefined ? `${prefix}${pageNumber}` : `${prefix}${pageNumber}&PageToken=${token}`;
+
+  const first = items[0];
+  const last = items[items.length - 1];
+  return {
+    items,
+    meta: {
+      page,
+      page_size: pageSize,
+      first_page_url: withToken(0, undefined),
+      previous_page_url:
+        hasPrevious && first !== undefined
+          ? withToken(Math.max(page - 1, 0), encodePageToken('before', cursorOf(first)))
+          : null,
+      url: withToken(page, request.token),
+      next_page_url:
+        hasNext && last !== undefined ? withToken(page + 1, encodePageToken('after', cursorOf(last))) : null,
+      key: location.key,
+    },
+  };
+}
+
+/** Keyset paging over rows already in memory (the catalog), sorted oldest first. */
+export function pageInMemory<T>(sorted: T[], keyset: KeysetQuery, cursorOf: (row: T) => Cursor): T[] {
+  const { after, before, limit } = keyset;
+  if (before !== undefined) {
+    const end = sorted.findIndex((row) => compareCursors(cursorOf(row), before) >= 0);
+    const stop = end === -1 ? sorted.length : end;
+    return sorted.slice(Math.max(0, stop - limit), stop);
+  }
+  const start = after === undefined ? 0 : sorted.findIndex((row) => compareCursors(cursorOf(row), after) > 0);
+  return start === -1 ? [] : sorted.slice(start, start + limit);
+}
+
+export function compareCursors(a: Cursor, b: Cursor): number {
+  if (a.createdMs !== b.createdMs) return a.createdMs < b.createdMs ? -1 : 1;
+  return a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0;
+}

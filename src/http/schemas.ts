@@ -1,0 +1,135 @@
+// Response schemas for Fastify's serialiser. They mirror the official spec's component schemas
+// field for field (test/contract checks every body we send against the spec itself).
+
+const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...extra });
+const stringArray = { type: ['array', 'null'], items: { type: 'string' } };
+/** `config` and `config_schema` are free-form JSON: serialised as given. */
+const anyJson = {};
+
+export const serviceSchema = {
+  $id: 'intelligence.v2.service',
+  type: 'object',
+  properties: {
+    account_sid: nullable('string'),
+    auto_redaction: nullable('boolean'),
+    media_redaction: nullable('boolean'),
+    auto_transcribe: nullable('boolean'),
+    data_logging: nullable('boolean'),
+    date_created: nullable('string'),
+    date_updated: nullable('string'),
+    friendly_name: nullable('string'),
+    language_code: nullable('string'),
+    sid: nullable('string'),
+    unique_name: nullable('string'),
+    url: nullable('string'),
+    webhook_url: nullable('string'),
+    webhook_http_method: nullable('string'),
+    read_only_attached_operator_sids: stringArray,
+    version: { type: 'integer' },
+    encryption_credential_sid: nullable('string'),
+  },
+} as const;
+
+const operatorProperties = {
+  account_sid: nullable('string'),
+  sid: nullable('string'),
+  friendly_name: nullable('string'),
+  description: nullable('string'),
+  author: nullable('string'),
+  operator_type: nullable('string'),
+  version: { type: 'integer' },
+  availability: nullable('string'),
+  config: anyJson,
+  date_created: nullable('string'),
+  date_updated: nullable('string'),
+  url: nullable('string'),
+};
+
+export const operatorSchema = { $id: 'intelligence.v2.operator', type: 'object', properties: operatorProperties } as const;
+
+export const operatorTypeSchema = {
+  $id: 'intelligence.v2.operator_type',
+  type: 'object',
+  properties: {
+    name: nullable('string'),
+    sid: nullable('string'),
+    friendly_name: nullable('string'),
+    description: nullable('string'),
+    docs_link: nullable('string'),
+    output_type: nullable('string'),
+    supported_languages: stringArray,
+    provider: nullable('string'),
+    availability: nullable('string'),
+    configurable: nullable('boolean'),
+    config_schema: anyJson,
+    date_created: nullable('string'),
+    date_updated: nullable('string'),
+    url: nullable('string'),
+  },
+} as const;
+
+export const operatorAttachmentSchema = {
+  $id: 'intelligence.v2.operator_attachment',
+  type: 'object',
+  properties: { service_sid: nullable('string'), operator_sid: nullable('string'), url: nullable('string') },
+} as const;
+
+export const operatorAttachmentsSchema = {
+  $id: 'intelligence.v2.operator_attachments',
+  type: 'object',
+  properties: { service_sid: nullable('string'), operator_sids: stringArray, url: nullable('string') },
+} as const;
+
+export const errorSchema = {
+  $id: 'twilio.error',
+  type: 'object',
+  properties: {
+    code: { type: 'integer' },
+    message: { type: 'string' },
+    more_info: { type: 'string' },
+    status: { type: 'integer' },
+    details: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+const metaSchema = {
+  type: 'object',
+  properties: {
+    page: { type: 'integer' },
+    page_size: { type: 'integer' },
+    first_page_url: { type: 'string' },
+    previous_page_url: nullable('string'),
+    url: { type: 'string' },
+    next_page_url: nullable('string'),
+    key: { type: 'string' },
+  },
+} as const;
+
+export function listSchema(key: string, itemSchemaId: string) {
+  return {
+    type: 'object',
+    properties: { [key]: { type: 'array', items: { $ref: `${itemSchemaId}#` } }, meta: metaSchema },
+  };
+}
+
+export const sharedSchemas = [
+  serviceSchema,
+  operatorSchema,
+  operatorTypeSchema,
+  operatorAttachmentSchema,
+  operatorAttachmentsSchema,
+  errorSchema,
+];
+
+export const ref = (id: string) => ({ $ref: `${id}#` });
+
+/** Form parameters are strings on the wire; booleans are checked here and converted by the route. */
+export const formBoolean = { type: 'string', pattern: '^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$' } as const;
+
+export const parseFormBoolean = (value: string | undefined) => (value === undefined ? undefined : value.toLowerCase() === 'true');
+
+export const pagingQuery = {
+  PageSize: { type: 'string' },
+  Page: { type: 'string' },
+  PageToken: { type: 'string' },
+} as const;

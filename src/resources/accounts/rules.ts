@@ -1,0 +1,91 @@
+// Accounts and API keys: who may call the API. Secrets are stored as SHA-256 digests (they are
+// random 128-bit values, so a slow password hash adds nothing) and compared in constant time.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { authenticationFailed, invalidParameter } from '../../errors.js';
+import { isSid, newSecret, newSid } from '../../sids.js';
+import type { Store } from '../../store/store.js';
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+function secretMatches(secret: string, storedHash: string): boolean {
+  const presented = createHash('sha256').update(secret, 'utf8').digest();
+  const stored = Buffer.from(storedHash, 'hex');
+  return stored.length === presented.length && timingSafeEqual(presented, stored);
+}
+
+export interface IssuedCredential {
+  sid: string;
+  secret: string;
+  accountSid: string;
+}
+
+export async function createAccount(
+  store: Store,
+  options: { sid?: string; authToken?: string; friendlyName?: string } = {},
+): Promise<IssuedCredential> {
+  const sid = options.sid ?? newSid('AC');
+  const secret = options.authToken ?? newSecret();
+  await store.insertAccount({
+    sid,
+    friendlyName: options.friendlyName ?? null,
+    authTokenHash: hashSecret(secret),
+    dateCreatedMs: Date.now(),
+  });
+  return { sid, secret, accountSid: sid };
+}
+
+export async function createApiKey(store: Store, accountSid: string, friendlyName?: string): Promise<IssuedCredential> {
+  if (!isSid('AC', accountSid)) throw invalidParameter(`Not an account SID: ${accountSid}`);
+  const sid = newSid('SK');
+  const secret = newSecret();
+  const outcome = await store.insertApiKey({
+    sid,
+    accountSid,
+    friendlyName: friendlyName ?? null,
+    secretHash: hashSecret(secret),
+    dateCreatedMs: Date.now(),
+  });
+  if (outcome === 'account-not-found') throw invalidParameter(`No account ${accountSid} in this database`);
+  return { sid, secret, accountSid };
+}
+
+/** Creates the bootstrap account on an empty database; returns it when it was generated here. */
+export async function ensureBootstrapAccount(
+  store: Store,
+  bootstrap: { accountSid: string | null; authToken: string | null },
+): Promise<IssuedCredential | null> {
+  if (bootstrap.accountSid !== null && bootstrap.authToken !== null) {
+    const existing = await store.findCredential(bootstrap.accountSid);
+    if (existing === null) {
+      await createAccount(store, { sid: bootstrap.accountSid, authToken: bootstrap.authToken });
+    }
+    return null;
+  }
+  if ((await store.countAccounts()) > 0) return null;
+  return createAccount(store, { friendlyName: 'bootstrap' });
+}
+
+/**
+ * Checks HTTP Basic credentials (AccountSid:AuthToken or ApiKeySid:Secret) and answers the account
+ * they act for. Every check reads the stored digest, so a changed or revoked secret applies at once.
+ */
+export class Authenticator {
+  constructor(private readonly store: Store) {}
+
+  async accountFor(authorization: string | undefined): Promise<string> {
+    if (authorization === undefined || authorization.length > 1024) throw authenticationFailed();
+    const space = authorization.indexOf(' ');
+    if (space === -1 || authorization.slice(0, space).toLowerCase() !== 'basic') throw authenticationFailed();
+    const decoded = Buffer.from(authorization.slice(space + 1).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon === -1) throw authenticationFailed();
+    const username = decoded.slice(0, colon);
+    const secret = decoded.slice(colon + 1);
+    if (!(isSid('AC', username) || isSid('SK', username))) throw authenticationFailed();
+    const credential = await this.store.findCredential(username);
+    if (credential === null || !secretMatches(secret, credential.secretHash)) throw authenticationFailed();
+    return credential.accountSid;
+  }
+}

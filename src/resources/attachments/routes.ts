@@ -1,0 +1,47 @@
+// HTTP surface of /v2/Services/{ServiceSid}/Operators[/{OperatorSid}].
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { paramsOf, type RouteContext } from '../../http/context.js';
+import { ref } from '../../http/schemas.js';
+import { baseUrlOf } from '../../http/urls.js';
+import type { AttachmentRules } from './rules.js';
+
+const attachmentParams = {
+  type: 'object',
+  properties: { ServiceSid: { type: 'string' }, OperatorSid: { type: 'string' } },
+} as const;
+
+export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, context: RouteContext): void {
+  const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
+
+  app.post('/v2/Services/:ServiceSid/Operators/:OperatorSid', {
+    schema: { operationId: 'CreateOperatorAttachment', params: attachmentParams, response: { 202: ref('intelligence.v2.operator_attachment') } },
+  }, async (request, reply) => {
+    const { ServiceSid, OperatorSid } = paramsOf(request);
+    await rules.attach(request.accountSid, ServiceSid, OperatorSid);
+    return reply.code(202).send({
+      service_sid: ServiceSid,
+      operator_sid: OperatorSid,
+      url: `${base(request)}/v2/Services/${ServiceSid}/Operators/${OperatorSid}`,
+    });
+  });
+
+  app.delete('/v2/Services/:ServiceSid/Operators/:OperatorSid', {
+    schema: { operationId: 'DeleteOperatorAttachment', params: attachmentParams },
+  }, async (request, reply) => {
+    const { ServiceSid, OperatorSid } = paramsOf(request);
+    await rules.detach(request.accountSid, ServiceSid, OperatorSid);
+    return reply.code(204).send();
+  });
+
+  app.get('/v2/Services/:ServiceSid/Operators', {
+    schema: {
+      operationId: 'FetchOperatorAttachments',
+      params: { type: 'object', properties: { ServiceSid: { type: 'string' } } },
+      response: { 200: ref('intelligence.v2.operator_attachments') },
+    },
+  }, async (request) => {
+    const { ServiceSid } = paramsOf(request);
+    const operatorSids = await rules.attachedOperatorSids(request.accountSid, ServiceSid);
+    return { service_sid: ServiceSid, operator_sids: operatorSids, url: `${base(request)}/v2/Services/${ServiceSid}/Operators` };
+  });
+}

@@ -1,0 +1,64 @@
+// Attaching operators to services: the heart of the operator plane. The store makes each attach
+// and detach one atomic step (idempotent, bounded, counted once in the service's version).
+import { invalidParameter, resourceNotFound } from '../../errors.js';
+import { languageSupported } from '../../languages.js';
+import { isSid } from '../../sids.js';
+import type { Store } from '../../store/store.js';
+import type { OperatorRules } from '../operators/rules.js';
+
+export class AttachmentRules {
+  constructor(
+    private readonly store: Store,
+    private readonly operators: OperatorRules,
+    private readonly maxOperatorsPerService: number,
+  ) {}
+
+  async attach(accountSid: string, serviceSid: string, operatorSid: string): Promise<void> {
+    if (!isSid('GA', serviceSid) || !isSid('LY', operatorSid)) throw resourceNotFound();
+    const service = await this.store.findServiceBySid(accountSid, serviceSid);
+    if (service === null) throw resourceNotFound();
+    const operator = await this.operators.operator(accountSid, operatorSid);
+    if (operator.availability === 'retired') {
+      throw invalidParameter(`Operator ${operatorSid} is retired and cannot be attached to a Service`);
+    }
+    const type = this.operators.typeOf(operator);
+    if (type === undefined || !languageSupported(type.supportedLanguages, service.languageCode)) {
+      throw invalidParameter(
+        `Operator ${operatorSid} does not support the Service's language ${service.languageCode} (it supports ${type?.supportedLanguages.join(', ') ?? 'no language'})`,
+      );
+    }
+    const outcome = await this.store.attachOperator({
+      accountSid,
+      serviceSid,
+      operatorSid,
+      isCustomOperator: operator.kind === 'custom',
+      maxOperatorsPerService: this.maxOperatorsPerService,
+      nowMs: Date.now(),
+    });
+    switch (outcome) {
+      case 'attached':
+      case 'already-attached':
+        return;
+      case 'service-not-found':
+      case 'operator-not-found':
+        throw resourceNotFound();
+      case 'limit-reached':
+        throw invalidParameter(
+          `Service ${serviceSid} already has the maximum of ${this.maxOperatorsPerService} attached operators`,
+        );
+    }
+  }
+
+  async detach(accountSid: string, serviceSid: string, operatorSid: string): Promise<void> {
+    if (!isSid('GA', serviceSid) || !isSid('LY', operatorSid)) throw resourceNotFound();
+    const outcome = await this.store.detachOperator(accountSid, serviceSid, operatorSid, Date.now());
+    if (outcome !== 'detached') throw resourceNotFound();
+  }
+
+  async attachedOperatorSids(accountSid: string, serviceSid: string): Promise<string[]> {
+    if (!isSid('GA', serviceSid)) throw resourceNotFound();
+    const service = await this.store.findServiceBySid(accountSid, serviceSid);
+    if (service === null) throw resourceNotFound();
+    return (await this.store.attachedOperatorSids([serviceSid])).get(serviceSid) ?? [];
+  }
+}

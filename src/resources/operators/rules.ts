@@ -1,0 +1,239 @@
+// Operators: the catalog's operator types and pre-built operators (global, read-only) and each
+// account's custom operators, listed together under /v2/Operators.
+import type { CatalogIndex } from '../../catalog/load.js';
+import type { OperatorType, PrebuiltOperator } from '../../catalog/types.js';
+import { conflict, invalidParameter, preconditionFailed, resourceNotFound } from '../../errors.js';
+import { compareCursors, pageInMemory } from '../../http/paging.js';
+import { languageSupported } from '../../languages.js';
+import { isSid, newSid } from '../../sids.js';
+import type { Cursor, CustomOperatorRecord, KeysetQuery, Store } from '../../store/store.js';
+import type { IfMatch } from '../services/rules.js';
+import { parseOperatorConfig } from './config.js';
+
+/** What every operator shows, whichever kind it is. */
+export interface OperatorFacts {
+  kind: 'prebuilt' | 'custom';
+  accountSid: string | null;
+  sid: string;
+  friendlyName: string;
+  description: string | null;
+  author: string;
+  operatorType: string;
+  version: number;
+  availability: string;
+  config: unknown;
+  dateCreatedMs: number;
+  dateUpdatedMs: number;
+}
+
+export interface OperatorFilter {
+  availability?: string;
+  languageCode?: string;
+}
+
+const CUSTOM_OPERATOR_AVAILABILITY = 'public';
+const MAX_UPDATE_ATTEMPTS = 20;
+
+export const cursorOfOperator = (facts: OperatorFacts): Cursor => ({ createdMs: facts.dateCreatedMs, sid: facts.sid });
+export const cursorOfType = (type: OperatorType): Cursor => ({ createdMs: type.dateCreated.getTime(), sid: type.sid });
+
+function prebuiltFacts(operator: PrebuiltOperator): OperatorFacts {
+  return {
+    kind: 'prebuilt',
+    accountSid: null,
+    sid: operator.sid,
+    friendlyName: operator.friendlyName,
+    description: operator.description,
+    author: operator.author,
+    operatorType: operator.operatorType,
+    version: operator.version,
+    availability: operator.availability,
+    config: null,
+    dateCreatedMs: operator.dateCreated.getTime(),
+    dateUpdatedMs: operator.dateUpdated.getTime(),
+  };
+}
+
+function customFacts(record: CustomOperatorRecord): OperatorFacts {
+  return {
+    kind: 'custom',
+    accountSid: record.accountSid,
+    sid: record.sid,
+    friendlyName: record.friendlyName,
+    description: record.description,
+    author: record.accountSid,
+    operatorType: record.operatorType,
+    version: record.version,
+    availability: record.availability,
+    config: JSON.parse(record.configJson),
+    dateCreatedMs: record.dateCreatedMs,
+    dateUpdatedMs: record.dateUpdatedMs,
+  };
+}
+
+/** Merges two keyset pages (each oldest first) into one of at most `limit` rows. */
+function mergePages(a: OperatorFacts[], b: OperatorFacts[], query: KeysetQuery): OperatorFacts[] {
+  const merged = [...a, ...b].sort((x, y) => compareCursors(cursorOfOperator(x), cursorOfOperator(y)));
+  return query.before !== undefined ? merged.slice(Math.max(0, merged.length - query.limit)) : merged.slice(0, query.limit);
+}
+
+export class OperatorRules {
+  private readonly prebuiltFactsSorted: OperatorFacts[];
+
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: CatalogIndex,
+  ) {
+    this.prebuiltFactsSorted = catalog.prebuiltOperators.map(prebuiltFacts);
+  }
+
+  operatorType(sidOrName: string): OperatorType {
+    const type = isSid('EY', sidOrName) ? this.catalog.typeBySid.get(sidOrName) : this.catalog.typeByName.get(sidOrName);
+    if (type === undefined) throw resourceNotFound();
+    return type;
+  }
+
+  listOperatorTypes(languageCode: string | undefined, query: KeysetQuery): OperatorType[] {
+    const types =
+      languageCode === undefined
+        ? this.catalog.operatorTypes
+        : this.catalog.operatorTypes.filter((type) => languageSupported(type.supportedLanguages, languageCode));
+    return pageInMemory(types, query, cursorOfType);
+  }
+
+  private matchesFilter(facts: OperatorFacts, filter: OperatorFilter): boolean {
+    if (filter.availability !== undefined && facts.availability !== filter.availability) return false;
+    if (filter.languageCode !== undefined) {
+      const type = this.catalog.typeByName.get(facts.operatorType);
+      if (type === undefined || !languageSupported(type.supportedLanguages, filter.languageCode)) return false;
+    }
+    return true;
+  }
+
+  prebuiltOperator(sid: string): OperatorFacts {
+    const operator = this.catalog.prebuiltBySid.get(sid);
+    if (operator === undefined) throw resourceNotFound();
+    return prebuiltFacts(operator);
+  }
+
+  listPrebuiltOperators(filter: OperatorFilter, query: KeysetQuery): OperatorFacts[] {
+    const matching = this.prebuiltFactsSorted.filter((facts) => this.matchesFilter(facts, filter));
+    return pageInMemory(matching, query, cursorOfOperator);
+  }
+
+  /** The operator types a custom operator may have to pass `filter`'s language; undefined = any. */
+  private customTypesFor(filter: OperatorFilter): string[] | undefined {
+    if (filter.languageCode === undefined) return undefined;
+    const languageCode = filter.languageCode;
+    return this.catalog.operatorTypes
+      .filter((type) => type.configurable && languageSupported(type.supportedLanguages, languageCode))
+      .map((type) => type.name);
+  }
+
+  async listCustomOperators(accountSid: string, filter: OperatorFilter, query: KeysetQuery): Promise<OperatorFacts[]> {
+    const records = await this.store.listCustomOperators(
+      accountSid,
+      { availability: filter.availability, operatorTypes: this.customTypesFor(filter) },
+      query,
+    );
+    return records.map(customFacts);
+  }
+
+  async listOperators(accountSid: string, filter: OperatorFilter, query: KeysetQuery): Promise<OperatorFacts[]> {
+    const custom = await this.listCustomOperators(accountSid, filter, query);
+    return mergePages(this.listPrebuiltOperators(filter, query), custom, query);
+  }
+
+  async customOperator(accountSid: string, sid: string): Promise<OperatorFacts> {
+    const record = isSid('LY', sid) ? await this.store.findCustomOperator(accountSid, sid) : null;
+    if (record === null) throw resourceNotFound();
+    return customFacts(record);
+  }
+
+  /** A pre-built operator, or one of this account's custom operators. */
+  async operator(accountSid: string, sid: string): Promise<OperatorFacts> {
+    const prebuilt = this.catalog.prebuiltBySid.get(sid);
+    if (prebuilt !== undefined) return prebuiltFacts(prebuilt);
+    return this.customOperator(accountSid, sid);
+  }
+
+  typeOf(facts: OperatorFacts): OperatorType | undefined {
+    return this.catalog.typeByName.get(facts.operatorType);
+  }
+
+  private configurableType(nameOrSid: string): OperatorType {
+    const type = isSid('EY', nameOrSid) ? this.catalog.typeBySid.get(nameOrSid) : this.catalog.typeByName.get(nameOrSid);
+    if (type === undefined) throw invalidParameter(`Invalid parameter OperatorType: "${nameOrSid}" is not an operator type`);
+    if (!type.configurable) {
+      throw invalidParameter(`Invalid parameter OperatorType: "${type.name}" is not configurable; custom operators need a configurable type`);
+    }
+    return type;
+  }
+
+  async createCustomOperator(
+    accountSid: string,
+    input: { friendlyName: string; operatorType: string; config: string },
+  ): Promise<OperatorFacts> {
+    const type = this.configurableType(input.operatorType);
+    const config = parseOperatorConfig(type, input.config);
+    const now = Date.now();
+    const record: CustomOperatorRecord = {
+      sid: newSid('LY'),
+      accountSid,
+      friendlyName: input.friendlyName,
+      description: null,
+      operatorType: type.name,
+      configJson: JSON.stringify(config),
+      availability: CUSTOM_OPERATOR_AVAILABILITY,
+      version: 1,
+      dateCreatedMs: now,
+      dateUpdatedMs: now,
+    };
+    await this.store.insertCustomOperator(record);
+    return customFacts(record);
+  }
+
+  async updateCustomOperator(
+    accountSid: string,
+    sid: string,
+    input: { friendlyName: string; config: string },
+    ifMatch: IfMatch,
+  ): Promise<OperatorFacts> {
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.customOperator(accountSid, sid);
+      if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed(current.version);
+      const type = this.catalog.typeByName.get(current.operatorType);
+      if (type === undefined) throw invalidParameter(`Operator type ${current.operatorType} is no longer in the catalog`);
+      const config = parseOperatorConfig(type, input.config);
+      const outcome = await this.store.updateCustomOperator(
+        accountSid,
+        sid,
+        { friendlyName: input.friendlyName, configJson: JSON.stringify(config) },
+        current.version,
+        Date.now(),
+      );
+      switch (outcome.status) {
+        case 'updated':
+          return customFacts(outcome.record);
+        case 'not-found':
+        case 'unique-name-taken':
+          throw resourceNotFound();
+        case 'version-mismatch':
+          if (ifMatch !== undefined) throw preconditionFailed(outcome.currentVersion);
+      }
+    }
+    throw conflict('The Custom Operator is being changed by too many concurrent requests; try again');
+  }
+
+  async deleteCustomOperator(accountSid: string, sid: string): Promise<void> {
+    if (!isSid('LY', sid)) throw resourceNotFound();
+    const outcome = await this.store.deleteCustomOperator(accountSid, sid);
+    if (outcome.status === 'not-found') throw resourceNotFound();
+    if (outcome.status === 'attached') {
+      throw conflict(
+        `Custom Operator ${sid} is attached to ${outcome.serviceSids.length === 1 ? 'Service' : 'Services'} ${outcome.serviceSids.join(', ')}; detach it first`,
+        { service_sids: outcome.serviceSids },
+      );
+    }
+  }
+}

@@ -1,0 +1,123 @@
+// HTTP surface of /v2/Services: parameter schemas, parsing, and the JSON shape of a Service.
+import type { FastifyInstance } from 'fastify';
+import { isoSeconds } from '../../clock.js';
+import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
+import { etagOf, parseIfMatch } from '../../http/etag.js';
+import { parsePageRequest, shapePage } from '../../http/paging.js';
+import { formBoolean, listSchema, pagingQuery, parseFormBoolean, ref } from '../../http/schemas.js';
+import { baseUrlOf } from '../../http/urls.js';
+import type { WebhookHttpMethod } from '../../store/store.js';
+import type { ServiceInput, ServiceRules, ServiceView } from './rules.js';
+
+const settingsProperties = {
+  UniqueName: { type: 'string', minLength: 1, maxLength: 256 },
+  FriendlyName: { type: 'string', maxLength: 64 },
+  AutoTranscribe: formBoolean,
+  DataLogging: formBoolean,
+  AutoRedaction: formBoolean,
+  MediaRedaction: formBoolean,
+  WebhookUrl: { type: 'string', maxLength: 2048 },
+  WebhookHttpMethod: { type: 'string', enum: ['GET', 'POST', 'NULL'] },
+  EncryptionCredentialSid: { type: 'string', pattern: '^CR[0-9a-fA-F]{32}$' },
+} as const;
+
+const createBody = {
+  type: 'object',
+  required: ['UniqueName'],
+  properties: { ...settingsProperties, LanguageCode: { type: 'string', maxLength: 16 } },
+} as const;
+
+// LanguageCode is listed so that sending it is refused with a clear message rather than ignored.
+const updateBody = { type: 'object', properties: { ...settingsProperties, LanguageCode: { type: 'string' } } } as const;
+
+const sidParams = { type: 'object', properties: { Sid: { type: 'string' } } } as const;
+
+function serviceInput(body: Record<string, string | undefined>): ServiceInput {
+  return {
+    uniqueName: body.UniqueName,
+    friendlyName: body.FriendlyName,
+    languageCode: body.LanguageCode,
+    autoTranscribe: parseFormBoolean(body.AutoTranscribe),
+    dataLogging: parseFormBoolean(body.DataLogging),
+    autoRedaction: parseFormBoolean(body.AutoRedaction),
+    mediaRedaction: parseFormBoolean(body.MediaRedaction),
+    webhookUrl: body.WebhookUrl,
+    webhookHttpMethod: body.WebhookHttpMethod as WebhookHttpMethod | undefined,
+    encryptionCredentialSid: body.EncryptionCredentialSid,
+  };
+}
+
+export function serviceBody({ record, attachedOperatorSids }: ServiceView, base: string) {
+  return {
+    account_sid: record.accountSid,
+    auto_redaction: record.autoRedaction,
+    media_redaction: record.mediaRedaction,
+    auto_transcribe: record.autoTranscribe,
+    data_logging: record.dataLogging,
+    date_created: isoSeconds(record.dateCreatedMs),
+    date_updated: isoSeconds(record.dateUpdatedMs),
+    friendly_name: record.friendlyName,
+    language_code: record.languageCode,
+    sid: record.sid,
+    unique_name: record.uniqueName,
+    url: `${base}/v2/Services/${record.sid}`,
+    webhook_url: record.webhookUrl,
+    webhook_http_method: record.webhookHttpMethod,
+    read_only_attached_operator_sids: attachedOperatorSids,
+    version: record.version,
+    encryption_credential_sid: record.encryptionCredentialSid,
+  };
+}
+
+export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context: RouteContext): void {
+  const base = (request: Parameters<typeof baseUrlOf>[0]) => baseUrlOf(request, context.publicBaseUrl);
+
+  app.post('/v2/Services', {
+    schema: { operationId: 'CreateService', body: createBody, response: { 201: ref('intelligence.v2.service') } },
+  }, async (request, reply) => {
+    const view = await rules.create(request.accountSid, serviceInput(bodyOf(request)));
+    return reply.code(201).header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
+  });
+
+  app.get('/v2/Services', {
+    schema: {
+      operationId: 'ListService',
+      querystring: { type: 'object', properties: pagingQuery },
+      response: { 200: listSchema('services', 'intelligence.v2.service') },
+    },
+  }, async (request) => {
+    const pageRequest = parsePageRequest(queryOf(request));
+    const views = await rules.list(request.accountSid, pageRequest.keyset);
+    const baseUrl = base(request);
+    const page = shapePage(views, pageRequest, (view) => ({ createdMs: view.record.dateCreatedMs, sid: view.record.sid }), {
+      base: baseUrl,
+      path: '/v2/Services',
+      key: 'services',
+    });
+    return { services: page.items.map((view) => serviceBody(view, baseUrl)), meta: page.meta };
+  });
+
+  app.get('/v2/Services/:Sid', {
+    schema: { operationId: 'FetchService', params: sidParams, response: { 200: ref('intelligence.v2.service') } },
+  }, async (request, reply) => {
+    const view = await rules.fetch(request.accountSid, paramsOf(request).Sid);
+    return reply.header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
+  });
+
+  app.post('/v2/Services/:Sid', {
+    schema: { operationId: 'UpdateService', params: sidParams, body: updateBody, response: { 200: ref('intelligence.v2.service') } },
+  }, async (request, reply) => {
+    const view = await rules.update(
+      request.accountSid,
+      paramsOf(request).Sid,
+      serviceInput(bodyOf(request)),
+      parseIfMatch(request.headers['if-match']),
+    );
+    return reply.header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
+  });
+
+  app.delete('/v2/Services/:Sid', { schema: { operationId: 'DeleteService', params: sidParams } }, async (request, reply) => {
+    await rules.delete(request.accountSid, paramsOf(request).Sid);
+    return reply.code(204).send();
+  });
+}

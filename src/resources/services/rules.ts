@@ -1,0 +1,156 @@
+// Services: create, read, update (optimistically, by version), delete. Addressable by SID or UniqueName.
+import { conflict, invalidParameter, preconditionFailed, resourceNotFound } from '../../errors.js';
+import { isTranscriptionLanguage, TRANSCRIPTION_LANGUAGES } from '../../languages.js';
+import { isSid, newSid } from '../../sids.js';
+import type { KeysetQuery, ServiceRecord, ServiceSettings, Store, WebhookHttpMethod } from '../../store/store.js';
+
+export interface ServiceInput {
+  uniqueName?: string;
+  friendlyName?: string;
+  languageCode?: string;
+  autoTranscribe?: boolean;
+  dataLogging?: boolean;
+  autoRedaction?: boolean;
+  mediaRedaction?: boolean;
+  webhookUrl?: string;
+  webhookHttpMethod?: WebhookHttpMethod;
+  encryptionCredentialSid?: string;
+}
+
+export interface ServiceView {
+  record: ServiceRecord;
+  attachedOperatorSids: string[];
+}
+
+/** An `If-Match` value: the version it names, or null when it names none (it then never matches). */
+export type IfMatch = number | null | undefined;
+
+const MAX_UPDATE_ATTEMPTS = 20;
+
+function checkSettings(settings: ServiceSettings): void {
+  if (isSid('GA', settings.uniqueName)) {
+    throw invalidParameter('Invalid parameter UniqueName: must not have the form of a Service SID (GA…)');
+  }
+  if (!isTranscriptionLanguage(settings.languageCode)) {
+    throw invalidParameter(
+      `Invalid parameter LanguageCode: "${settings.languageCode}" is not a supported language (${TRANSCRIPTION_LANGUAGES.join(', ')})`,
+    );
+  }
+  if (settings.mediaRedaction && !settings.autoRedaction) {
+    throw invalidParameter('Invalid parameter MediaRedaction: media redaction requires AutoRedaction to be true');
+  }
+  if (settings.webhookUrl !== null) {
+    let url: URL | null = null;
+    try {
+      url = new URL(settings.webhookUrl);
+    } catch {
+      url = null;
+    }
+    if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw invalidParameter('Invalid parameter WebhookUrl: must be an absolute http or https URL');
+    }
+  }
+}
+
+function applyInput(settings: ServiceSettings, input: ServiceInput): ServiceSettings {
+  const next = { ...settings };
+  if (input.uniqueName !== undefined) next.uniqueName = input.uniqueName;
+  if (input.friendlyName !== undefined) next.friendlyName = input.friendlyName;
+  if (input.autoTranscribe !== undefined) next.autoTranscribe = input.autoTranscribe;
+  if (input.dataLogging !== undefined) next.dataLogging = input.dataLogging;
+  if (input.autoRedaction !== undefined) next.autoRedaction = input.autoRedaction;
+  if (input.mediaRedaction !== undefined) next.mediaRedaction = input.mediaRedaction;
+  if (input.webhookUrl !== undefined) next.webhookUrl = input.webhookUrl === '' ? null : input.webhookUrl;
+  if (input.webhookHttpMethod !== undefined) next.webhookHttpMethod = input.webhookHttpMethod;
+  if (input.encryptionCredentialSid !== undefined) {
+    next.encryptionCredentialSid = input.encryptionCredentialSid === '' ? null : input.encryptionCredentialSid;
+  }
+  return next;
+}
+
+const namesAnyParameter = (input: ServiceInput) => Object.values(input).some((value) => value !== undefined);
+
+const uniqueNameTaken = (uniqueName: string) =>
+  conflict(`A Service with UniqueName "${uniqueName}" already exists in this account`);
+
+export class ServiceRules {
+  constructor(private readonly store: Store) {}
+
+  async create(accountSid: string, input: ServiceInput): Promise<ServiceView> {
+    if (input.uniqueName === undefined) throw invalidParameter('Missing required parameter UniqueName in the post body');
+    const settings = applyInput(
+      {
+        uniqueName: input.uniqueName,
+        friendlyName: null,
+        languageCode: input.languageCode ?? 'en-US',
+        autoRedaction: false,
+        mediaRedaction: false,
+        autoTranscribe: false,
+        dataLogging: false,
+        webhookUrl: null,
+        webhookHttpMethod: 'POST',
+        encryptionCredentialSid: null,
+      },
+      input,
+    );
+    checkSettings(settings);
+    const now = Date.now();
+    const record: ServiceRecord = { ...settings, sid: newSid('GA'), accountSid, version: 1, dateCreatedMs: now, dateUpdatedMs: now };
+    if ((await this.store.insertService(record)) === 'unique-name-taken') throw uniqueNameTaken(settings.uniqueName);
+    return { record, attachedOperatorSids: [] };
+  }
+
+  /** A service of this account by SID or UniqueName; another account's is answered as missing. */
+  async find(accountSid: string, sidOrUniqueName: string): Promise<ServiceRecord> {
+    const record = isSid('GA', sidOrUniqueName)
+      ? await this.store.findServiceBySid(accountSid, sidOrUniqueName)
+      : await this.store.findServiceByUniqueName(accountSid, sidOrUniqueName);
+    if (record === null) throw resourceNotFound();
+    return record;
+  }
+
+  async fetch(accountSid: string, sidOrUniqueName: string): Promise<ServiceView> {
+    const record = await this.find(accountSid, sidOrUniqueName);
+    const attached = await this.store.attachedOperatorSids([record.sid]);
+    return { record, attachedOperatorSids: attached.get(record.sid) ?? [] };
+  }
+
+  async list(accountSid: string, query: KeysetQuery): Promise<ServiceView[]> {
+    const records = await this.store.listServices(accountSid, query);
+    const attached = await this.store.attachedOperatorSids(records.map((record) => record.sid));
+    return records.map((record) => ({ record, attachedOperatorSids: attached.get(record.sid) ?? [] }));
+  }
+
+  async update(accountSid: string, sidOrUniqueName: string, input: ServiceInput, ifMatch: IfMatch): Promise<ServiceView> {
+    if (input.languageCode !== undefined) {
+      throw invalidParameter('Invalid parameter LanguageCode: the language of a Service cannot be changed after it is created');
+    }
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.find(accountSid, sidOrUniqueName);
+      if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed(current.version);
+      if (!namesAnyParameter(input)) return this.fetch(accountSid, current.sid);
+      const settings = applyInput(current, input);
+      checkSettings(settings);
+      const outcome = await this.store.updateService(accountSid, current.sid, settings, current.version, Date.now());
+      switch (outcome.status) {
+        case 'updated': {
+          const attached = await this.store.attachedOperatorSids([current.sid]);
+          return { record: outcome.record, attachedOperatorSids: attached.get(current.sid) ?? [] };
+        }
+        case 'not-found':
+          throw resourceNotFound();
+        case 'unique-name-taken':
+          throw uniqueNameTaken(settings.uniqueName);
+        case 'version-mismatch':
+          // Someone else changed it since we read it: a conditional update loses, an unconditional one retries.
+          if (ifMatch !== undefined) throw preconditionFailed(outcome.currentVersion);
+      }
+    }
+    throw conflict('The Service is being changed by too many concurrent requests; try again');
+  }
+
+  async delete(accountSid: string, sidOrUniqueName: string): Promise<void> {
+    const record = await this.find(accountSid, sidOrUniqueName);
+    if (!(await this.store.deleteService(accountSid, record.sid))) throw resourceNotFound();
+  }
+}

@@ -1,0 +1,49 @@
+// Starts the server for real: configuration, catalog, store, bootstrap account, listen, and a
+// graceful stop on SIGTERM/SIGINT (in-flight requests finish, the database is closed).
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { indexCatalog, loadCatalog } from './catalog/load.js';
+import type { Config } from './config.js';
+import { ensureBootstrapAccount } from './resources/accounts/rules.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
+  const store = await openStore(config);
+  const generated = await ensureBootstrapAccount(store, {
+    accountSid: config.bootstrapAccountSid,
+    authToken: config.bootstrapAuthToken,
+  });
+  if (generated !== null) {
+    process.stdout.write(
+      `Created the first account. Its credentials are shown only this once:\n` +
+        `  TWILIO_ACCOUNT_SID=${generated.sid}\n  TWILIO_AUTH_TOKEN=${generated.secret}\n`,
+    );
+  }
+  const app = await buildApp({ config, store, catalog });
+  const url = await app.listen({ port: config.port, host: config.host });
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      const timer = setTimeout(() => {
+        app.log.error(`shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting`);
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
+      timer.unref();
+      await app.close();
+      await store.close();
+      clearTimeout(timer);
+    })();
+    return stopping;
+  };
+  return { app, store, url, stop };
+}

@@ -1,0 +1,449 @@
+// The embedded store: SQLite through better-sqlite3, WAL mode. Every operation is one synchronous
+// transaction, so within a process each rule is checked and written atomically; BEGIN IMMEDIATE
+// keeps that true when a second process (the CLI) writes to the same file.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { sqliteMigrations } from './sqlite-schema.js';
+import type {
+  AccountRecord,
+  ApiKeyRecord,
+  AttachOutcome,
+  AttachRequest,
+  CredentialRecord,
+  CustomOperatorFilter,
+  CustomOperatorRecord,
+  DeleteOperatorOutcome,
+  DetachOutcome,
+  KeysetQuery,
+  ServiceRecord,
+  ServiceSettings,
+  Store,
+  UpdateOutcome,
+  WebhookHttpMethod,
+} from './store.js';
+
+interface ServiceRow {
+  sid: string;
+  account_sid: string;
+  unique_name: string;
+  friendly_name: string | null;
+  language_code: string;
+  auto_redaction: number;
+  media_redaction: number;
+  auto_transcribe: number;
+  data_logging: number;
+  webhook_url: string | null;
+  webhook_http_method: string | null;
+  encryption_credential_sid: string | null;
+  version: number;
+  date_created: number;
+  date_updated: number;
+}
+
+interface CustomOperatorRow {
+  sid: string;
+  account_sid: string;
+  friendly_name: string;
+  description: string | null;
+  operator_type: string;
+  config: string;
+  availability: string;
+  version: number;
+  date_created: number;
+  date_updated: number;
+}
+
+const serviceFromRow = (row: ServiceRow): ServiceRecord => ({
+  sid: row.sid,
+  accountSid: row.account_sid,
+  uniqueName: row.unique_name,
+  friendlyName: row.friendly_name,
+  languageCode: row.language_code,
+  autoRedaction: row.auto_redaction === 1,
+  mediaRedaction: row.media_redaction === 1,
+  autoTranscribe: row.auto_transcribe === 1,
+  dataLogging: row.data_logging === 1,
+  webhookUrl: row.webhook_url,
+  webhookHttpMethod: row.webhook_http_method as WebhookHttpMethod | null,
+  encryptionCredentialSid: row.encryption_credential_sid,
+  version: row.version,
+  dateCreatedMs: row.date_created,
+  dateUpdatedMs: row.date_updated,
+});
+
+const customOperatorFromRow = (row: CustomOperatorRow): CustomOperatorRecord => ({
+  sid: row.sid,
+  accountSid: row.account_sid,
+  friendlyName: row.friendly_name,
+  description: row.description,
+  operatorType: row.operator_type,
+  configJson: row.config,
+  availability: row.availability,
+  version: row.version,
+  dateCreatedMs: row.date_created,
+  dateUpdatedMs: row.date_updated,
+});
+
+const flag = (value: boolean) => (value ? 1 : 0);
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export interface SqliteOptions {
+  /** A file path, or ':memory:'. */
+  filename: string;
+  /** NORMAL survives a process crash (kill -9); FULL also survives power loss, at a write cost. */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(options: SqliteOptions) {
+    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    this.db = new Database(options.filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const applied = this.db.pragma('user_version', { simple: true }) as number;
+    for (let version = applied; version < sqliteMigrations.length; version++) {
+      this.db.transaction(() => {
+        this.db.exec(sqliteMigrations[version]);
+        this.db.pragma(`user_version = ${version + 1}`);
+      }).immediate();
+    }
+  }
+
+  /** Statements are prepared once and reused; SQL text is the cache key. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  private immediate<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  /** For tests and tools: the raw database. */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  async ping(): Promise<void> {
+    this.sql('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async findCredential(sid: string): Promise<CredentialRecord | null> {
+    if (sid.startsWith('AC')) {
+      const row = this.sql('SELECT sid, auth_token_hash FROM accounts WHERE sid = ?').get(sid) as
+        | { sid: string; auth_token_hash: string }
+        | undefined;
+      return row ? { sid: row.sid, accountSid: row.sid, secretHash: row.auth_token_hash } : null;
+    }
+    const row = this.sql('SELECT sid, account_sid, secret_hash FROM api_keys WHERE sid = ?').get(sid) as
+      | { sid: string; account_sid: string; secret_hash: string }
+      | undefined;
+    return row ? { sid: row.sid, accountSid: row.account_sid, secretHash: row.secret_hash } : null;
+  }
+
+  async countAccounts(): Promise<number> {
+    return (this.sql('SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
+  }
+
+  async insertAccount(account: AccountRecord): Promise<void> {
+    this.sql('INSERT INTO accounts (sid, friendly_name, auth_token_hash, date_created) VALUES (?, ?, ?, ?)').run(
+      account.sid,
+      account.friendlyName,
+      account.authTokenHash,
+      account.dateCreatedMs,
+    );
+  }
+
+  async insertApiKey(key: ApiKeyRecord): Promise<'inserted' | 'account-not-found'> {
+    return this.immediate(() => {
+      if (this.sql('SELECT 1 FROM accounts WHERE sid = ?').get(key.accountSid) === undefined) return 'account-not-found';
+      this.sql(
+        'INSERT INTO api_keys (sid, account_sid, friendly_name, secret_hash, date_created) VALUES (?, ?, ?, ?, ?)',
+      ).run(key.sid, key.accountSid, key.friendlyName, key.secretHash, key.dateCreatedMs);
+      return 'inserted';
+    });
+  }
+
+  async deleteApiKey(sid: string): Promise<boolean> {
+    return this.sql('DELETE FROM api_keys WHERE sid = ?').run(sid).changes > 0;
+  }
+
+  async insertService(service: ServiceRecord): Promise<'inserted' | 'unique-name-taken'> {
+    try {
+      this.sql(
+        `INSERT INTO services (sid, account_sid, unique_name, friendly_name, language_code, auto_redaction,
+           media_redaction, auto_transcribe, data_logging, webhook_url, webhook_http_method,
+           encryption_credential_sid, version, date_created, date_updated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        service.sid,
+        service.accountSid,
+        service.uniqueName,
+        service.friendlyName,
+        service.languageCode,
+        flag(service.autoRedaction),
+        flag(service.mediaRedaction),
+        flag(service.autoTranscribe),
+        flag(service.dataLogging),
+        service.webhookUrl,
+        service.webhookHttpMethod,
+        service.encryptionCredentialSid,
+        service.version,
+        service.dateCreatedMs,
+        service.dateUpdatedMs,
+      );
+      return 'inserted';
+    } catch (error) {
+      if (isUniqueViolation(error)) return 'unique-name-taken';
+      throw error;
+    }
+  }
+
+  async findServiceBySid(accountSid: string, sid: string): Promise<ServiceRecord | null> {
+    const row = this.sql('SELECT * FROM services WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
+      | ServiceRow
+      | undefined;
+    return row ? serviceFromRow(row) : null;
+  }
+
+  async findServiceByUniqueName(accountSid: string, uniqueName: string): Promise<ServiceRecord | null> {
+    const row = this.sql('SELECT * FROM services WHERE account_sid = ? AND unique_name = ?').get(
+      accountSid,
+      uniqueName,
+    ) as ServiceRow | undefined;
+    return row ? serviceFromRow(row) : null;
+  }
+
+  /** Runs a keyset page query: `where` holds the filters, and the cursor condition is added. */
+  private keysetRows<Row>(table: string, where: string, params: unknown[], query: KeysetQuery): Row[] {
+    if (query.before !== undefined) {
+      const rows = this.sql(
+        `SELECT * FROM ${table} WHERE ${where} AND (date_created, sid) < (?, ?)
+         ORDER BY date_created DESC, sid DESC LIMIT ?`,
+      ).all(...params, query.before.createdMs, query.before.sid, query.limit) as Row[];
+      return rows.reverse();
+    }
+    if (query.after !== undefined) {
+      return this.sql(
+        `SELECT * FROM ${table} WHERE ${where} AND (date_created, sid) > (?, ?) ORDER BY date_created, sid LIMIT ?`,
+      ).all(...params, query.after.createdMs, query.after.sid, query.limit) as Row[];
+    }
+    return this.sql(`SELECT * FROM ${table} WHERE ${where} ORDER BY date_created, sid LIMIT ?`).all(
+      ...params,
+      query.limit,
+    ) as Row[];
+  }
+
+  async listServices(accountSid: string, query: KeysetQuery): Promise<ServiceRecord[]> {
+    return this.keysetRows<ServiceRow>('services', 'account_sid = ?', [accountSid], query).map(serviceFromRow);
+  }
+
+  async updateService(
+    accountSid: string,
+    sid: string,
+    settings: ServiceSettings,
+    expectedVersion: number,
+    nowMs: number,
+  ): Promise<UpdateOutcome<ServiceRecord>> {
+    return this.immediate((): UpdateOutcome<ServiceRecord> => {
+      const current = this.sql('SELECT version FROM services WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
+        | { version: number }
+        | undefined;
+      if (current === undefined) return { status: 'not-found' };
+      if (current.version !== expectedVersion) return { status: 'version-mismatch', currentVersion: current.version };
+      try {
+        const row = this.sql(
+          `UPDATE services SET unique_name = ?, friendly_name = ?, auto_redaction = ?, media_redaction = ?,
+             auto_transcribe = ?, data_logging = ?, webhook_url = ?, webhook_http_method = ?,
+             encryption_credential_sid = ?, version = version + 1, date_updated = ?
+           WHERE sid = ? RETURNING *`,
+        ).get(
+          settings.uniqueName,
+          settings.friendlyName,
+          flag(settings.autoRedaction),
+          flag(settings.mediaRedaction),
+          flag(settings.autoTranscribe),
+          flag(settings.dataLogging),
+          settings.webhookUrl,
+          settings.webhookHttpMethod,
+          settings.encryptionCredentialSid,
+          nowMs,
+          sid,
+        ) as ServiceRow;
+        return { status: 'updated', record: serviceFromRow(row) };
+      } catch (error) {
+        if (isUniqueViolation(error)) return { status: 'unique-name-taken' };
+        throw error;
+      }
+    });
+  }
+
+  async deleteService(accountSid: string, sid: string): Promise<boolean> {
+    return this.sql('DELETE FROM services WHERE sid = ? AND account_sid = ?').run(sid, accountSid).changes > 0;
+  }
+
+  async attachedOperatorSids(serviceSids: string[]): Promise<Map<string, string[]>> {
+    const attached = new Map<string, string[]>();
+    for (const sid of serviceSids) attached.set(sid, []);
+    if (serviceSids.length === 1) {
+      const rows = this.sql('SELECT operator_sid FROM service_operators WHERE service_sid = ? ORDER BY id')
+        .pluck()
+        .all(serviceSids[0]) as string[];
+      attached.set(serviceSids[0], rows);
+      return attached;
+    }
+    if (serviceSids.length === 0) return attached;
+    const rows = this.sql(
+      `SELECT service_sid, operator_sid FROM service_operators
+       WHERE service_sid IN (SELECT value FROM json_each(?)) ORDER BY id`,
+    ).all(JSON.stringify(serviceSids)) as Array<{ service_sid: string; operator_sid: string }>;
+    for (const row of rows) attached.get(row.service_sid)!.push(row.operator_sid);
+    return attached;
+  }
+
+  async attachOperator(request: AttachRequest): Promise<AttachOutcome> {
+    return this.immediate((): AttachOutcome => {
+      const { accountSid, serviceSid, operatorSid } = request;
+      if (this.sql('SELECT 1 FROM services WHERE sid = ? AND account_sid = ?').get(serviceSid, accountSid) === undefined) {
+        return 'service-not-found';
+      }
+      if (
+        request.isCustomOperator &&
+        this.sql('SELECT 1 FROM custom_operators WHERE sid = ? AND account_sid = ?').get(operatorSid, accountSid) ===
+          undefined
+      ) {
+        return 'operator-not-found';
+      }
+      if (
+        this.sql('SELECT 1 FROM service_operators WHERE service_sid = ? AND operator_sid = ?').get(
+          serviceSid,
+          operatorSid,
+        ) !== undefined
+      ) {
+        return 'already-attached';
+      }
+      const count = this.sql('SELECT count(*) FROM service_operators WHERE service_sid = ?').pluck().get(serviceSid) as number;
+      if (count >= request.maxOperatorsPerService) return 'limit-reached';
+      this.sql('INSERT INTO service_operators (service_sid, operator_sid) VALUES (?, ?)').run(serviceSid, operatorSid);
+      this.sql('UPDATE services SET version = version + 1, date_updated = ? WHERE sid = ?').run(request.nowMs, serviceSid);
+      return 'attached';
+    });
+  }
+
+  async detachOperator(accountSid: string, serviceSid: string, operatorSid: string, nowMs: number): Promise<DetachOutcome> {
+    return this.immediate((): DetachOutcome => {
+      if (this.sql('SELECT 1 FROM services WHERE sid = ? AND account_sid = ?').get(serviceSid, accountSid) === undefined) {
+        return 'service-not-found';
+      }
+      const removed = this.sql('DELETE FROM service_operators WHERE service_sid = ? AND operator_sid = ?').run(
+        serviceSid,
+        operatorSid,
+      ).changes;
+      if (removed === 0) return 'not-attached';
+      this.sql('UPDATE services SET version = version + 1, date_updated = ? WHERE sid = ?').run(nowMs, serviceSid);
+      return 'detached';
+    });
+  }
+
+  async insertCustomOperator(operator: CustomOperatorRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO custom_operators (sid, account_sid, friendly_name, description, operator_type, config,
+         availability, version, date_created, date_updated)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      operator.sid,
+      operator.accountSid,
+      operator.friendlyName,
+      operator.description,
+      operator.operatorType,
+      operator.configJson,
+      operator.availability,
+      operator.version,
+      operator.dateCreatedMs,
+      operator.dateUpdatedMs,
+    );
+  }
+
+  async findCustomOperator(accountSid: string, sid: string): Promise<CustomOperatorRecord | null> {
+    const row = this.sql('SELECT * FROM custom_operators WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
+      | CustomOperatorRow
+      | undefined;
+    return row ? customOperatorFromRow(row) : null;
+  }
+
+  async listCustomOperators(
+    accountSid: string,
+    filter: CustomOperatorFilter,
+    query: KeysetQuery,
+  ): Promise<CustomOperatorRecord[]> {
+    let where = 'account_sid = ?';
+    const params: unknown[] = [accountSid];
+    if (filter.availability !== undefined) {
+      where += ' AND availability = ?';
+      params.push(filter.availability);
+    }
+    if (filter.operatorTypes !== undefined) {
+      where += ' AND operator_type IN (SELECT value FROM json_each(?))';
+      params.push(JSON.stringify(filter.operatorTypes));
+    }
+    return this.keysetRows<CustomOperatorRow>('custom_operators', where, params, query).map(customOperatorFromRow);
+  }
+
+  async updateCustomOperator(
+    accountSid: string,
+    sid: string,
+    change: { friendlyName: string; configJson: string },
+    expectedVersion: number,
+    nowMs: number,
+  ): Promise<UpdateOutcome<CustomOperatorRecord>> {
+    return this.immediate((): UpdateOutcome<CustomOperatorRecord> => {
+      const current = this.sql('SELECT version FROM custom_operators WHERE sid = ? AND account_sid = ?').get(
+        sid,
+        accountSid,
+      ) as { version: number } | undefined;
+      if (current === undefined) return { status: 'not-found' };
+      if (current.version !== expectedVersion) return { status: 'version-mismatch', currentVersion: current.version };
+      const row = this.sql(
+        `UPDATE custom_operators SET friendly_name = ?, config = ?, version = version + 1, date_updated = ?
+         WHERE sid = ? RETURNING *`,
+      ).get(change.friendlyName, change.configJson, nowMs, sid) as CustomOperatorRow;
+      return { status: 'updated', record: customOperatorFromRow(row) };
+    });
+  }
+
+  async deleteCustomOperator(accountSid: string, sid: string): Promise<DeleteOperatorOutcome> {
+    return this.immediate((): DeleteOperatorOutcome => {
+      if (this.sql('SELECT 1 FROM custom_operators WHERE sid = ? AND account_sid = ?').get(sid, accountSid) === undefined) {
+        return { status: 'not-found' };
+      }
+      const serviceSids = this.sql('SELECT service_sid FROM service_operators WHERE operator_sid = ? ORDER BY id')
+        .pluck()
+        .all(sid) as string[];
+      if (serviceSids.length > 0) return { status: 'attached', serviceSids };
+      this.sql('DELETE FROM custom_operators WHERE sid = ?').run(sid);
+      return { status: 'deleted' };
+    });
+  }
+}

@@ -1,0 +1,155 @@
+// The storage interface: one small set of operations that every backend (SQLite, PostgreSQL)
+// implements with the same behaviour. Rules that must hold under concurrency (unique names,
+// idempotent attach, the per-service limit, version counting, If-Match) are enforced here,
+// inside the database, so they hold across processes too.
+/** A position in a list: rows are ordered by creation time, ties by SID. */
+export interface Cursor {
+  createdMs: number;
+  sid: string;
+}
+
+/** Rows strictly after or before a cursor, oldest first, at most `limit` of them. */
+export interface KeysetQuery {
+  limit: number;
+  after?: Cursor;
+  before?: Cursor;
+}
+
+export interface CredentialRecord {
+  /** AC… (an account's own token) or SK… (an API key). */
+  sid: string;
+  accountSid: string;
+  secretHash: string;
+}
+
+export interface AccountRecord {
+  sid: string;
+  friendlyName: string | null;
+  authTokenHash: string;
+  dateCreatedMs: number;
+}
+
+export interface ApiKeyRecord {
+  sid: string;
+  accountSid: string;
+  friendlyName: string | null;
+  secretHash: string;
+  dateCreatedMs: number;
+}
+
+export type WebhookHttpMethod = 'GET' | 'POST' | 'NULL';
+
+export interface ServiceSettings {
+  uniqueName: string;
+  friendlyName: string | null;
+  languageCode: string;
+  autoRedaction: boolean;
+  mediaRedaction: boolean;
+  autoTranscribe: boolean;
+  dataLogging: boolean;
+  webhookUrl: string | null;
+  webhookHttpMethod: WebhookHttpMethod | null;
+  encryptionCredentialSid: string | null;
+}
+
+export interface ServiceRecord extends ServiceSettings {
+  sid: string;
+  accountSid: string;
+  version: number;
+  dateCreatedMs: number;
+  dateUpdatedMs: number;
+}
+
+export interface CustomOperatorRecord {
+  sid: string;
+  accountSid: string;
+  friendlyName: string;
+  description: string | null;
+  operatorType: string;
+  /** The operator's configuration as JSON text, exactly as validated. */
+  configJson: string;
+  availability: string;
+  version: number;
+  dateCreatedMs: number;
+  dateUpdatedMs: number;
+}
+
+export type UpdateOutcome<T> =
+  | { status: 'updated'; record: T }
+  | { status: 'not-found' }
+  | { status: 'version-mismatch'; currentVersion: number }
+  | { status: 'unique-name-taken' };
+
+export type AttachOutcome =
+  | 'attached'
+  | 'already-attached'
+  | 'service-not-found'
+  | 'operator-not-found'
+  | 'limit-reached';
+
+export type DetachOutcome = 'detached' | 'service-not-found' | 'not-attached';
+
+export type DeleteOperatorOutcome =
+  | { status: 'deleted' }
+  | { status: 'not-found' }
+  | { status: 'attached'; serviceSids: string[] };
+
+export interface AttachRequest {
+  accountSid: string;
+  serviceSid: string;
+  operatorSid: string;
+  /** Custom operators must still exist (and be the account's) when the attachment is written. */
+  isCustomOperator: boolean;
+  maxOperatorsPerService: number;
+  nowMs: number;
+}
+
+export interface CustomOperatorFilter {
+  availability?: string;
+  /** Only operators of these types; undefined means any type. */
+  operatorTypes?: string[];
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Answers when the database does; throws otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  findCredential(sid: string): Promise<CredentialRecord | null>;
+  countAccounts(): Promise<number>;
+  insertAccount(account: AccountRecord): Promise<void>;
+  insertApiKey(key: ApiKeyRecord): Promise<'inserted' | 'account-not-found'>;
+  deleteApiKey(sid: string): Promise<boolean>;
+
+  insertService(service: ServiceRecord): Promise<'inserted' | 'unique-name-taken'>;
+  findServiceBySid(accountSid: string, sid: string): Promise<ServiceRecord | null>;
+  findServiceByUniqueName(accountSid: string, uniqueName: string): Promise<ServiceRecord | null>;
+  listServices(accountSid: string, query: KeysetQuery): Promise<ServiceRecord[]>;
+  /** Writes `settings` when the stored version is still `expectedVersion`, bumping it by one. */
+  updateService(
+    accountSid: string,
+    sid: string,
+    settings: ServiceSettings,
+    expectedVersion: number,
+    nowMs: number,
+  ): Promise<UpdateOutcome<ServiceRecord>>;
+  deleteService(accountSid: string, sid: string): Promise<boolean>;
+
+  /** Attached operator SIDs per service, each list in the order of attachment. */
+  attachedOperatorSids(serviceSids: string[]): Promise<Map<string, string[]>>;
+  attachOperator(request: AttachRequest): Promise<AttachOutcome>;
+  detachOperator(accountSid: string, serviceSid: string, operatorSid: string, nowMs: number): Promise<DetachOutcome>;
+
+  insertCustomOperator(operator: CustomOperatorRecord): Promise<void>;
+  findCustomOperator(accountSid: string, sid: string): Promise<CustomOperatorRecord | null>;
+  listCustomOperators(accountSid: string, filter: CustomOperatorFilter, query: KeysetQuery): Promise<CustomOperatorRecord[]>;
+  updateCustomOperator(
+    accountSid: string,
+    sid: string,
+    change: { friendlyName: string; configJson: string },
+    expectedVersion: number,
+    nowMs: number,
+  ): Promise<UpdateOutcome<CustomOperatorRecord>>;
+  deleteCustomOperator(accountSid: string, sid: string): Promise<DeleteOperatorOutcome>;
+}

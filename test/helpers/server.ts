@@ -1,0 +1,162 @@
+// A real server on a loopback port over a real SQLite file, with a known account, for tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { Agent, request as httpRequest } from 'node:http';
+import { buildApp } from '../../src/app.js';
+import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createAccount, createApiKey, type IssuedCredential } from '../../src/resources/accounts/rules.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: any;
+}
+
+export interface RequestOptions {
+  form?: Record<string, string | number | boolean | Array<string>>;
+  body?: string | Uint8Array;
+  headers?: Record<string, string>;
+  /** Credentials to send; null sends none. Defaults to the main account. */
+  auth?: { username: string; password: string } | null;
+}
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  config: Config;
+  directory: string;
+  databaseFile: string;
+  account: IssuedCredential;
+  logs: string[];
+  auth: { username: string; password: string };
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  newAccount(): Promise<{ account: IssuedCredential; auth: { username: string; password: string } }>;
+  newApiKey(accountSid: string): Promise<IssuedCredential>;
+  close(): Promise<void>;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+/** An HTTP request with the path sent exactly as given (no URL normalisation, unlike fetch). */
+export function rawRequest(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string | Uint8Array,
+): Promise<{ status: number; headers: Headers; text: string }> {
+  const target = new URL(base);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      { host: target.hostname, port: target.port, method, path, headers, agent },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('end', () => {
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(incoming.headers)) {
+            if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+          }
+          resolve({ status: incoming.statusCode ?? 0, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8') });
+        });
+        incoming.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    if (body !== undefined) outgoing.end(body);
+    else outgoing.end();
+  });
+}
+
+export function encodeForm(form: RequestOptions['form']): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(form ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) params.append(name, String(item));
+  }
+  return params.toString();
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** Reuse a directory (and so its database file) from an earlier server. */
+  directory?: string;
+}
+
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const directory = options.directory ?? mkdtempSync(join(tmpdir(), 'intelligence-test-'));
+  const databaseFile = join(directory, 'intelligence.db');
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${databaseFile}`,
+    LOG_LEVEL: 'info',
+    PORT: '0',
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const store = await openStore(config);
+  const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
+  const app = await buildApp({ config, store, catalog, logStream });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const account = await createAccount(store);
+  const auth = { username: account.sid, password: account.secret };
+
+  async function request(method: string, path: string, requestOptions: RequestOptions = {}): Promise<TestResponse> {
+    const headers: Record<string, string> = { ...requestOptions.headers };
+    const credentials = requestOptions.auth === undefined ? auth : requestOptions.auth;
+    if (credentials !== null) {
+      headers.authorization = 'Basic ' + Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+    }
+    let body: string | Uint8Array | undefined = requestOptions.body;
+    if (requestOptions.form !== undefined) {
+      body = encodeForm(requestOptions.form);
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    }
+    const response = await rawRequest(url, method, path, headers, body);
+    const text = response.text;
+    let parsed: unknown = undefined;
+    if (text.length > 0) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    return { status: response.status, headers: response.headers, text, body: parsed };
+  }
+
+  return {
+    url,
+    app,
+    store,
+    config,
+    directory,
+    databaseFile,
+    account,
+    logs,
+    auth,
+    request,
+    async newAccount() {
+      const other = await createAccount(store);
+      return { account: other, auth: { username: other.sid, password: other.secret } };
+    },
+    newApiKey: (accountSid: string) => createApiKey(store, accountSid),
+    async close() {
+      await app.close();
+      await store.close();
+      if (options.directory === undefined) rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,5 +1,5 @@
 // Builds the Fastify application from its parts (no listen): used by the CLI and by the tests.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import { corsHeaders, installPreflight } from './http/cors.js';
@@ -33,7 +33,8 @@ export async function buildApp({ config, store, catalog, logStream }: AppParts):
       ...(logStream ? { stream: logStream } : {}),
       redact: ['req.headers.authorization'],
     },
-    disableRequestLogging: true,
+    // One line per request, written by our onResponse hook (with account and route template).
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: newRequestId,
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { querystringParser: parseQueryString },

@@ -1,0 +1,95 @@
+// The command line: account and API-key commands, the bootstrap account, and failing fast.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { after, test } from 'node:test';
+import { startServerProcess } from '../helpers/process.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const directory = mkdtempSync(join(tmpdir(), 'intelligence-cli-'));
+const databaseUrl = `sqlite:${join(directory, 'intelligence.db')}`;
+after(() => rmSync(directory, { recursive: true, force: true }));
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const basic = (username: string, password: string) => 'Basic ' + Buffer.from(`${username}:${password}`).toString('base64');
+
+test('accounts create and api-keys create print credentials that authenticate, and revoke takes effect at once', async () => {
+  const account = await cli(['accounts', 'create']);
+  assert.equal(account.code, 0, account.stderr);
+  const { account_sid: accountSid, auth_token: authToken } = JSON.parse(account.stdout);
+  assert.match(accountSid, /^AC[0-9a-f]{32}$/);
+
+  const key = await cli(['api-keys', 'create', '--account', accountSid]);
+  assert.equal(key.code, 0, key.stderr);
+  const { sid: keySid, secret } = JSON.parse(key.stdout);
+  assert.match(keySid, /^SK[0-9a-f]{32}$/);
+
+  const server = await startServerProcess({ DATABASE_URL: databaseUrl });
+  try {
+    const byToken = await fetch(`${server.url}/v2/Services`, { headers: { authorization: basic(accountSid, authToken) } });
+    assert.equal(byToken.status, 200);
+    const byKey = await fetch(`${server.url}/v2/Services`, { headers: { authorization: basic(keySid, secret) } });
+    assert.equal(byKey.status, 200);
+
+    const revoked = await cli(['api-keys', 'revoke', keySid]);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    const afterRevoke = await fetch(`${server.url}/v2/Services`, { headers: { authorization: basic(keySid, secret) } });
+    assert.equal(afterRevoke.status, 401);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('api-keys create for an unknown account fails with one line and a non-zero exit', async () => {
+  const result = await cli(['api-keys', 'create', '--account', 'AC' + '0'.repeat(32)]);
+  assert.notEqual(result.code, 0);
+  assert.equal(result.stderr.trim().split('\n').length, 1);
+  assert.match(result.stderr, /No account/);
+});
+
+test('bad configuration fails fast with one clear line', async () => {
+  for (const env of [{ PORT: 'eighty' }, { DATABASE_URL: 'mysql://x' }, { TWILIO_ACCOUNT_SID: 'AC1' }, { LOG_LEVEL: 'loud' }]) {
+    const result = await cli(['serve'], env);
+    assert.equal(result.code, 2, JSON.stringify(env));
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  }
+});
+
+test('the first start on an empty database prints generated credentials once, and they work', async () => {
+  const fresh = mkdtempSync(join(tmpdir(), 'intelligence-bootstrap-'));
+  const env = { DATABASE_URL: `sqlite:${join(fresh, 'db.sqlite')}`, TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' };
+  try {
+    const first = await startServerProcess(env);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const sid = /TWILIO_ACCOUNT_SID=(AC[0-9a-f]{32})/.exec(first.output())?.[1];
+    const token = /TWILIO_AUTH_TOKEN=([0-9a-f]{32})/.exec(first.output())?.[1];
+    assert.ok(sid && token, first.output());
+    const response = await fetch(`${first.url}/v2/Services`, { headers: { authorization: basic(sid, token) } });
+    assert.equal(response.status, 200);
+    await first.stop();
+
+    const second = await startServerProcess(env);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.doesNotMatch(second.output(), /TWILIO_AUTH_TOKEN=/);
+    await second.stop();
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+});

@@ -6,8 +6,11 @@ import { corsHeaders, installPreflight } from './http/cors.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { decodeUtf8, invalidEncoding, invalidQueryMarker, parseForm, parseQueryString } from './http/form.js';
 import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
+import { OverloadMonitor } from './http/overload.js';
+import { RateLimiter, specListsRateLimitHeaders } from './http/rate-limit.js';
 import { newRequestId } from './http/request-id.js';
 import { sharedSchemas } from './http/schemas.js';
+import { serviceUnavailable } from './errors.js';
 import { Authenticator } from './resources/accounts/rules.js';
 import { AttachmentRules } from './resources/attachments/rules.js';
 import { attachmentRoutes } from './resources/attachments/routes.js';
@@ -39,7 +42,8 @@ export async function buildApp({ config, store, catalog, logStream }: AppParts):
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { querystringParser: parseQueryString },
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false } },
-    return503OnClosing: true,
+    // Requests that arrive while draining get our own Twilio-style 503 (see the /v2 hook).
+    return503OnClosing: false,
     forceCloseConnections: false,
   });
 
@@ -47,6 +51,10 @@ export async function buildApp({ config, store, catalog, logStream }: AppParts):
   for (const schema of sharedSchemas) app.addSchema(schema);
   installErrorHandling(app);
   const notAllowed = methodNotAllowedRoutes(app);
+  app.addHook('onRoute', (route) => {
+    const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
+    if (specListsRateLimitHeaders(operationId)) route.config = { ...route.config, rateLimitHeaders: true };
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.headers(corsHeaders).header('Twilio-Request-Id', request.id);
@@ -76,16 +84,41 @@ export async function buildApp({ config, store, catalog, logStream }: AppParts):
       done(error as Error, undefined);
     }
   });
+  // A POST with no body is an empty form: its parameters are missing, not the body "of the wrong type".
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.method === 'POST') request.body = Object.create(null);
+  });
 
   const authenticator = new Authenticator(store);
   const services = new ServiceRules(store);
   const operators = new OperatorRules(store, catalog);
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);
   const context = { publicBaseUrl: config.publicBaseUrl };
+  const rateLimiter = new RateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds });
+  const overload = new OverloadMonitor({
+    maxEventLoopDelayMs: config.maxEventLoopDelayMs,
+    maxHeapUsedBytes: config.maxHeapUsedBytes,
+  });
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  app.addHook('onClose', async () => overload.stop());
 
   await app.register(async (api) => {
-    api.addHook('onRequest', async (request) => {
+    api.addHook('onRequest', async (request, reply) => {
+      if (draining) {
+        void reply.header('Connection', 'close');
+        throw serviceUnavailable('The server is shutting down; try again shortly');
+      }
+      if (overload.isOverloaded) {
+        void reply.header('Retry-After', '1');
+        throw serviceUnavailable('The server is overloaded; try again shortly');
+      }
       request.accountSid = await authenticator.accountFor(request.headers.authorization);
+      if (rateLimiter.enabled) {
+        rateLimiter.take(request.accountSid, reply, request.routeOptions.config.rateLimitHeaders === true);
+      }
     });
     serviceRoutes(api, services, context);
     operatorTypeRoutes(api, operators, context);

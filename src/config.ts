@@ -18,6 +18,10 @@ export interface Config {
   sqliteSynchronous: 'NORMAL' | 'FULL';
   pgPoolSize: number;
   shutdownTimeoutMs: number;
+  rateLimitRequests: number;
+  rateLimitWindowSeconds: number;
+  maxEventLoopDelayMs: number;
+  maxHeapUsedBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -83,5 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous,
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    rateLimitRequests: integer(env, 'RATE_LIMIT_REQUESTS', 100_000, 0, 1_000_000_000),
+    rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 1, 1, 86_400),
+    maxEventLoopDelayMs: integer(env, 'MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 600_000),
+    maxHeapUsedBytes: integer(env, 'MAX_HEAP_USED_BYTES', 1536 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
   };
 }

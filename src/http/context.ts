@@ -2,6 +2,12 @@
 import type { FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The spec lists X-Rate-Limit-* headers on this route's responses. */
+    rateLimitHeaders?: boolean;
+    preflight?: boolean;
+    methodNotAllowed?: boolean;
+  }
   interface FastifyRequest {
     /** The account the credentials act for; set by the auth hook on every /v2 route. */
     accountSid: string;

@@ -5,8 +5,10 @@ import {
   invalidParameter,
   payloadTooLarge,
   ResourceNotFound,
+  serviceUnavailable,
   TwilioError,
 } from '../errors.js';
+import { isDatabaseUnavailable } from '../store/errors.js';
 import { formBoolean } from './schemas.js';
 import { requestPath } from './urls.js';
 
@@ -52,6 +54,7 @@ export function schemaErrorToTwilio(errors: SchemaError[], dataVar: string): Twi
 function toTwilioError(error: FastifyError | TwilioError, request: FastifyRequest): TwilioError {
   if (error instanceof ResourceNotFound) return new ResourceNotFound(requestPath(request));
   if (error instanceof TwilioError) return error;
+  if (isDatabaseUnavailable(error)) return serviceUnavailable('The database is unavailable; try again shortly');
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return payloadTooLarge(request.routeOptions.bodyLimit ?? 0);
@@ -68,7 +71,11 @@ function toTwilioError(error: FastifyError | TwilioError, request: FastifyReques
 
 export function sendTwilioError(error: FastifyError | TwilioError, request: FastifyRequest, reply: FastifyReply): void {
   const twilioError = toTwilioError(error, request);
-  if (twilioError.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (twilioError.status === 503 && isDatabaseUnavailable(error)) {
+    request.log.error({ err: error }, 'database unavailable: answering 503 until it returns');
+  } else if (twilioError.status >= 500 && twilioError.status !== 503) {
+    request.log.error({ err: error }, 'request failed');
+  }
   if (twilioError.status === 401) void reply.header('WWW-Authenticate', 'Basic realm="Twilio API"');
   void reply.code(twilioError.status).type('application/json; charset=utf-8').send(twilioError.toBody());
 }

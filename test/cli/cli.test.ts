@@ -65,7 +65,13 @@ test('api-keys create for an unknown account fails with one line and a non-zero 
 });
 
 test('bad configuration fails fast with one clear line', async () => {
-  for (const env of [{ PORT: 'eighty' }, { DATABASE_URL: 'mysql://x' }, { TWILIO_ACCOUNT_SID: 'AC1' }, { LOG_LEVEL: 'loud' }]) {
+  const badEnvironments: Array<Record<string, string>> = [
+    { PORT: 'eighty' },
+    { DATABASE_URL: 'mysql://x' },
+    { TWILIO_ACCOUNT_SID: 'AC1' },
+    { LOG_LEVEL: 'loud' },
+  ];
+  for (const env of badEnvironments) {
     const result = await cli(['serve'], env);
     assert.equal(result.code, 2, JSON.stringify(env));
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);

@@ -1,5 +1,6 @@
-// Opens the store that DATABASE_URL names.
+// Opens the store that DATABASE_URL names: SQLite (one machine) or PostgreSQL (several processes).
 import type { Config } from '../config.js';
+import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
 
@@ -8,5 +9,5 @@ export async function openStore(config: Pick<Config, 'database' | 'sqliteSynchro
   if (database.kind === 'sqlite') {
     return new SqliteStore({ filename: database.filename, synchronous: config.sqliteSynchronous });
   }
-  throw new Error('PostgreSQL storage is not available in this build');
+  return PostgresStore.open({ url: database.url, poolSize: config.pgPoolSize });
 }

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sqliteMigrations } from './sqlite-schema.js';
 import type {
+  AccountData,
   AccountRecord,
   ApiKeyRecord,
   AttachOutcome,
@@ -15,7 +16,9 @@ import type {
   CustomOperatorRecord,
   DeleteOperatorOutcome,
   DetachOutcome,
+  ImportOutcome,
   KeysetQuery,
+  ResetCounts,
   ServiceRecord,
   ServiceSettings,
   Store,
@@ -174,6 +177,17 @@ export class SqliteStore implements Store {
       account.authTokenHash,
       account.dateCreatedMs,
     );
+  }
+
+  async insertBootstrapAccount(account: AccountRecord, onlyIntoEmpty: boolean): Promise<boolean> {
+    return this.immediate(() => {
+      if (onlyIntoEmpty && this.sql('SELECT 1 FROM accounts LIMIT 1').get() !== undefined) return false;
+      return (
+        this.sql(
+          'INSERT INTO accounts (sid, friendly_name, auth_token_hash, date_created) VALUES (?, ?, ?, ?) ON CONFLICT (sid) DO NOTHING',
+        ).run(account.sid, account.friendlyName, account.authTokenHash, account.dateCreatedMs).changes > 0
+      );
+    });
   }
 
   async insertApiKey(key: ApiKeyRecord): Promise<'inserted' | 'account-not-found'> {
@@ -445,5 +459,111 @@ export class SqliteStore implements Store {
       this.sql('DELETE FROM custom_operators WHERE sid = ?').run(sid);
       return { status: 'deleted' };
     });
+  }
+
+  async schemaVersion(): Promise<{ applied: number; expected: number }> {
+    return { applied: this.db.pragma('user_version', { simple: true }) as number, expected: sqliteMigrations.length };
+  }
+
+  async exportAccount(accountSid: string): Promise<AccountData | null> {
+    // A deferred transaction: one consistent read of the three tables.
+    return this.db.transaction((): AccountData | null => {
+      if (this.sql('SELECT 1 FROM accounts WHERE sid = ?').get(accountSid) === undefined) return null;
+      const services = this.sql('SELECT * FROM services WHERE account_sid = ? ORDER BY date_created, sid').all(accountSid) as ServiceRow[];
+      const operators = this.sql('SELECT * FROM custom_operators WHERE account_sid = ? ORDER BY date_created, sid').all(
+        accountSid,
+      ) as CustomOperatorRow[];
+      const attachments = this.sql(
+        `SELECT so.service_sid, so.operator_sid FROM service_operators so JOIN services s ON s.sid = so.service_sid
+         WHERE s.account_sid = ? ORDER BY so.id`,
+      ).all(accountSid) as Array<{ service_sid: string; operator_sid: string }>;
+      return {
+        services: services.map(serviceFromRow),
+        customOperators: operators.map(customOperatorFromRow),
+        attachments: attachments.map((row) => ({ serviceSid: row.service_sid, operatorSid: row.operator_sid })),
+      };
+    })();
+  }
+
+  async importAccount(accountSid: string, data: AccountData): Promise<ImportOutcome> {
+    return this.immediate((): ImportOutcome => {
+      if (this.sql('SELECT 1 FROM accounts WHERE sid = ?').get(accountSid) === undefined) return { status: 'account-not-found' };
+      const existing = (table: string, column: string, values: string[], scope = '') =>
+        this.sql(`SELECT ${column} FROM ${table} WHERE ${column} IN (SELECT value FROM json_each(?))${scope} ORDER BY ${column}`)
+          .pluck()
+          .all(JSON.stringify(values), ...(scope ? [accountSid] : [])) as string[];
+      const serviceSids = existing('services', 'sid', data.services.map((service) => service.sid));
+      const customOperatorSids = existing('custom_operators', 'sid', data.customOperators.map((operator) => operator.sid));
+      const uniqueNames = existing(
+        'services',
+        'unique_name',
+        data.services.map((service) => service.uniqueName),
+        ' AND account_sid = ?',
+      );
+      if (serviceSids.length + customOperatorSids.length + uniqueNames.length > 0) {
+        return { status: 'conflict', serviceSids, customOperatorSids, uniqueNames };
+      }
+      for (const service of data.services) this.writeServiceRow({ ...service, accountSid });
+      for (const operator of data.customOperators) this.writeCustomOperatorRow({ ...operator, accountSid });
+      const attach = this.sql('INSERT INTO service_operators (service_sid, operator_sid) VALUES (?, ?)');
+      for (const attachment of data.attachments) attach.run(attachment.serviceSid, attachment.operatorSid);
+      return { status: 'imported' };
+    });
+  }
+
+  async resetAccount(accountSid: string): Promise<ResetCounts | null> {
+    return this.immediate((): ResetCounts | null => {
+      if (this.sql('SELECT 1 FROM accounts WHERE sid = ?').get(accountSid) === undefined) return null;
+      const attachments = this.sql(
+        'DELETE FROM service_operators WHERE service_sid IN (SELECT sid FROM services WHERE account_sid = ?)',
+      ).run(accountSid).changes;
+      const services = this.sql('DELETE FROM services WHERE account_sid = ?').run(accountSid).changes;
+      const customOperators = this.sql('DELETE FROM custom_operators WHERE account_sid = ?').run(accountSid).changes;
+      return { services, customOperators, attachments };
+    });
+  }
+
+  private writeServiceRow(service: ServiceRecord): void {
+    this.sql(
+      `INSERT INTO services (sid, account_sid, unique_name, friendly_name, language_code, auto_redaction,
+         media_redaction, auto_transcribe, data_logging, webhook_url, webhook_http_method,
+         encryption_credential_sid, version, date_created, date_updated)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      service.sid,
+      service.accountSid,
+      service.uniqueName,
+      service.friendlyName,
+      service.languageCode,
+      flag(service.autoRedaction),
+      flag(service.mediaRedaction),
+      flag(service.autoTranscribe),
+      flag(service.dataLogging),
+      service.webhookUrl,
+      service.webhookHttpMethod,
+      service.encryptionCredentialSid,
+      service.version,
+      service.dateCreatedMs,
+      service.dateUpdatedMs,
+    );
+  }
+
+  private writeCustomOperatorRow(operator: CustomOperatorRecord): void {
+    this.sql(
+      `INSERT INTO custom_operators (sid, account_sid, friendly_name, description, operator_type, config,
+         availability, version, date_created, date_updated)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      operator.sid,
+      operator.accountSid,
+      operator.friendlyName,
+      operator.description,
+      operator.operatorType,
+      operator.configJson,
+      operator.availability,
+      operator.version,
+      operator.dateCreatedMs,
+      operator.dateUpdatedMs,
+    );
   }
 }

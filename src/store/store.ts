@@ -119,6 +119,11 @@ export interface Store {
   findCredential(sid: string): Promise<CredentialRecord | null>;
   countAccounts(): Promise<number>;
   insertAccount(account: AccountRecord): Promise<void>;
+  /**
+   * The bootstrap account, safe when several processes start at once: inserted only when no
+   * account exists yet (`onlyIntoEmpty`), or else only when its SID is absent. Answers whether it was.
+   */
+  insertBootstrapAccount(account: AccountRecord, onlyIntoEmpty: boolean): Promise<boolean>;
   insertApiKey(key: ApiKeyRecord): Promise<'inserted' | 'account-not-found'>;
   deleteApiKey(sid: string): Promise<boolean>;
 
@@ -152,4 +157,42 @@ export interface Store {
     nowMs: number,
   ): Promise<UpdateOutcome<CustomOperatorRecord>>;
   deleteCustomOperator(accountSid: string, sid: string): Promise<DeleteOperatorOutcome>;
+
+  // Operations (src/ops): readiness, snapshots and reset.
+  /** How many schema migrations this database has applied, and how many this build knows. */
+  schemaVersion(): Promise<{ applied: number; expected: number }>;
+  /** All that one account owns, read in one consistent transaction; null when there is no such account. */
+  exportAccount(accountSid: string): Promise<AccountData | null>;
+  /**
+   * Writes `data` into the account in one transaction, or nothing: refused when the account does
+   * not exist, or when a service or custom-operator SID exists already (in any account), or a
+   * service's unique name is already used in this account. Rows keep their SIDs, versions and dates.
+   */
+  importAccount(accountSid: string, data: AccountData): Promise<ImportOutcome>;
+  /** Deletes the account's services, custom operators and attachments (not the account nor its keys). */
+  resetAccount(accountSid: string): Promise<ResetCounts | null>;
+}
+
+export interface AttachmentRecord {
+  serviceSid: string;
+  operatorSid: string;
+}
+
+export interface AccountData {
+  /** Oldest first (date created, then SID); on import, every row goes to the named account. */
+  services: ServiceRecord[];
+  customOperators: CustomOperatorRecord[];
+  /** In attachment order: the order of `read_only_attached_operator_sids`. */
+  attachments: AttachmentRecord[];
+}
+
+export type ImportOutcome =
+  | { status: 'imported' }
+  | { status: 'account-not-found' }
+  | { status: 'conflict'; serviceSids: string[]; customOperatorSids: string[]; uniqueNames: string[] };
+
+export interface ResetCounts {
+  services: number;
+  customOperators: number;
+  attachments: number;
 }

@@ -1,5 +1,7 @@
-// A real server on a loopback port over a real SQLite file, with a known account, for tests.
-import { mkdtempSync, rmSync } from 'node:fs';
+// A real server on a loopback port over a real database, with a known account, for tests. The store
+// is SQLite (a file in a fresh directory) unless TEST_STORE=postgres: then it is a fresh schema in
+// TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), dropped on close().
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -10,7 +12,9 @@ import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createAccount, createApiKey, type IssuedCredential } from '../../src/resources/accounts/rules.js';
 import { openStore } from '../../src/store/open.js';
+import { PostgresStore } from '../../src/store/postgres.js';
 import type { Store } from '../../src/store/store.js';
+import { assertPostgresReachable, dropSchema, newSchemaName, testDatabaseUrl } from './postgres.js';
 
 export interface TestResponse {
   status: number;
@@ -90,13 +94,48 @@ export interface StartOptions {
   directory?: string;
 }
 
+/** Which store the test servers use: TEST_STORE=sqlite (the default) or TEST_STORE=postgres. */
+export function testStoreKind(): 'sqlite' | 'postgres' {
+  const kind = process.env.TEST_STORE || 'sqlite';
+  if (kind !== 'sqlite' && kind !== 'postgres') throw new Error(`TEST_STORE must be sqlite or postgres, got "${kind}"`);
+  return kind;
+}
+
+/** Schemas of servers started on a caller's directory: kept across restarts, dropped when the process ends. */
+const keptSchemas = new Set<string>();
+let dropKeptSchemasOnExit = false;
+function dropOnExit(schema: string): void {
+  keptSchemas.add(schema);
+  if (dropKeptSchemasOnExit) return;
+  dropKeptSchemasOnExit = true;
+  process.once('beforeExit', () => {
+    void Promise.all([...keptSchemas].map((name) => dropSchema(name).catch(() => undefined)));
+  });
+}
+
+/**
+ * The PostgreSQL schema for a server: a fresh one, or — when the caller passed a directory, as a
+ * restart test does — the one recorded in that directory by an earlier server, so data survives.
+ */
+function postgresSchemaFor(directory: string, reused: boolean): { schema: string; owned: boolean } {
+  const marker = join(directory, 'postgres-schema');
+  if (reused && existsSync(marker)) return { schema: readFileSync(marker, 'utf8').trim(), owned: false };
+  const schema = newSchemaName();
+  writeFileSync(marker, schema + '\n');
+  if (reused) dropOnExit(schema);
+  return { schema, owned: !reused };
+}
+
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const directory = options.directory ?? mkdtempSync(join(tmpdir(), 'intelligence-test-'));
   const databaseFile = join(directory, 'intelligence.db');
+  // A test that names its own DATABASE_URL gets exactly that; otherwise TEST_STORE decides.
+  const postgres = options.env?.DATABASE_URL === undefined && testStoreKind() === 'postgres';
   const config = loadConfig({
-    DATABASE_URL: `sqlite:${databaseFile}`,
+    DATABASE_URL: postgres ? testDatabaseUrl() : `sqlite:${databaseFile}`,
     LOG_LEVEL: 'info',
     PORT: '0',
+    PG_POOL_SIZE: '5',
     ...options.env,
   });
   const logs: string[] = [];
@@ -106,7 +145,16 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       done();
     },
   });
-  const store = await openStore(config);
+  let store: Store;
+  let ownedSchema: string | null = null;
+  if (postgres) {
+    await assertPostgresReachable();
+    const { schema, owned } = postgresSchemaFor(directory, options.directory !== undefined);
+    if (owned) ownedSchema = schema;
+    store = await PostgresStore.open({ url: testDatabaseUrl(), poolSize: config.pgPoolSize, schema });
+  } else {
+    store = await openStore(config);
+  }
   const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
   const app = await buildApp({ config, store, catalog, logStream });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -156,6 +204,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     async close() {
       await app.close();
       await store.close();
+      if (ownedSchema !== null) await dropSchema(ownedSchema);
       if (options.directory === undefined) rmSync(directory, { recursive: true, force: true });
     },
   };

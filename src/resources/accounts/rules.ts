@@ -51,20 +51,23 @@ export async function createApiKey(store: Store, accountSid: string, friendlyNam
   return { sid, secret, accountSid };
 }
 
-/** Creates the bootstrap account on an empty database; returns it when it was generated here. */
+/**
+ * Creates the bootstrap account: the configured one when its SID is missing, or a generated one
+ * on an empty database (returned, so its credentials can be shown once). Safe when several
+ * processes start together on one database: exactly one of them creates it.
+ */
 export async function ensureBootstrapAccount(
   store: Store,
   bootstrap: { accountSid: string | null; authToken: string | null },
 ): Promise<IssuedCredential | null> {
-  if (bootstrap.accountSid !== null && bootstrap.authToken !== null) {
-    const existing = await store.findCredential(bootstrap.accountSid);
-    if (existing === null) {
-      await createAccount(store, { sid: bootstrap.accountSid, authToken: bootstrap.authToken });
-    }
-    return null;
-  }
-  if ((await store.countAccounts()) > 0) return null;
-  return createAccount(store, { friendlyName: 'bootstrap' });
+  const configured = bootstrap.accountSid !== null && bootstrap.authToken !== null;
+  const sid = bootstrap.accountSid ?? newSid('AC');
+  const secret = bootstrap.authToken ?? newSecret();
+  const inserted = await store.insertBootstrapAccount(
+    { sid, friendlyName: 'bootstrap', authTokenHash: hashSecret(secret), dateCreatedMs: Date.now() },
+    !configured,
+  );
+  return inserted && !configured ? { sid, secret, accountSid: sid } : null;
 }
 
 /**

@@ -202,6 +202,13 @@ function duplicateNameProblems(entries: unknown, path: string, noun: string): Co
 
 /** Depth and total property count of json_result_schema, which the schema alone cannot bound. */
 function resultSchemaProblems(resultSchema: unknown): RuleProblems {
+  // A root of another type would otherwise be reported first as "properties is required".
+  if (isObject(resultSchema) && resultSchema.type !== undefined && resultSchema.type !== 'object') {
+    return {
+      problems: [{ path: '/json_result_schema/type', message: 'must be "object": the root of json_result_schema is an object' }],
+      subsumedPaths: ['/json_result_schema'],
+    };
+  }
   const problems: ConfigProblem[] = [];
   const subsumedPaths: string[] = [];
   let propertyCount = 0;

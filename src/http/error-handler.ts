@@ -1,14 +1,19 @@
 // One place where every failure becomes a Twilio error body. Nothing else writes error responses.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import {
   internalError,
   invalidParameter,
+  methodNotAllowed,
   payloadTooLarge,
   ResourceNotFound,
   serviceUnavailable,
   TwilioError,
 } from '../errors.js';
 import { isDatabaseUnavailable } from '../store/errors.js';
+import { corsHeaders } from './cors.js';
+import { newRequestId } from './request-id.js';
 import { formBoolean } from './schemas.js';
 import { requestPath } from './urls.js';
 
@@ -61,6 +66,7 @@ function toTwilioError(error: FastifyError | TwilioError, request: FastifyReques
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return invalidParameter('Content-Type must be application/x-www-form-urlencoded');
     case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
       return new ResourceNotFound(requestPath(request));
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
@@ -76,12 +82,63 @@ export function sendTwilioError(error: FastifyError | TwilioError, request: Fast
   } else if (twilioError.status >= 500 && twilioError.status !== 503) {
     request.log.error({ err: error }, 'request failed');
   }
-  if (twilioError.status === 401) void reply.header('WWW-Authenticate', 'Basic realm="Twilio API"');
+  // /v2 asks for Basic; the operations endpoints (src/ops) set their own Bearer challenge first.
+  if (twilioError.status === 401 && !reply.hasHeader('www-authenticate')) void reply.header('WWW-Authenticate', 'Basic realm="Twilio API"');
   void reply.code(twilioError.status).type('application/json; charset=utf-8').send(twilioError.toBody());
+}
+
+/** Router failures (a path that is not valid percent-encoding, an over-long segment) skip the hooks. */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void reply.headers(corsHeaders).header('Twilio-Request-Id', request.id);
+  sendTwilioError(error, request, reply);
+}
+
+/** Writes a Twilio error straight onto a socket that never became a request, and closes it. */
+function writeRawError(socket: Duplex, twilioError: TwilioError): void {
+  const body = JSON.stringify(twilioError.toBody());
+  const headers = {
+    ...corsHeaders,
+    'twilio-request-id': newRequestId(),
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  };
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${twilioError.status} ${STATUS_CODES[twilioError.status]}\r\n${head}\r\n${body}`);
+}
+
+/**
+ * Requests Node's HTTP parser refuses (an unknown method, CR/LF or NUL in a header, oversized
+ * headers, conflicting lengths) never become a request: answer them on the socket and close it.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  writeRawError(
+    socket,
+    error.code === 'HPE_INVALID_METHOD'
+      ? new TwilioError(405, 20004, 'Method not allowed')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new TwilioError(431, 20422, 'The request headers are too large')
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new TwilioError(408, 20422, 'The request was not received in time')
+          : invalidParameter('The request is not valid HTTP'),
+  );
+}
+
+/** CONNECT (a proxy tunnel) never reaches the router: Node hands over the socket instead. */
+export function answerConnect(request: { url?: string }, socket: Duplex): void {
+  writeRawError(socket, methodNotAllowed('CONNECT', request.url ?? ''));
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setSchemaErrorFormatter((errors, dataVar) => schemaErrorToTwilio(errors as SchemaError[], dataVar));
   app.setErrorHandler((error: FastifyError, request, reply) => sendTwilioError(error, request, reply));
-  app.setNotFoundHandler((request, reply) => sendTwilioError(new ResourceNotFound(), request, reply));
+  // A method this server does not know at all (PROPFIND, LOCK…) is not allowed anywhere.
+  app.setNotFoundHandler((request, reply) => {
+    const known = app.supportedMethods.includes(request.method);
+    sendTwilioError(known ? new ResourceNotFound() : methodNotAllowed(request.method, requestPath(request)), request, reply);
+  });
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { methodNotAllowed } from '../errors.js';
 import { requestPath } from './urls.js';
 
-const answerable: HTTPMethods[] = ['GET', 'POST', 'DELETE', 'PUT', 'PATCH'];
+const answerable: HTTPMethods[] = ['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'TRACE', 'QUERY'];
 
 /** Collects the methods of every route; call `install` once all routes are registered. */
 export function methodNotAllowedRoutes(app: FastifyInstance) {
@@ -23,9 +23,11 @@ export function methodNotAllowedRoutes(app: FastifyInstance) {
           method: missing,
           url: path,
           config: { methodNotAllowed: true },
-          handler: async (request) => {
+          // Refused before the body is read: a QUERY or PUT is not parsed only to be turned away.
+          onRequest: async (request) => {
             throw methodNotAllowed(request.method, requestPath(request));
           },
+          handler: async () => undefined,
         });
       }
     },

@@ -3,14 +3,14 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import { corsHeaders, installPreflight } from './http/cors.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { answerClientError, answerConnect, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { decodeUtf8, invalidEncoding, invalidQueryMarker, parseForm, parseQueryString } from './http/form.js';
 import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
 import { OverloadMonitor } from './http/overload.js';
 import { RateLimiter, specListsRateLimitHeaders } from './http/rate-limit.js';
 import { newRequestId } from './http/request-id.js';
 import { sharedSchemas } from './http/schemas.js';
-import { serviceUnavailable } from './errors.js';
+import { invalidParameter, serviceUnavailable } from './errors.js';
 import { Authenticator } from './resources/accounts/rules.js';
 import { AttachmentRules } from './resources/attachments/rules.js';
 import { attachmentRoutes } from './resources/attachments/routes.js';
@@ -20,6 +20,13 @@ import { operatorTypeRoutes } from './resources/operators/type-routes.js';
 import { ServiceRules } from './resources/services/rules.js';
 import { serviceRoutes } from './resources/services/routes.js';
 import type { Store } from './store/store.js';
+import { adminRoutes } from './ops/admin-routes.js';
+import { healthRoutes } from './ops/health.js';
+import { loggerOptions } from './ops/logging.js';
+import { installMetrics, instrumentStore } from './ops/metrics.js';
+import { registerOpenApi } from './ops/openapi.js';
+import { SnapshotRules } from './ops/snapshot.js';
+import { packageFacts } from './ops/version.js';
 
 export interface AppParts {
   config: Config;
@@ -29,18 +36,19 @@ export interface AppParts {
   logStream?: NodeJS.WritableStream;
 }
 
-export async function buildApp({ config, store, catalog, logStream }: AppParts): Promise<FastifyInstance> {
+export async function buildApp({ config, store: plainStore, catalog, logStream }: AppParts): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      ...(logStream ? { stream: logStream } : {}),
-      redact: ['req.headers.authorization'],
-    },
+    logger: loggerOptions(config, logStream),
     // One line per request, written by our onResponse hook (with account and route template).
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: newRequestId,
     bodyLimit: config.bodyLimitBytes,
-    routerOptions: { querystringParser: parseQueryString },
+    // A UniqueName (≤ 256 characters) may arrive percent-encoded at up to 9 characters each.
+    routerOptions: { querystringParser: parseQueryString, maxParamLength: 4096 },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
+    // A request without Host gets our Twilio 400 (below) instead of Node's bare one.
+    http: { requireHostHeader: false },
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false } },
     // Requests that arrive while draining get our own Twilio-style 503 (see the /v2 hook).
     return503OnClosing: false,
@@ -50,6 +58,9 @@ export async function buildApp({ config, store, catalog, logStream }: AppParts):
   app.decorateRequest('accountSid', '');
   for (const schema of sharedSchemas) app.addSchema(schema);
   installErrorHandling(app);
+  await registerOpenApi(app, packageFacts().version); // before any route, so that it sees them all
+  const metrics = config.metricsEnabled ? installMetrics(app, config.metricsToken, packageFacts().version) : null;
+  const store = metrics === null ? plainStore : instrumentStore(plainStore, metrics);
   const notAllowed = methodNotAllowedRoutes(app);
   app.addHook('onRoute', (route) => {
     const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
@@ -59,7 +70,10 @@ export async function buildApp({ config, store, catalog, logStream }: AppParts):
   app.addHook('onRequest', async (request, reply) => {
     void reply.headers(corsHeaders).header('Twilio-Request-Id', request.id);
     if ((request.query as Record<symbol, unknown>)[invalidQueryMarker]) throw invalidEncoding('query string');
+    // Every URL we answer is built from Host (unless PUBLIC_BASE_URL is set); HTTP/1.1 requires it.
+    if (request.headers.host === undefined) throw invalidParameter('Missing Host header');
   });
+  app.server.on('connect', answerConnect);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {
@@ -103,6 +117,12 @@ export async function buildApp({ config, store, catalog, logStream }: AppParts):
   app.addHook('preClose', async () => {
     draining = true;
   });
+  // Responses sent while draining close their connection: a keep-alive client must neither hold
+  // the shutdown open until SHUTDOWN_TIMEOUT_MS nor reuse a connection that is about to go away.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (draining) void reply.header('Connection', 'close');
+    done(null, payload);
+  });
   app.addHook('onClose', async () => overload.stop());
 
   await app.register(async (api) => {
@@ -125,6 +145,11 @@ export async function buildApp({ config, store, catalog, logStream }: AppParts):
     operatorRoutes(api, operators, context);
     attachmentRoutes(api, attachments, context);
   });
+  healthRoutes(app, store);
+  if (config.adminToken !== null) {
+    const snapshots = new SnapshotRules(store, catalog, config.maxOperatorsPerService);
+    await app.register(adminRoutes, { token: config.adminToken, snapshots });
+  }
   notAllowed.install();
 
   return app;

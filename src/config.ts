@@ -22,6 +22,12 @@ export interface Config {
   rateLimitWindowSeconds: number;
   maxEventLoopDelayMs: number;
   maxHeapUsedBytes: number;
+  /** /metrics and its hooks; METRICS_ENABLED=false removes both (no cost on the hot path). */
+  metricsEnabled: boolean;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /** When set, /admin/* exists and needs `Authorization: Bearer <token>`; unset, /admin/* is 404. */
+  adminToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +43,24 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(true|1|yes|on)$/i.test(raw)) return true;
+  if (/^(false|0|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** A bearer token guarding an endpoint: long enough to resist guessing, and sendable in a header. */
+function bearerToken(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < 16 || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError(`${name} must be at least 16 printable characters without spaces`);
+  }
+  return raw;
 }
 
 export function parseDatabaseUrl(raw: string): DatabaseLocation {
@@ -91,5 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 1, 1, 86_400),
     maxEventLoopDelayMs: integer(env, 'MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 600_000),
     maxHeapUsedBytes: integer(env, 'MAX_HEAP_USED_BYTES', 1536 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
+    metricsEnabled: boolean(env, 'METRICS_ENABLED', true),
+    metricsToken: bearerToken(env, 'METRICS_TOKEN'),
+    adminToken: bearerToken(env, 'ADMIN_TOKEN'),
   };
 }

@@ -128,6 +128,12 @@ export const formBoolean = { type: 'string', pattern: '^([Tt][Rr][Uu][Ee]|[Ff][A
 
 export const parseFormBoolean = (value: string | undefined) => (value === undefined ? undefined : value.toLowerCase() === 'true');
 
+/** A 204 answer: no body. Declared so that the generated OpenAPI document says 204. */
+export const noContent = { type: 'null', description: 'No content' } as const;
+
+/** `If-Match` (a version, quoted or bare) on updates, as the spec lists it. */
+export const ifMatchHeaders = { type: 'object', properties: { 'If-Match': { type: 'string' } } } as const;
+
 export const pagingQuery = {
   PageSize: { type: 'string' },
   Page: { type: 'string' },

@@ -1,7 +1,7 @@
 // HTTP surface of /v2/Services/{ServiceSid}/Operators[/{OperatorSid}].
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { paramsOf, type RouteContext } from '../../http/context.js';
-import { ref } from '../../http/schemas.js';
+import { noContent, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
 import type { AttachmentRules } from './rules.js';
 
@@ -26,7 +26,7 @@ export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, c
   });
 
   app.delete('/v2/Services/:ServiceSid/Operators/:OperatorSid', {
-    schema: { operationId: 'DeleteOperatorAttachment', params: attachmentParams },
+    schema: { operationId: 'DeleteOperatorAttachment', params: attachmentParams, response: { 204: noContent } },
   }, async (request, reply) => {
     const { ServiceSid, OperatorSid } = paramsOf(request);
     await rules.detach(request.accountSid, ServiceSid, OperatorSid);

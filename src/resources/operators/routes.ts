@@ -4,7 +4,7 @@ import { isoSeconds } from '../../clock.js';
 import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
-import { listSchema, pagingQuery, ref } from '../../http/schemas.js';
+import { ifMatchHeaders, listSchema, noContent, pagingQuery, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
 import { cursorOfOperator, type OperatorFacts, type OperatorFilter, type OperatorRules } from './rules.js';
 
@@ -133,7 +133,13 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
   });
 
   app.post('/v2/Operators/Custom/:Sid', {
-    schema: { operationId: 'UpdateCustomOperator', params: sidParams, body: updateBody, response: { 202: ref('intelligence.v2.operator') } },
+    schema: {
+      operationId: 'UpdateCustomOperator',
+      params: sidParams,
+      headers: ifMatchHeaders,
+      body: updateBody,
+      response: { 202: ref('intelligence.v2.operator') },
+    },
   }, async (request, reply) => {
     const body = bodyOf(request);
     const facts = await rules.updateCustomOperator(
@@ -145,7 +151,7 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
     return reply.code(202).header('ETag', etagOf(facts.version)).send(operatorBody(facts, customUrl(request, facts)));
   });
 
-  app.delete('/v2/Operators/Custom/:Sid', { schema: { operationId: 'DeleteCustomOperator', params: sidParams } }, async (request, reply) => {
+  app.delete('/v2/Operators/Custom/:Sid', { schema: { operationId: 'DeleteCustomOperator', params: sidParams, response: { 204: noContent } } }, async (request, reply) => {
     await rules.deleteCustomOperator(request.accountSid, paramsOf(request).Sid);
     return reply.code(204).send();
   });

@@ -4,7 +4,7 @@ import { isoSeconds } from '../../clock.js';
 import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
-import { formBoolean, listSchema, pagingQuery, parseFormBoolean, ref } from '../../http/schemas.js';
+import { formBoolean, ifMatchHeaders, listSchema, noContent, pagingQuery, parseFormBoolean, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
 import type { WebhookHttpMethod } from '../../store/store.js';
 import type { ServiceInput, ServiceRules, ServiceView } from './rules.js';
@@ -105,7 +105,13 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
   });
 
   app.post('/v2/Services/:Sid', {
-    schema: { operationId: 'UpdateService', params: sidParams, body: updateBody, response: { 200: ref('intelligence.v2.service') } },
+    schema: {
+      operationId: 'UpdateService',
+      params: sidParams,
+      headers: ifMatchHeaders,
+      body: updateBody,
+      response: { 200: ref('intelligence.v2.service') },
+    },
   }, async (request, reply) => {
     const view = await rules.update(
       request.accountSid,
@@ -116,7 +122,7 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
     return reply.header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
   });
 
-  app.delete('/v2/Services/:Sid', { schema: { operationId: 'DeleteService', params: sidParams } }, async (request, reply) => {
+  app.delete('/v2/Services/:Sid', { schema: { operationId: 'DeleteService', params: sidParams, response: { 204: noContent } } }, async (request, reply) => {
     await rules.delete(request.accountSid, paramsOf(request).Sid);
     return reply.code(204).send();
   });

@@ -1,0 +1,71 @@
+// A histogram for the request path. prom-client's Histogram validates and hashes its labels on
+// every observe (~0.8 µs); here each label set is resolved once to a series, and an observation is
+// a bucket search and two additions (~20 ns). It is exported through prom-client's Registry by
+// the same `get()` contract as prom-client's own metrics, so the text format is prom-client's.
+import type { Registry } from 'prom-client';
+
+type Observe = (seconds: number) => void;
+
+interface Series {
+  labels: Record<string, string>;
+  /** Per bucket, not cumulative; the last slot counts values above every bound. */
+  counts: Float64Array;
+  sum: number;
+  count: number;
+}
+
+export class FastHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private readonly series = new Map<string, Series>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly bounds: number[],
+    registry: Registry,
+  ) {
+    registry.registerMetric(this as unknown as Parameters<Registry['registerMetric']>[0]);
+  }
+
+  /** The observer of one label set; keep it, and observing costs no label handling. */
+  observer(key: string, labels: Record<string, string>): Observe {
+    let series = this.series.get(key);
+    if (series === undefined) {
+      series = { labels, counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 };
+      this.series.set(key, series);
+    }
+    const { bounds } = this;
+    const target = series;
+    return (value) => {
+      let bucket = 0;
+      while (bucket < bounds.length && value > bounds[bucket]) bucket++;
+      target.counts[bucket]++;
+      target.sum += value;
+      target.count++;
+    };
+  }
+
+  async get() {
+    const values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> = [];
+    for (const { labels, counts, sum, count } of this.series.values()) {
+      let cumulative = 0;
+      this.bounds.forEach((bound, i) => {
+        cumulative += counts[i];
+        values.push({ labels: { le: bound, ...labels }, value: cumulative, metricName: `${this.name}_bucket` });
+      });
+      values.push({ labels: { le: '+Inf', ...labels }, value: count, metricName: `${this.name}_bucket` });
+      values.push({ labels, value: sum, metricName: `${this.name}_sum` });
+      values.push({ labels, value: count, metricName: `${this.name}_count` });
+    }
+    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  reset(): void {
+    for (const series of this.series.values()) {
+      series.counts.fill(0);
+      series.sum = 0;
+      series.count = 0;
+    }
+  }
+}

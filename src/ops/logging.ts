@@ -1,0 +1,41 @@
+// Logger options: one JSON line per event (pino), or human-readable lines when stdout is a
+// terminal and the optional pino-pretty is installed. Pretty printing runs in pino's transport
+// worker thread, so the request path never formats text; without a terminal nothing changes.
+import type { FastifyServerOptions } from 'fastify';
+import { createRequire } from 'node:module';
+import type { Config } from '../config.js';
+
+const require = createRequire(import.meta.url);
+
+function prettyPrinter(): string | null {
+  try {
+    return require.resolve('pino-pretty');
+  } catch {
+    return null;
+  }
+}
+
+export function loggerOptions(
+  config: Pick<Config, 'logLevel'>,
+  logStream?: NodeJS.WritableStream,
+  terminal: boolean = process.stdout.isTTY === true,
+): FastifyServerOptions['logger'] {
+  const base = { level: config.logLevel, redact: ['req.headers.authorization'] };
+  if (logStream !== undefined) return { ...base, stream: logStream };
+  const pretty = terminal ? prettyPrinter() : null;
+  if (pretty === null) return base;
+  return {
+    ...base,
+    transport: {
+      target: pretty,
+      options: {
+        colorize: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        singleLine: true,
+        // Request lines read `request GET /v2/Services/:Sid 200 1.2 ms {"reqId": …, "account_sid": …}`.
+        messageFormat: '{msg}{if method} {method} {route} {status} {duration_ms} ms{end}',
+        ignore: 'pid,hostname,method,route,status,duration_ms',
+      },
+    },
+  };
+}

@@ -39,6 +39,8 @@ export interface AppParts {
 export async function buildApp({ config, store: plainStore, catalog, logStream }: AppParts): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config, logStream),
+    // A client that sends its request slowly cannot hold a connection forever (408, Twilio body).
+    requestTimeout: config.requestTimeoutMs,
     // One line per request, written by our onResponse hook (with account and route template).
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: newRequestId,

@@ -18,6 +18,7 @@ export interface Config {
   sqliteSynchronous: 'NORMAL' | 'FULL';
   pgPoolSize: number;
   shutdownTimeoutMs: number;
+  requestTimeoutMs: number;
   rateLimitRequests: number;
   rateLimitWindowSeconds: number;
   maxEventLoopDelayMs: number;
@@ -111,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous,
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 0, 3_600_000),
     rateLimitRequests: integer(env, 'RATE_LIMIT_REQUESTS', 100_000, 0, 1_000_000_000),
     rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 1, 1, 86_400),
     maxEventLoopDelayMs: integer(env, 'MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 600_000),

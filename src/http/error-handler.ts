@@ -75,10 +75,32 @@ function toTwilioError(error: FastifyError | TwilioError, request: FastifyReques
   return internalError(request.id);
 }
 
+// During an outage every request fails the same way: log the first, then at most one line
+// per interval with the number of failures in between.
+const OUTAGE_LOG_INTERVAL_MS = 5000;
+const outageLogs = new WeakMap<object, { loggedAt: number; failuresSinceLog: number }>();
+
+function logDatabaseUnavailable(request: FastifyRequest, error: unknown): void {
+  let outage = outageLogs.get(request.server);
+  if (outage === undefined) {
+    outage = { loggedAt: 0, failuresSinceLog: 0 };
+    outageLogs.set(request.server, outage);
+  }
+  outage.failuresSinceLog++;
+  const now = Date.now();
+  if (now - outage.loggedAt < OUTAGE_LOG_INTERVAL_MS) return;
+  request.log.error(
+    { err: error, failed_requests: outage.failuresSinceLog },
+    'database unavailable: answering 503 until it returns',
+  );
+  outage.loggedAt = now;
+  outage.failuresSinceLog = 0;
+}
+
 export function sendTwilioError(error: FastifyError | TwilioError, request: FastifyRequest, reply: FastifyReply): void {
   const twilioError = toTwilioError(error, request);
   if (twilioError.status === 503 && isDatabaseUnavailable(error)) {
-    request.log.error({ err: error }, 'database unavailable: answering 503 until it returns');
+    logDatabaseUnavailable(request, error);
   } else if (twilioError.status >= 500 && twilioError.status !== 503) {
     request.log.error({ err: error }, 'request failed');
   }

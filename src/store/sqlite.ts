@@ -116,13 +116,17 @@ export class SqliteStore implements Store {
     this.migrate();
   }
 
+  /** Each step reads the version inside its write lock, so processes starting together agree. */
   private migrate(): void {
-    const applied = this.db.pragma('user_version', { simple: true }) as number;
-    for (let version = applied; version < sqliteMigrations.length; version++) {
-      this.db.transaction(() => {
-        this.db.exec(sqliteMigrations[version]);
-        this.db.pragma(`user_version = ${version + 1}`);
-      }).immediate();
+    const step = this.db.transaction((): boolean => {
+      const applied = this.db.pragma('user_version', { simple: true }) as number;
+      if (applied >= sqliteMigrations.length) return false;
+      this.db.exec(sqliteMigrations[applied]);
+      this.db.pragma(`user_version = ${applied + 1}`);
+      return true;
+    });
+    while (step.immediate()) {
+      // one migration per write transaction
     }
   }
 

@@ -99,3 +99,17 @@ test('the first start on an empty database prints generated credentials once, an
     rmSync(fresh, { recursive: true, force: true });
   }
 });
+
+test('three processes starting together on a fresh SQLite file all start and create one account', async () => {
+  const fresh = mkdtempSync(join(tmpdir(), 'intelligence-together-'));
+  const env = { DATABASE_URL: `sqlite:${join(fresh, 'db.sqlite')}`, TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' };
+  try {
+    const servers = await Promise.all([1, 2, 3].map(() => startServerProcess(env)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const printed = servers.filter((server) => /TWILIO_AUTH_TOKEN=/.test(server.output()));
+    assert.equal(printed.length, 1, servers.map((server) => server.output()).join('\n---\n'));
+    await Promise.all(servers.map((server) => server.stop()));
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+});

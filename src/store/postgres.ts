@@ -29,76 +29,17 @@ import type {
   ServiceSettings,
   Store,
   UpdateOutcome,
-  WebhookHttpMethod,
 } from './store.js';
-
-interface ServiceRow {
-  sid: string;
-  account_sid: string;
-  unique_name: string;
-  friendly_name: string | null;
-  language_code: string;
-  auto_redaction: boolean;
-  media_redaction: boolean;
-  auto_transcribe: boolean;
-  data_logging: boolean;
-  webhook_url: string | null;
-  webhook_http_method: string | null;
-  encryption_credential_sid: string | null;
-  version: number;
-  date_created: number;
-  date_updated: number;
-}
-
-interface CustomOperatorRow {
-  sid: string;
-  account_sid: string;
-  friendly_name: string;
-  description: string | null;
-  operator_type: string;
-  config: string;
-  availability: string;
-  version: number;
-  date_created: number;
-  date_updated: number;
-}
-
-const serviceFromRow = (row: ServiceRow): ServiceRecord => ({
-  sid: row.sid,
-  accountSid: row.account_sid,
-  uniqueName: row.unique_name,
-  friendlyName: row.friendly_name,
-  languageCode: row.language_code,
-  autoRedaction: row.auto_redaction,
-  mediaRedaction: row.media_redaction,
-  autoTranscribe: row.auto_transcribe,
-  dataLogging: row.data_logging,
-  webhookUrl: row.webhook_url,
-  webhookHttpMethod: row.webhook_http_method as WebhookHttpMethod | null,
-  encryptionCredentialSid: row.encryption_credential_sid,
-  version: row.version,
-  dateCreatedMs: row.date_created,
-  dateUpdatedMs: row.date_updated,
-});
-
-const customOperatorFromRow = (row: CustomOperatorRow): CustomOperatorRecord => ({
-  sid: row.sid,
-  accountSid: row.account_sid,
-  friendlyName: row.friendly_name,
-  description: row.description,
-  operatorType: row.operator_type,
-  configJson: row.config,
-  availability: row.availability,
-  version: row.version,
-  dateCreatedMs: row.date_created,
-  dateUpdatedMs: row.date_updated,
-});
-
-const SERVICE_COLUMNS = `sid, account_sid, unique_name, friendly_name, language_code, auto_redaction, media_redaction,
-  auto_transcribe, data_logging, webhook_url, webhook_http_method, encryption_credential_sid, version, date_created,
-  date_updated`;
-const CUSTOM_OPERATOR_COLUMNS = `sid, account_sid, friendly_name, description, operator_type, config, availability,
-  version, date_created, date_updated`;
+import {
+  CUSTOM_OPERATOR_COLUMNS,
+  customOperatorFromRow,
+  customOperatorValues,
+  SERVICE_COLUMNS,
+  serviceFromRow,
+  serviceValues,
+  type CustomOperatorRow,
+  type ServiceRow,
+} from './rows.js';
 
 const INT8_OID = 20;
 /** int8 (BIGINT, count(*)) as a JS number, for this pool only: the global parsers are left alone. */
@@ -765,41 +706,14 @@ export class PostgresStore implements Store {
     await client.query(
       `INSERT INTO services (${SERVICE_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      [
-        service.sid,
-        service.accountSid,
-        service.uniqueName,
-        service.friendlyName,
-        service.languageCode,
-        service.autoRedaction,
-        service.mediaRedaction,
-        service.autoTranscribe,
-        service.dataLogging,
-        service.webhookUrl,
-        service.webhookHttpMethod,
-        service.encryptionCredentialSid,
-        service.version,
-        service.dateCreatedMs,
-        service.dateUpdatedMs,
-      ],
+      serviceValues(service, (value) => value),
     );
   }
 
   private async writeCustomOperatorRow(client: pg.Pool | pg.PoolClient, operator: CustomOperatorRecord): Promise<void> {
     await client.query(
       `INSERT INTO custom_operators (${CUSTOM_OPERATOR_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        operator.sid,
-        operator.accountSid,
-        operator.friendlyName,
-        operator.description,
-        operator.operatorType,
-        operator.configJson,
-        operator.availability,
-        operator.version,
-        operator.dateCreatedMs,
-        operator.dateUpdatedMs,
-      ],
+      customOperatorValues(operator),
     );
   }
 }

@@ -23,70 +23,17 @@ import type {
   ServiceSettings,
   Store,
   UpdateOutcome,
-  WebhookHttpMethod,
 } from './store.js';
-
-interface ServiceRow {
-  sid: string;
-  account_sid: string;
-  unique_name: string;
-  friendly_name: string | null;
-  language_code: string;
-  auto_redaction: number;
-  media_redaction: number;
-  auto_transcribe: number;
-  data_logging: number;
-  webhook_url: string | null;
-  webhook_http_method: string | null;
-  encryption_credential_sid: string | null;
-  version: number;
-  date_created: number;
-  date_updated: number;
-}
-
-interface CustomOperatorRow {
-  sid: string;
-  account_sid: string;
-  friendly_name: string;
-  description: string | null;
-  operator_type: string;
-  config: string;
-  availability: string;
-  version: number;
-  date_created: number;
-  date_updated: number;
-}
-
-const serviceFromRow = (row: ServiceRow): ServiceRecord => ({
-  sid: row.sid,
-  accountSid: row.account_sid,
-  uniqueName: row.unique_name,
-  friendlyName: row.friendly_name,
-  languageCode: row.language_code,
-  autoRedaction: row.auto_redaction === 1,
-  mediaRedaction: row.media_redaction === 1,
-  autoTranscribe: row.auto_transcribe === 1,
-  dataLogging: row.data_logging === 1,
-  webhookUrl: row.webhook_url,
-  webhookHttpMethod: row.webhook_http_method as WebhookHttpMethod | null,
-  encryptionCredentialSid: row.encryption_credential_sid,
-  version: row.version,
-  dateCreatedMs: row.date_created,
-  dateUpdatedMs: row.date_updated,
-});
-
-const customOperatorFromRow = (row: CustomOperatorRow): CustomOperatorRecord => ({
-  sid: row.sid,
-  accountSid: row.account_sid,
-  friendlyName: row.friendly_name,
-  description: row.description,
-  operatorType: row.operator_type,
-  configJson: row.config,
-  availability: row.availability,
-  version: row.version,
-  dateCreatedMs: row.date_created,
-  dateUpdatedMs: row.date_updated,
-});
+import {
+  CUSTOM_OPERATOR_COLUMNS,
+  customOperatorFromRow,
+  customOperatorValues,
+  SERVICE_COLUMNS,
+  serviceFromRow,
+  serviceValues,
+  type CustomOperatorRow,
+  type ServiceRow,
+} from './rows.js';
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
@@ -210,28 +157,7 @@ export class SqliteStore implements Store {
 
   async insertService(service: ServiceRecord): Promise<'inserted' | 'unique-name-taken'> {
     try {
-      this.sql(
-        `INSERT INTO services (sid, account_sid, unique_name, friendly_name, language_code, auto_redaction,
-           media_redaction, auto_transcribe, data_logging, webhook_url, webhook_http_method,
-           encryption_credential_sid, version, date_created, date_updated)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        service.sid,
-        service.accountSid,
-        service.uniqueName,
-        service.friendlyName,
-        service.languageCode,
-        flag(service.autoRedaction),
-        flag(service.mediaRedaction),
-        flag(service.autoTranscribe),
-        flag(service.dataLogging),
-        service.webhookUrl,
-        service.webhookHttpMethod,
-        service.encryptionCredentialSid,
-        service.version,
-        service.dateCreatedMs,
-        service.dateUpdatedMs,
-      );
+      this.writeServiceRow(service);
       return 'inserted';
     } catch (error) {
       if (isUniqueViolation(error)) return 'unique-name-taken';
@@ -386,22 +312,7 @@ export class SqliteStore implements Store {
   }
 
   async insertCustomOperator(operator: CustomOperatorRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO custom_operators (sid, account_sid, friendly_name, description, operator_type, config,
-         availability, version, date_created, date_updated)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      operator.sid,
-      operator.accountSid,
-      operator.friendlyName,
-      operator.description,
-      operator.operatorType,
-      operator.configJson,
-      operator.availability,
-      operator.version,
-      operator.dateCreatedMs,
-      operator.dateUpdatedMs,
-    );
+    this.writeCustomOperatorRow(operator);
   }
 
   async findCustomOperator(accountSid: string, sid: string): Promise<CustomOperatorRecord | null> {
@@ -528,46 +439,14 @@ export class SqliteStore implements Store {
   }
 
   private writeServiceRow(service: ServiceRecord): void {
-    this.sql(
-      `INSERT INTO services (sid, account_sid, unique_name, friendly_name, language_code, auto_redaction,
-         media_redaction, auto_transcribe, data_logging, webhook_url, webhook_http_method,
-         encryption_credential_sid, version, date_created, date_updated)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      service.sid,
-      service.accountSid,
-      service.uniqueName,
-      service.friendlyName,
-      service.languageCode,
-      flag(service.autoRedaction),
-      flag(service.mediaRedaction),
-      flag(service.autoTranscribe),
-      flag(service.dataLogging),
-      service.webhookUrl,
-      service.webhookHttpMethod,
-      service.encryptionCredentialSid,
-      service.version,
-      service.dateCreatedMs,
-      service.dateUpdatedMs,
+    this.sql(`INSERT INTO services (${SERVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      serviceValues(service, flag),
     );
   }
 
   private writeCustomOperatorRow(operator: CustomOperatorRecord): void {
-    this.sql(
-      `INSERT INTO custom_operators (sid, account_sid, friendly_name, description, operator_type, config,
-         availability, version, date_created, date_updated)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      operator.sid,
-      operator.accountSid,
-      operator.friendlyName,
-      operator.description,
-      operator.operatorType,
-      operator.configJson,
-      operator.availability,
-      operator.version,
-      operator.dateCreatedMs,
-      operator.dateUpdatedMs,
+    this.sql(`INSERT INTO custom_operators (${CUSTOM_OPERATOR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      customOperatorValues(operator),
     );
   }
 }

@@ -105,7 +105,9 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     if (request.body === undefined && request.method === 'POST') request.body = Object.create(null);
   });
 
-  const authenticator = new Authenticator(store);
+  // SQLite reads a credential in microseconds, so every request checks it (a revoked key fails at
+  // once, even when another process revoked it); a PostgreSQL round trip is trusted for a second.
+  const authenticator = new Authenticator(store, store.kind === 'postgres' ? 1000 : 0);
   const services = new ServiceRules(store);
   const operators = new OperatorRules(store, catalog);
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);

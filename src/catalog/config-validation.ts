@@ -35,7 +35,7 @@ export function compileConfigSchema(schema: ConfigSchema): ValidateFunction {
   return validate;
 }
 
-for (const schema of Object.values(configSchemas)) compileConfigSchema(schema);
+// Schemas compile on first use, not at import: compiling them all cost a third of start-up time.
 
 /**
  * Problems of `config` for the operator type `typeName`, [] when valid. `configSchema` is the

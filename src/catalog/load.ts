@@ -1,7 +1,7 @@
 // Loads the catalog: the built-in one, or a CATALOG_FILE that extends or replaces it. A bad file
 // stops start-up with one line naming the file and the first problem.
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { builtinCatalog, CATALOG_DATE } from './builtin.js';
 import { compileConfigSchema, problemsFromAjv } from './config-validation.js';
@@ -112,9 +112,17 @@ const catalogFileSchema = {
   },
 };
 
-const fileAjv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-addFormats.default(fileAjv);
-const validateCatalogFile = fileAjv.compile<CatalogFile>(catalogFileSchema);
+// Compiled when a CATALOG_FILE is read, not at import: most starts have none.
+let validateCatalogFileOnce: ValidateFunction<CatalogFile> | undefined;
+function validateCatalogFile(value: unknown): value is CatalogFile {
+  if (validateCatalogFileOnce === undefined) {
+    const fileAjv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+    addFormats.default(fileAjv);
+    validateCatalogFileOnce = fileAjv.compile<CatalogFile>(catalogFileSchema);
+  }
+  return validateCatalogFileOnce(value);
+}
+validateCatalogFile.errorsOfLastCall = () => validateCatalogFileOnce?.errors ?? [];
 
 class CatalogFileError extends Error {}
 
@@ -137,7 +145,7 @@ export function loadCatalog(file?: string): Catalog {
 function catalogFromFile(file: string): Catalog {
   const parsed = parseFile(file);
   if (!validateCatalogFile(parsed)) {
-    const [problem] = problemsFromAjv(validateCatalogFile.errors ?? []);
+    const [problem] = problemsFromAjv(validateCatalogFile.errorsOfLastCall());
     throw new CatalogFileError(problem === undefined ? 'is not valid' : `${problem.path.slice(1) || 'the file'} ${problem.message}`);
   }
   const fileTypes = (parsed.operator_types ?? []).map((entry, index) => toOperatorType(entry, index));

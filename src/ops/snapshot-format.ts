@@ -2,7 +2,7 @@
 // versions and dates, as JSON. Field names are the API's (snake_case); dates are ISO 8601 UTC with
 // milliseconds, so a round trip keeps the exact order of lists (creation time, then SID).
 // `parseSnapshot` checks everything before the database is touched.
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { CatalogIndex } from '../catalog/load.js';
 import { validateOperatorConfig } from '../catalog/config-validation.js';
 import { invalidParameter } from '../errors.js';
@@ -118,8 +118,10 @@ export const snapshotSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validateShape = ajv.compile<Snapshot>(snapshotSchema);
+// Compiled on the first import or export, not at start-up.
+let validateShapeOnce: ValidateFunction<Snapshot> | undefined;
+const validateShape = (): ValidateFunction<Snapshot> =>
+  (validateShapeOnce ??= new Ajv({ allErrors: true, strict: true }).compile<Snapshot>(snapshotSchema));
 
 function shapeProblems(errors: ErrorObject[]): SnapshotProblem[] {
   return errors.map((error) => {
@@ -227,7 +229,8 @@ export function parseSnapshot(
   catalog: CatalogIndex,
   maxOperatorsPerService: number,
 ): { accountSid: string; data: AccountData } {
-  if (!validateShape(value)) throw invalidSnapshot(shapeProblems(validateShape.errors ?? []));
+  const validate = validateShape();
+  if (!validate(value)) throw invalidSnapshot(shapeProblems(validate.errors ?? []));
   const problems = ruleProblems(value, catalog, maxOperatorsPerService);
   if (problems.length > 0) throw invalidSnapshot(problems);
   const accountSid = value.account_sid;

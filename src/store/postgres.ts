@@ -448,6 +448,21 @@ export class PostgresStore implements Store {
     return attached;
   }
 
+  async probeAttachment(
+    accountSid: string,
+    serviceSid: string,
+    operatorSid: string,
+  ): Promise<{ languageCode: string; attached: boolean } | null> {
+    if (hasNul(accountSid, serviceSid)) return null;
+    const [row] = await this.rows<{ language_code: string; attached: boolean }>(
+      `SELECT language_code,
+              EXISTS (SELECT 1 FROM service_operators WHERE service_sid = services.sid AND operator_sid = $3) AS attached
+       FROM services WHERE sid = $1 AND account_sid = $2`,
+      [serviceSid, accountSid, hasNul(operatorSid) ? null : operatorSid],
+    );
+    return row === undefined ? null : { languageCode: row.language_code, attached: row.attached };
+  }
+
   async attachOperator(request: AttachRequest): Promise<AttachOutcome> {
     const { accountSid, serviceSid, operatorSid, isCustomOperator, maxOperatorsPerService } = request;
     if (hasNul(accountSid, serviceSid)) return 'service-not-found';

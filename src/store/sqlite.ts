@@ -87,8 +87,12 @@ export class SqliteStore implements Store {
     return statement;
   }
 
+  /** One transaction wrapper for every write (building one per call showed in profiles). */
+  private runInTransaction?: Database.Transaction<(work: () => unknown) => unknown>;
+
   private immediate<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    this.runInTransaction ??= this.db.transaction((run: () => unknown) => run());
+    return this.runInTransaction.immediate(work) as T;
   }
 
   /** For tests and tools: the raw database. */
@@ -265,6 +269,19 @@ export class SqliteStore implements Store {
     ).all(JSON.stringify(serviceSids)) as Array<{ service_sid: string; operator_sid: string }>;
     for (const row of rows) attached.get(row.service_sid)!.push(row.operator_sid);
     return attached;
+  }
+
+  async probeAttachment(
+    accountSid: string,
+    serviceSid: string,
+    operatorSid: string,
+  ): Promise<{ languageCode: string; attached: boolean } | null> {
+    const row = this.sql(
+      `SELECT language_code,
+              EXISTS (SELECT 1 FROM service_operators WHERE service_sid = services.sid AND operator_sid = ?) AS attached
+       FROM services WHERE sid = ? AND account_sid = ?`,
+    ).raw().get(operatorSid, serviceSid, accountSid) as [string, number] | undefined;
+    return row === undefined ? null : { languageCode: row[0], attached: row[1] === 1 };
   }
 
   async attachOperator(request: AttachRequest): Promise<AttachOutcome> {

@@ -143,6 +143,15 @@ export interface Store {
 
   /** Attached operator SIDs per service, each list in the order of attachment. */
   attachedOperatorSids(serviceSids: string[]): Promise<Map<string, string[]>>;
+  /**
+   * One read for the attach path: the service's language (null when the account has no such
+   * service) and whether the operator is attached to it already.
+   */
+  probeAttachment(
+    accountSid: string,
+    serviceSid: string,
+    operatorSid: string,
+  ): Promise<{ languageCode: string; attached: boolean } | null>;
   attachOperator(request: AttachRequest): Promise<AttachOutcome>;
   detachOperator(accountSid: string, serviceSid: string, operatorSid: string, nowMs: number): Promise<DetachOutcome>;
 

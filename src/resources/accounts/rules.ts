@@ -70,15 +70,48 @@ export async function ensureBootstrapAccount(
   return inserted && !configured ? { sid, secret, accountSid: sid } : null;
 }
 
+interface VerifiedCredential {
+  credentialSid: string;
+  accountSid: string;
+  /** The stored digest the presented secret matched. */
+  secretHash: string;
+  checkedAtMs: number;
+}
+
+const MAX_CACHED_CREDENTIALS = 10_000;
+
 /**
  * Checks HTTP Basic credentials (AccountSid:AuthToken or ApiKeySid:Secret) and answers the account
- * they act for. Every check reads the stored digest, so a changed or revoked secret applies at once.
+ * they act for. A verified Authorization header is remembered, so it is not decoded and hashed
+ * again; within `trustForMs` it is taken as is, after that its stored digest is read again and must
+ * be unchanged. With 0 every request reads it, so a revoked key or changed token fails at once.
+ * Failures are never remembered.
  */
 export class Authenticator {
-  constructor(private readonly store: Store) {}
+  private readonly verified = new Map<string, VerifiedCredential>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly trustForMs = 0,
+  ) {}
 
   async accountFor(authorization: string | undefined): Promise<string> {
     if (authorization === undefined || authorization.length > 1024) throw authenticationFailed();
+    const known = this.verified.get(authorization);
+    if (known !== undefined) {
+      const now = Date.now();
+      if (now - known.checkedAtMs < this.trustForMs) return known.accountSid;
+      const current = await this.store.findCredential(known.credentialSid);
+      if (current !== null && current.secretHash === known.secretHash && current.accountSid === known.accountSid) {
+        known.checkedAtMs = now;
+        return known.accountSid;
+      }
+      this.verified.delete(authorization);
+    }
+    return this.verify(authorization);
+  }
+
+  private async verify(authorization: string): Promise<string> {
     const space = authorization.indexOf(' ');
     if (space === -1 || authorization.slice(0, space).toLowerCase() !== 'basic') throw authenticationFailed();
     const decoded = Buffer.from(authorization.slice(space + 1).trim(), 'base64').toString('utf8');
@@ -89,6 +122,13 @@ export class Authenticator {
     if (!(isSid('AC', username) || isSid('SK', username))) throw authenticationFailed();
     const credential = await this.store.findCredential(username);
     if (credential === null || !secretMatches(secret, credential.secretHash)) throw authenticationFailed();
+    if (this.verified.size >= MAX_CACHED_CREDENTIALS) this.verified.clear();
+    this.verified.set(authorization, {
+      credentialSid: credential.sid,
+      accountSid: credential.accountSid,
+      secretHash: credential.secretHash,
+      checkedAtMs: Date.now(),
+    });
     return credential.accountSid;
   }
 }

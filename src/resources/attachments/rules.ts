@@ -15,7 +15,7 @@ export class AttachmentRules {
 
   async attach(accountSid: string, serviceSid: string, operatorSid: string): Promise<void> {
     if (!isSid('GA', serviceSid) || !isSid('LY', operatorSid)) throw resourceNotFound();
-    const service = await this.store.findServiceBySid(accountSid, serviceSid);
+    const service = await this.store.probeAttachment(accountSid, serviceSid, operatorSid);
     if (service === null) throw resourceNotFound();
     const operator = await this.operators.operator(accountSid, operatorSid);
     if (operator.availability === 'retired') {
@@ -27,6 +27,8 @@ export class AttachmentRules {
         `Operator ${operatorSid} does not support the Service's language ${service.languageCode} (it supports ${type?.supportedLanguages.join(', ') ?? 'no language'})`,
       );
     }
+    // Re-attaching changes nothing: answered from the read above, without a write transaction.
+    if (service.attached) return;
     const outcome = await this.store.attachOperator({
       accountSid,
       serviceSid,

@@ -1,0 +1,115 @@
+// The benchmark's output: one line per workload, the issue's targets with PASS/MISS, and a Markdown
+// table for the README.
+import type { LoadResult } from './types.js';
+
+export interface WorkloadResult extends LoadResult {
+  name: string;
+  /** Requests/s divided by the reference's. */
+  ratio: number;
+  /** The server's peak RSS during this workload, bytes (null without /proc). */
+  peakRss: number | null;
+  /**
+   * CPU while the load ran (warm-up included), in cores: the server's, the load generator's, and
+   * everything else's on the machine. A server below ~0.95 was not the bottleneck; `otherCpu`
+   * above ~0.15 means someone else was using the machine, and the line deserves a repeat.
+   */
+  serverCpu: number;
+  loadCpu: number;
+  otherCpu: number;
+}
+
+export interface Target {
+  label: string;
+  measured: string;
+  pass: boolean;
+}
+
+/** Cores others used during a workload above which its line is marked disturbed (and repeated). */
+export const DISTURBED = 0.15;
+
+/** The issue's figure for the Stoplight Prism mock on the same machine, for comparison. */
+export const PRISM = { name: 'prism mock (issue figure)', rps: 900, p99: 72 };
+
+const mb = (bytes: number | null) => (bytes === null ? '-' : `${(bytes / 1048576).toFixed(0)} MB`);
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+export function workloadLine(result: WorkloadResult): string {
+  return [
+    result.name.padEnd(34),
+    `${Math.round(result.rps).toString().padStart(6)} req/s`,
+    `p50 ${ms(result.p50).padStart(9)}`,
+    `p99 ${ms(result.p99).padStart(9)}`,
+    `${result.ratio.toFixed(2).padStart(5)}× ref`,
+    `non-2xx ${String(result.non2xx + result.errors + result.timeouts).padStart(4)}`,
+    `rss ${mb(result.peakRss).padStart(7)}`,
+    `cpu server ${result.serverCpu.toFixed(2)} load ${result.loadCpu.toFixed(2)} other ${result.otherCpu.toFixed(2)}`,
+    result.otherCpu > DISTURBED ? '  (disturbed?)' : '',
+  ].join('  ');
+}
+
+export function targetLine(target: Target): string {
+  return `${target.pass ? 'PASS' : 'MISS'}  ${target.label.padEnd(58)} ${target.measured}`;
+}
+
+/** Targets from the issue, evaluated over one run's results (looked up by workload name). */
+export function evaluateTargets(
+  results: Map<string, WorkloadResult>,
+  extra: { at: string; page: number; coldStartMs: number | null; scaleRss: number | null },
+): Target[] {
+  const targets: Target[] = [];
+  const at = extra.at;
+  const get = (name: string) => results.get(name);
+  const atLeast = (label: string, name: string, ratio: number) => {
+    const result = get(name);
+    if (result) targets.push({ label, measured: `${result.ratio.toFixed(2)}×`, pass: result.ratio >= ratio });
+  };
+  const p99AtMost = (label: string, name: string, limit: number) => {
+    const result = get(name);
+    if (result) targets.push({ label, measured: ms(result.p99), pass: result.p99 <= limit });
+  };
+  const near = (label: string, name: string, baseline: string) => {
+    const result = get(name);
+    const base = get(baseline);
+    if (result && base) {
+      const change = result.rps / base.rps - 1;
+      targets.push({ label, measured: `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} % req/s`, pass: change >= -0.2 });
+    }
+  };
+
+  atLeast('attach: req/s ≥ 0.6× reference', 'attach', 0.6);
+  p99AtMost('attach: p99 ≤ 3 ms', 'attach', 3);
+  atLeast('attach/detach: req/s ≥ 0.4× reference', 'attach/detach', 0.4);
+  p99AtMost('attach/detach: p99 ≤ 5 ms', 'attach/detach', 5);
+  atLeast('list service operators: req/s ≥ 0.5× reference', 'list service operators', 0.5);
+  atLeast('list operators: req/s ≥ 0.5× reference', 'list operators', 0.5);
+  for (const name of ['attach', 'attach/detach', 'list service operators', 'list operators']) {
+    near(`${at}: ${name} within 20 % of small database`, `${name} ${at}`, name);
+  }
+  near(`${at}: services page ${extra.page} within 20 % of page 1`, `services page ${extra.page} ${at}`, `services page 1 ${at}`);
+  if (extra.scaleRss !== null) {
+    targets.push({ label: `${at}: server peak RSS ≤ 250 MB`, measured: mb(extra.scaleRss), pass: extra.scaleRss <= 250 * 1048576 });
+  }
+  if (extra.coldStartMs !== null) {
+    targets.push({
+      label: 'cold start on an existing database ≤ 500 ms',
+      measured: ms(extra.coldStartMs),
+      pass: extra.coldStartMs <= 500,
+    });
+  }
+  return targets;
+}
+
+export function markdownTable(reference: WorkloadResult, results: WorkloadResult[]): string {
+  const rows = [
+    '| workload | req/s | p50 | p99 | × reference | non-2xx | peak RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    `| ${PRISM.name} | ${PRISM.rps} | – | ${PRISM.p99} ms | ${(PRISM.rps / reference.rps).toFixed(2)} | – | – |`,
+  ];
+  for (const result of results) {
+    rows.push(
+      `| ${result.name} | ${Math.round(result.rps)} | ${ms(result.p50)} | ${ms(result.p99)} | ${result.ratio.toFixed(2)} | ` +
+        `${result.non2xx + result.errors + result.timeouts} | ${mb(result.peakRss)} |`,
+    );
+  }
+  return rows.join('\n');
+}

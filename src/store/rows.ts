@@ -106,3 +106,36 @@ export const SERVICE_COLUMNS = `sid, account_sid, unique_name, friendly_name, la
   date_updated`;
 export const CUSTOM_OPERATOR_COLUMNS = `sid, account_sid, friendly_name, description, operator_type, config, availability,
   version, date_created, date_updated`;
+
+/** A service from its column values in SERVICE_COLUMNS order (rows read as arrays are cheaper). */
+export const serviceFromValues = (v: unknown[]): ServiceRecord => ({
+  sid: v[0] as string,
+  accountSid: v[1] as string,
+  uniqueName: v[2] as string,
+  friendlyName: v[3] as string | null,
+  languageCode: v[4] as string,
+  autoRedaction: v[5] === 1 || v[5] === true,
+  mediaRedaction: v[6] === 1 || v[6] === true,
+  autoTranscribe: v[7] === 1 || v[7] === true,
+  dataLogging: v[8] === 1 || v[8] === true,
+  webhookUrl: v[9] as string | null,
+  webhookHttpMethod: v[10] as WebhookHttpMethod | null,
+  encryptionCredentialSid: v[11] as string | null,
+  version: v[12] as number,
+  dateCreatedMs: v[13] as number,
+  dateUpdatedMs: v[14] as number,
+});
+
+/** A custom operator from its column values in CUSTOM_OPERATOR_COLUMNS order. */
+export const customOperatorFromValues = (v: unknown[]): CustomOperatorRecord => ({
+  sid: v[0] as string,
+  accountSid: v[1] as string,
+  friendlyName: v[2] as string,
+  description: v[3] as string | null,
+  operatorType: v[4] as string,
+  configJson: v[5] as string,
+  availability: v[6] as string,
+  version: v[7] as number,
+  dateCreatedMs: v[8] as number,
+  dateUpdatedMs: v[9] as number,
+});

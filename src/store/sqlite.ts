@@ -27,9 +27,11 @@ import type {
 import {
   CUSTOM_OPERATOR_COLUMNS,
   customOperatorFromRow,
+  customOperatorFromValues,
   customOperatorValues,
   SERVICE_COLUMNS,
   serviceFromRow,
+  serviceFromValues,
   serviceValues,
   type CustomOperatorRow,
   type ServiceRow,
@@ -185,27 +187,24 @@ export class SqliteStore implements Store {
   }
 
   /** Runs a keyset page query: `where` holds the filters, and the cursor condition is added. */
-  private keysetRows<Row>(table: string, where: string, params: unknown[], query: KeysetQuery): Row[] {
+  private keysetRows(table: string, columns: string, where: string, params: unknown[], query: KeysetQuery): unknown[][] {
+    const select = `SELECT ${columns} FROM ${table} WHERE ${where}`;
     if (query.before !== undefined) {
-      const rows = this.sql(
-        `SELECT * FROM ${table} WHERE ${where} AND (date_created, sid) < (?, ?)
-         ORDER BY date_created DESC, sid DESC LIMIT ?`,
-      ).all(...params, query.before.createdMs, query.before.sid, query.limit) as Row[];
+      const rows = this.sql(`${select} AND (date_created, sid) < (?, ?) ORDER BY date_created DESC, sid DESC LIMIT ?`)
+        .raw()
+        .all(...params, query.before.createdMs, query.before.sid, query.limit) as unknown[][];
       return rows.reverse();
     }
     if (query.after !== undefined) {
-      return this.sql(
-        `SELECT * FROM ${table} WHERE ${where} AND (date_created, sid) > (?, ?) ORDER BY date_created, sid LIMIT ?`,
-      ).all(...params, query.after.createdMs, query.after.sid, query.limit) as Row[];
+      return this.sql(`${select} AND (date_created, sid) > (?, ?) ORDER BY date_created, sid LIMIT ?`)
+        .raw()
+        .all(...params, query.after.createdMs, query.after.sid, query.limit) as unknown[][];
     }
-    return this.sql(`SELECT * FROM ${table} WHERE ${where} ORDER BY date_created, sid LIMIT ?`).all(
-      ...params,
-      query.limit,
-    ) as Row[];
+    return this.sql(`${select} ORDER BY date_created, sid LIMIT ?`).raw().all(...params, query.limit) as unknown[][];
   }
 
   async listServices(accountSid: string, query: KeysetQuery): Promise<ServiceRecord[]> {
-    return this.keysetRows<ServiceRow>('services', 'account_sid = ?', [accountSid], query).map(serviceFromRow);
+    return this.keysetRows('services', SERVICE_COLUMNS, 'account_sid = ?', [accountSid], query).map(serviceFromValues);
   }
 
   async updateService(
@@ -354,7 +353,7 @@ export class SqliteStore implements Store {
       where += ' AND operator_type IN (SELECT value FROM json_each(?))';
       params.push(JSON.stringify(filter.operatorTypes));
     }
-    return this.keysetRows<CustomOperatorRow>('custom_operators', where, params, query).map(customOperatorFromRow);
+    return this.keysetRows('custom_operators', CUSTOM_OPERATOR_COLUMNS, where, params, query).map(customOperatorFromValues);
   }
 
   async updateCustomOperator(

@@ -43,6 +43,12 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
+interface PendingWrite {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 export interface SqliteOptions {
   /** A file path, or ':memory:'. */
   filename: string;
@@ -89,12 +95,62 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  /** One transaction wrapper for every write (building one per call showed in profiles). */
-  private runInTransaction?: Database.Transaction<(work: () => unknown) => unknown>;
+  private pendingWrites: PendingWrite[] = [];
+  private flushScheduled = false;
 
-  private immediate<T>(work: () => T): T {
-    this.runInTransaction ??= this.db.transaction((run: () => unknown) => run());
-    return this.runInTransaction.immediate(work) as T;
+  /**
+   * Group commit: the writes that arrive in one turn of the event loop run one after another in
+   * one transaction (each in its own savepoint, so one failing leaves the others), and all are
+   * answered after its single COMMIT. Each is still atomic and serial, and nothing is acknowledged
+   * before it is committed; the commit, the costliest part of a write, is shared.
+   */
+  private immediate<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pendingWrites.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushWrites());
+      }
+    });
+  }
+
+  private flushWrites(): void {
+    this.flushScheduled = false;
+    const batch = this.pendingWrites;
+    this.pendingWrites = [];
+    if (batch.length === 0 || !this.db.open) {
+      for (const write of batch) write.reject(new Error('The database connection is not open'));
+      return;
+    }
+    const outcomes: Array<{ value?: unknown; error?: unknown; failed: boolean }> = [];
+    try {
+      this.sql('BEGIN IMMEDIATE').run();
+      for (const write of batch) {
+        this.sql('SAVEPOINT write').run();
+        try {
+          outcomes.push({ value: write.work(), failed: false });
+        } catch (error) {
+          this.sql('ROLLBACK TO write').run();
+          outcomes.push({ error, failed: true });
+        }
+        this.sql('RELEASE write').run();
+      }
+      this.sql('COMMIT').run();
+    } catch (error) {
+      // The transaction itself failed (busy, I/O, disk full): none of the batch is committed.
+      try {
+        if (this.db.inTransaction) this.sql('ROLLBACK').run();
+      } catch {
+        // Already rolled back by SQLite itself.
+      }
+      for (const write of batch) write.reject(error);
+      return;
+    }
+    batch.forEach((write, index) => {
+      const outcome = outcomes[index];
+      if (outcome.failed) write.reject(outcome.error);
+      else write.resolve(outcome.value);
+    });
   }
 
   /** For tests and tools: the raw database. */
@@ -107,6 +163,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.pendingWrites.length > 0) this.flushWrites();
     if (this.db.open) this.db.close();
   }
 

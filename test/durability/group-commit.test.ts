@@ -1,0 +1,66 @@
+// SQLite group commit: writes arriving together share one transaction, yet each keeps its own
+// outcome, a failing one leaves the others, and every answered write is on disk.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { catalogSid } from '../../src/catalog/sids.js';
+import { createAccount } from '../../src/resources/accounts/rules.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import type { ServiceRecord } from '../../src/store/store.js';
+
+const service = (accountSid: string, sid: string, uniqueName: string): ServiceRecord => ({
+  sid,
+  accountSid,
+  uniqueName,
+  friendlyName: null,
+  languageCode: 'en-US',
+  autoRedaction: false,
+  mediaRedaction: false,
+  autoTranscribe: false,
+  dataLogging: false,
+  webhookUrl: null,
+  webhookHttpMethod: 'POST',
+  encryptionCredentialSid: null,
+  version: 1,
+  dateCreatedMs: 1,
+  dateUpdatedMs: 1,
+});
+
+test('concurrent writes on one store each get their own outcome and all are durable', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'intelligence-group-commit-'));
+  const filename = join(directory, 'db.sqlite');
+  try {
+    const store = new SqliteStore({ filename });
+    const { sid: accountSid } = await createAccount(store);
+    const serviceSid = 'GA' + '1'.repeat(32);
+    await store.insertService(service(accountSid, serviceSid, 'one'));
+    const operators = ['Sentiment Analysis', 'Summarization', 'Call Transfer', 'Password Reset'].map((name) => catalogSid('LY', name));
+    const attach = (operatorSid: string) =>
+      store.attachOperator({ accountSid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 3, nowMs: 2 });
+
+    // Issued in one tick: they land in one batch. Four distinct operators against a limit of 3, each
+    // twice, and an update whose expected version is stale.
+    const outcomes = await Promise.all([
+      ...operators.map(attach),
+      ...operators.map(attach),
+      store.updateService(accountSid, serviceSid, service(accountSid, serviceSid, 'renamed'), 99, 3),
+      store.detachOperator(accountSid, 'GA' + '2'.repeat(32), operators[0], 3),
+    ]);
+    assert.deepEqual(outcomes.slice(0, 8), [
+      'attached', 'attached', 'attached', 'limit-reached',
+      'already-attached', 'already-attached', 'already-attached', 'limit-reached',
+    ]);
+    assert.deepEqual(outcomes[8], { status: 'version-mismatch', currentVersion: 4 });
+    assert.equal(outcomes[9], 'service-not-found');
+    await store.close();
+
+    const reopened = new SqliteStore({ filename });
+    assert.deepEqual((await reopened.attachedOperatorSids([serviceSid])).get(serviceSid), operators.slice(0, 3));
+    assert.equal((await reopened.findServiceBySid(accountSid, serviceSid))?.version, 4);
+    await reopened.close();
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});

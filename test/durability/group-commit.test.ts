@@ -8,25 +8,7 @@ import { test } from 'node:test';
 import { catalogSid } from '../../src/catalog/sids.js';
 import { createAccount } from '../../src/resources/accounts/rules.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import type { ServiceRecord } from '../../src/store/store.js';
-
-const service = (accountSid: string, sid: string, uniqueName: string): ServiceRecord => ({
-  sid,
-  accountSid,
-  uniqueName,
-  friendlyName: null,
-  languageCode: 'en-US',
-  autoRedaction: false,
-  mediaRedaction: false,
-  autoTranscribe: false,
-  dataLogging: false,
-  webhookUrl: null,
-  webhookHttpMethod: 'POST',
-  encryptionCredentialSid: null,
-  version: 1,
-  dateCreatedMs: 1,
-  dateUpdatedMs: 1,
-});
+import { service as serviceRecord } from '../postgres/stores.js';
 
 test('concurrent writes on one store each get their own outcome and all are durable', async () => {
   const directory = mkdtempSync(join(tmpdir(), 'intelligence-group-commit-'));
@@ -35,7 +17,7 @@ test('concurrent writes on one store each get their own outcome and all are dura
     const store = new SqliteStore({ filename });
     const { sid: accountSid } = await createAccount(store);
     const serviceSid = 'GA' + '1'.repeat(32);
-    await store.insertService(service(accountSid, serviceSid, 'one'));
+    await store.insertService(serviceRecord(serviceSid, accountSid, 'one', 1));
     const operators = ['Sentiment Analysis', 'Summarization', 'Call Transfer', 'Password Reset'].map((name) => catalogSid('LY', name));
     const attach = (operatorSid: string) =>
       store.attachOperator({ accountSid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 3, nowMs: 2 });
@@ -45,7 +27,7 @@ test('concurrent writes on one store each get their own outcome and all are dura
     const outcomes = await Promise.all([
       ...operators.map(attach),
       ...operators.map(attach),
-      store.updateService(accountSid, serviceSid, service(accountSid, serviceSid, 'renamed'), 99, 3),
+      store.updateService(accountSid, serviceSid, serviceRecord(serviceSid, accountSid, 'renamed', 1), 99, 3),
       store.detachOperator(accountSid, 'GA' + '2'.repeat(32), operators[0], 3),
     ]);
     assert.deepEqual(outcomes.slice(0, 8), [

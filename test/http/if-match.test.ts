@@ -60,8 +60,8 @@ for (const resource of resources) {
   }
 
   describe(`${kind}`, () => {
-    for (const ifMatch of ['"3"', '3']) {
-      test(`an update of a ${kind} with If-Match ${ifMatch} equal to the version applies`, async () => {
+    for (const ifMatch of ['"3"', '3', 'W/"3"', '"2", "3"']) {
+      test(`an update of a ${kind} with If-Match ${ifMatch} naming the version applies`, async () => {
         const path = await atVersion3();
         const response = await update(path, 'matched', ifMatch);
         const body = assertOk(response, updateOperation, updateStatus);
@@ -71,7 +71,7 @@ for (const resource of resources) {
       });
     }
 
-    for (const ifMatch of ['"2"', '2', '"4"', 'abc', '"three"', '"3', '*x', '-3']) {
+    for (const ifMatch of ['"2"', '2', '"4"', 'abc', '"three"', '"3', '*x', '-3', '"1", "2"', ',']) {
       test(`an update of a ${kind} with If-Match ${ifMatch} answers 412 20412 and changes nothing`, async () => {
         const path = await atVersion3();
         const before = await resource.fetch(path);

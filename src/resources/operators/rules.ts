@@ -7,7 +7,7 @@ import { compareCursors, pageInMemory } from '../../http/paging.js';
 import { languageSupported } from '../../languages.js';
 import { isSid, newSid } from '../../sids.js';
 import type { Cursor, CustomOperatorRecord, KeysetQuery, Store } from '../../store/store.js';
-import type { IfMatch } from '../services/rules.js';
+import { ifMatchFails, type IfMatch } from '../../versions.js';
 import { parseOperatorConfig } from './config.js';
 
 /** What every operator shows, whichever kind it is. */
@@ -201,7 +201,7 @@ export class OperatorRules {
   ): Promise<OperatorFacts> {
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       const current = await this.customOperator(accountSid, sid);
-      if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed(current.version);
+      if (ifMatchFails(ifMatch, current.version)) throw preconditionFailed(current.version);
       const type = this.catalog.typeByName.get(current.operatorType);
       if (type === undefined) throw invalidParameter(`Operator type ${current.operatorType} is no longer in the catalog`);
       const config = parseOperatorConfig(type, input.config);

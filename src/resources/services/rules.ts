@@ -3,6 +3,7 @@ import { conflict, invalidParameter, preconditionFailed, resourceNotFound } from
 import { isTranscriptionLanguage, TRANSCRIPTION_LANGUAGES } from '../../languages.js';
 import { isSid, newSid } from '../../sids.js';
 import type { KeysetQuery, ServiceRecord, ServiceSettings, Store, WebhookHttpMethod } from '../../store/store.js';
+import { ifMatchFails, type IfMatch } from '../../versions.js';
 
 export interface ServiceInput {
   uniqueName?: string;
@@ -22,8 +23,6 @@ export interface ServiceView {
   attachedOperatorSids: string[];
 }
 
-/** An `If-Match` value: the version it names, or null when it names none (it then never matches). */
-export type IfMatch = number | null | undefined;
 
 const MAX_UPDATE_ATTEMPTS = 20;
 
@@ -127,7 +126,7 @@ export class ServiceRules {
     }
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       const current = await this.find(accountSid, sidOrUniqueName);
-      if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed(current.version);
+      if (ifMatchFails(ifMatch, current.version)) throw preconditionFailed(current.version);
       if (!namesAnyParameter(input)) return this.fetch(accountSid, current.sid);
       const settings = applyInput(current, input);
       checkSettings(settings);

@@ -69,14 +69,16 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     if (specListsRateLimitHeaders(operationId)) route.config = { ...route.config, rateLimitHeaders: true };
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks on every request are callback hooks: no promise and no microtask per request.
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.headers(corsHeaders).header('Twilio-Request-Id', request.id);
-    if ((request.query as Record<symbol, unknown>)[invalidQueryMarker]) throw invalidEncoding('query string');
+    if ((request.query as Record<symbol, unknown>)[invalidQueryMarker]) return done(invalidEncoding('query string'));
     // Every URL we answer is built from Host (unless PUBLIC_BASE_URL is set); HTTP/1.1 requires it.
-    if (request.headers.host === undefined) throw invalidParameter('Missing Host header');
+    if (request.headers.host === undefined) return done(invalidParameter('Missing Host header'));
+    done();
   });
   app.server.on('connect', answerConnect);
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       {
         account_sid: request.accountSid || undefined,
@@ -87,6 +89,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
       },
       'request',
     );
+    done();
   });
 
   installPreflight(app);
@@ -101,8 +104,9 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     }
   });
   // A POST with no body is an empty form: its parameters are missing, not the body "of the wrong type".
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     if (request.body === undefined && request.method === 'POST') request.body = Object.create(null);
+    done();
   });
 
   // SQLite reads a credential in microseconds, so every request checks it (a revoked key fails at

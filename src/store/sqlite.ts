@@ -100,9 +100,10 @@ export class SqliteStore implements Store {
 
   /**
    * Group commit: the writes that arrive in one turn of the event loop run one after another in
-   * one transaction (each in its own savepoint, so one failing leaves the others), and all are
-   * answered after its single COMMIT. Each is still atomic and serial, and nothing is acknowledged
-   * before it is committed; the commit, the costliest part of a write, is shared.
+   * one transaction and are all answered after its single COMMIT. Each is still atomic and serial,
+   * and nothing is acknowledged before it is committed; the commit, the costliest part of a write,
+   * is shared. Should any write throw, the whole transaction is rolled back and the batch replayed
+   * one write per transaction, so a failing write fails alone.
    */
   private immediate<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -118,39 +119,45 @@ export class SqliteStore implements Store {
     this.flushScheduled = false;
     const batch = this.pendingWrites;
     this.pendingWrites = [];
-    if (batch.length === 0 || !this.db.open) {
+    if (!this.db.open) {
       for (const write of batch) write.reject(new Error('The database connection is not open'));
       return;
     }
-    const outcomes: Array<{ value?: unknown; error?: unknown; failed: boolean }> = [];
+    let values: unknown[];
     try {
-      this.sql('BEGIN IMMEDIATE').run();
-      for (const write of batch) {
-        this.sql('SAVEPOINT write').run();
-        try {
-          outcomes.push({ value: write.work(), failed: false });
-        } catch (error) {
-          this.sql('ROLLBACK TO write').run();
-          outcomes.push({ error, failed: true });
-        }
-        this.sql('RELEASE write').run();
-      }
-      this.sql('COMMIT').run();
+      values = this.inOneTransaction(batch);
     } catch (error) {
-      // The transaction itself failed (busy, I/O, disk full): none of the batch is committed.
+      if (batch.length === 1) {
+        batch[0].reject(error);
+        return;
+      }
+      for (const write of batch) {
+        try {
+          write.resolve(this.inOneTransaction([write])[0]);
+        } catch (writeError) {
+          write.reject(writeError);
+        }
+      }
+      return;
+    }
+    batch.forEach((write, index) => write.resolve(values[index]));
+  }
+
+  /** Runs the writes in one IMMEDIATE transaction; throws, with everything rolled back, if any fails. */
+  private inOneTransaction(writes: PendingWrite[]): unknown[] {
+    this.sql('BEGIN IMMEDIATE').run();
+    try {
+      const values = writes.map((write) => write.work());
+      this.sql('COMMIT').run();
+      return values;
+    } catch (error) {
       try {
         if (this.db.inTransaction) this.sql('ROLLBACK').run();
       } catch {
         // Already rolled back by SQLite itself.
       }
-      for (const write of batch) write.reject(error);
-      return;
+      throw error;
     }
-    batch.forEach((write, index) => {
-      const outcome = outcomes[index];
-      if (outcome.failed) write.reject(outcome.error);
-      else write.resolve(outcome.value);
-    });
   }
 
   /** For tests and tools: the raw database. */

@@ -46,3 +46,26 @@ test('concurrent writes on one store each get their own outcome and all are dura
     rmSync(directory, { recursive: true, force: true });
   }
 });
+
+test('a write that fails in a batch fails alone: the others are committed and answered', async () => {
+  const store = new SqliteStore({ filename: ':memory:' });
+  const { sid: accountSid } = await createAccount(store);
+  const serviceSid = 'GA' + '3'.repeat(32);
+  await store.insertService(serviceRecord(serviceSid, accountSid, 'three', 1));
+  const keySid = 'SK' + '4'.repeat(32);
+  const key = { sid: keySid, accountSid, friendlyName: null, secretHash: 'x'.repeat(64), dateCreatedMs: 1 };
+  const operatorSid = catalogSid('LY', 'Summarization');
+
+  const [first, duplicate, attached] = await Promise.allSettled([
+    store.insertApiKey(key),
+    store.insertApiKey(key), // the same SID again: its INSERT throws a constraint error
+    store.attachOperator({ accountSid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 5, nowMs: 2 }),
+  ]);
+  assert.deepEqual(first, { status: 'fulfilled', value: 'inserted' });
+  assert.equal(duplicate.status, 'rejected');
+  assert.deepEqual(attached, { status: 'fulfilled', value: 'attached' });
+  assert.equal((await store.findCredential(keySid))?.accountSid, accountSid);
+  assert.deepEqual((await store.attachedOperatorSids([serviceSid])).get(serviceSid), [operatorSid]);
+  assert.equal((await store.findServiceBySid(accountSid, serviceSid))?.version, 2);
+  await store.close();
+});

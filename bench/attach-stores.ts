@@ -9,11 +9,11 @@ import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { catalogSid } from '../src/catalog/sids.js';
+import { freePort } from './processes.js';
 import { createAccount } from '../src/resources/accounts/rules.js';
 import { PostgresStore } from '../src/store/postgres.js';
 import { assertPostgresReachable, dropSchema, newSchemaName, testDatabaseUrl, urlWithSearchPath } from '../test/helpers/postgres.js';
@@ -31,16 +31,6 @@ const accountSid = 'AC' + 'b'.repeat(32);
 const authToken = 'attach-bench-token-1234';
 const authorization = 'Basic ' + Buffer.from(`${accountSid}:${authToken}`).toString('base64');
 const operatorSid = catalogSid('LY', 'Summarization');
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
 
 interface Server {
   url: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { catalogSid } from '../../src/catalog/sids.js';
-import { startServerProcess } from '../helpers/process.js';
+import { callServer, startServerProcess } from '../helpers/process.js';
 
 const accountSid = 'AC' + 'd'.repeat(32);
 const authToken = 'durability-token-1234';
@@ -18,15 +18,8 @@ const env = {
 };
 after(() => rmSync(directory, { recursive: true, force: true }));
 
-async function call(base: string, method: string, path: string, form?: Record<string, string>) {
-  const response = await fetch(base + path, {
-    method,
-    headers: { authorization, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-    body: form ? new URLSearchParams(form).toString() : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = (base: string, method: string, path: string, form?: Record<string, string>) =>
+  callServer(base, authorization, method, path, form);
 
 const operators = ['Sentiment Analysis', 'Summarization', 'Call Transfer'].map((name) => catalogSid('LY', name));
 

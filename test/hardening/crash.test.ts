@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { catalogSid } from '../../src/catalog/sids.js';
-import { startServerProcess } from '../helpers/process.js';
+import { callServer, startServerProcess } from '../helpers/process.js';
 import { basicAuth, sleep } from './support.js';
 
 const CYCLES = 4;
@@ -35,15 +35,8 @@ interface Client {
   sequence: number;
 }
 
-async function call(base: string, method: string, path: string, form?: Record<string, string>) {
-  const response = await fetch(base + path, {
-    method,
-    headers: { authorization, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-    body: form ? new URLSearchParams(form).toString() : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = (base: string, method: string, path: string, form?: Record<string, string>) =>
+  callServer(base, authorization, method, path, form);
 
 const prebuilt = ['Sentiment Analysis', 'Summarization', 'Call Transfer'].map((name) => catalogSid('LY', name));
 const figures = { acknowledged: 0, found: 0, attachmentsChecked: 0, cycles: 0, inFlightAtKill: 0, violations: [] as string[] };

@@ -59,3 +59,20 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     },
   };
 }
+
+/** One form-encoded request to a server process, its JSON body parsed (undefined when empty). */
+export async function callServer(
+  base: string,
+  authorization: string,
+  method: string,
+  path: string,
+  form?: Record<string, string>,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(base + path, {
+    method,
+    headers: { authorization, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    body: form ? new URLSearchParams(form).toString() : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}

@@ -19,6 +19,7 @@ import { operatorRoutes } from './resources/operators/routes.js';
 import { operatorTypeRoutes } from './resources/operators/type-routes.js';
 import { ServiceRules } from './resources/services/rules.js';
 import { serviceRoutes } from './resources/services/routes.js';
+import { withReadCache } from './store/read-cache.js';
 import type { Store } from './store/store.js';
 import { adminRoutes } from './ops/admin-routes.js';
 import { healthRoutes } from './ops/health.js';
@@ -62,7 +63,8 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   installErrorHandling(app);
   await registerOpenApi(app, packageFacts().version); // before any route, so that it sees them all
   const metrics = config.metricsEnabled ? installMetrics(app, config.metricsToken, packageFacts().version) : null;
-  const store = metrics === null ? plainStore : instrumentStore(plainStore, metrics);
+  // The read cache outside the metrics: the database timings count real database calls only.
+  const store = withReadCache(metrics === null ? plainStore : instrumentStore(plainStore, metrics));
   const notAllowed = methodNotAllowedRoutes(app);
   app.addHook('onRoute', (route) => {
     const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
@@ -109,8 +111,9 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     done();
   });
 
-  // SQLite reads a credential in microseconds, so every request checks it (a revoked key fails at
-  // once, even when another process revoked it); a PostgreSQL round trip is trusted for a second.
+  // On SQLite every request checks the stored credential (answered by the read cache until anything
+  // changed it, even in another process), so a revoked key fails at once; a PostgreSQL round trip
+  // is trusted for a second.
   const authenticator = new Authenticator(store, store.kind === 'postgres' ? 1000 : 0);
   const services = new ServiceRules(store);
   const operators = new OperatorRules(store, catalog);

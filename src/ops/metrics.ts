@@ -3,6 +3,7 @@
 // app, so several apps in one process (the tests) never share or clash.
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { methodNames } from '../store/method-names.js';
 import type { Store } from '../store/store.js';
 import { requireBearer } from './bearer.js';
 import { FastHistogram } from './histogram.js';
@@ -66,17 +67,6 @@ const isPromise = (value: unknown): value is Promise<unknown> =>
   typeof (value as Promise<unknown> | null)?.then === 'function';
 
 /** Every method name on the store's prototype chain (its class and the classes it extends). */
-function methodNames(store: Store): string[] {
-  const names = new Set<string>();
-  for (let proto = Object.getPrototypeOf(store); proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      const descriptor = Object.getOwnPropertyDescriptor(proto, name);
-      if (name !== 'constructor' && typeof descriptor?.value === 'function') names.add(name);
-    }
-  }
-  return [...names];
-}
-
 /**
  * The store, timing every call and counting attach and detach outcomes that changed something.
  * Generic over its methods: every method of the store's class is wrapped, so a method added to

@@ -209,6 +209,11 @@ export class PostgresStore implements Store {
     await this.pool.query('SELECT 1');
   }
 
+  /** Other processes' commits cannot be seen without a round trip, so nothing is cached on PostgreSQL. */
+  externalChangeCounter(): null {
+    return null;
+  }
+
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }

@@ -169,6 +169,11 @@ export class SqliteStore implements Store {
     this.sql('SELECT 1').get();
   }
 
+  /** SQLite's data_version: changes when another connection commits, never for this one's own commits. */
+  externalChangeCounter(): number {
+    return this.sql('PRAGMA data_version').pluck().get() as number;
+  }
+
   async close(): Promise<void> {
     if (this.pendingWrites.length > 0) this.flushWrites();
     if (this.db.open) this.db.close();

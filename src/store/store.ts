@@ -115,6 +115,11 @@ export interface Store {
   /** Answers when the database does; throws otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * A number that changes whenever another connection (another process) commits to the database,
+   * read synchronously; null when the store cannot tell cheaply. Lets this process cache reads.
+   */
+  externalChangeCounter(): number | null;
 
   findCredential(sid: string): Promise<CredentialRecord | null>;
   countAccounts(): Promise<number>;

@@ -1,0 +1,127 @@
+// A cache for the hot reads of a store that can tell when others wrote (SQLite): credentials, the
+// attach probe, a service, its attachments and custom operators. Every request reads a credential
+// and most read a service, and these answers rarely change, so a hit saves a statement and its
+// locks. An answer is kept until anything may have changed it:
+// - this process's writes go through this wrapper, and each clears the cache it may touch, both
+//   when it starts and when it settles (a read in between still sees the last committed state);
+// - other processes' commits (the CLI revoking a key, a second server on the same file) change
+//   SQLite's data_version, read once per turn of the event loop; a change clears everything.
+// A request that arrives after another process's commit is therefore answered from the new data.
+import { methodNames } from './method-names.js';
+import type { Store } from './store.js';
+
+type Part = 'credentials' | 'data';
+
+/** The reads that are cached, and the part of the data each depends on. */
+const CACHED_READS: Record<string, Part> = {
+  findCredential: 'credentials',
+  probeAttachment: 'data',
+  findServiceBySid: 'data',
+  attachedOperatorSids: 'data',
+  findCustomOperator: 'data',
+  listCustomOperators: 'data',
+};
+
+/** Calls that change nothing and are not cached. */
+const UNCACHED_READS = new Set([
+  'ping',
+  'close',
+  'externalChangeCounter',
+  'countAccounts',
+  'findServiceByUniqueName',
+  'listServices',
+  'schemaVersion',
+  'exportAccount',
+]);
+
+/** Writes that touch accounts and keys only. Every other call, a new one too, is taken to touch all. */
+const CREDENTIAL_WRITES = new Set(['insertAccount', 'insertBootstrapAccount', 'insertApiKey', 'deleteApiKey']);
+/** Writes that touch services, operators and attachments only. */
+const DATA_WRITES = new Set([
+  'insertService',
+  'updateService',
+  'deleteService',
+  'attachOperator',
+  'detachOperator',
+  'insertCustomOperator',
+  'updateCustomOperator',
+  'deleteCustomOperator',
+  'importAccount',
+  'resetAccount',
+]);
+
+/** Entries per part; a full part is emptied (the hot set refills it at once). */
+const MAX_ENTRIES = 10_000;
+
+type Method = (...args: unknown[]) => unknown;
+
+const keyOf = (args: unknown[]): string =>
+  args.every((arg) => typeof arg === 'string') ? args.join('\u0000') : JSON.stringify(args);
+
+/**
+ * Answers `store` with its hot reads cached, or `store` itself when it cannot tell whether another
+ * process wrote (PostgreSQL: there the authenticator trusts a credential for a second instead).
+ * Cached answers are shared: callers must not modify what a store read returns.
+ */
+export function withReadCache(store: Store): Store {
+  if (store.externalChangeCounter() === null) return store;
+  const caches: Record<Part, Map<string, Promise<unknown>>> = { credentials: new Map(), data: new Map() };
+  let lastCounter: number | null = null;
+  let checkedThisTurn = false;
+  const endTurn = () => {
+    checkedThisTurn = false;
+  };
+  const clear = (parts: readonly Part[]) => {
+    for (const part of parts) caches[part].clear();
+  };
+  /** Once per turn of the event loop: has another connection committed since the last look? */
+  const seeOtherWriters = () => {
+    if (checkedThisTurn) return;
+    const counter = store.externalChangeCounter();
+    checkedThisTurn = true;
+    setImmediate(endTurn);
+    if (counter !== lastCounter) {
+      lastCounter = counter;
+      clear(['credentials', 'data']);
+    }
+  };
+
+  const cached = Object.create(store) as Record<string, unknown>;
+  const inner = store as unknown as Record<string, Method>;
+  for (const name of methodNames(store)) {
+    const method = inner[name];
+    const part = CACHED_READS[name];
+    if (part !== undefined) {
+      const cache = caches[part];
+      cached[name] = (...args: unknown[]) => {
+        seeOtherWriters();
+        const key = keyOf(args);
+        const hit = cache.get(key);
+        if (hit !== undefined) return hit;
+        const answer = method.apply(store, args) as Promise<unknown>;
+        if (cache.size >= MAX_ENTRIES) cache.clear();
+        cache.set(key, answer);
+        // A failed read (the database is unavailable) is not remembered.
+        answer.catch(() => {
+          if (cache.get(key) === answer) cache.delete(key);
+        });
+        return answer;
+      };
+    } else if (!UNCACHED_READS.has(name)) {
+      const parts: readonly Part[] = CREDENTIAL_WRITES.has(name)
+        ? ['credentials']
+        : DATA_WRITES.has(name)
+          ? ['data']
+          : ['credentials', 'data'];
+      cached[name] = (...args: unknown[]) => {
+        clear(parts);
+        const result = method.apply(store, args);
+        if (!(result instanceof Promise)) return result;
+        const settled = () => clear(parts);
+        result.then(settled, settled);
+        return result;
+      };
+    }
+  }
+  return cached as unknown as Store;
+}

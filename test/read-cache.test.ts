@@ -1,0 +1,141 @@
+// The read cache over SQLite: hot reads are answered without the database until something may
+// have changed them — this process's writes at once, another connection's commits on the next
+// turn of the event loop (data_version) — and a failed read is never remembered.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { createAccount, createApiKey, hashSecret } from '../src/resources/accounts/rules.js';
+import { withReadCache } from '../src/store/read-cache.js';
+import { SqliteStore } from '../src/store/sqlite.js';
+import type { CredentialRecord, ServiceRecord } from '../src/store/store.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'read-cache-'));
+after(() => rmSync(directory, { recursive: true, force: true }));
+let files = 0;
+const newFile = () => join(directory, `store-${++files}.db`);
+
+/** A SQLite store that counts the reads that reach the database, and can fail the next one. */
+class CountingStore extends SqliteStore {
+  credentialReads = 0;
+  probeReads = 0;
+  failNextRead = false;
+
+  override async findCredential(sid: string): Promise<CredentialRecord | null> {
+    this.credentialReads++;
+    if (this.failNextRead) {
+      this.failNextRead = false;
+      throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    }
+    return super.findCredential(sid);
+  }
+
+  override async probeAttachment(accountSid: string, serviceSid: string, operatorSid: string) {
+    this.probeReads++;
+    return super.probeAttachment(accountSid, serviceSid, operatorSid);
+  }
+}
+
+function serviceRecord(accountSid: string, sid: string): ServiceRecord {
+  return {
+    sid,
+    accountSid,
+    uniqueName: sid,
+    friendlyName: null,
+    languageCode: 'en-US',
+    autoTranscribe: false,
+    dataLogging: false,
+    autoRedaction: false,
+    mediaRedaction: false,
+    webhookUrl: null,
+    webhookHttpMethod: 'POST',
+    encryptionCredentialSid: null,
+    version: 1,
+    dateCreatedMs: 1_700_000_000_000,
+    dateUpdatedMs: 1_700_000_000_000,
+  };
+}
+
+test('a repeated read is answered from the cache; this process’s write clears it at once', async () => {
+  const raw = new CountingStore({ filename: newFile() });
+  const store = withReadCache(raw);
+  const account = await createAccount(store);
+  const key = await createApiKey(store, account.sid);
+
+  assert.equal((await store.findCredential(key.sid))?.accountSid, account.sid);
+  assert.equal((await store.findCredential(key.sid))?.accountSid, account.sid);
+  assert.equal(raw.credentialReads, 1, 'the second read came from the cache');
+
+  assert.equal(await store.deleteApiKey(key.sid), true);
+  assert.equal(await store.findCredential(key.sid), null, 'the revoke is seen by the very next read');
+  assert.equal(raw.credentialReads, 2);
+  await store.close();
+});
+
+test('an attach or detach clears the cached probe, and a credential write leaves it alone', async () => {
+  const raw = new CountingStore({ filename: newFile() });
+  const store = withReadCache(raw);
+  const account = await createAccount(store);
+  const serviceSid = 'GA' + '1'.repeat(32);
+  const operatorSid = 'LY' + '2'.repeat(32);
+  assert.equal(await store.insertService(serviceRecord(account.sid, serviceSid)), 'inserted');
+
+  assert.equal((await store.probeAttachment(account.sid, serviceSid, operatorSid))?.attached, false);
+  const attach = { accountSid: account.sid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  // The write is committed on the next turn (group commit); a read before that sees the last
+  // committed state, and must not be answered from the cache once the write is done.
+  const attaching = store.attachOperator(attach);
+  assert.equal((await store.probeAttachment(account.sid, serviceSid, operatorSid))?.attached, false);
+  assert.equal(await attaching, 'attached');
+  assert.equal((await store.probeAttachment(account.sid, serviceSid, operatorSid))?.attached, true);
+  assert.equal(raw.probeReads, 3);
+
+  await createApiKey(store, account.sid);
+  assert.equal((await store.probeAttachment(account.sid, serviceSid, operatorSid))?.attached, true);
+  assert.equal(raw.probeReads, 3, 'a new API key does not clear the service data');
+
+  assert.equal(await store.detachOperator(account.sid, serviceSid, operatorSid, Date.now()), 'detached');
+  assert.equal((await store.probeAttachment(account.sid, serviceSid, operatorSid))?.attached, false);
+  assert.equal(raw.probeReads, 4);
+  await store.close();
+});
+
+test('another connection’s commit is seen on the next turn of the event loop', async () => {
+  const file = newFile();
+  const raw = new CountingStore({ filename: file });
+  const store = withReadCache(raw);
+  const other = new SqliteStore({ filename: file }); // as the CLI would, in its own process
+  const account = await createAccount(store);
+  const key = await createApiKey(store, account.sid);
+  assert.notEqual(await store.findCredential(key.sid), null);
+  await nextTurn();
+  assert.notEqual(await store.findCredential(key.sid), null);
+  assert.equal(raw.credentialReads, 1);
+
+  assert.equal(await other.deleteApiKey(key.sid), true);
+  await nextTurn();
+  assert.equal(await store.findCredential(key.sid), null);
+  assert.equal(raw.credentialReads, 2);
+
+  // A changed auth token, too.
+  await other.close();
+  const again = new SqliteStore({ filename: file });
+  again.database.prepare('UPDATE accounts SET auth_token_hash = ? WHERE sid = ?').run(hashSecret('a new token'), account.sid);
+  await nextTurn();
+  assert.equal((await store.findCredential(account.sid))?.secretHash, hashSecret('a new token'));
+  await again.close();
+  await store.close();
+});
+
+test('a failed read is not remembered', async () => {
+  const raw = new CountingStore({ filename: newFile() });
+  const store = withReadCache(raw);
+  const account = await createAccount(store);
+  raw.failNextRead = true;
+  await assert.rejects(store.findCredential(account.sid), /locked/);
+  assert.equal((await store.findCredential(account.sid))?.accountSid, account.sid);
+  assert.equal(raw.credentialReads, 2);
+  await store.close();
+});

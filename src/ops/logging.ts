@@ -1,9 +1,11 @@
 // Logger options: one JSON line per event (pino), or human-readable lines when stdout is a
 // terminal and the optional pino-pretty is installed. Pretty printing runs in pino's transport
-// worker thread, so the request path never formats text; without a terminal nothing changes.
+// worker thread, so the request path never formats text. JSON lines are written once per turn of
+// the event loop (log-destination.ts).
 import type { FastifyServerOptions } from 'fastify';
 import { createRequire } from 'node:module';
 import type { Config } from '../config.js';
+import { batchedStdout } from './log-destination.js';
 
 const require = createRequire(import.meta.url);
 
@@ -23,7 +25,7 @@ export function loggerOptions(
   const base = { level: config.logLevel, redact: ['req.headers.authorization'] };
   if (logStream !== undefined) return { ...base, stream: logStream };
   const pretty = terminal ? prettyPrinter() : null;
-  if (pretty === null) return base;
+  if (pretty === null) return { ...base, stream: batchedStdout() };
   return {
     ...base,
     transport: {

@@ -136,6 +136,30 @@ describe('update', () => {
     assert.deepEqual(await fetchCustom(custom.sid), updated);
   });
 
+  test('every list shows an update at once, each with its own URLs for the Host it was asked on', async () => {
+    const custom = await createCustomOperator(server, { operatorType: 'LiteralSpot' });
+    const listed = async (path: string, host?: string) => {
+      const response = await server.request('GET', `${path}?PageSize=1000`, { headers: host === undefined ? {} : { host } });
+      return assertOk(response, path === '/v2/Operators' ? 'ListOperator' : 'ListCustomOperator', 200).operators.find(
+        (operator: { sid: string }) => operator.sid === custom.sid,
+      );
+    };
+    // Listed (and so remembered) before the update, on both lists and under a second Host.
+    assert.deepEqual(await listed('/v2/Operators'), { ...custom, url: `${server.url}/v2/Operators/${custom.sid}` });
+    assert.deepEqual(await listed('/v2/Operators/Custom'), custom);
+    assert.equal((await listed('/v2/Operators', 'other.example:8080')).url, `http://other.example:8080/v2/Operators/${custom.sid}`);
+
+    const config = { phrase_sets: [{ name: 'cancel', phrases: ['cancel my account'], match: 'fuzzy' }] };
+    const updated = assertOk(
+      await server.request('POST', customPath(custom.sid), { form: { FriendlyName: 'Renamed again', Config: JSON.stringify(config) } }),
+      'UpdateCustomOperator',
+      202,
+    );
+    assert.deepEqual(await listed('/v2/Operators/Custom'), updated);
+    assert.deepEqual(await listed('/v2/Operators'), { ...updated, url: `${server.url}/v2/Operators/${custom.sid}` });
+    assert.equal((await listed('/v2/Operators', 'other.example:8080')).friendly_name, 'Renamed again');
+  });
+
   test('update cannot change the operator type: OperatorType is ignored and Config is checked against the current type', async () => {
     const custom = await createCustomOperator(server, { operatorType: 'Generative' });
     const keepsType = await server.request('POST', customPath(custom.sid), {

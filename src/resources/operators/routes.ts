@@ -6,6 +6,7 @@ import { etagOf, parseIfMatch } from '../../http/etag.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { ifMatchHeaders, listSchema, noContent, pagingQuery, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
+import { operatorPageJson } from './page-body.js';
 import { cursorOfOperator, type OperatorFacts, type OperatorFilter, type OperatorRules } from './rules.js';
 
 const operatorAvailability = ['internal', 'beta', 'public', 'deprecated', 'general-availability', 'retired'];
@@ -19,6 +20,11 @@ const filterQuery = (availability: string[]) => ({
     ...pagingQuery,
   },
 });
+
+/** What Fastify sends for the bodies it serialises itself. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** One operator, serialised as the list schema's items are. */
+const operatorRef = { $ref: 'intelligence.v2.operator#' };
 
 const sidParams = { type: 'object', properties: { Sid: { type: 'string' } } } as const;
 
@@ -76,13 +82,15 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
   ) {
     app.get(path, {
       schema: { operationId, querystring: filterQuery(availability), response: { 200: listSchema('operators', 'intelligence.v2.operator') } },
-    }, async (request) => {
+    }, async (request, reply) => {
       const pageRequest = parsePageRequest(queryOf(request));
       const { filter, echoed } = filterOf(request);
       const rows = await load(request, filter, pageRequest.keyset);
       const baseUrl = base(request);
       const page = shapePage(rows, pageRequest, cursorOfOperator, { base: baseUrl, path, key: 'operators', filters: echoed });
-      return { operators: page.items.map((facts) => operatorBody(facts, `${baseUrl}${path}/${facts.sid}`)), meta: page.meta };
+      const serialize = reply.compileSerializationSchema(operatorRef);
+      const json = operatorPageJson(page.items, baseUrl + path, page.meta, operatorBody, serialize);
+      return reply.type(JSON_TYPE).send(json);
     });
   }
 

@@ -3,7 +3,7 @@
 import type { CatalogIndex } from '../../catalog/load.js';
 import type { OperatorType, PrebuiltOperator } from '../../catalog/types.js';
 import { conflict, invalidParameter, preconditionFailed, resourceNotFound } from '../../errors.js';
-import { compareCursors, pageInMemory } from '../../http/paging.js';
+import { pageInMemory } from '../../http/paging.js';
 import { languageSupported } from '../../languages.js';
 import { isSid, newSid } from '../../sids.js';
 import type { Cursor, CustomOperatorRecord, KeysetQuery, Store } from '../../store/store.js';
@@ -71,20 +71,44 @@ function customFacts(record: CustomOperatorRecord): OperatorFacts {
   };
 }
 
+const olderOperator = (x: OperatorFacts, y: OperatorFacts) =>
+  x.dateCreatedMs !== y.dateCreatedMs ? x.dateCreatedMs < y.dateCreatedMs : x.sid < y.sid;
+
 /** Merges two keyset pages (each oldest first) into one of at most `limit` rows. */
 function mergePages(a: OperatorFacts[], b: OperatorFacts[], query: KeysetQuery): OperatorFacts[] {
-  const merged = [...a, ...b].sort((x, y) => compareCursors(cursorOfOperator(x), cursorOfOperator(y)));
+  const merged: OperatorFacts[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) merged.push(olderOperator(b[j], a[i]) ? b[j++] : a[i++]);
+  while (i < a.length) merged.push(a[i++]);
+  while (j < b.length) merged.push(b[j++]);
   return query.before !== undefined ? merged.slice(Math.max(0, merged.length - query.limit)) : merged.slice(0, query.limit);
 }
 
 export class OperatorRules {
   private readonly prebuiltFactsSorted: OperatorFacts[];
+  private readonly prebuiltFactsBySid: Map<string, OperatorFacts>;
+  /**
+   * Facts per stored record: a record the store's read cache hands out again is not parsed again
+   * (its config is JSON text), and its facts keep their serialised form (page-body.ts).
+   */
+  private readonly customFactsByRecord = new WeakMap<CustomOperatorRecord, OperatorFacts>();
 
   constructor(
     private readonly store: Store,
     private readonly catalog: CatalogIndex,
   ) {
     this.prebuiltFactsSorted = catalog.prebuiltOperators.map(prebuiltFacts);
+    this.prebuiltFactsBySid = new Map(this.prebuiltFactsSorted.map((facts) => [facts.sid, facts]));
+  }
+
+  private customFacts(record: CustomOperatorRecord): OperatorFacts {
+    let facts = this.customFactsByRecord.get(record);
+    if (facts === undefined) {
+      facts = customFacts(record);
+      this.customFactsByRecord.set(record, facts);
+    }
+    return facts;
   }
 
   operatorType(sidOrName: string): OperatorType {
@@ -111,9 +135,9 @@ export class OperatorRules {
   }
 
   prebuiltOperator(sid: string): OperatorFacts {
-    const operator = this.catalog.prebuiltBySid.get(sid);
-    if (operator === undefined) throw resourceNotFound();
-    return prebuiltFacts(operator);
+    const facts = this.prebuiltFactsBySid.get(sid);
+    if (facts === undefined) throw resourceNotFound();
+    return facts;
   }
 
   listPrebuiltOperators(filter: OperatorFilter, query: KeysetQuery): OperatorFacts[] {
@@ -136,7 +160,7 @@ export class OperatorRules {
       { availability: filter.availability, operatorTypes: this.customTypesFor(filter) },
       query,
     );
-    return records.map(customFacts);
+    return records.map((record) => this.customFacts(record));
   }
 
   async listOperators(accountSid: string, filter: OperatorFilter, query: KeysetQuery): Promise<OperatorFacts[]> {
@@ -147,13 +171,13 @@ export class OperatorRules {
   async customOperator(accountSid: string, sid: string): Promise<OperatorFacts> {
     const record = isSid('LY', sid) ? await this.store.findCustomOperator(accountSid, sid) : null;
     if (record === null) throw resourceNotFound();
-    return customFacts(record);
+    return this.customFacts(record);
   }
 
   /** A pre-built operator, or one of this account's custom operators. */
   async operator(accountSid: string, sid: string): Promise<OperatorFacts> {
-    const prebuilt = this.catalog.prebuiltBySid.get(sid);
-    if (prebuilt !== undefined) return prebuiltFacts(prebuilt);
+    const prebuilt = this.prebuiltFactsBySid.get(sid);
+    if (prebuilt !== undefined) return prebuilt;
     return this.customOperator(accountSid, sid);
   }
 

@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { sqliteMigrations } from './sqlite-schema.js';
 import type {
   AccountData,
@@ -60,6 +61,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly checkpointer: SqliteCheckpointer | null = null;
 
   constructor(options: SqliteOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
@@ -69,6 +71,22 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    if (options.filename !== ':memory:') {
+      // Checkpoints run on a worker thread (see sqlite-checkpointer.ts), never inside our commits.
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new SqliteCheckpointer({
+        filename: options.filename,
+        synchronous: options.synchronous ?? 'NORMAL',
+        onFailure: (pages) => {
+          if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${pages}`);
+        },
+      });
+    }
+  }
+
+  /** For tests and tools: checkpoints the log now, on the worker (null for an in-memory database). */
+  get checkpoints(): SqliteCheckpointer | null {
+    return this.checkpointer;
   }
 
   /** Each step reads the version inside its write lock, so processes starting together agree. */
@@ -117,6 +135,7 @@ export class SqliteStore implements Store {
 
   private flushWrites(): void {
     this.flushScheduled = false;
+    this.checkpointer?.committed();
     const batch = this.pendingWrites;
     this.pendingWrites = [];
     if (!this.db.open) {
@@ -176,6 +195,8 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.pendingWrites.length > 0) this.flushWrites();
+    // The worker's connection first: the last connection to close checkpoints and removes the log.
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 
@@ -197,6 +218,7 @@ export class SqliteStore implements Store {
   }
 
   async insertAccount(account: AccountRecord): Promise<void> {
+    this.checkpointer?.committed();
     this.sql('INSERT INTO accounts (sid, friendly_name, auth_token_hash, date_created) VALUES (?, ?, ?, ?)').run(
       account.sid,
       account.friendlyName,
@@ -227,10 +249,12 @@ export class SqliteStore implements Store {
   }
 
   async deleteApiKey(sid: string): Promise<boolean> {
+    this.checkpointer?.committed();
     return this.sql('DELETE FROM api_keys WHERE sid = ?').run(sid).changes > 0;
   }
 
   async insertService(service: ServiceRecord): Promise<'inserted' | 'unique-name-taken'> {
+    this.checkpointer?.committed();
     try {
       this.writeServiceRow(service);
       return 'inserted';
@@ -317,6 +341,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteService(accountSid: string, sid: string): Promise<boolean> {
+    this.checkpointer?.committed();
     return this.sql('DELETE FROM services WHERE sid = ? AND account_sid = ?').run(sid, accountSid).changes > 0;
   }
 
@@ -397,6 +422,7 @@ export class SqliteStore implements Store {
   }
 
   async insertCustomOperator(operator: CustomOperatorRecord): Promise<void> {
+    this.checkpointer?.committed();
     this.writeCustomOperatorRow(operator);
   }
 

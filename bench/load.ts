@@ -48,6 +48,8 @@ const instance = autocannon(
       rps: seconds > 0 ? measured / seconds : 0,
       p50: at(0.5),
       p99: at(0.99),
+      p90: at(0.9),
+      p999: at(0.999),
       mean: measured === 0 ? NaN : sum / measured,
       max: measured === 0 ? NaN : sorted[measured - 1],
       total,

@@ -79,8 +79,8 @@ async function loadOnce(name: string, server: Child, requests: RequestSpec[][]):
  * others disturbed (see WorkloadResult.otherCpu) is repeated up to RETRIES times, keeping the
  * least disturbed.
  */
-async function measure(name: string, server: Child, requests: RequestSpec[][]): Promise<void> {
-  if (ONLY !== null && !Number.isNaN(referenceRps) && !ONLY.test(name)) return;
+async function measure(name: string, server: Child, requests: RequestSpec[][], always = false): Promise<void> {
+  if (!always && ONLY !== null && !Number.isNaN(referenceRps) && !ONLY.test(name)) return;
   await waitForQuiet(QUIET_WAIT_MS);
   let best = await loadOnce(name, server, requests);
   for (let retry = 0; retry < RETRIES && best.otherCpu > DISTURBED; retry++) {
@@ -130,6 +130,12 @@ async function startServer(databaseFile: string): Promise<{ server: Child; ready
   return { server, readyMs };
 }
 
+/** The size of one authenticated GET's body, bytes. */
+async function bodyBytes(url: string): Promise<number> {
+  const response = await fetch(url, { headers: { authorization: auth } });
+  return (await response.arrayBuffer()).byteLength;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
@@ -163,7 +169,22 @@ async function main(): Promise<void> {
     const seed = await seedThroughApi(server.url, auth, CONNECTIONS);
     const workloads = serverWorkloads(seed);
     for (const [name, requests] of workloads) await measure(name, server, requests);
+    const listBytes = results.has('list operators') ? await bodyBytes(`${server.url}/v2/Operators?PageSize=${PAGE_SIZE}`) : 0;
     await server.stop();
+
+    if (listBytes > 0) {
+      // A page of 50 operators is ~100 times the reference's body: the same fixed body from bare
+      // node:http shows how much of the reference's rate the wire and the load generator allow.
+      const since = performance.now();
+      server = await startPinned(['--import', 'tsx', 'bench/reference-server.ts'], { BODY_BYTES: String(listBytes) });
+      await waitForOk(server, server.url, {}, since);
+      const name = `reference: node:http ${(listBytes / 1024).toFixed(1)} KB body`;
+      await measure(name, server, same({ method: 'GET', path: `/v2/Operators?PageSize=${PAGE_SIZE}` }), true);
+      await server.stop();
+      const list = results.get('list operators')!;
+      info.sameSizeReference = { bytes: listBytes, rps: results.get(name)!.rps };
+      say(`      list operators reaches ${(list.rps / results.get(name)!.rps).toFixed(2)}× of a bare node:http server sending a body of the same size`);
+    }
 
     if (SCALE_ROWS > 0) {
       // The same database grown to SCALE_ROWS services and attachments, written directly.

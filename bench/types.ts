@@ -29,6 +29,8 @@ export interface LoadResult {
   /** Milliseconds, from per-response latencies (exact, not bucketed). */
   p50: number;
   p99: number;
+  p90: number;
+  p999: number;
   mean: number;
   max: number;
   /** Over the whole run, warm-up included. */

@@ -1,5 +1,5 @@
 // Builds the Fastify application from its parts (no listen): used by the CLI and by the tests.
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type preValidationHookHandler } from 'fastify';
 import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import { corsHeaders, installPreflight } from './http/cors.js';
@@ -37,6 +37,11 @@ export interface AppParts {
   logStream?: NodeJS.WritableStream;
 }
 
+const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) => {
+  if (request.body === undefined && request.method === 'POST') request.body = Object.create(null);
+  done();
+};
+
 export async function buildApp({ config, store: plainStore, catalog, logStream }: AppParts): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config, logStream),
@@ -67,8 +72,14 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   const store = withReadCache(metrics === null ? plainStore : instrumentStore(plainStore, metrics));
   const notAllowed = methodNotAllowedRoutes(app);
   app.addHook('onRoute', (route) => {
-    const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
-    if (specListsRateLimitHeaders(operationId)) route.config = { ...route.config, rateLimitHeaders: true };
+    const schema = route.schema as { operationId?: string; body?: unknown } | undefined;
+    if (specListsRateLimitHeaders(schema?.operationId)) route.config = { ...route.config, rateLimitHeaders: true };
+    // A POST with no body is an empty form: its parameters are missing, not the body "of the wrong
+    // type". Only routes that validate a body need this; the others skip the hook.
+    if (schema?.body !== undefined) {
+      const existing = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
+      route.preValidation = [emptyFormWhenNoBody, ...existing];
+    }
   });
 
   // Hooks on every request are callback hooks: no promise and no microtask per request.
@@ -104,11 +115,6 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     } catch (error) {
       done(error as Error, undefined);
     }
-  });
-  // A POST with no body is an empty form: its parameters are missing, not the body "of the wrong type".
-  app.addHook('preValidation', (request, _reply, done) => {
-    if (request.body === undefined && request.method === 'POST') request.body = Object.create(null);
-    done();
   });
 
   // On SQLite every request checks the stored credential (answered by the read cache until anything

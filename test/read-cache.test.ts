@@ -139,3 +139,13 @@ test('a failed read is not remembered', async () => {
   assert.equal(raw.credentialReads, 2);
   await store.close();
 });
+
+test('two reads with the same arguments never share an answer', async () => {
+  const store = withReadCache(new SqliteStore({ filename: newFile() }));
+  const account = await createAccount(store);
+  const serviceSid = 'GA' + '3'.repeat(32);
+  assert.equal(await store.insertService(serviceRecord(account.sid, serviceSid)), 'inserted');
+  assert.equal((await store.findServiceBySid(account.sid, serviceSid))?.sid, serviceSid);
+  assert.equal(await store.findCustomOperator(account.sid, serviceSid), null);
+  await store.close();
+});

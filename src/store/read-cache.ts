@@ -55,8 +55,10 @@ const MAX_ENTRIES = 10_000;
 
 type Method = (...args: unknown[]) => unknown;
 
-const keyOf = (args: unknown[]): string =>
-  args.every((arg) => typeof arg === 'string') ? args.join('\u0000') : JSON.stringify(args);
+function keyOf(args: unknown[]): string {
+  if (args.length === 1 && typeof args[0] === 'string') return args[0];
+  return args.every((arg) => typeof arg === 'string') ? args.join('\u0000') : JSON.stringify(args);
+}
 
 /**
  * Answers `store` with its hot reads cached, or `store` itself when it cannot tell whether another
@@ -65,14 +67,15 @@ const keyOf = (args: unknown[]): string =>
  */
 export function withReadCache(store: Store): Store {
   if (store.externalChangeCounter() === null) return store;
-  const caches: Record<Part, Map<string, Promise<unknown>>> = { credentials: new Map(), data: new Map() };
+  // One map per cached method (so that two methods' arguments never share a key), listed by part.
+  const caches: Record<Part, Array<Map<string, Promise<unknown>>>> = { credentials: [], data: [] };
   let lastCounter: number | null = null;
   let checkedThisTurn = false;
   const endTurn = () => {
     checkedThisTurn = false;
   };
   const clear = (parts: readonly Part[]) => {
-    for (const part of parts) caches[part].clear();
+    for (const part of parts) for (const cache of caches[part]) if (cache.size > 0) cache.clear();
   };
   /** Once per turn of the event loop: has another connection committed since the last look? */
   const seeOtherWriters = () => {
@@ -92,7 +95,8 @@ export function withReadCache(store: Store): Store {
     const method = inner[name];
     const part = CACHED_READS[name];
     if (part !== undefined) {
-      const cache = caches[part];
+      const cache = new Map<string, Promise<unknown>>();
+      caches[part].push(cache);
       cached[name] = (...args: unknown[]) => {
         seeOtherWriters();
         const key = keyOf(args);

@@ -1,6 +1,5 @@
 // Opens the store that DATABASE_URL names: SQLite (one machine) or PostgreSQL (several processes).
 import type { Config } from '../config.js';
-import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
 
@@ -9,5 +8,7 @@ export async function openStore(config: Pick<Config, 'database' | 'sqliteSynchro
   if (database.kind === 'sqlite') {
     return new SqliteStore({ filename: database.filename, synchronous: config.sqliteSynchronous });
   }
+  // Loaded only when used: the PostgreSQL driver costs tens of milliseconds of every SQLite start.
+  const { PostgresStore } = await import('./postgres.js');
   return PostgresStore.open({ url: database.url, poolSize: config.pgPoolSize });
 }

@@ -3,8 +3,8 @@
 // the commit that crosses 1,000 log pages, on the thread that commits: here that is the event loop,
 // and every request in flight would wait the milliseconds an fsync takes (measured: ~6 ms stalls,
 // about once a second under a steady write load, doubling the 99th percentile). So the server's
-// connection never checkpoints by itself; the worker runs a PASSIVE checkpoint (it never blocks a
-// reader or a writer) a moment after commits. Should the worker fail, the connection checkpoints
+// connection never checkpoints by itself; the worker, started with the first commit, runs a PASSIVE
+// checkpoint (it never blocks a reader or a writer) a moment after commits. Should the worker fail, the connection checkpoints
 // by itself again, as SQLite does by default.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -53,33 +53,40 @@ export interface CheckpointerOptions {
 }
 
 export class SqliteCheckpointer {
-  private readonly worker: Worker;
+  /** Started with the first commit: a process that only reads (or starts up) does not pay for it. */
+  private worker: Worker | null = null;
+  private exited: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private alive = true;
   private waiting: Array<(result: CheckpointResult) => void> = [];
-  private readonly exited: Promise<void>;
 
-  constructor(private readonly options: CheckpointerOptions) {
-    const driver = options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, {
+  constructor(private readonly options: CheckpointerOptions) {}
+
+  private started(): Worker {
+    if (this.worker !== null) return this.worker;
+    const driver = this.options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3');
+    const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { filename: options.filename, synchronous: options.synchronous, driver },
+      workerData: { filename: this.options.filename, synchronous: this.options.synchronous, driver },
     });
-    this.worker.on('message', (result: CheckpointResult) => this.finished(result));
-    this.worker.on('error', () => this.fail());
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => {
+    worker.on('message', (result: CheckpointResult) => this.finished(result));
+    worker.on('error', () => this.fail());
+    this.exited = new Promise((resolve) => worker.once('exit', () => {
       this.fail();
       resolve();
     }));
     // After the listeners: adding a 'message' listener refs the worker again. An idle worker must
     // not keep the process alive.
-    this.worker.unref();
+    worker.unref();
+    this.worker = worker;
+    return worker;
   }
 
   /** A commit happened: checkpoint soon (one pending checkpoint covers every commit until it runs). */
   committed(): void {
     if (this.timer !== null || !this.alive) return;
+    this.started();
     this.timer = setTimeout(() => {
       this.timer = null;
       this.start();
@@ -98,15 +105,16 @@ export class SqliteCheckpointer {
 
   private start(): void {
     if (this.running || !this.alive) return;
+    const worker = this.started();
     this.running = true;
     // Referenced while a checkpoint runs (its caller may be waiting for it), unreferenced after.
-    this.worker.ref();
-    this.worker.postMessage('checkpoint');
+    worker.ref();
+    worker.postMessage('checkpoint');
   }
 
   private finished(result: CheckpointResult): void {
     this.running = false;
-    if (this.alive) this.worker.unref();
+    if (this.alive) this.worker?.unref();
     const waiting = this.waiting;
     this.waiting = [];
     for (const resolve of waiting) resolve(result);
@@ -124,12 +132,12 @@ export class SqliteCheckpointer {
   async close(): Promise<void> {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    if (this.alive) {
-      this.alive = false;
+    if (this.alive && this.worker !== null) {
       // Referenced again, so that the process waits for the worker's connection to close.
       this.worker.ref();
       this.worker.postMessage('close');
     }
+    this.alive = false;
     this.finished({ error: 'the checkpoint worker is closing' });
     await this.exited;
   }

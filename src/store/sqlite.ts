@@ -74,6 +74,7 @@ export class SqliteStore implements Store {
     if (options.filename !== ':memory:') {
       // Checkpoints run on a worker thread (see sqlite-checkpointer.ts), never inside our commits.
       this.db.pragma('wal_autocheckpoint = 0');
+      this.changesSeen = this.sql('SELECT total_changes()').pluck().get() as number;
       this.checkpointer = new SqliteCheckpointer({
         filename: options.filename,
         synchronous: options.synchronous ?? 'NORMAL',
@@ -114,6 +115,8 @@ export class SqliteStore implements Store {
   }
 
   private pendingWrites: PendingWrite[] = [];
+  /** SQLite's total_changes() after the last batch. */
+  private changesSeen = 0;
   private flushScheduled = false;
 
   /**
@@ -135,13 +138,22 @@ export class SqliteStore implements Store {
 
   private flushWrites(): void {
     this.flushScheduled = false;
-    this.checkpointer?.committed();
     const batch = this.pendingWrites;
     this.pendingWrites = [];
     if (!this.db.open) {
       for (const write of batch) write.reject(new Error('The database connection is not open'));
       return;
     }
+    this.runBatch(batch);
+    // Only a batch that changed rows needs a checkpoint (the bootstrap insert at start-up usually doesn't).
+    const changes = this.sql('SELECT total_changes()').pluck().get() as number;
+    if (changes !== this.changesSeen) {
+      this.changesSeen = changes;
+      this.checkpointer?.committed();
+    }
+  }
+
+  private runBatch(batch: PendingWrite[]): void {
     let values: unknown[];
     try {
       values = this.inOneTransaction(batch);

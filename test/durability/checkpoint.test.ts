@@ -53,24 +53,33 @@ test('closing checkpoints everything and removes the log; the file is whole', as
 });
 
 test('a worker that cannot run hands checkpoints back to the connection', async () => {
+  // (The store starts its worker with its first write; this one never writes.)
   const filename = join(directory, 'failing.db');
   await new SqliteStore({ filename }).close();
-  const keepAlive = setInterval(() => {}, 1000); // the worker itself does not hold the process
-  const handedBack = await new Promise<number>((resolve) => {
-    new SqliteCheckpointer({ filename, synchronous: 'NORMAL', driver: join(directory, 'no-such-driver.js'), onFailure: resolve });
+  let handedBack: number | null = null;
+  const checkpointer = new SqliteCheckpointer({
+    filename,
+    synchronous: 'NORMAL',
+    driver: join(directory, 'no-such-driver.js'),
+    onFailure: (pages) => (handedBack = pages),
   });
-  clearInterval(keepAlive);
+  const report = await checkpointer.checkpoint(); // starts the worker, which cannot load its driver
+  assert.ok(report.error);
   assert.equal(handedBack, 1000);
+  assert.match((await checkpointer.checkpoint()).error ?? '', /not running/);
+  await checkpointer.close();
 });
 
 test('a store that is never closed does not keep its process alive', () => {
   const sqlite = new URL('../../src/store/sqlite.ts', import.meta.url).pathname;
   // A script file, not -e: a module given with -e does not show the problem.
-  const script = join(directory, 'never-closed.ts');
+  const script = join(directory, 'never-closed.mts');
   writeFileSync(
     script,
     `import { SqliteStore } from ${JSON.stringify(sqlite)};
-    new SqliteStore({ filename: ${JSON.stringify(join(directory, 'open.db'))} });
+    const store = new SqliteStore({ filename: ${JSON.stringify(join(directory, 'open.db'))} });
+    // A write starts the checkpoint worker.
+    await store.insertAccount({ sid: 'AC' + '1'.repeat(32), friendlyName: null, authTokenHash: 'x', dateCreatedMs: 1 });
     console.log('done');`,
   );
   const result = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 15_000 });

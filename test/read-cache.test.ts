@@ -149,3 +149,40 @@ test('two reads with the same arguments never share an answer', async () => {
   assert.equal(await store.findCustomOperator(account.sid, serviceSid), null);
   await store.close();
 });
+
+test('pages are remembered only up to the row limit, so paging cannot fill the memory', async () => {
+  class CountingLists extends SqliteStore {
+    listReads = 0;
+    override async listCustomOperators(...args: Parameters<SqliteStore['listCustomOperators']>) {
+      this.listReads++;
+      return super.listCustomOperators(...args);
+    }
+  }
+  const raw = new CountingLists({ filename: newFile() });
+  const store = withReadCache(raw, { entries: 1000, rows: 10 });
+  const account = await createAccount(store);
+  for (let i = 0; i < 6; i++) {
+    await store.insertCustomOperator({
+      sid: 'LY' + i.toString(16).padStart(32, '0'),
+      accountSid: account.sid,
+      friendlyName: `operator ${i}`,
+      description: null,
+      operatorType: 'Generative',
+      configJson: '{"prompt":"p"}',
+      availability: 'public',
+      version: 1,
+      dateCreatedMs: 1_700_000_000_000 + i,
+      dateUpdatedMs: 1_700_000_000_000 + i,
+    });
+  }
+  const page = (limit: number) => store.listCustomOperators(account.sid, {}, { limit });
+  assert.equal((await page(6)).length, 6);
+  await page(6);
+  assert.equal(raw.listReads, 1, 'a page of 6 rows is remembered');
+  assert.equal((await page(5)).length, 5); // 11 rows remembered: over the limit of 10, so all are forgotten
+  await page(6);
+  assert.equal(raw.listReads, 3);
+  await page(6);
+  assert.equal(raw.listReads, 3, 'and remembered again');
+  await store.close();
+});

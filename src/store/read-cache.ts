@@ -50,8 +50,52 @@ const DATA_WRITES = new Set([
   'resetAccount',
 ]);
 
-/** Entries per part; a full part is emptied (the hot set refills it at once). */
-const MAX_ENTRIES = 10_000;
+/**
+ * How much one cached read may hold before it is emptied (the hot set refills it at once): answers,
+ * and rows in them (a page of 1,000 custom operators counts 1,000), so that paging with forged
+ * cursors cannot fill the memory.
+ */
+export interface ReadCacheLimits {
+  entries: number;
+  rows: number;
+}
+
+const DEFAULT_LIMITS: ReadCacheLimits = { entries: 10_000, rows: 100_000 };
+
+const rowsIn = (value: unknown) => (Array.isArray(value) ? value.length : value instanceof Map ? value.size : 1);
+
+/** One cached read's answers by key. */
+class Answers {
+  private readonly entries = new Map<string, Promise<unknown>>();
+  private rows = 0;
+
+  constructor(private readonly limits: ReadCacheLimits) {}
+
+  get(key: string): Promise<unknown> | undefined {
+    return this.entries.get(key);
+  }
+
+  remember(key: string, answer: Promise<unknown>): void {
+    if (this.entries.size >= this.limits.entries) this.clear();
+    this.entries.set(key, answer);
+    answer.then(
+      (value) => {
+        if (this.entries.get(key) !== answer) return;
+        this.rows += rowsIn(value);
+        if (this.rows > this.limits.rows) this.clear();
+      },
+      // A failed read (the database is unavailable) is not remembered.
+      () => {
+        if (this.entries.get(key) === answer) this.entries.delete(key);
+      },
+    );
+  }
+
+  clear(): void {
+    if (this.entries.size > 0) this.entries.clear();
+    this.rows = 0;
+  }
+}
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -65,17 +109,17 @@ function keyOf(args: unknown[]): string {
  * process wrote (PostgreSQL: there the authenticator trusts a credential for a second instead).
  * Cached answers are shared: callers must not modify what a store read returns.
  */
-export function withReadCache(store: Store): Store {
+export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LIMITS): Store {
   if (store.externalChangeCounter() === null) return store;
-  // One map per cached method (so that two methods' arguments never share a key), listed by part.
-  const caches: Record<Part, Array<Map<string, Promise<unknown>>>> = { credentials: [], data: [] };
+  // One cache per cached method (so that two methods' arguments never share a key), listed by part.
+  const caches: Record<Part, Answers[]> = { credentials: [], data: [] };
   let lastCounter: number | null = null;
   let checkedThisTurn = false;
   const endTurn = () => {
     checkedThisTurn = false;
   };
   const clear = (parts: readonly Part[]) => {
-    for (const part of parts) for (const cache of caches[part]) if (cache.size > 0) cache.clear();
+    for (const part of parts) for (const cache of caches[part]) cache.clear();
   };
   /** Once per turn of the event loop: has another connection committed since the last look? */
   const seeOtherWriters = () => {
@@ -95,7 +139,7 @@ export function withReadCache(store: Store): Store {
     const method = inner[name];
     const part = CACHED_READS[name];
     if (part !== undefined) {
-      const cache = new Map<string, Promise<unknown>>();
+      const cache = new Answers(limits);
       caches[part].push(cache);
       cached[name] = (...args: unknown[]) => {
         seeOtherWriters();
@@ -103,12 +147,7 @@ export function withReadCache(store: Store): Store {
         const hit = cache.get(key);
         if (hit !== undefined) return hit;
         const answer = method.apply(store, args) as Promise<unknown>;
-        if (cache.size >= MAX_ENTRIES) cache.clear();
-        cache.set(key, answer);
-        // A failed read (the database is unavailable) is not remembered.
-        answer.catch(() => {
-          if (cache.get(key) === answer) cache.delete(key);
-        });
+        cache.remember(key, answer);
         return answer;
       };
     } else if (!UNCACHED_READS.has(name)) {

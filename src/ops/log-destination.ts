@@ -13,18 +13,13 @@ class TurnBatchedDestination {
   private pending: string[] = [];
   private scheduled = false;
   private closed = false;
-  /** Lines dropped because the descriptor was closed or stayed full. */
-  dropped = 0;
 
   constructor(private readonly fd: number) {
     process.once('exit', () => this.flush());
   }
 
   write(line: string): boolean {
-    if (this.closed) {
-      this.dropped++;
-      return true;
-    }
+    if (this.closed) return true;
     this.pending.push(line);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -39,7 +34,7 @@ class TurnBatchedDestination {
     if (this.pending.length === 0) return;
     const lines = this.pending;
     this.pending = [];
-    let data = Buffer.from(lines.length === 1 ? lines[0] : lines.join(''), 'utf8');
+    let data = Buffer.from(lines.join(''), 'utf8');
     let blockedSince: number | null = null;
     while (data.length > 0) {
       try {
@@ -57,7 +52,7 @@ class TurnBatchedDestination {
         } else if (code === 'EPIPE' || code === 'EBADF') {
           this.closed = true;
         }
-        this.dropped += lines.length;
+        // The lines are dropped: a log that cannot be written must not stop the server.
         return;
       }
     }

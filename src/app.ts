@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { corsHeaders, installPreflight } from './http/cors.js';
 import { answerClientError, answerConnect, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { decodeUtf8, invalidEncoding, invalidQueryMarker, parseForm, parseQueryString } from './http/form.js';
+import { lazySchemaCompilers } from './http/lazy-compilers.js';
 import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
 import { OverloadMonitor } from './http/overload.js';
 import { RateLimiter, specListsRateLimitHeaders } from './http/rate-limit.js';
@@ -58,6 +59,8 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     // A request without Host gets our Twilio 400 (below) instead of Node's bare one.
     http: { requireHostHeader: false },
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false } },
+    // Each route's validators and serialisers are compiled by its first request, not at start-up.
+    schemaController: { compilersFactory: lazySchemaCompilers() },
     // Requests that arrive while draining get our own Twilio-style 503 (see the /v2 hook).
     return503OnClosing: false,
     forceCloseConnections: false,

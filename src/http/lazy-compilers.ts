@@ -1,0 +1,94 @@
+// Route schemas compiled by the first request that needs them, not at start-up: a cold start then
+// compiles the schemas of the one route its first request uses, not those of every route. The
+// compilers are Fastify's defaults (Ajv, fast-json-stringify) with the app's options.
+// test/http/lazy-compilers.test.ts compiles every route's schemas, so a broken one still fails the tests.
+import { createRequire } from 'node:module';
+import ajvCompiler from '@fastify/ajv-compiler';
+import serializerCompiler from '@fastify/fast-json-stringify-compiler';
+import { errorCodes, type FastifyServerOptions } from 'fastify';
+
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+type ValidatorFactory = NonNullable<CompilersFactory['buildValidator']>;
+type SerializerFactory = NonNullable<CompilersFactory['buildSerializer']>;
+type Validate = ReturnType<ReturnType<ValidatorFactory>>;
+type Serialize = ReturnType<ReturnType<SerializerFactory>>;
+type ValidatorRoute = Parameters<ReturnType<ValidatorFactory>>[0];
+
+interface FastifyValidation {
+  compileSchemasForValidation(
+    context: { schema: { headers: unknown }; config: { method?: string; url?: string } },
+    compile: (route: ValidatorRoute) => void,
+    isCustom: boolean,
+  ): void;
+}
+
+const require = createRequire(import.meta.url);
+// Fastify lowercases the property names of header schemas (Node lowercases received header names)
+// only for its own compiler, and any compilersFactory counts as custom: its own code does it here.
+const fastifyValidation = require('fastify/lib/validation.js') as FastifyValidation;
+
+/** What Ajv puts on a validate function, beside calling it; Fastify reads schemaEnv and errors. */
+const VALIDATE_PROPERTIES = ['errors', 'evaluated', 'schema', 'schemaEnv', 'source', '$async'] as const;
+
+/** Fastify's default compilers, each route's schemas compiled by the first call that needs them. */
+export function lazySchemaCompilers(): Required<CompilersFactory> {
+  const buildValidator = ajvCompiler();
+  const buildSerializer = serializerCompiler();
+  return {
+    buildValidator: (externalSchemas, ajvOptions) => {
+      const compile = buildValidator(externalSchemas, ajvOptions);
+      return (route) => {
+        const asFastifyPassesIt = route.httpPart === 'headers' ? withLowerCaseHeaderNames(route) : route;
+        return lazyValidate(() => compileOrExplain(compile, asFastifyPassesIt, errorCodes.FST_ERR_SCH_VALIDATION_BUILD));
+      };
+    },
+    buildSerializer: (externalSchemas, serializerOptions) => {
+      const compile = buildSerializer(externalSchemas, serializerOptions);
+      return (route) => lazySerialize(() => compileOrExplain(compile, route, errorCodes.FST_ERR_SCH_SERIALIZATION_BUILD));
+    },
+  };
+}
+
+function withLowerCaseHeaderNames(route: ValidatorRoute): ValidatorRoute {
+  let normalised = route;
+  const context = { schema: { headers: route.schema }, config: { method: route.method, url: route.url } };
+  fastifyValidation.compileSchemasForValidation(context, (passed) => {
+    normalised = passed;
+  }, false);
+  return normalised;
+}
+
+/** The error Fastify would have thrown at start-up for this route, now thrown by its first request. */
+function compileOrExplain<Route extends { method?: string; url?: string }, Compiled>(
+  compile: (route: Route) => Compiled,
+  route: Route,
+  BuildError: new (method?: string, url?: string, message?: string) => Error,
+): Compiled {
+  try {
+    return compile(route);
+  } catch (error) {
+    throw new BuildError(route.method, route.url, (error as Error).message);
+  }
+}
+
+function lazyValidate(compile: () => Validate): Validate {
+  let validate: Validate | undefined;
+  const compiled = () => (validate ??= compile());
+  const lazy = function (this: unknown, data: unknown, dataContext?: unknown) {
+    return compiled().call(this, data, dataContext as never);
+  };
+  for (const name of VALIDATE_PROPERTIES) {
+    Object.defineProperty(lazy, name, {
+      get: () => (compiled() as unknown as Record<string, unknown>)[name],
+      set: (value: unknown) => {
+        (compiled() as unknown as Record<string, unknown>)[name] = value;
+      },
+    });
+  }
+  return lazy as unknown as Validate;
+}
+
+function lazySerialize(compile: () => Serialize): Serialize {
+  let serialize: Serialize | undefined;
+  return (document) => (serialize ??= compile())(document);
+}

@@ -24,7 +24,8 @@ import { withReadCache } from './store/read-cache.js';
 import type { Store } from './store/store.js';
 import { adminRoutes } from './ops/admin-routes.js';
 import { healthRoutes } from './ops/health.js';
-import { loggerOptions } from './ops/logging.js';
+import { jsonLines, loggerOptions } from './ops/logging.js';
+import { lazyRequestLogger, requestLogger } from './ops/request-log.js';
 import { installMetrics, instrumentStore } from './ops/metrics.js';
 import { registerOpenApi } from './ops/openapi.js';
 import { SnapshotRules } from './ops/snapshot.js';
@@ -44,13 +45,15 @@ const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) =>
 };
 
 export async function buildApp({ config, store: plainStore, catalog, logStream }: AppParts): Promise<FastifyInstance> {
+  const logger = loggerOptions(config, logStream);
   const app = Fastify({
-    logger: loggerOptions(config, logStream),
+    logger,
     // A client that sends its request slowly cannot hold a connection forever (408, Twilio body).
     requestTimeout: config.requestTimeoutMs,
     // One line per request, written by our onResponse hook (with account and route template).
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: newRequestId,
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: config.bodyLimitBytes,
     // A UniqueName (≤ 256 characters) may arrive percent-encoded at up to 9 characters each.
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 4096 },
@@ -94,17 +97,13 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     done();
   });
   app.server.on('connect', answerConnect);
+  const logRequest = requestLogger(app.log, jsonLines(logger));
+  // One hook for the log line and the metrics: the route and the duration are read once.
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      {
-        account_sid: request.accountSid || undefined,
-        method: request.method,
-        route: request.routeOptions.url,
-        status: reply.statusCode,
-        duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,
-      },
-      'request',
-    );
+    const route = request.routeOptions.url;
+    const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
+    logRequest(request, reply.statusCode, route, durationMs);
+    metrics?.observeRequest(route, request.method, reply.statusCode, durationMs / 1000);
     done();
   });
 

@@ -4,8 +4,10 @@
 // the event loop (log-destination.ts).
 import type { FastifyServerOptions } from 'fastify';
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import type { Config } from '../config.js';
 import { batchedStdout } from './log-destination.js';
+import type { JsonLines, LineDestination } from './request-log.js';
 
 const require = createRequire(import.meta.url);
 
@@ -22,7 +24,8 @@ export function loggerOptions(
   logStream?: NodeJS.WritableStream,
   terminal: boolean = process.stdout.isTTY === true,
 ): FastifyServerOptions['logger'] {
-  const base = { level: config.logLevel, redact: ['req.headers.authorization'] };
+  // `base` is pino's default, spelled out: the request line (request-log.ts) writes the same bindings.
+  const base = { level: config.logLevel, redact: ['req.headers.authorization'], base: { pid: process.pid, hostname: hostname() } };
   if (logStream !== undefined) return { ...base, stream: logStream };
   const pretty = terminal ? prettyPrinter() : null;
   if (pretty === null) return { ...base, stream: batchedStdout() };
@@ -40,4 +43,10 @@ export function loggerOptions(
       },
     },
   };
+}
+
+/** Where JSON lines go under these options and the bindings on each, or null when pino pretty-prints. */
+export function jsonLines(options: FastifyServerOptions['logger']): JsonLines | null {
+  const { stream, base } = (options ?? {}) as { stream?: LineDestination; base?: Record<string, unknown> };
+  return stream === undefined ? null : { destination: stream, base: base ?? {} };
 }

@@ -35,8 +35,8 @@ export class Metrics {
     help: 'Operators detached from services',
     registers: [this.registry],
   });
-  /** Observers by "method status route": the labels are handled once per series, not per request. */
-  private readonly requestSeries = new Map<string, Observe>();
+  /** Observers by route, method and status: labels are handled once per series, not per request. */
+  private readonly requestSeries = new Map<string, Map<string, Map<number, Observe>>>();
 
   constructor(version: string) {
     collectDefaultMetrics({ register: this.registry });
@@ -48,12 +48,18 @@ export class Metrics {
     }).inc({ version }, 1);
   }
 
-  observeRequest(route: string, method: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let observe = this.requestSeries.get(key);
+  /** `route` is the route template (undefined: no route matched). */
+  observeRequest(route: string | undefined, method: string, status: number, seconds: number): void {
+    const template = route ?? 'unmatched';
+    // Nested maps rather than one key string: no string is built per request.
+    let byMethod = this.requestSeries.get(template);
+    if (byMethod === undefined) this.requestSeries.set(template, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+    let observe = byStatus.get(status);
     if (observe === undefined) {
-      observe = this.requestDuration.observer(key, { route, method, status_code: String(status) });
-      this.requestSeries.set(key, observe);
+      observe = this.requestDuration.observer(`${method} ${status} ${template}`, { route: template, method, status_code: String(status) });
+      byStatus.set(status, observe);
     }
     observe(seconds);
   }
@@ -116,14 +122,9 @@ const metricsResponse = {
   200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
 };
 
-/** The request hook and GET /metrics (behind `Authorization: Bearer <METRICS_TOKEN>` when it is set). */
+/** The metrics and GET /metrics (behind `Authorization: Bearer <METRICS_TOKEN>` when it is set); the app's onResponse hook observes each request. */
 export function installMetrics(app: FastifyInstance, token: string | null, version: string): Metrics {
   const metrics = new Metrics(version);
-  // A callback hook, not an async one: no promise per request.
-  app.addHook('onResponse', (request, reply, done) => {
-    metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
   app.get('/metrics', {
     schema: {
       operationId: 'FetchMetrics',

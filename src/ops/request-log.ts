@@ -1,0 +1,120 @@
+// The one line each request leaves in the log. Its shape never changes, so it is put together as
+// one string rather than through pino's generic serialiser (which cost a sixth of an attach
+// request's time): the same fields in the same order as pino writes them — level, time, the
+// logger's bindings (pid, hostname), reqId, then ours and msg — so a reader cannot tell.
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+
+/** A stream pino writes JSON lines to (a stream or our batched stdout). */
+export interface LineDestination {
+  write(line: string): unknown;
+}
+
+const INFO = 30;
+
+/** Logs one answered request; `route` is its route template (undefined: no route matched). */
+export type RequestLogger = (request: FastifyRequest, status: number, route: string | undefined, durationMs: number) => void;
+
+/** The levels at which info lines are written (LOG_LEVEL can only name pino's standard levels). */
+const INFO_ENABLED = new Set(['trace', 'debug', 'info']);
+
+/** Where pino writes JSON lines, and the bindings it puts on every line (its `base`). */
+export interface JsonLines {
+  destination: LineDestination;
+  base: Record<string, unknown>;
+}
+
+/** The line writer for `lines` (null: pino pretty-prints, so the fields go through it). */
+export function requestLogger(logger: FastifyBaseLogger, lines: JsonLines | null): RequestLogger {
+  if (lines === null) {
+    // Pretty printing runs in pino's transport thread; it gets the fields as an object.
+    return (request, status, route, durationMs) =>
+      request.log.info({ account_sid: request.accountSid || undefined, method: request.method, route, status, duration_ms: durationMs }, 'request');
+  }
+  const { destination } = lines;
+  const bindings = JSON.stringify(lines.base).slice(1, -1);
+  const afterTime = bindings === '' ? ',"reqId":' : `,${bindings},"reqId":`;
+  /** `,"route":"…"` by route template: routes are few, and their JSON never changes. */
+  const routeFields = new Map<string, string>();
+  const routeField = (route: string) => {
+    let field = routeFields.get(route);
+    if (field === undefined) routeFields.set(route, (field = `,"route":${JSON.stringify(route)}`));
+    return field;
+  };
+  return (request, status, route, durationMs) => {
+    if (!INFO_ENABLED.has(logger.level)) return;
+    destination.write(
+      `{"level":${INFO},"time":${Date.now()}${afterTime}${JSON.stringify(request.id)}` +
+        (request.accountSid ? `,"account_sid":${JSON.stringify(request.accountSid)}` : '') +
+        `,"method":${JSON.stringify(request.method)}${route === undefined ? '' : routeField(route)}` +
+        `,"status":${status},"duration_ms":${durationMs},"msg":"request"}\n`,
+    );
+  };
+}
+
+type Bindings = Parameters<FastifyBaseLogger['child']>[0];
+type ChildOptions = Parameters<FastifyBaseLogger['child']>[1];
+type Log = (...args: unknown[]) => void;
+
+/**
+ * A request's logger (Fastify's `request.log`) that becomes pino's child logger when the request
+ * first logs something besides its request line, which most never do: making the child at every
+ * request cost nearly as much as writing a line.
+ */
+class LazyRequestLogger implements FastifyBaseLogger {
+  private made: FastifyBaseLogger | undefined;
+
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildOptions,
+  ) {}
+
+  private get real(): FastifyBaseLogger {
+    return (this.made ??= this.parent.child(this.bindings, this.options));
+  }
+
+  get level(): string {
+    return this.made?.level ?? this.options?.level ?? this.parent.level;
+  }
+
+  set level(level: string) {
+    this.real.level = level;
+  }
+
+  fatal(...args: unknown[]): void {
+    (this.real.fatal as Log)(...args);
+  }
+
+  error(...args: unknown[]): void {
+    (this.real.error as Log)(...args);
+  }
+
+  warn(...args: unknown[]): void {
+    (this.real.warn as Log)(...args);
+  }
+
+  info(...args: unknown[]): void {
+    (this.real.info as Log)(...args);
+  }
+
+  debug(...args: unknown[]): void {
+    (this.real.debug as Log)(...args);
+  }
+
+  trace(...args: unknown[]): void {
+    (this.real.trace as Log)(...args);
+  }
+
+  silent(...args: unknown[]): void {
+    (this.real.silent as Log)(...args);
+  }
+
+  child(bindings: Bindings, options?: ChildOptions): FastifyBaseLogger {
+    return this.real.child(bindings, options);
+  }
+}
+
+/** Fastify's `childLoggerFactory`: request loggers made when first used. */
+export function lazyRequestLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildOptions): FastifyBaseLogger {
+  return new LazyRequestLogger(logger, bindings, options);
+}

@@ -4,7 +4,7 @@ import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import { corsHeaders, installPreflight } from './http/cors.js';
 import { answerClientError, answerConnect, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
-import { decodeUtf8, invalidEncoding, invalidQueryMarker, parseForm, parseQueryString } from './http/form.js';
+import { decodeUtf8, emptyFields, invalidEncoding, invalidQueryMarker, parseForm, parseQueryString } from './http/form.js';
 import { lazySchemaCompilers } from './http/lazy-compilers.js';
 import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
 import { OverloadMonitor } from './http/overload.js';
@@ -40,7 +40,7 @@ export interface AppParts {
 }
 
 const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) => {
-  if (request.body === undefined && request.method === 'POST') request.body = Object.create(null);
+  if (request.body === undefined && request.method === 'POST') request.body = emptyFields();
   done();
 };
 
@@ -145,19 +145,27 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   app.addHook('onClose', async () => overload.stop());
 
   await app.register(async (api) => {
-    api.addHook('onRequest', async (request, reply) => {
+    // A callback hook: the authenticator's promise is the only one a request waits on here.
+    api.addHook('onRequest', (request, reply, done) => {
       if (draining) {
         void reply.header('Connection', 'close');
-        throw serviceUnavailable('The server is shutting down; try again shortly');
+        return done(serviceUnavailable('The server is shutting down; try again shortly'));
       }
       if (overload.isOverloaded) {
         void reply.header('Retry-After', '1');
-        throw serviceUnavailable('The server is overloaded; try again shortly');
+        return done(serviceUnavailable('The server is overloaded; try again shortly'));
       }
-      request.accountSid = await authenticator.accountFor(request.headers.authorization);
-      if (rateLimiter.enabled) {
-        rateLimiter.take(request.accountSid, reply, request.routeOptions.config.rateLimitHeaders === true);
-      }
+      authenticator.accountFor(request.headers.authorization).then((accountSid) => {
+        request.accountSid = accountSid;
+        if (rateLimiter.enabled) {
+          try {
+            rateLimiter.take(accountSid, reply, request.routeOptions.config.rateLimitHeaders === true);
+          } catch (error) {
+            return done(error as Error);
+          }
+        }
+        done();
+      }, done);
     });
     serviceRoutes(api, services, context);
     operatorTypeRoutes(api, operators, context);

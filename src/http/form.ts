@@ -4,6 +4,16 @@ import { invalidParameter, type TwilioError } from '../errors.js';
 
 export type FormFields = Record<string, string | string[]>;
 
+// Parsed fields live in an object with no Object.prototype in its chain, so that "__proto__" or
+// "constructor" are names like any other. It is made by a constructor whose prototype has no
+// prototype rather than by Object.create(null): V8 adds a parsed name to the latter ten times
+// more slowly (~0.5 µs per name), on every query string and form.
+function Fields(): void {}
+Fields.prototype = Object.create(null) as object;
+
+/** An empty set of fields. */
+export const emptyFields = (): FormFields => new (Fields as unknown as new () => FormFields)();
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export const invalidEncoding = (where: string): TwilioError =>
@@ -32,7 +42,7 @@ function decodeComponent(raw: string, where: string): string {
 
 /** Parses `a=1&b=2`; a name given twice becomes an array, which parameter validation refuses. */
 export function parseForm(text: string, where: string): FormFields {
-  const fields: FormFields = Object.create(null);
+  const fields = emptyFields();
   if (text.length === 0) return fields;
   let start = 0;
   while (start <= text.length) {
@@ -60,7 +70,7 @@ export function parseQueryString(text: string): FormFields {
   try {
     return parseForm(text, 'query string');
   } catch {
-    const fields: FormFields = Object.create(null);
+    const fields = emptyFields();
     (fields as Record<symbol, boolean>)[invalidQueryMarker] = true;
     return fields;
   }

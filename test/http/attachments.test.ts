@@ -84,6 +84,29 @@ describe('attach, list and detach', () => {
     assert.deepEqual(attachedBySid, { [first.sid]: [SUMMARIZATION], [second.sid]: [SENTIMENT, SUMMARIZATION], [third.sid]: [] });
   });
 
+  test('a listed service follows each attach, detach and update, and is what a fetch answers', async () => {
+    const { auth } = await server.newAccount();
+    const service = await createService(server, {}, auth);
+    const listed = async () => {
+      const list = assertOk(await server.request('GET', '/v2/Services', { auth }), 'ListService', 200);
+      assert.equal(list.services.length, 1);
+      assert.deepEqual(list.services[0], await fetchService(server, service.sid, auth));
+      return list.services[0];
+    };
+    assert.deepEqual((await listed()).read_only_attached_operator_sids, []);
+    await attach(server, service.sid, SUMMARIZATION, auth);
+    assert.deepEqual((await listed()).read_only_attached_operator_sids, [SUMMARIZATION]);
+    assertNoContent(await server.request('DELETE', attachmentPath(service.sid, SUMMARIZATION), { auth }));
+    assert.deepEqual((await listed()).read_only_attached_operator_sids, []);
+    assertOk(await server.request('POST', `/v2/Services/${service.sid}`, { auth, form: { FriendlyName: 'renamed' } }), 'UpdateService', 200);
+    const renamed = await listed();
+    assert.equal(renamed.friendly_name, 'renamed');
+    assert.equal(renamed.version, 4);
+    // URLs follow the Host the client used.
+    const other = assertOk(await server.request('GET', '/v2/Services', { auth, headers: { host: 'intelligence.example.test' } }), 'ListService', 200);
+    assert.equal(other.services[0].url, `http://intelligence.example.test/v2/Services/${service.sid}`);
+  });
+
   test('a service without attachments lists none', async () => {
     const service = await createService(server);
     assert.deepEqual(await attachedOperatorSids(service.sid), []);

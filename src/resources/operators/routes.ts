@@ -3,10 +3,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoSeconds } from '../../clock.js';
 import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
+import { RememberedJson, pageJson } from '../../http/page-json.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { ifMatchHeaders, listSchema, noContent, pagingQuery, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
-import { operatorPageJson } from './page-body.js';
 import { cursorOfOperator, type OperatorFacts, type OperatorFilter, type OperatorRules } from './rules.js';
 
 const operatorAvailability = ['internal', 'beta', 'public', 'deprecated', 'general-availability', 'retired'];
@@ -25,6 +25,8 @@ const filterQuery = (availability: string[]) => ({
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** One operator, serialised as the list schema's items are. */
 const operatorRef = { $ref: 'intelligence.v2.operator#' };
+/** Operators' JSON in lists: pre-built operators' facts live as long as the catalog, custom ones' as long as their cached record. */
+const operatorJson = new RememberedJson<OperatorFacts>();
 
 const sidParams = { type: 'object', properties: { Sid: { type: 'string' } } } as const;
 
@@ -89,8 +91,11 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
       const baseUrl = base(request);
       const page = shapePage(rows, pageRequest, cursorOfOperator, { base: baseUrl, path, key: 'operators', filters: echoed });
       const serialize = reply.compileSerializationSchema(operatorRef);
-      const json = operatorPageJson(page.items, baseUrl + path, page.meta, operatorBody, serialize);
-      return reply.type(JSON_TYPE).send(json);
+      const urlPrefix = baseUrl + path;
+      const items = page.items.map((facts) =>
+        operatorJson.of(facts, urlPrefix, undefined, () => serialize(operatorBody(facts, `${urlPrefix}/${facts.sid}`))),
+      );
+      return reply.type(JSON_TYPE).send(pageJson('operators', items, page.meta));
     });
   }
 

@@ -90,7 +90,7 @@ export class OperatorRules {
   private readonly prebuiltFactsBySid: Map<string, OperatorFacts>;
   /**
    * Facts per stored record: a record the store's read cache hands out again is not parsed again
-   * (its config is JSON text), and its facts keep their serialised form (page-body.ts).
+   * (its config is JSON text), and its facts keep their serialised form (src/http/page-json.ts).
    */
   private readonly customFactsByRecord = new WeakMap<CustomOperatorRecord, OperatorFacts>();
 

@@ -3,11 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import { isoSeconds } from '../../clock.js';
 import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
+import { RememberedJson, pageJson } from '../../http/page-json.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { formBoolean, ifMatchHeaders, listSchema, noContent, pagingQuery, parseFormBoolean, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
-import type { WebhookHttpMethod } from '../../store/store.js';
+import type { ServiceRecord, WebhookHttpMethod } from '../../store/store.js';
 import type { ServiceInput, ServiceRules, ServiceView } from './rules.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const serviceRef = { $ref: 'intelligence.v2.service#' };
+/** Services' JSON in lists, by the cached record it was made from. */
+const serviceJson = new RememberedJson<ServiceRecord>();
 
 const settingsProperties = {
   UniqueName: { type: 'string', minLength: 1, maxLength: 256 },
@@ -85,7 +91,7 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
       querystring: { type: 'object', properties: pagingQuery },
       response: { 200: listSchema('services', 'intelligence.v2.service') },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const pageRequest = parsePageRequest(queryOf(request));
     const views = await rules.list(request.accountSid, pageRequest.keyset);
     const baseUrl = base(request);
@@ -94,7 +100,13 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
       path: '/v2/Services',
       key: 'services',
     });
-    return { services: page.items.map((view) => serviceBody(view, baseUrl)), meta: page.meta };
+    const serialize = reply.compileSerializationSchema(serviceRef);
+    // A service's JSON shows its record and its attached operators: both are the read cache's
+    // answers, new objects whenever either changes.
+    const items = page.items.map((view) =>
+      serviceJson.of(view.record, baseUrl, view.attachedOperatorSids, () => serialize(serviceBody(view, baseUrl))),
+    );
+    return reply.type(JSON_TYPE).send(pageJson('services', items, page.meta));
   });
 
   app.get('/v2/Services/:Sid', {

@@ -20,8 +20,11 @@ export interface ServiceInput {
 
 export interface ServiceView {
   record: ServiceRecord;
-  attachedOperatorSids: string[];
+  attachedOperatorSids: readonly string[];
 }
+
+/** One empty list for every service without operators, so that a view's parts keep their identity (page-json.ts). */
+const NONE_ATTACHED: readonly string[] = Object.freeze([]);
 
 
 const MAX_UPDATE_ATTEMPTS = 20;
@@ -117,7 +120,7 @@ export class ServiceRules {
   async list(accountSid: string, query: KeysetQuery): Promise<ServiceView[]> {
     const records = await this.store.listServices(accountSid, query);
     const attached = await this.store.attachedOperatorSids(records.map((record) => record.sid));
-    return records.map((record) => ({ record, attachedOperatorSids: attached.get(record.sid) ?? [] }));
+    return records.map((record) => ({ record, attachedOperatorSids: attached.get(record.sid) ?? NONE_ATTACHED }));
   }
 
   async update(accountSid: string, sidOrUniqueName: string, input: ServiceInput, ifMatch: IfMatch): Promise<ServiceView> {

@@ -72,7 +72,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   app.decorateRequest('accountSid', '');
   for (const schema of sharedSchemas) app.addSchema(schema);
   installErrorHandling(app);
-  await registerOpenApi(app, packageFacts().version); // before any route, so that it sees them all
+  registerOpenApi(app, packageFacts().version); // before any route, so that it sees them all
   const metrics = config.metricsEnabled ? installMetrics(app, config.metricsToken, packageFacts().version) : null;
   // The read cache outside the metrics: the database timings count real database calls only.
   const store = withReadCache(metrics === null ? plainStore : instrumentStore(plainStore, metrics));

@@ -2,6 +2,7 @@
 // every observe (~0.8 µs); here each label set is resolved once to a series, and an observation is
 // a bucket search and two additions (~20 ns). It is exported through prom-client's Registry by
 // the same `get()` contract as prom-client's own metrics, so the text format is prom-client's.
+// It needs no prom-client to count: the registry is given to it later (see metrics.ts).
 import type { Registry } from 'prom-client';
 
 type Observe = (seconds: number) => void;
@@ -23,8 +24,10 @@ export class FastHistogram {
     readonly name: string,
     readonly help: string,
     private readonly bounds: number[],
-    registry: Registry,
-  ) {
+  ) {}
+
+  /** Exports this histogram, with what it counted so far, through `registry`. */
+  registerIn(registry: Registry): void {
     registry.registerMetric(this as unknown as Parameters<Registry['registerMetric']>[0]);
   }
 

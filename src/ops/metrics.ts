@@ -1,51 +1,67 @@
 // Prometheus metrics (prom-client): requests and their latency by route template, method and
 // status; database call latency; attachments made and removed; process metrics. One registry per
 // app, so several apps in one process (the tests) never share or clash.
+// prom-client (and the ~90 modules it loads, @opentelemetry/api among them) is not on the start-up
+// path: our own series count from the start without it, and it is imported about a second after
+// the server listens, or by the first GET /metrics if that comes sooner. The process metrics start
+// then: GC durations and event-loop delay are observed from that moment, not from the start.
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { methodNames } from '../store/method-names.js';
 import type { Store } from '../store/store.js';
 import { requireBearer } from './bearer.js';
+import { FastCounter } from './counter.js';
 import { FastHistogram } from './histogram.js';
 import { operationsRouteConfig } from './route-config.js';
 
 type Observe = (seconds: number) => void;
 
+/** How long after listen prom-client is imported: well after a cold start's first requests. */
+const PROM_CLIENT_DELAY_MS = 1000;
+
 export class Metrics {
-  readonly registry = new Registry();
   private readonly requestDuration = new FastHistogram(
     'http_request_duration_seconds',
     'HTTP requests by route template, method and status: latency in seconds (_count counts the requests)',
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    this.registry,
   );
   private readonly databaseDuration = new FastHistogram(
     'intelligence_db_query_duration_seconds',
     'Storage calls (one transaction each) by store operation: latency in seconds',
     [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-    this.registry,
   );
-  readonly attachmentsCreated = new Counter({
-    name: 'intelligence_operator_attachments_created_total',
-    help: 'Operators attached to services (re-attaching an attached operator is not counted)',
-    registers: [this.registry],
-  });
-  readonly attachmentsRemoved = new Counter({
-    name: 'intelligence_operator_attachments_removed_total',
-    help: 'Operators detached from services',
-    registers: [this.registry],
-  });
+  readonly attachmentsCreated = new FastCounter(
+    'intelligence_operator_attachments_created_total',
+    'Operators attached to services (re-attaching an attached operator is not counted)',
+  );
+  readonly attachmentsRemoved = new FastCounter('intelligence_operator_attachments_removed_total', 'Operators detached from services');
   /** Observers by route, method and status: labels are handled once per series, not per request. */
   private readonly requestSeries = new Map<string, Map<string, Map<number, Observe>>>();
+  private registryLoaded: Promise<Registry> | undefined;
 
-  constructor(version: string) {
-    collectDefaultMetrics({ register: this.registry });
-    new Counter({
+  constructor(private readonly version: string) {}
+
+  /** prom-client's registry holding every metric; the first call imports prom-client. */
+  registry(): Promise<Registry> {
+    this.registryLoaded ??= this.loadRegistry();
+    return this.registryLoaded;
+  }
+
+  private async loadRegistry(): Promise<Registry> {
+    const promClient = await import('prom-client');
+    const registry = new promClient.Registry();
+    // Registered in the order the text has always had: ours, the process metrics, the build.
+    for (const metric of [this.requestDuration, this.databaseDuration, this.attachmentsCreated, this.attachmentsRemoved]) {
+      metric.registerIn(registry);
+    }
+    promClient.collectDefaultMetrics({ register: registry });
+    new promClient.Counter({
       name: 'intelligence_build_info',
       help: 'Always 1; the labels say which build is running',
       labelNames: ['version'] as const,
-      registers: [this.registry],
-    }).inc({ version }, 1);
+      registers: [registry],
+    }).inc({ version: this.version }, 1);
+    return registry;
   }
 
   /** `route` is the route template (undefined: no route matched). */
@@ -72,7 +88,6 @@ export class Metrics {
 const isPromise = (value: unknown): value is Promise<unknown> =>
   typeof (value as Promise<unknown> | null)?.then === 'function';
 
-/** Every method name on the store's prototype chain (its class and the classes it extends). */
 /**
  * The store, timing every call and counting attach and detach outcomes that changed something.
  * Generic over its methods: every method of the store's class is wrapped, so a method added to
@@ -83,7 +98,7 @@ const isPromise = (value: unknown): value is Promise<unknown> =>
  */
 export function instrumentStore(store: Store, metrics: Metrics): Store {
   const synchronous = store.kind === 'sqlite';
-  const counters: Record<string, [outcome: string, counter: Counter]> = {
+  const counters: Record<string, [outcome: string, counter: FastCounter]> = {
     attachOperator: ['attached', metrics.attachmentsCreated],
     detachOperator: ['detached', metrics.attachmentsRemoved],
   };
@@ -125,6 +140,17 @@ const metricsResponse = {
 /** The metrics and GET /metrics (behind `Authorization: Bearer <METRICS_TOKEN>` when it is set); the app's onResponse hook observes each request. */
 export function installMetrics(app: FastifyInstance, token: string | null, version: string): Metrics {
   const metrics = new Metrics(version);
+  let loadTimer: NodeJS.Timeout | undefined;
+  app.addHook('onListen', (done) => {
+    loadTimer = setTimeout(() => {
+      metrics.registry().catch((error: unknown) => app.log.error({ err: error }, 'prom-client could not be loaded'));
+    }, PROM_CLIENT_DELAY_MS).unref();
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    clearTimeout(loadTimer);
+    done();
+  });
   app.get('/metrics', {
     schema: {
       operationId: 'FetchMetrics',
@@ -136,8 +162,8 @@ export function installMetrics(app: FastifyInstance, token: string | null, versi
     config: operationsRouteConfig,
     ...(token === null ? {} : { onRequest: requireBearer(token, 'METRICS_TOKEN') }),
   }, async (_request, reply) => {
-    const text = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).send(text);
+    const registry = await metrics.registry();
+    return reply.type(registry.contentType).send(await registry.metrics());
   });
   return metrics;
 }

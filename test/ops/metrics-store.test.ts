@@ -2,8 +2,10 @@
 // histograms, database call latency, attachment counters and process metrics; METRICS_TOKEN guard.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { FastCounter } from '../../src/ops/counter.js';
 import { FastHistogram } from '../../src/ops/histogram.js';
+import { Metrics } from '../../src/ops/metrics.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { assertTwilioError } from '../http/support.js';
 import { bearer, METRICS_TOKEN, sentimentSid, summarizationSid } from './support.js';
@@ -107,6 +109,23 @@ describe('metrics with METRICS_TOKEN', () => {
   }
 });
 
+test('a scrape right after start (prom-client not yet loaded) has every metric and the requests before it', async () => {
+  const server = await startTestServer();
+  try {
+    assert.equal((await server.request('GET', '/v2/Services')).status, 200);
+    const response = await server.request('GET', '/metrics', { auth: null });
+    assert.equal(response.status, 200, response.text);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+    assert.equal(sample(response.text, 'http_request_duration_seconds_count', { route: '/v2/Services', method: 'GET', status_code: '200' }), 1);
+    assert.ok((sample(response.text, 'intelligence_db_query_duration_seconds_count', { operation: 'findCredential' }) ?? 0) >= 1);
+    assert.equal(sample(response.text, 'intelligence_operator_attachments_created_total'), 0);
+    assert.ok(sample(response.text, 'nodejs_heap_size_used_bytes') !== undefined);
+    assert.equal(sample(response.text, 'intelligence_build_info'), 1);
+  } finally {
+    await server.close();
+  }
+});
+
 test('METRICS_ENABLED=false removes /metrics (404) and the API still answers', async () => {
   const server = await startTestServer({ env: { METRICS_ENABLED: 'false' } });
   try {
@@ -121,7 +140,8 @@ test("the request-path histogram writes exactly what prom-client's Histogram wri
   const buckets = [0.001, 0.01, 0.1];
   const ours = new Registry();
   const theirs = new Registry();
-  const fast = new FastHistogram('latency_seconds', 'Latency', buckets, ours);
+  const fast = new FastHistogram('latency_seconds', 'Latency', buckets);
+  fast.registerIn(ours);
   const reference = new Histogram({ name: 'latency_seconds', help: 'Latency', labelNames: ['route', 'status_code'], buckets, registers: [theirs] });
   const observe = fast.observer('a', { route: '/v2/Services/:Sid', status_code: '200' });
   const other = fast.observer('b', { route: '/v2/Services', status_code: '201' });
@@ -132,4 +152,52 @@ test("the request-path histogram writes exactly what prom-client's Histogram wri
   other(0.02);
   reference.observe({ route: '/v2/Services', status_code: '201' }, 0.02);
   assert.equal(await ours.metrics(), await theirs.metrics());
+});
+
+test("the attachment counter writes exactly what prom-client's Counter writes", async () => {
+  const ours = new Registry();
+  const theirs = new Registry();
+  const fast = new FastCounter('attached_total', 'Attached');
+  fast.registerIn(ours);
+  const reference = new Counter({ name: 'attached_total', help: 'Attached', registers: [theirs] });
+  assert.equal(await ours.metrics(), await theirs.metrics(), 'before any increment');
+  for (let i = 0; i < 3; i++) {
+    fast.inc();
+    reference.inc();
+  }
+  assert.equal(await ours.metrics(), await theirs.metrics());
+});
+
+test('what is counted before prom-client is loaded is in the registry it loads, which is loaded once', async () => {
+  const metrics = new Metrics('9.9.9');
+  metrics.observeRequest('/v2/Services', 'GET', 200, 0.003);
+  metrics.observeRequest(undefined, 'GET', 404, 0.001);
+  metrics.databaseTimer('listServices')(0.0002);
+  metrics.attachmentsCreated.inc();
+  const [registry, again] = await Promise.all([metrics.registry(), metrics.registry()]);
+  assert.equal(registry, again);
+  const text = await registry.metrics();
+  assert.equal(sample(text, 'http_request_duration_seconds_count', { route: '/v2/Services', method: 'GET', status_code: '200' }), 1);
+  assert.equal(sample(text, 'http_request_duration_seconds_count', { route: 'unmatched', status_code: '404' }), 1);
+  assert.equal(sample(text, 'intelligence_db_query_duration_seconds_count', { operation: 'listServices' }), 1);
+  assert.equal(sample(text, 'intelligence_operator_attachments_created_total'), 1);
+  assert.equal(sample(text, 'intelligence_operator_attachments_removed_total'), 0);
+  assert.equal(sample(text, 'intelligence_build_info', { version: '9.9.9' }), 1);
+  assert.ok(sample(text, 'process_cpu_user_seconds_total') !== undefined);
+  metrics.observeRequest('/v2/Services', 'GET', 200, 0.004);
+  const later = await (await metrics.registry()).metrics();
+  assert.equal(sample(later, 'http_request_duration_seconds_count', { route: '/v2/Services', method: 'GET', status_code: '200' }), 2, 'still counted after the load');
+});
+
+test('metrics keep their order: request and database histograms, attachment counters, process metrics, the build', async () => {
+  const text = await (await new Metrics('1.0.0').registry()).metrics();
+  const names = [...text.matchAll(/^# TYPE (\S+)/gm)].map(([, name]) => name);
+  assert.deepEqual(names.slice(0, 4), [
+    'http_request_duration_seconds',
+    'intelligence_db_query_duration_seconds',
+    'intelligence_operator_attachments_created_total',
+    'intelligence_operator_attachments_removed_total',
+  ]);
+  assert.equal(names[4], 'process_cpu_user_seconds_total');
+  assert.equal(names.at(-1), 'intelligence_build_info');
 });

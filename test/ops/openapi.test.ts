@@ -41,11 +41,13 @@ const METHODS = ['get', 'post', 'delete', 'put', 'patch'];
 
 let server: TestServer;
 let document: Document;
+let documentText: string;
 before(async () => {
   server = await startTestServer({ env: { ADMIN_TOKEN } });
   const response = await server.request('GET', '/openapi.json', { auth: null });
   assert.equal(response.status, 200, response.text);
   document = response.body;
+  documentText = response.text;
 });
 after(() => server.close());
 
@@ -189,4 +191,22 @@ test('openapi.json also describes the operations endpoints, and no preflight or 
   for (const item of Object.values(document.paths)) assert.ok(!('options' in item), 'preflight routes are not operations');
   assert.ok(!('put' in (document.paths['/v2/Services'] ?? {})), '405 answers are not operations');
   for (const { operation } of ourOperations('/')) assert.ok(operation.operationId, 'every operation has an operationId');
+});
+
+test('openapi.json is the same, byte for byte, when API requests came first and two asked for it at once', async () => {
+  const other = await startTestServer({ env: { ADMIN_TOKEN } });
+  try {
+    const created = await other.request('POST', '/v2/Services', { form: { UniqueName: 'openapi-first' } });
+    assert.equal(created.status, 201, created.text);
+    assert.equal((await other.request('GET', `/v2/Services/${created.body.sid}`)).status, 200);
+    const [first, second] = await Promise.all([
+      other.request('GET', '/openapi.json', { auth: null }),
+      other.request('GET', '/openapi.json', { auth: null }),
+    ]);
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.text, documentText);
+    assert.equal(second.text, documentText);
+  } finally {
+    await other.close();
+  }
 });

@@ -64,7 +64,10 @@ test('every package the built code imports is a dependency (not a devDependency)
   const missing = new Set<string>();
   for (const file of files(join(staging, 'dist'))) {
     const source = readFileSync(file, 'utf8');
-    for (const [, specifier] of source.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g)) {
+    // Static imports and exports, and dynamic import('…') of what is loaded only when first needed.
+    const specifiers = source.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|(?<![.\w$])import\(\s*['"]([^'"]+)['"]\s*\)/g);
+    for (const [, staticSpecifier, dynamicSpecifier] of specifiers) {
+      const specifier = staticSpecifier ?? dynamicSpecifier;
       if (specifier.startsWith('.') || specifier.startsWith('node:') || builtins.has(specifier)) continue;
       const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
       if (!runtime.has(name)) missing.add(`${name} (${relative(staging, file)})`);

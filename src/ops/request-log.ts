@@ -1,7 +1,7 @@
 // The one line each request leaves in the log. Its shape never changes, so it is put together as
 // one string rather than through pino's generic serialiser (which cost a sixth of an attach
-// request's time): the same fields in the same order as pino writes them — level, time, the
-// logger's bindings (pid, hostname), reqId, then ours and msg — so a reader cannot tell.
+// request's time): the same fields in the same order as pino writes them — level, time, pino's
+// base bindings (pid, hostname), reqId, then ours and msg — so a reader cannot tell.
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 
 /** A stream pino writes JSON lines to (a stream or our batched stdout). */
@@ -9,12 +9,11 @@ export interface LineDestination {
   write(line: string): unknown;
 }
 
-const INFO = 30;
-
 /** Logs one answered request; `route` is its route template (undefined: no route matched). */
 export type RequestLogger = (request: FastifyRequest, status: number, route: string | undefined, durationMs: number) => void;
 
-/** The levels at which info lines are written (LOG_LEVEL can only name pino's standard levels). */
+/** pino's number for info, and the levels at which info lines are written (LOG_LEVEL can only name pino's standard levels). */
+const INFO = 30;
 const INFO_ENABLED = new Set(['trace', 'debug', 'info']);
 
 /** Where pino writes JSON lines, and the bindings it puts on every line (its `base`). */

@@ -2,12 +2,16 @@
 // server on a fresh SQLite database seeded through the API, then the same server on 1,000,000
 // services and attachments seeded directly. Every server runs from dist/ on one core; autocannon
 // runs in its own process on the other. Prints one line per workload, the targets, and writes JSON
-// to bench/results/. Knobs: BENCH_SECONDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_SCALE_ROWS (0
-// skips the scale phase), BENCH_LOG_LEVEL (the server's LOG_LEVEL, default info as shipped),
-// BENCH_SERVER_FLAGS (extra node flags for the server, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof),
-// BENCH_ONLY (a regular expression: only the workloads it matches run, besides the reference),
-// BENCH_RETRIES (how often a disturbed workload is measured again, default 1), BENCH_QUIET_WAIT
-// (seconds to wait for an idle machine before each workload, default 20; three times that before a retry).
+// to bench/results/.
+// The machine is shared and its speed drifts by tens of percent within minutes, so every workload
+// is measured in rounds, each right after a run of the reference (which keeps running throughout):
+// a workload's ratio is the median of its rounds' ratios, each to the reference run just before it,
+// and its line is that median round. The scale targets compare these ratios too.
+// Knobs: BENCH_ROUNDS (default 3), BENCH_SECONDS, BENCH_WARMUP (per run), BENCH_CONNECTIONS,
+// BENCH_SCALE_ROWS (0 skips the scale phase), BENCH_LOG_LEVEL (the server's LOG_LEVEL, default info
+// as shipped), BENCH_SERVER_FLAGS (extra node flags for the server, e.g. --cpu-prof
+// --cpu-prof-dir=/tmp/prof), BENCH_ONLY (a regular expression: only the workloads it matches run,
+// besides the reference), BENCH_QUIET_WAIT (seconds to wait for an idle machine before each workload, default 20).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,19 +28,19 @@ import {
   waitForQuiet,
   type Child,
 } from './processes.js';
-import { DISTURBED, evaluateTargets, markdownTable, PRISM, targetLine, workloadLine, type WorkloadResult } from './report.js';
+import { evaluateTargets, markdownTable, PRISM, targetLine, workloadLine, type WorkloadResult } from './report.js';
 import { seedDirectly, seedThroughApi, type SmallSeed } from './seed.js';
 import type { RequestSpec } from './types.js';
 
 const number = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const SECONDS = number('BENCH_SECONDS', 6);
-const WARMUP = number('BENCH_WARMUP', 2);
+const ROUNDS = Math.max(1, number('BENCH_ROUNDS', 3));
+const SECONDS = number('BENCH_SECONDS', 4);
+const WARMUP = number('BENCH_WARMUP', 1);
 const CONNECTIONS = number('BENCH_CONNECTIONS', 32);
 const SCALE_ROWS = number('BENCH_SCALE_ROWS', 1_000_000);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'info';
 const SERVER_FLAGS = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
-const RETRIES = number('BENCH_RETRIES', 1);
 /** How long to wait for the machine to be idle before each workload (it is shared). */
 const QUIET_WAIT_MS = number('BENCH_QUIET_WAIT', 20) * 1000;
 const PAGE_SIZE = 50;
@@ -51,7 +55,9 @@ const auth = 'Basic ' + Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('ba
 
 const say = (line: string) => process.stdout.write(line + '\n');
 const results = new Map<string, WorkloadResult>();
-let referenceRps = NaN;
+const REFERENCE = 'reference: node:http fixed 202';
+/** The reference server (running from the start to the end) and its request. */
+let referenceRun: { server: Child; requests: RequestSpec[][] } | null = null;
 
 /** One load run against `server`, with the CPU each party used meanwhile. */
 async function loadOnce(name: string, server: Child, requests: RequestSpec[][]): Promise<Omit<WorkloadResult, 'ratio'>> {
@@ -75,22 +81,22 @@ async function loadOnce(name: string, server: Child, requests: RequestSpec[][]):
 }
 
 /**
- * Measures a workload and prints its line; the first one measured is the reference. A run that
- * others disturbed (see WorkloadResult.otherCpu) is repeated up to RETRIES times, keeping the
- * least disturbed.
+ * Measures a workload in ROUNDS rounds, each a run of the reference and then one of the workload,
+ * and prints the round with the median ratio (the reference's own line: its median run).
  */
 async function measure(name: string, server: Child, requests: RequestSpec[][], always = false): Promise<void> {
-  if (!always && ONLY !== null && !Number.isNaN(referenceRps) && !ONLY.test(name)) return;
+  if (!always && ONLY !== null && results.has(REFERENCE) && !ONLY.test(name)) return;
   await waitForQuiet(QUIET_WAIT_MS);
-  let best = await loadOnce(name, server, requests);
-  for (let retry = 0; retry < RETRIES && best.otherCpu > DISTURBED; retry++) {
-    say(`${name}: others used ${best.otherCpu.toFixed(2)} cores meanwhile; measuring again`);
-    await waitForQuiet(3 * QUIET_WAIT_MS);
-    const again = await loadOnce(name, server, requests);
-    if (again.otherCpu < best.otherCpu) best = again;
+  const rounds: WorkloadResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const before = await loadOnce(REFERENCE, referenceRun!.server, referenceRun!.requests);
+    const run = server === referenceRun!.server ? before : await loadOnce(name, server, requests);
+    rounds.push({ ...run, ratio: run.rps / before.rps });
   }
-  if (Number.isNaN(referenceRps)) referenceRps = best.rps;
-  const result: WorkloadResult = { ...best, ratio: best.rps / referenceRps };
+  const byRatio = [...rounds].sort((a, b) => a.ratio - b.ratio);
+  const median = byRatio[Math.floor((byRatio.length - 1) / 2)];
+  const peaks = rounds.map((round) => round.peakRss).filter((peak): peak is number => peak !== null);
+  const result: WorkloadResult = { ...median, peakRss: peaks.length > 0 ? Math.max(...peaks) : null, rounds: rounds.map((round) => round.ratio) };
   results.set(name, result);
   say(workloadLine(result));
   if (result.non2xx + result.errors + result.timeouts > 0) {
@@ -145,7 +151,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const cpu = cpus();
   say(`intelligence-server benchmark — ${cpu.length}× ${cpu[0]?.model ?? 'cpu'}, node ${process.version}, ${pinning}`);
-  say(`${CONNECTIONS} connections, ${WARMUP} s warm-up + ${SECONDS} s measured per workload, server LOG_LEVEL=${LOG_LEVEL}\n`);
+  say(`${CONNECTIONS} connections; per workload ${ROUNDS} rounds of (reference, workload), each run ${WARMUP} s warm-up + ${SECONDS} s measured; server LOG_LEVEL=${LOG_LEVEL}\n`);
 
   const info: Record<string, unknown> = {};
   let coldStartMs: number | null = null;
@@ -154,13 +160,17 @@ async function main(): Promise<void> {
   try {
     // The reference (what Node allows for a fixed answer to the same request), then bare Fastify.
     const fixed = same({ method: 'POST', path: `/v2/Services/GA${'0'.repeat(32)}/Operators/LY${'0'.repeat(32)}` });
-    for (const [name, args] of [['reference: node:http fixed 202', []], ['reference: bare fastify route', ['fastify']]] as const) {
+    const startReference = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
       const since = performance.now();
-      server = await startPinned(['--import', 'tsx', 'bench/reference-server.ts', ...args], {});
-      await waitForOk(server, server.url, {}, since);
-      await measure(name, server, fixed);
-      await server.stop();
-    }
+      const started = await startPinned(['--import', 'tsx', 'bench/reference-server.ts', ...args], env);
+      await waitForOk(started, started.url, {}, since);
+      return started;
+    };
+    referenceRun = { server: await startReference([]), requests: fixed };
+    await measure(REFERENCE, referenceRun.server, fixed);
+    server = await startReference(['fastify']);
+    await measure('reference: bare fastify route', server, fixed);
+    await server.stop();
 
     // This server on a fresh database, seeded through the API.
     const small = await startServer(databaseFile);
@@ -175,15 +185,13 @@ async function main(): Promise<void> {
     if (listBytes > 0) {
       // A page of 50 operators is ~100 times the reference's body: the same fixed body from bare
       // node:http shows how much of the reference's rate the wire and the load generator allow.
-      const since = performance.now();
-      server = await startPinned(['--import', 'tsx', 'bench/reference-server.ts'], { BODY_BYTES: String(listBytes) });
-      await waitForOk(server, server.url, {}, since);
+      server = await startReference([], { BODY_BYTES: String(listBytes) });
       const name = `reference: node:http ${(listBytes / 1024).toFixed(1)} KB body`;
       await measure(name, server, same({ method: 'GET', path: `/v2/Operators?PageSize=${PAGE_SIZE}` }), true);
       await server.stop();
       const list = results.get('list operators')!;
       info.sameSizeReference = { bytes: listBytes, rps: results.get(name)!.rps };
-      say(`      list operators reaches ${(list.rps / results.get(name)!.rps).toFixed(2)}× of a bare node:http server sending a body of the same size`);
+      say(`      list operators reaches ${(list.ratio / results.get(name)!.ratio).toFixed(2)}× of a bare node:http server sending a body of the same size`);
     }
 
     if (SCALE_ROWS > 0) {
@@ -222,6 +230,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await server?.stop();
+    await referenceRun?.server.stop();
     rmSync(directory, { recursive: true, force: true });
   }
 
@@ -238,7 +247,7 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpu.length, model: cpu[0]?.model, node: process.version, pinning },
-    settings: { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, scaleRows: SCALE_ROWS, logLevel: LOG_LEVEL, serverFlags: SERVER_FLAGS },
+    settings: { rounds: ROUNDS, seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, scaleRows: SCALE_ROWS, logLevel: LOG_LEVEL, serverFlags: SERVER_FLAGS },
     prism: PRISM,
     workloads: ours,
     coldStartMs,

@@ -52,14 +52,14 @@ export function requestLogger(logger: FastifyBaseLogger, lines: JsonLines | null
 
 type Bindings = Parameters<FastifyBaseLogger['child']>[0];
 type ChildOptions = Parameters<FastifyBaseLogger['child']>[1];
-type Log = (...args: unknown[]) => void;
+const LOG_METHODS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
  * A request's logger (Fastify's `request.log`) that becomes pino's child logger when the request
  * first logs something besides its request line, which most never do: making the child at every
- * request cost nearly as much as writing a line.
+ * request cost nearly as much as writing a line. Its log methods (below the class) pass to the child.
  */
-class LazyRequestLogger implements FastifyBaseLogger {
+class LazyRequestLogger {
   private made: FastifyBaseLogger | undefined;
 
   constructor(
@@ -68,7 +68,8 @@ class LazyRequestLogger implements FastifyBaseLogger {
     private readonly options: ChildOptions,
   ) {}
 
-  private get real(): FastifyBaseLogger {
+  /** pino's child logger, made now if it was not yet. */
+  get real(): FastifyBaseLogger {
     return (this.made ??= this.parent.child(this.bindings, this.options));
   }
 
@@ -80,37 +81,17 @@ class LazyRequestLogger implements FastifyBaseLogger {
     this.real.level = level;
   }
 
-  fatal(...args: unknown[]): void {
-    (this.real.fatal as Log)(...args);
-  }
-
-  error(...args: unknown[]): void {
-    (this.real.error as Log)(...args);
-  }
-
-  warn(...args: unknown[]): void {
-    (this.real.warn as Log)(...args);
-  }
-
-  info(...args: unknown[]): void {
-    (this.real.info as Log)(...args);
-  }
-
-  debug(...args: unknown[]): void {
-    (this.real.debug as Log)(...args);
-  }
-
-  trace(...args: unknown[]): void {
-    (this.real.trace as Log)(...args);
-  }
-
-  silent(...args: unknown[]): void {
-    (this.real.silent as Log)(...args);
-  }
-
   child(bindings: Bindings, options?: ChildOptions): FastifyBaseLogger {
     return this.real.child(bindings, options);
   }
+}
+
+interface LazyRequestLogger extends Pick<FastifyBaseLogger, (typeof LOG_METHODS)[number]> {}
+
+for (const method of LOG_METHODS) {
+  LazyRequestLogger.prototype[method] = function (this: LazyRequestLogger, ...args: unknown[]) {
+    (this.real[method] as (...args: unknown[]) => void)(...args);
+  };
 }
 
 /** Fastify's `childLoggerFactory`: request loggers made when first used. */

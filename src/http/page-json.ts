@@ -4,6 +4,7 @@
 // say) is the same: a page of 50 then costs 50 lookups and one copy instead of 50 serialisations.
 // The objects are the read cache's answers or the catalog's, so an item that changes is a new
 // object and is serialised again.
+import type { FastifyReply } from 'fastify';
 import type { PageMeta } from './paging.js';
 
 const COMMA = 0x2c;
@@ -25,8 +26,13 @@ export class RememberedJson<Item extends object> {
   }
 }
 
+/** Answers the page `{"<key>":[<items>],"meta":<meta>}` (JSON already, so Fastify does not serialise it again). */
+export function sendPage(reply: FastifyReply, key: string, items: Buffer[], meta: PageMeta): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(pageJson(key, items, meta));
+}
+
 /** `{"<key>":[<items>],"meta":<meta>}`, as the list schema would serialise it. */
-export function pageJson(key: string, items: Buffer[], meta: PageMeta): Buffer {
+function pageJson(key: string, items: Buffer[], meta: PageMeta): Buffer {
   const head = `{"${key}":[`;
   const tail = '],"meta":' + JSON.stringify(meta) + '}';
   let length = head.length + Buffer.byteLength(tail) + Math.max(0, items.length - 1);

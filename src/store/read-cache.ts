@@ -1,7 +1,7 @@
 // A cache for the hot reads of a store that can tell when others wrote (SQLite): credentials, the
-// attach probe, a service, its attachments, pages of services and custom operators. Every request reads a credential
-// and most read a service, and these answers rarely change, so a hit saves a statement and its
-// locks. An answer is kept until anything may have changed it:
+// attach probe, a service, its attachments, pages of services and custom operators. Every request
+// reads a credential and most read a service, and these answers rarely change, so a hit saves a
+// statement and its locks. An answer is kept until anything may have changed it:
 // - this process's writes go through this wrapper, and each clears the cache it may touch, both
 //   when it starts and when it settles (a read in between still sees the last committed state);
 // - other processes' commits (the CLI revoking a key, a second server on the same file) change

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoSeconds } from '../../clock.js';
 import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
-import { RememberedJson, pageJson } from '../../http/page-json.js';
+import { RememberedJson, sendPage } from '../../http/page-json.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { ifMatchHeaders, listSchema, noContent, pagingQuery, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
@@ -22,7 +22,6 @@ const filterQuery = (availability: string[]) => ({
 });
 
 /** What Fastify sends for the bodies it serialises itself. */
-const JSON_TYPE = 'application/json; charset=utf-8';
 /** One operator, serialised as the list schema's items are. */
 const operatorRef = { $ref: 'intelligence.v2.operator#' };
 /** Operators' JSON in lists: pre-built operators' facts live as long as the catalog, custom ones' as long as their cached record. */
@@ -95,7 +94,7 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
       const items = page.items.map((facts) =>
         operatorJson.of(facts, urlPrefix, undefined, () => serialize(operatorBody(facts, `${urlPrefix}/${facts.sid}`))),
       );
-      return reply.type(JSON_TYPE).send(pageJson('operators', items, page.meta));
+      return sendPage(reply, 'operators', items, page.meta);
     });
   }
 

@@ -3,14 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { isoSeconds } from '../../clock.js';
 import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
-import { RememberedJson, pageJson } from '../../http/page-json.js';
+import { RememberedJson, sendPage } from '../../http/page-json.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { formBoolean, ifMatchHeaders, listSchema, noContent, pagingQuery, parseFormBoolean, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
 import type { ServiceRecord, WebhookHttpMethod } from '../../store/store.js';
 import type { ServiceInput, ServiceRules, ServiceView } from './rules.js';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 const serviceRef = { $ref: 'intelligence.v2.service#' };
 /** Services' JSON in lists, by the cached record it was made from. */
 const serviceJson = new RememberedJson<ServiceRecord>();
@@ -106,7 +105,7 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
     const items = page.items.map((view) =>
       serviceJson.of(view.record, baseUrl, view.attachedOperatorSids, () => serialize(serviceBody(view, baseUrl))),
     );
-    return reply.type(JSON_TYPE).send(pageJson('services', items, page.meta));
+    return sendPage(reply, 'services', items, page.meta);
   });
 
   app.get('/v2/Services/:Sid', {

@@ -61,7 +61,9 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     clientErrorHandler: answerClientError,
     // A request without Host gets our Twilio 400 (below) instead of Node's bare one.
     http: { requireHostHeader: false },
-    ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false } },
+    // validateSchema: our schemas are fixed, and checking them against JSON Schema's meta-schema at
+    // every start cost ~50 ms; test/http/lazy-compilers.test.ts checks them with it instead.
+    ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false, validateSchema: false } },
     // Each route's validators and serialisers are compiled by its first request, not at start-up.
     schemaController: { compilersFactory: lazySchemaCompilers() },
     // Requests that arrive while draining get our own Twilio-style 503 (see the /v2 hook).

@@ -1,6 +1,7 @@
 // Route schemas are compiled by their route's first request (src/http/lazy-compilers.ts), so a
 // broken schema no longer stops start-up: the first test here compiles every route's schemas at
-// once, as Fastify did before, so that `npm test` still catches it.
+// once, as Fastify did before, and checks them against JSON Schema's meta-schema (which the server
+// skips), so that `npm test` still catches it.
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { test } from 'node:test';
@@ -22,7 +23,9 @@ test("every route's validators and serialisers compile (all at start-up, with Fa
     (message as { fastify: FastifyInstance }).fastify.setSchemaController({
       compilersFactory: {
         buildValidator: (externalSchemas, options) => {
-          const compile = buildValidator(externalSchemas, options);
+          // The server skips the check against JSON Schema's meta-schema; here every schema gets it.
+          const checked = { ...options, customOptions: { ...options?.customOptions, validateSchema: true } } as typeof options;
+          const compile = buildValidator(externalSchemas, checked);
           return (part) => {
             compiled.push(`${part.method} ${part.url} ${part.httpPart}`);
             return compile(part);

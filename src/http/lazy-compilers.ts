@@ -2,9 +2,9 @@
 // compiles the schemas of the one route its first request uses, not those of every route. The
 // compilers are Fastify's defaults (Ajv, fast-json-stringify) with the app's options.
 // test/http/lazy-compilers.test.ts compiles every route's schemas, so a broken one still fails the tests.
-import { createRequire } from 'node:module';
 import ajvCompiler from '@fastify/ajv-compiler';
 import serializerCompiler from '@fastify/fast-json-stringify-compiler';
+import fastifyValidation from 'fastify/lib/validation.js';
 import { errorCodes, type FastifyServerOptions } from 'fastify';
 
 type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
@@ -13,19 +13,6 @@ type SerializerFactory = NonNullable<CompilersFactory['buildSerializer']>;
 type Validate = ReturnType<ReturnType<ValidatorFactory>>;
 type Serialize = ReturnType<ReturnType<SerializerFactory>>;
 type ValidatorRoute = Parameters<ReturnType<ValidatorFactory>>[0];
-
-interface FastifyValidation {
-  compileSchemasForValidation(
-    context: { schema: { headers: unknown }; config: { method?: string; url?: string } },
-    compile: (route: ValidatorRoute) => void,
-    isCustom: boolean,
-  ): void;
-}
-
-const require = createRequire(import.meta.url);
-// Fastify lowercases the property names of header schemas (Node lowercases received header names)
-// only for its own compiler, and any compilersFactory counts as custom: its own code does it here.
-const fastifyValidation = require('fastify/lib/validation.js') as FastifyValidation;
 
 /** What Ajv puts on a validate function, beside calling it; Fastify reads schemaEnv and errors. */
 const VALIDATE_PROPERTIES = ['errors', 'evaluated', 'schema', 'schemaEnv', 'source', '$async'] as const;
@@ -52,7 +39,7 @@ export function lazySchemaCompilers(): Required<CompilersFactory> {
 function withLowerCaseHeaderNames(route: ValidatorRoute): ValidatorRoute {
   let normalised = route;
   const context = { schema: { headers: route.schema }, config: { method: route.method, url: route.url } };
-  fastifyValidation.compileSchemasForValidation(context, (passed) => {
+  fastifyValidation.compileSchemasForValidation<ValidatorRoute>(context, (passed) => {
     normalised = passed;
   }, false);
   return normalised;

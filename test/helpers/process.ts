@@ -1,4 +1,5 @@
-// The real server as a child process (`src/main.ts serve`), for restart and crash tests.
+// The real server as a child process (`src/main.ts serve`, or the built dist/main.js), for restart,
+// crash and package tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -24,9 +25,11 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/** Starts `main` (the sources through tsx unless told; a path runs as is) with `serve`. */
+export async function startServerProcess(env: Record<string, string>, main = 'src/main.ts'): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+  const entry = main.endsWith('.ts') ? ['--import', 'tsx', main] : [main];
+  const child = spawn(process.execPath, [...entry, 'serve'], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@
 // as long as the object they were made from lives and the context they depend on (the base URL,
 // say) is the same: a page of 50 then costs 50 lookups and one copy instead of 50 serialisations.
 // The objects are the read cache's answers or the catalog's, so an item that changes is a new
-// object and is serialised again.
+// object and is serialised again. A whole page asked for again is sent as the bytes sent before.
 import type { FastifyReply } from 'fastify';
 import type { PageMeta } from './paging.js';
 
@@ -26,15 +26,40 @@ export class RememberedJson<Item extends object> {
   }
 }
 
+/**
+ * Whole pages recently sent, by their meta's JSON (which names the list, the page and its URLs):
+ * a page asked for again, made of the same items' JSON in the same order, is sent as the same
+ * bytes. Copying a page of 50 operators (24 KB) into a new buffer was a sixth of its request's time.
+ */
+const recentPages = new Map<string, { key: string; items: Buffer[]; body: Buffer }>();
+/**
+ * Their bodies' bytes (the items they hold take as many again). When the next would pass the limit,
+ * all are forgotten: a page is only a copy away.
+ */
+let recentBytes = 0;
+const MAX_RECENT_BYTES = 4 * 1024 * 1024;
+
 /** Answers the page `{"<key>":[<items>],"meta":<meta>}` (JSON already, so Fastify does not serialise it again). */
 export function sendPage(reply: FastifyReply, key: string, items: Buffer[], meta: PageMeta): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(pageJson(key, items, meta));
+  const tail = '],"meta":' + JSON.stringify(meta) + '}';
+  let recent = recentPages.get(tail);
+  if (recent === undefined || recent.key !== key || !sameItems(recent.items, items)) {
+    if (recent !== undefined) recentBytes -= recent.body.length;
+    recent = { key, items, body: pageJson(`{"${key}":[`, items, tail) };
+    if (recentBytes + recent.body.length > MAX_RECENT_BYTES) {
+      recentPages.clear();
+      recentBytes = 0;
+    }
+    recentPages.set(tail, recent);
+    recentBytes += recent.body.length;
+  }
+  return reply.type('application/json; charset=utf-8').send(recent.body);
 }
 
-/** `{"<key>":[<items>],"meta":<meta>}`, as the list schema would serialise it. */
-function pageJson(key: string, items: Buffer[], meta: PageMeta): Buffer {
-  const head = `{"${key}":[`;
-  const tail = '],"meta":' + JSON.stringify(meta) + '}';
+const sameItems = (known: Buffer[], items: Buffer[]) => known.length === items.length && known.every((item, index) => item === items[index]);
+
+/** `<head><items, comma-separated><tail>`, as the list schema would serialise it. */
+function pageJson(head: string, items: Buffer[], tail: string): Buffer {
   let length = head.length + Buffer.byteLength(tail) + Math.max(0, items.length - 1);
   for (let index = 0; index < items.length; index++) length += items[index].length;
   // One allocation and one copy per item (Buffer.concat of the parts cost three times as much).

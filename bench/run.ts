@@ -6,13 +6,15 @@
 // The machine is shared and its speed drifts by tens of percent within minutes, so every workload
 // is measured in rounds, each right after a run of the reference (which keeps running throughout):
 // a workload's ratio is the median of its rounds' ratios, each to the reference run just before it,
-// and its line is that median round. The scale targets compare these ratios too.
+// and its line is that median round. A scale workload runs in the same rounds as what it is
+// compared with (the same workload on a copy of the small database, served beside it; or page 1),
+// and its target takes the median of the rounds' changes.
 // Knobs: BENCH_ROUNDS (default 3), BENCH_SECONDS, BENCH_WARMUP (per run), BENCH_CONNECTIONS,
 // BENCH_SCALE_ROWS (0 skips the scale phase), BENCH_LOG_LEVEL (the server's LOG_LEVEL, default info
 // as shipped), BENCH_SERVER_FLAGS (extra node flags for the server, e.g. --cpu-prof
 // --cpu-prof-dir=/tmp/prof), BENCH_ONLY (a regular expression: only the workloads it matches run,
 // besides the reference), BENCH_QUIET_WAIT (seconds to wait for an idle machine before each workload, default 20).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -28,7 +30,7 @@ import {
   waitForQuiet,
   type Child,
 } from './processes.js';
-import { evaluateTargets, markdownTable, PRISM, targetLine, workloadLine, type WorkloadResult } from './report.js';
+import { evaluateTargets, markdownTable, medianOf, PRISM, targetLine, workloadLine, type WorkloadResult } from './report.js';
 import { seedDirectly, seedThroughApi, type SmallSeed } from './seed.js';
 import type { RequestSpec } from './types.js';
 
@@ -80,23 +82,44 @@ async function loadOnce(name: string, server: Child, requests: RequestSpec[][]):
   return { name, ...load, peakRss: peakRss(server.pid), serverCpu, loadCpu, otherCpu };
 }
 
+/** What a scale workload is compared with: run in the same rounds, so that both see the same machine. */
+interface Baseline {
+  /** How the line names it ("small database", "page 1"). */
+  name: string;
+  server: Child;
+  requests: RequestSpec[][];
+}
+
 /**
  * Measures a workload in ROUNDS rounds, each a run of the reference and then one of the workload,
- * and prints the round with the median ratio (the reference's own line: its median run).
+ * and prints the round with the median ratio (the reference's own line: its median run). With a
+ * baseline, each round also runs the baseline right beside the workload (first before it, then
+ * after it, in turn) and records the workload's change from it.
  */
-async function measure(name: string, server: Child, requests: RequestSpec[][], always = false): Promise<void> {
-  if (!always && ONLY !== null && results.has(REFERENCE) && !ONLY.test(name)) return;
+async function measure(name: string, server: Child, requests: RequestSpec[][], options: { always?: boolean; baseline?: Baseline } = {}): Promise<void> {
+  if (!options.always && ONLY !== null && results.has(REFERENCE) && !ONLY.test(name)) return;
   await waitForQuiet(QUIET_WAIT_MS);
+  const { baseline } = options;
   const rounds: WorkloadResult[] = [];
+  const changes: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const before = await loadOnce(REFERENCE, referenceRun!.server, referenceRun!.requests);
+    const compared = baseline !== undefined && round % 2 === 0 ? await loadOnce(`${name} (${baseline.name})`, baseline.server, baseline.requests) : null;
     const run = server === referenceRun!.server ? before : await loadOnce(name, server, requests);
+    const comparedAfter = baseline !== undefined && round % 2 === 1 ? await loadOnce(`${name} (${baseline.name})`, baseline.server, baseline.requests) : null;
     rounds.push({ ...run, ratio: run.rps / before.rps });
+    const base = compared ?? comparedAfter;
+    if (base !== null) changes.push(run.rps / base.rps - 1);
   }
   const byRatio = [...rounds].sort((a, b) => a.ratio - b.ratio);
   const median = byRatio[Math.floor((byRatio.length - 1) / 2)];
   const peaks = rounds.map((round) => round.peakRss).filter((peak): peak is number => peak !== null);
-  const result: WorkloadResult = { ...median, peakRss: peaks.length > 0 ? Math.max(...peaks) : null, rounds: rounds.map((round) => round.ratio) };
+  const result: WorkloadResult = {
+    ...median,
+    peakRss: peaks.length > 0 ? Math.max(...peaks) : null,
+    rounds: rounds.map((round) => round.ratio),
+    ...(baseline === undefined ? {} : { comparedWith: baseline.name, changes }),
+  };
   results.set(name, result);
   say(workloadLine(result));
   if (result.non2xx + result.errors + result.timeouts > 0) {
@@ -142,7 +165,6 @@ async function bodyBytes(url: string): Promise<number> {
   return (await response.arrayBuffer()).byteLength;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
   ensureBuilt();
@@ -187,7 +209,7 @@ async function main(): Promise<void> {
       // node:http shows how much of the reference's rate the wire and the load generator allow.
       server = await startReference([], { BODY_BYTES: String(listBytes) });
       const name = `reference: node:http ${(listBytes / 1024).toFixed(1)} KB body`;
-      await measure(name, server, same({ method: 'GET', path: `/v2/Operators?PageSize=${PAGE_SIZE}` }), true);
+      await measure(name, server, same({ method: 'GET', path: `/v2/Operators?PageSize=${PAGE_SIZE}` }), { always: true });
       await server.stop();
       const list = results.get('list operators')!;
       info.sameSizeReference = { bytes: listBytes, rps: results.get(name)!.rps };
@@ -195,6 +217,10 @@ async function main(): Promise<void> {
     }
 
     if (SCALE_ROWS > 0) {
+      // The small database as it is now, to measure beside the grown one (its server has stopped).
+      const smallDatabaseFile = join(directory, 'small.db');
+      copyFileSync(databaseFile, smallDatabaseFile);
+      if (existsSync(`${databaseFile}-wal`)) copyFileSync(`${databaseFile}-wal`, `${smallDatabaseFile}-wal`);
       // The same database grown to SCALE_ROWS services and attachments, written directly.
       say(`\nseeding ${SCALE_ROWS.toLocaleString('en')} services and attachments…`);
       const operators = [seed.attachOperator, seed.churnOperator];
@@ -211,17 +237,28 @@ async function main(): Promise<void> {
         server = start.server;
         if (i < 2) await server.stop();
       }
-      coldStartMs = median(starts);
+      coldStartMs = medianOf(starts);
       info.coldStartsMs = starts;
       say(`cold start on the ${SCALE_ROWS.toLocaleString('en')}-row database: ${starts.map((value) => value.toFixed(0)).join(', ')} ms (median ${coldStartMs.toFixed(0)})`);
 
+      // Each scale workload runs in the same rounds as its baseline: the workload on the small
+      // database (a second server, idle in between), or page 1.
       const scaled = server!;
-      for (const [name, requests] of workloads) await measure(`${name} ${AT}`, scaled, requests);
-      await measure(`services page 1 ${AT}`, scaled, same({ method: 'GET', path: `/v2/Services?PageSize=${PAGE_SIZE}` }));
+      const smallAgain = (await startServer(smallDatabaseFile)).server;
+      try {
+        for (const [name, requests] of workloads) {
+          await measure(`${name} ${AT}`, scaled, requests, { baseline: { name: 'small database', server: smallAgain, requests } });
+        }
+      } finally {
+        await smallAgain.stop();
+      }
+      const firstPage = same({ method: 'GET', path: `/v2/Services?PageSize=${PAGE_SIZE}` });
+      await measure(`services page 1 ${AT}`, scaled, firstPage);
       await measure(
         `services page ${PAGE} ${AT}`,
         scaled,
         same({ method: 'GET', path: `/v2/Services?PageSize=${PAGE_SIZE}&Page=${PAGE}&PageToken=${large.pageToken}` }),
+        { baseline: { name: 'page 1', server: scaled, requests: firstPage } },
       );
       await scaled.stop();
       // Each workload's peak was reset before it ran, so the phase's peak is the largest of them.

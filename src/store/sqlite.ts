@@ -392,9 +392,8 @@ export class SqliteStore implements Store {
   async attachOperator(request: AttachRequest): Promise<AttachOutcome> {
     return this.immediate((): AttachOutcome => {
       const { accountSid, serviceSid, operatorSid } = request;
-      if (this.sql('SELECT 1 FROM services WHERE sid = ? AND account_sid = ?').get(serviceSid, accountSid) === undefined) {
-        return 'service-not-found';
-      }
+      const serviceRow = this.serviceRowid(accountSid, serviceSid);
+      if (serviceRow === undefined) return 'service-not-found';
       if (
         request.isCustomOperator &&
         this.sql('SELECT 1 FROM custom_operators WHERE sid = ? AND account_sid = ?').get(operatorSid, accountSid) ===
@@ -402,33 +401,38 @@ export class SqliteStore implements Store {
       ) {
         return 'operator-not-found';
       }
-      if (
-        this.sql('SELECT 1 FROM service_operators WHERE service_sid = ? AND operator_sid = ?').get(
-          serviceSid,
-          operatorSid,
-        ) !== undefined
-      ) {
-        return 'already-attached';
-      }
-      const count = this.sql('SELECT count(*) FROM service_operators WHERE service_sid = ?').pluck().get(serviceSid) as number;
-      if (count >= request.maxOperatorsPerService) return 'limit-reached';
+      // One walk of the service's attachments answers both: is this one there, and how many are.
+      const attachments = this.sql(
+        'SELECT count(*) AS total, count(*) FILTER (WHERE operator_sid = ?) AS this_one FROM service_operators WHERE service_sid = ?',
+      ).get(operatorSid, serviceSid) as { total: number; this_one: number };
+      if (attachments.this_one > 0) return 'already-attached';
+      if (attachments.total >= request.maxOperatorsPerService) return 'limit-reached';
       this.sql('INSERT INTO service_operators (service_sid, operator_sid) VALUES (?, ?)').run(serviceSid, operatorSid);
-      this.sql('UPDATE services SET version = version + 1, date_updated = ? WHERE sid = ?').run(request.nowMs, serviceSid);
+      this.countServiceChange(serviceRow, request.nowMs);
       return 'attached';
     });
   }
 
+  /** The row of the account's service (undefined: none), so that the write after it need not look it up again. */
+  private serviceRowid(accountSid: string, serviceSid: string): number | undefined {
+    return this.sql('SELECT rowid FROM services WHERE sid = ? AND account_sid = ?').pluck().get(serviceSid, accountSid) as number | undefined;
+  }
+
+  /** An attach or detach is one more version of its service. */
+  private countServiceChange(serviceRow: number, nowMs: number): void {
+    this.sql('UPDATE services SET version = version + 1, date_updated = ? WHERE rowid = ?').run(nowMs, serviceRow);
+  }
+
   async detachOperator(accountSid: string, serviceSid: string, operatorSid: string, nowMs: number): Promise<DetachOutcome> {
     return this.immediate((): DetachOutcome => {
-      if (this.sql('SELECT 1 FROM services WHERE sid = ? AND account_sid = ?').get(serviceSid, accountSid) === undefined) {
-        return 'service-not-found';
-      }
+      const serviceRow = this.serviceRowid(accountSid, serviceSid);
+      if (serviceRow === undefined) return 'service-not-found';
       const removed = this.sql('DELETE FROM service_operators WHERE service_sid = ? AND operator_sid = ?').run(
         serviceSid,
         operatorSid,
       ).changes;
       if (removed === 0) return 'not-attached';
-      this.sql('UPDATE services SET version = version + 1, date_updated = ? WHERE sid = ?').run(nowMs, serviceSid);
+      this.countServiceChange(serviceRow, nowMs);
       return 'detached';
     });
   }

@@ -36,6 +36,12 @@ export function lazySchemaCompilers(): Required<CompilersFactory> {
   };
 }
 
+/**
+ * Fastify lowercases the property names of header schemas (Node lowercases received header names)
+ * only for its own compiler, and any compilersFactory counts as custom: its own code does it here
+ * (imported rather than required by path, so that the bundle in dist/ holds it; its types are in
+ * fastify-internals.d.ts).
+ */
 function withLowerCaseHeaderNames(route: ValidatorRoute): ValidatorRoute {
   let normalised = route;
   const context = { schema: { headers: route.schema }, config: { method: route.method, url: route.url } };

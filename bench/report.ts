@@ -10,7 +10,7 @@ export interface WorkloadResult extends LoadResult {
   rounds?: number[];
   /**
    * For a scale workload: what it was compared with (the same workload on the small database, or
-   * page 1), run in the same rounds right before it, and every round's change from that (0.05: 5 %
+   * page 1), run in the same rounds right beside it, and every round's change from that (0.05: 5 %
    * faster). The target takes the median change.
    */
   comparedWith?: string;
@@ -85,7 +85,7 @@ export function evaluateTargets(
   const near = (label: string, name: string) => {
     const result = get(name);
     if (result?.changes !== undefined) {
-      // Each round ran the two side by side, so the machine's drift between them is minutes smaller.
+      // Each round ran the two back to back: the machine's drift between them is seconds, not minutes.
       const change = medianOf(result.changes);
       targets.push({ label, measured: `${percent(change)} (rounds ${result.changes.map(percent).join(', ')})`, pass: change >= -0.2 });
     }

@@ -96,20 +96,25 @@ interface Baseline {
  * baseline, each round also runs the baseline right beside the workload (first before it, then
  * after it, in turn) and records the workload's change from it.
  */
-async function measure(name: string, server: Child, requests: RequestSpec[][], options: { always?: boolean; baseline?: Baseline } = {}): Promise<void> {
-  if (!options.always && ONLY !== null && results.has(REFERENCE) && !ONLY.test(name)) return;
+async function measure(
+  name: string,
+  server: Child,
+  requests: RequestSpec[][],
+  { always = false, baseline }: { always?: boolean; baseline?: Baseline } = {},
+): Promise<void> {
+  if (!always && ONLY !== null && results.has(REFERENCE) && !ONLY.test(name)) return;
   await waitForQuiet(QUIET_WAIT_MS);
-  const { baseline } = options;
+  const runBaseline = async () => (baseline === undefined ? null : loadOnce(`${name} (${baseline.name})`, baseline.server, baseline.requests));
   const rounds: WorkloadResult[] = [];
   const changes: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const before = await loadOnce(REFERENCE, referenceRun!.server, referenceRun!.requests);
-    const compared = baseline !== undefined && round % 2 === 0 ? await loadOnce(`${name} (${baseline.name})`, baseline.server, baseline.requests) : null;
+    const baselineFirst = round % 2 === 0;
+    const baselineBefore = baselineFirst ? await runBaseline() : null;
     const run = server === referenceRun!.server ? before : await loadOnce(name, server, requests);
-    const comparedAfter = baseline !== undefined && round % 2 === 1 ? await loadOnce(`${name} (${baseline.name})`, baseline.server, baseline.requests) : null;
+    const baselineRun = baselineFirst ? baselineBefore : await runBaseline();
     rounds.push({ ...run, ratio: run.rps / before.rps });
-    const base = compared ?? comparedAfter;
-    if (base !== null) changes.push(run.rps / base.rps - 1);
+    if (baselineRun !== null) changes.push(run.rps / baselineRun.rps - 1);
   }
   const byRatio = [...rounds].sort((a, b) => a.ratio - b.ratio);
   const median = byRatio[Math.floor((byRatio.length - 1) / 2)];
@@ -164,7 +169,6 @@ async function bodyBytes(url: string): Promise<number> {
   const response = await fetch(url, { headers: { authorization: auth } });
   return (await response.arrayBuffer()).byteLength;
 }
-
 
 async function main(): Promise<void> {
   ensureBuilt();

@@ -16,9 +16,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * transports (pretty printing) start worker threads from files beside its own code.
  * They must be dependencies: test/ops/package.test.ts checks that.
  */
-export const EXTERNAL_PACKAGES = ['better-sqlite3', 'pg', 'prom-client', '@fastify/swagger', 'pino', 'pino-pretty'];
+const EXTERNAL_PACKAGES = ['better-sqlite3', 'pg', 'prom-client', '@fastify/swagger', 'pino', 'pino-pretty'];
 
-export async function buildDist(outdir = join(root, 'dist')) {
+async function buildDist(outdir = join(root, 'dist')) {
   outdir = resolve(outdir);
   rmSync(outdir, { recursive: true, force: true });
   return build({
@@ -34,9 +34,8 @@ export async function buildDist(outdir = join(root, 'dist')) {
     external: EXTERNAL_PACKAGES,
     // Fastify and its parts are CommonJS: their require() of Node's modules and of pino needs a real one.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    metafile: true,
     logLevel: 'warning',
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await buildDist(process.argv[2]);
+await buildDist(process.argv[2]);

@@ -28,7 +28,7 @@ async function pageServer(pages: Map<number, Item[]>) {
   app.get('/:key/:page', async (request, reply) => {
     const { key, page } = request.params as { key: string; page: string };
     const items = pages.get(Number(page))!.map((item) => remembered.of(item, '', undefined, () => JSON.stringify(item)));
-    return sendPage(reply, key, items, metaOf(Number(page), key));
+    return sendPage(reply, items, metaOf(Number(page), key));
   });
   await app.ready();
   const fetchPage = async (page: number, key = 'items') => {

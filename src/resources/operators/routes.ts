@@ -94,7 +94,7 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
       const items = page.items.map((facts) =>
         operatorJson.of(facts, urlPrefix, undefined, () => serialize(operatorBody(facts, `${urlPrefix}/${facts.sid}`))),
       );
-      return sendPage(reply, 'operators', items, page.meta);
+      return sendPage(reply, items, page.meta);
     });
   }
 

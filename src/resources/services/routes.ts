@@ -105,7 +105,7 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
     const items = page.items.map((view) =>
       serviceJson.of(view.record, baseUrl, view.attachedOperatorSids, () => serialize(serviceBody(view, baseUrl))),
     );
-    return sendPage(reply, 'services', items, page.meta);
+    return sendPage(reply, items, page.meta);
   });
 
   app.get('/v2/Services/:Sid', {

@@ -121,7 +121,8 @@ export async function waitForOk(
 
 /** Starts the load generator on the load core and waits for its result. */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const [command, argv] = pinned(LOAD_CORE, process.execPath, ['--import', 'tsx', join(root, 'bench/load.ts'), JSON.stringify(spec)]);
+  const flags = (process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+  const [command, argv] = pinned(LOAD_CORE, process.execPath, [...flags, '--import', 'tsx', join(root, 'bench/load.ts'), JSON.stringify(spec)]);
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -12,8 +12,9 @@
 // Knobs: BENCH_ROUNDS (default 3), BENCH_SECONDS, BENCH_WARMUP (per run), BENCH_CONNECTIONS,
 // BENCH_SCALE_ROWS (0 skips the scale phase), BENCH_LOG_LEVEL (the server's LOG_LEVEL, default info
 // as shipped), BENCH_SERVER_FLAGS (extra node flags for the server, e.g. --cpu-prof
-// --cpu-prof-dir=/tmp/prof), BENCH_ONLY (a regular expression: only the workloads it matches run,
-// besides the reference), BENCH_QUIET_WAIT (seconds to wait for an idle machine before each workload, default 20).
+// --cpu-prof-dir=/tmp/prof), BENCH_LOAD_FLAGS (the same for the load generator), BENCH_ONLY (a
+// regular expression: only the workloads it matches run, besides the reference), BENCH_QUIET_WAIT
+// (seconds to wait for an idle machine before each workload, default 20).
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';

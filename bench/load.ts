@@ -1,10 +1,11 @@
 // The load generator: runs in its own process (pinned to its own core by run.ts), takes a LoadSpec
-// as JSON in argv[2], drives autocannon, and prints one LoadResult as JSON on stdout. Latencies are
+// as JSON from the file argv[2] names, drives autocannon, and prints one LoadResult as JSON on stdout. Latencies are
 // taken per response (autocannon's own hrtime duration) so p50/p99 are exact, not 1 ms buckets.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { LoadResult, LoadSpec } from './types.js';
 
-const spec = JSON.parse(process.argv[2] ?? '') as LoadSpec;
+const spec = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as LoadSpec;
 
 let latencies = new Float64Array(1 << 18);
 let measured = 0;
@@ -15,10 +16,15 @@ const started = performance.now();
 const measureFrom = started + spec.warmupSeconds * 1000;
 let lastAnswer = measureFrom;
 
+const staggered = <T>(cycle: T[], start: number): T[] => [...cycle.slice(start), ...cycle.slice(0, start)];
+
 // Each connection gets its own request cycle (e.g. its own service), assigned in creation order.
 let nextConnection = 0;
 const setupClient = (client: autocannon.Client) => {
-  const own = spec.requests[nextConnection++ % spec.requests.length];
+  const connection = nextConnection++;
+  const own = spec.staggered
+    ? staggered(spec.requests[0], Math.floor((connection * spec.requests[0].length) / spec.connections))
+    : spec.requests[connection % spec.requests.length];
   client.setRequests(own.map((request) => ({ ...request, headers: { ...spec.headers, ...request.headers } })));
 };
 

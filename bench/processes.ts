@@ -1,9 +1,10 @@
 // Child processes for the benchmark: building dist/, starting servers pinned to one core, running the
 // load generator pinned to the other, and reading a server's peak memory from /proc.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadResult, LoadSpec } from './types.js';
 
@@ -122,7 +123,11 @@ export async function waitForOk(
 /** Starts the load generator on the load core and waits for its result. */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const flags = (process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
-  const [command, argv] = pinned(LOAD_CORE, process.execPath, [...flags, '--import', 'tsx', join(root, 'bench/load.ts'), JSON.stringify(spec)]);
+  // In a file: a walk through thousands of pages is longer than one command-line argument may be.
+  const specDirectory = mkdtempSync(join(tmpdir(), 'intelligence-load-'));
+  const specFile = join(specDirectory, 'spec.json');
+  writeFileSync(specFile, JSON.stringify(spec));
+  const [command, argv] = pinned(LOAD_CORE, process.execPath, [...flags, '--import', 'tsx', join(root, 'bench/load.ts'), specFile]);
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -130,6 +135,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
     child.once('exit', (code) => {
+      rmSync(specDirectory, { recursive: true, force: true });
       if (code !== 0) return reject(new Error(`load generator failed (${code}): ${errors}`));
       try {
         resolve(JSON.parse(out) as LoadResult);

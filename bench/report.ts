@@ -100,7 +100,7 @@ export function evaluateTargets(
   for (const name of ['attach', 'attach/detach', 'list service operators', 'list operators']) {
     near(`${at}: ${name} within 20 % of small database`, `${name} ${at}`);
   }
-  near(`${at}: services page ${extra.page} within 20 % of page 1`, `services page ${extra.page} ${at}`);
+  near(`${at}: services from page ${extra.page} within 20 % of from page 1`, `services from page ${extra.page} ${at}`);
   if (extra.scaleRss !== null) {
     targets.push({ label: `${at}: server peak RSS ≤ 250 MB`, measured: mb(extra.scaleRss), pass: extra.scaleRss <= 250 * 1048576 });
   }

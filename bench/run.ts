@@ -49,6 +49,11 @@ const QUIET_WAIT_MS = number('BENCH_QUIET_WAIT', 20) * 1000;
 const PAGE_SIZE = 50;
 /** Page 10,000 of 50 on 1,000,000 rows: the middle of the table (smaller scale runs use their middle). */
 const PAGE = Math.min(10_000, Math.floor(SCALE_ROWS / PAGE_SIZE / 2));
+/**
+ * Pages in each walk: 4,000 pages are 200,000 rows, twice what the read cache keeps, so with the
+ * connections spread along the walk a page comes round again only after the cache was emptied.
+ */
+const WALK = Math.min(4_000, PAGE);
 /** How the scale workloads are named: "@1M" for 1,000,000 rows. */
 const AT = '@' + (SCALE_ROWS >= 1e6 ? `${SCALE_ROWS / 1e6}M` : `${Math.round(SCALE_ROWS / 1e3)}k`);
 
@@ -74,6 +79,7 @@ async function loadOnce(name: string, server: Child, requests: RequestSpec[][]):
     seconds: SECONDS,
     headers: { authorization: auth },
     requests,
+    staggered: staggeredWalks.has(requests),
   });
   if (server.process.exitCode !== null) throw new Error(`server exited during ${name}:\n${server.stderr()}`);
   const wall = (performance.now() - startedAt) / 1000;
@@ -163,6 +169,14 @@ async function measure(
 
 /** Every connection cycles the same one request. */
 const same = (request: RequestSpec): RequestSpec[][] => [[request]];
+
+/** Requests every connection cycles through, each starting at its own place (see LoadSpec.staggered). */
+const staggeredWalks = new WeakSet<RequestSpec[][]>();
+const staggeredWalk = (requests: RequestSpec[]): RequestSpec[][] => {
+  const walk = [requests];
+  staggeredWalks.add(walk);
+  return walk;
+};
 
 /** The workloads run on both database sizes. */
 function serverWorkloads(seed: SmallSeed): Array<[string, RequestSpec[][]]> {
@@ -257,8 +271,9 @@ async function main(): Promise<void> {
       // The same database grown to SCALE_ROWS services and attachments, written directly.
       say(`\nseeding ${SCALE_ROWS.toLocaleString('en')} services and attachments…`);
       const operators = [seed.attachOperator, seed.churnOperator];
-      const large = seedDirectly(databaseFile, ACCOUNT_SID, operators, { rows: SCALE_ROWS, batch: 100_000, page: PAGE, pageSize: PAGE_SIZE }, () => {});
-      info.seed = large;
+      const walks = [{ from: 0, count: WALK }, { from: PAGE, count: WALK }];
+      const large = seedDirectly(databaseFile, ACCOUNT_SID, operators, { rows: SCALE_ROWS, batch: 100_000, pageSize: PAGE_SIZE, walks }, () => {});
+      info.seed = { rows: large.rows, seconds: large.seconds, databaseBytes: large.databaseBytes };
       say(`seeded in ${large.seconds.toFixed(1)} s; database ${(large.databaseBytes / 1048576).toFixed(0)} MB\n`);
 
       // Cold start on the existing (large) database: process start to first answered request.
@@ -285,14 +300,19 @@ async function main(): Promise<void> {
       for (const [name, requests] of workloads) {
         await measure(`${name} ${AT}`, scaled, requests, { baseline: { name: 'small database', requests }, fresh: freshPair });
       }
-      const firstPage = same({ method: 'GET', path: `/v2/Services?PageSize=${PAGE_SIZE}` });
-      await measure(`services page 1 ${AT}`, scaled, firstPage);
-      await measure(
-        `services page ${PAGE} ${AT}`,
-        scaled,
-        same({ method: 'GET', path: `/v2/Services?PageSize=${PAGE_SIZE}&Page=${PAGE}&PageToken=${large.pageToken}` }),
-        { baseline: { name: 'page 1', server: scaled, requests: firstPage } },
+      // Walks through many pages, so that the read cache cannot answer them: the database's seek is measured.
+      const [fromFirst, fromMiddle] = large.walks.map((tokens, walk) =>
+        staggeredWalk(
+          tokens.map((token, index) => ({
+            method: 'GET' as const,
+            path: `/v2/Services?PageSize=${PAGE_SIZE}` + (token === null ? '' : `&Page=${walks[walk].from + index}&PageToken=${token}`),
+          })),
+        ),
       );
+      await measure(`services from page 1 ${AT}`, scaled, fromFirst);
+      await measure(`services from page ${PAGE} ${AT}`, scaled, fromMiddle, {
+        baseline: { name: 'from page 1', server: scaled, requests: fromFirst },
+      });
       await scaled.stop();
       // Each workload's peak was reset before it ran, so the phase's peak is the largest of them.
       const peaks = [...results.values()].filter((result) => result.name.endsWith(AT) && result.peakRss !== null);

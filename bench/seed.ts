@@ -58,21 +58,21 @@ export interface LargeSeed {
   rows: number;
   seconds: number;
   databaseBytes: number;
-  /** The PageToken the server issues as next_page_url of the page before page `page`. */
-  pageToken: string;
-  page: number;
+  /** For each walk asked for: the PageToken of each of its pages (null for page 0, which has none). */
+  walks: Array<Array<string | null>>;
 }
 
 /**
  * Adds `rows` services to `accountSid`, each with one pre-built operator attached, older than
- * everything already there, created one millisecond apart. Answers the PageToken of page `page`
- * (PageSize `pageSize`) of GET /v2/Services: the cursor after row page × pageSize − 1.
+ * everything already there, created one millisecond apart. Answers, for each walk (`count` pages
+ * from page `from`, PageSize `pageSize`, pages counted from 0 as Page is), the PageToken the server
+ * issues for each page of GET /v2/Services: the cursor after row page × pageSize − 1.
  */
 export function seedDirectly(
   filename: string,
   accountSid: string,
   operatorSids: string[],
-  options: { rows: number; batch: number; page: number; pageSize: number },
+  options: { rows: number; batch: number; pageSize: number; walks: Array<{ from: number; count: number }> },
   progress: (done: number) => void,
 ): LargeSeed {
   const started = performance.now();
@@ -105,18 +105,19 @@ export function seedDirectly(
     progress(to);
   }
 
-  const before = options.page * options.pageSize - 1;
-  const row = db.prepare('SELECT date_created, sid FROM services WHERE account_sid = ? AND date_created = ?').get(
-    accountSid,
-    base + before,
-  ) as { date_created: number; sid: string };
+  const rowAt = db.prepare('SELECT date_created, sid FROM services WHERE account_sid = ? AND date_created = ?');
+  const tokenOf = (page: number): string | null => {
+    if (page === 0) return null;
+    const row = rowAt.get(accountSid, base + page * options.pageSize - 1) as { date_created: number; sid: string };
+    return encodePageToken('after', { createdMs: row.date_created, sid: row.sid });
+  };
+  const walks = options.walks.map(({ from, count }) => Array.from({ length: count }, (_, index) => tokenOf(from + index)));
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return {
     rows: options.rows,
     seconds: (performance.now() - started) / 1000,
     databaseBytes: statSync(filename).size,
-    pageToken: encodePageToken('after', { createdMs: row.date_created, sid: row.sid }),
-    page: options.page,
+    walks,
   };
 }

@@ -17,8 +17,13 @@ export interface LoadSpec {
   seconds: number;
   /** Sent with every request (Authorization). */
   headers: Record<string, string>;
-  /** Connection i cycles through requests[i % requests.length], in order, one request at a time. */
+  /**
+   * Connection i cycles through requests[i % requests.length], in order, one request at a time; with
+   * `staggered`, every connection cycles through requests[0], connection i starting i/connections of
+   * the way into it (so that they do not ask for the same thing at the same time).
+   */
   requests: RequestSpec[][];
+  staggered?: boolean;
 }
 
 export interface LoadResult {

@@ -1,6 +1,7 @@
 // The load generator: runs in its own process (pinned to its own core by run.ts), takes a LoadSpec
-// as JSON from the file argv[2] names, drives autocannon, and prints one LoadResult as JSON on stdout. Latencies are
-// taken per response (autocannon's own hrtime duration) so p50/p99 are exact, not 1 ms buckets.
+// as JSON from the file argv[2] names, drives autocannon, and prints one LoadResult as JSON on
+// stdout. Latencies are taken per response (autocannon's own hrtime duration) so p50/p99 are
+// exact, not 1 ms buckets.
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { LoadResult, LoadSpec } from './types.js';

@@ -50,9 +50,9 @@ const PAGE_SIZE = 50;
 /** Page 10,000 of 50 on 1,000,000 rows: the middle of the table (smaller scale runs use their middle). */
 const PAGE = Math.min(10_000, Math.floor(SCALE_ROWS / PAGE_SIZE / 2));
 /**
- * Pages in each walk: 4,000 pages are 200,000 rows, ten times what the read cache keeps of one
- * list, so with the connections spread along the walk a page comes round again only after the
- * cache was emptied.
+ * Pages in each walk: 4,000 pages are 200,000 rows, far more than the read cache keeps of one list,
+ * so with the connections spread along the walk a page comes round again only after the cache was
+ * emptied.
  */
 const WALK = Math.min(4_000, PAGE);
 /** How the scale workloads are named: "@1M" for 1,000,000 rows. */

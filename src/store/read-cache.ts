@@ -53,16 +53,17 @@ const DATA_WRITES = new Set([
 /**
  * How much one cached read may hold before it is emptied (the hot set refills it at once): answers,
  * and rows in them (a page of 1,000 custom operators counts 1,000), so that paging with forged
- * cursors cannot fill the memory. A cached row costs ~1–3 KB with what hangs on it (its facts and
- * remembered JSON): at 100,000 rows, clients paging through 1,000,000 services took the server to
- * ~400 MB; 20,000 rows (400 pages of 50) still hold any hot set.
+ * cursors cannot fill the memory. Rows kept here outlive young-generation collections, and V8 lets
+ * its heap grow with what it had to keep: clients paging through 1,000,000 services took the server
+ * to ~400 MB at 100,000 rows, ~275 MB at 20,000 and ~215 MB at 5,000 (100 pages of 50, still more
+ * than a hot set).
  */
 export interface ReadCacheLimits {
   entries: number;
   rows: number;
 }
 
-const DEFAULT_LIMITS: ReadCacheLimits = { entries: 10_000, rows: 20_000 };
+const DEFAULT_LIMITS: ReadCacheLimits = { entries: 10_000, rows: 5_000 };
 
 const rowsIn = (value: unknown) => (Array.isArray(value) ? value.length : value instanceof Map ? value.size : 1);
 

@@ -192,6 +192,21 @@ test('pages are remembered only up to the row limit, so paging cannot fill the m
   await store.close();
 });
 
+test('single answers are bounded by their number, not by the row limit meant for lists', async () => {
+  const raw = new CountingStore({ filename: newFile() });
+  const store = withReadCache(raw, { entries: 1000, rows: 2 });
+  const account = await createAccount(store);
+  const services = ['5', '6', '7'].map((digit) => 'GA' + digit.repeat(32));
+  for (const sid of services) assert.equal(await store.insertService(serviceRecord(account.sid, sid)), 'inserted');
+  const operatorSid = 'LY' + '0'.repeat(32);
+  for (const sid of services) await store.probeAttachment(account.sid, sid, operatorSid);
+  assert.equal(raw.probeReads, 3);
+  // Three answers, more than the 2 rows a list may hold: all are still remembered.
+  for (const sid of services) await store.probeAttachment(account.sid, sid, operatorSid);
+  assert.equal(raw.probeReads, 3);
+  await store.close();
+});
+
 test('a page of services is remembered until a service is written', async () => {
   const raw = new CountingStore({ filename: newFile() });
   const store = withReadCache(raw);

@@ -52,11 +52,12 @@ const DATA_WRITES = new Set([
 
 /**
  * How much one cached read may hold before it is emptied (the hot set refills it at once): answers,
- * and rows in them (a page of 1,000 custom operators counts 1,000), so that paging with forged
- * cursors cannot fill the memory. Rows kept here outlive young-generation collections, and V8 lets
- * its heap grow with what it had to keep: clients paging through 1,000,000 services took the server
- * to ~400 MB at 100,000 rows, ~275 MB at 20,000 and ~215 MB at 5,000 (100 pages of 50, still more
- * than a hot set).
+ * and the rows in list answers (a page of 1,000 custom operators counts 1,000), so that paging with
+ * forged cursors cannot fill the memory. Rows kept here outlive young-generation collections, and
+ * V8 lets its heap grow with what it had to keep: clients paging through 1,000,000 services took the
+ * server to ~400 MB at 100,000 rows, ~275 MB at 20,000 and ~215 MB at 5,000 (100 pages of 50, still
+ * more than a hot set). A single answer (a credential, an attach probe, a service) counts no rows:
+ * those are bounded by the number of answers.
  */
 export interface ReadCacheLimits {
   entries: number;
@@ -65,7 +66,7 @@ export interface ReadCacheLimits {
 
 const DEFAULT_LIMITS: ReadCacheLimits = { entries: 10_000, rows: 5_000 };
 
-const rowsIn = (value: unknown) => (Array.isArray(value) ? value.length : value instanceof Map ? value.size : 1);
+const rowsIn = (value: unknown) => (Array.isArray(value) ? value.length : value instanceof Map ? value.size : 0);
 
 /** One cached read's answers by key. */
 class Answers {

@@ -31,23 +31,44 @@ export function requestLogger(logger: FastifyBaseLogger, lines: JsonLines | null
   }
   const { destination } = lines;
   const bindings = JSON.stringify(lines.base).slice(1, -1);
-  const afterTime = bindings === '' ? ',"reqId":' : `,${bindings},"reqId":`;
-  /** `,"route":"…"` by route template: routes are few, and their JSON never changes. */
-  const routeFields = new Map<string, string>();
-  const routeField = (route: string) => {
-    let field = routeFields.get(route);
-    if (field === undefined) routeFields.set(route, (field = `,"route":${JSON.stringify(route)}`));
-    return field;
-  };
+  const afterTime = bindings === '' ? ',"reqId":"' : `,${bindings},"reqId":"`;
+  // The line's start changes once a millisecond, not once a request: its text is kept for the millisecond.
+  let startMs = -1;
+  let start = '';
+  /** `,"route":"…"`, `,"account_sid":"…"`, `,"method":"…"` by value: few values, each sent again and again. */
+  const routeFields = new JsonFields('route');
+  const accountFields = new JsonFields('account_sid');
+  const methodFields = new JsonFields('method');
   return (request, status, route, durationMs) => {
     if (!INFO_ENABLED.has(logger.level)) return;
+    const now = Date.now();
+    if (now !== startMs) {
+      startMs = now;
+      start = `{"level":${INFO},"time":${now}${afterTime}`;
+    }
+    // The request id needs no escaping: it is ours (newRequestId: RQ and hex digits), never a client's.
     destination.write(
-      `{"level":${INFO},"time":${Date.now()}${afterTime}${JSON.stringify(request.id)}` +
-        (request.accountSid ? `,"account_sid":${JSON.stringify(request.accountSid)}` : '') +
-        `,"method":${JSON.stringify(request.method)}${route === undefined ? '' : routeField(route)}` +
-        `,"status":${status},"duration_ms":${durationMs},"msg":"request"}\n`,
+      `${start}${request.id}"${request.accountSid ? accountFields.of(request.accountSid) : ''}${methodFields.of(request.method)}` +
+        `${route === undefined ? '' : routeFields.of(route)},"status":${status},"duration_ms":${durationMs},"msg":"request"}\n`,
     );
   };
+}
+
+/** `,"<name>":<the value's JSON>`, kept per value (at most MAX_KEPT: values a client chooses are not kept for ever). */
+class JsonFields {
+  private static readonly MAX_KEPT = 1000;
+  private readonly kept = new Map<string, string>();
+
+  constructor(private readonly name: string) {}
+
+  of(value: string): string {
+    let field = this.kept.get(value);
+    if (field === undefined) {
+      if (this.kept.size >= JsonFields.MAX_KEPT) this.kept.clear();
+      this.kept.set(value, (field = `,"${this.name}":${JSON.stringify(value)}`));
+    }
+    return field;
+  }
 }
 
 type Bindings = Parameters<FastifyBaseLogger['child']>[0];

@@ -12,23 +12,24 @@ interface Item {
   name: string;
 }
 
-const metaOf = (page: number, key = 'items'): PageMeta => ({
+/** Page `page`'s meta; with `more`, items exist beyond it (a next page). */
+const metaOf = (page: number, key = 'items', more = false): PageMeta => ({
   page,
   page_size: 2,
   first_page_url: 'http://localhost/v2/Items?PageSize=2&Page=0',
   previous_page_url: null,
   url: `http://localhost/v2/Items?PageSize=2&Page=${page}`,
-  next_page_url: null,
+  next_page_url: more ? `http://localhost/v2/Items?PageSize=2&Page=${page + 1}&PageToken=PTnext` : null,
   key,
 });
 
-async function pageServer(pages: Map<number, Item[]>) {
+async function pageServer(pages: Map<number, Item[]>, more = new Set<number>()) {
   const remembered = new RememberedJson<Item>();
   const app = Fastify();
   app.get('/:key/:page', async (request, reply) => {
     const { key, page } = request.params as { key: string; page: string };
     const items = pages.get(Number(page))!.map((item) => remembered.of(item, '', undefined, () => JSON.stringify(item)));
-    return sendPage(reply, items, metaOf(Number(page), key));
+    return sendPage(reply, items, metaOf(Number(page), key, more.has(Number(page))));
   });
   await app.ready();
   const fetchPage = async (page: number, key = 'items') => {
@@ -39,7 +40,8 @@ async function pageServer(pages: Map<number, Item[]>) {
   return { app, fetchPage };
 }
 
-const expected = (items: Item[], page: number, key = 'items') => JSON.stringify({ [key]: items, meta: metaOf(page, key) });
+const expected = (items: Item[], page: number, key = 'items', more = false) =>
+  JSON.stringify({ [key]: items, meta: metaOf(page, key, more) });
 
 test('a page asked for again is the same JSON; with an item changed (a new object) it shows the change', async () => {
   const pages = new Map([[0, [{ sid: 'a', name: 'first' }, { sid: 'b', name: 'second' }]]]);
@@ -60,6 +62,18 @@ test('pages with the same items but another meta or key are each their own JSON'
   assert.equal(await fetchPage(2), expected(items, 2));
   assert.equal(await fetchPage(1, 'others'), expected(items, 1, 'others'));
   assert.equal(await fetchPage(1), expected(items, 1));
+  await app.close();
+});
+
+test('a page at the same URL with the same items but a next page now (a row added after it) shows its next_page_url', async () => {
+  const items = [{ sid: 'a', name: 'first' }, { sid: 'b', name: 'second' }];
+  const more = new Set<number>();
+  const { app, fetchPage } = await pageServer(new Map([[0, items]]), more);
+  assert.equal(await fetchPage(0), expected(items, 0));
+  more.add(0);
+  assert.equal(await fetchPage(0), expected(items, 0, 'items', true));
+  more.delete(0);
+  assert.equal(await fetchPage(0), expected(items, 0));
   await app.close();
 });
 

@@ -2,7 +2,7 @@
 import Fastify, { LogController, type FastifyInstance, type preValidationHookHandler } from 'fastify';
 import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
-import { corsHeaders, installPreflight } from './http/cors.js';
+import { installPreflight } from './http/cors.js';
 import { answerClientError, answerConnect, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { decodeUtf8, emptyFields, invalidEncoding, invalidQueryMarker, parseForm, parseQueryString } from './http/form.js';
 import { lazySchemaCompilers } from './http/lazy-compilers.js';
@@ -10,6 +10,7 @@ import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
 import { OverloadMonitor } from './http/overload.js';
 import { RateLimiter, specListsRateLimitHeaders } from './http/rate-limit.js';
 import { newRequestId } from './http/request-id.js';
+import { setEveryResponseHeaders } from './http/response-headers.js';
 import { sharedSchemas } from './http/schemas.js';
 import { invalidParameter, serviceUnavailable } from './errors.js';
 import { Authenticator } from './resources/accounts/rules.js';
@@ -92,7 +93,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
 
   // Hooks on every request are callback hooks: no promise and no microtask per request.
   app.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(corsHeaders).header('Twilio-Request-Id', request.id);
+    setEveryResponseHeaders(reply, request.id);
     if ((request.query as Record<symbol, unknown>)[invalidQueryMarker]) return done(invalidEncoding('query string'));
     // Every URL we answer is built from Host (unless PUBLIC_BASE_URL is set); HTTP/1.1 requires it.
     if (request.headers.host === undefined) return done(invalidParameter('Missing Host header'));

@@ -1,5 +1,5 @@
-// Types for the one module of Fastify's internals we use (src/http/lazy-compilers.ts): the code
-// that lowercases the property names of header schemas.
+// Types for the two modules of Fastify's internals we use: the code that lowercases the property
+// names of header schemas (src/http/lazy-compilers.ts), and Fastify's symbols.
 declare module 'fastify/lib/validation.js' {
   const validation: {
     compileSchemasForValidation<Route>(
@@ -9,4 +9,10 @@ declare module 'fastify/lib/validation.js' {
     ): void;
   };
   export default validation;
+}
+
+// The symbol under which a reply keeps its headers (src/http/response-headers.ts).
+declare module 'fastify/lib/symbols.js' {
+  const symbols: { kReplyHeaders: symbol };
+  export default symbols;
 }

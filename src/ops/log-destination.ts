@@ -32,13 +32,20 @@ class TurnBatchedDestination {
   flush(): void {
     this.scheduled = false;
     if (this.pending.length === 0) return;
-    const lines = this.pending;
+    // The text goes to the descriptor as it is (no Buffer of its own); only what a partial write
+    // left over is made bytes, to go on from the right byte.
+    let data: string | Buffer = this.pending.join('');
     this.pending = [];
-    let data = Buffer.from(lines.join(''), 'utf8');
     let blockedSince: number | null = null;
     while (data.length > 0) {
       try {
-        data = data.subarray(writeSync(this.fd, data));
+        if (typeof data === 'string') {
+          const written = writeSync(this.fd, data);
+          if (written === Buffer.byteLength(data)) return;
+          data = Buffer.from(data, 'utf8').subarray(written);
+        } else {
+          data = data.subarray(writeSync(this.fd, data));
+        }
         blockedSince = null;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;

@@ -11,6 +11,7 @@ function runChild(script: string) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
   });
   assert.equal(result.status, 0, result.stderr);
   return result.stdout;
@@ -30,6 +31,25 @@ test('lines written over several turns all arrive, in order', () => {
   const lines = stdout.split('\n').filter(Boolean);
   assert.equal(lines.length, 1000);
   lines.forEach((line, index) => assert.equal(line, `line ${index} ✓`));
+});
+
+test('a turn of lines larger than the pipe holds arrives whole, multi-byte characters included (partial writes)', () => {
+  const stdout = runChild(`
+    import { batchedStdout } from ${JSON.stringify(destination)};
+    // Touching process.stdout makes the pipe non-blocking (as the server's isTTY check does): writes
+    // then take what the pipe holds, and the rest must follow from the right byte.
+    void process.stdout.isTTY;
+    const out = batchedStdout();
+    let n = 0;
+    const turn = () => {
+      for (let i = 0; i < 2000; i++) out.write(n++ + ' ' + 'é✓'.repeat(100) + '\\n');
+      if (n < 6000) setImmediate(turn);
+    };
+    turn();
+  `);
+  const lines = stdout.split('\n').filter(Boolean);
+  assert.equal(lines.length, 6000);
+  lines.forEach((line, index) => assert.equal(line, `${index} ${'é✓'.repeat(100)}`));
 });
 
 test('lines pending when the process exits are written before it goes', () => {

@@ -12,19 +12,34 @@ const COMMA = 0x2c;
 /** Each item's JSON by the object it was made from, with the URL prefix and the detail it was made with. */
 export class RememberedJson<Item extends object> {
   private readonly known = new WeakMap<Item, { urlPrefix: string; detail: unknown; json: Buffer }>();
+  /** One string per URL prefix: an item's prefix is then compared by identity, not character by character. */
+  private readonly prefixes = new Map<string, string>();
+
+  /** `urlPrefix` as the string this memory holds for it (pass that to `of`). */
+  prefix(urlPrefix: string): string {
+    let held = this.prefixes.get(urlPrefix);
+    if (held === undefined) {
+      // Hosts are the client's to choose: past a few, the prefixes are forgotten (items are then serialised again).
+      if (this.prefixes.size >= MAX_PREFIXES) this.prefixes.clear();
+      this.prefixes.set(urlPrefix, (held = urlPrefix));
+    }
+    return held;
+  }
 
   /**
    * The JSON of `item` whose URLs begin with `urlPrefix` and that also shows `detail` (another
    * object, compared by identity; undefined if none): remembered, or made by `serialize` now.
    */
-  of(item: Item, urlPrefix: string, detail: unknown, serialize: () => string): Buffer {
+  of(item: Item, urlPrefix: string, detail: unknown, serialize: (item: Item) => string): Buffer {
     const known = this.known.get(item);
     if (known !== undefined && known.urlPrefix === urlPrefix && known.detail === detail) return known.json;
-    const json = Buffer.from(serialize());
+    const json = Buffer.from(serialize(item));
     this.known.set(item, { urlPrefix, detail, json });
     return json;
   }
 }
+
+const MAX_PREFIXES = 64;
 
 /**
  * Whole pages recently sent, by their URL: a page asked for again, with the same meta and made of
@@ -56,16 +71,26 @@ export function sendPage(reply: FastifyReply, items: Buffer[], meta: PageMeta): 
   return reply.type('application/json; charset=utf-8').send(recent.body);
 }
 
-/** The same fields with the same values (a meta's values are strings, numbers and nulls). */
-function sameMeta(known: PageMeta, meta: PageMeta): boolean {
-  let fields = 0;
-  for (const name in known) {
-    if (known[name as keyof PageMeta] !== meta[name as keyof PageMeta]) return false;
-    fields++;
-  }
-  for (const _ in meta) fields--;
-  return fields === 0;
-}
+/** The same fields with the same values. */
+const sameMeta = (known: PageMeta, meta: PageMeta): boolean =>
+  known.url === meta.url &&
+  known.key === meta.key &&
+  known.page === meta.page &&
+  known.page_size === meta.page_size &&
+  known.first_page_url === meta.first_page_url &&
+  known.previous_page_url === meta.previous_page_url &&
+  known.next_page_url === meta.next_page_url;
+/** The fields sameMeta compares, which must be all of them: a field added to PageMeta does not compile here until it is. */
+const COMPARED_FIELDS: Record<keyof PageMeta, true> = {
+  url: true,
+  key: true,
+  page: true,
+  page_size: true,
+  first_page_url: true,
+  previous_page_url: true,
+  next_page_url: true,
+};
+void COMPARED_FIELDS;
 
 const sameItems = (known: Buffer[], items: Buffer[]) => known.length === items.length && known.every((item, index) => item === items[index]);
 

@@ -90,10 +90,9 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
       const baseUrl = base(request);
       const page = shapePage(rows, pageRequest, cursorOfOperator, { base: baseUrl, path, key: 'operators', filters: echoed });
       const serialize = reply.compileSerializationSchema(operatorRef);
-      const urlPrefix = baseUrl + path;
-      const items = page.items.map((facts) =>
-        operatorJson.of(facts, urlPrefix, undefined, () => serialize(operatorBody(facts, `${urlPrefix}/${facts.sid}`))),
-      );
+      const urlPrefix = operatorJson.prefix(baseUrl + path);
+      const serializeOperator = (facts: OperatorFacts) => serialize(operatorBody(facts, `${urlPrefix}/${facts.sid}`));
+      const items = page.items.map((facts) => operatorJson.of(facts, urlPrefix, undefined, serializeOperator));
       return sendPage(reply, items, page.meta);
     });
   }

@@ -102,8 +102,9 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
     const serialize = reply.compileSerializationSchema(serviceRef);
     // A service's JSON shows its record and its attached operators: both are the read cache's
     // answers, new objects whenever either changes.
+    const urlPrefix = serviceJson.prefix(baseUrl);
     const items = page.items.map((view) =>
-      serviceJson.of(view.record, baseUrl, view.attachedOperatorSids, () => serialize(serviceBody(view, baseUrl))),
+      serviceJson.of(view.record, urlPrefix, view.attachedOperatorSids, () => serialize(serviceBody(view, baseUrl))),
     );
     return sendPage(reply, items, page.meta);
   });

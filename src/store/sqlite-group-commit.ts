@@ -1,0 +1,90 @@
+// Group commit for the SQLite store: the writes that arrive in one turn of the event loop run one
+// after another in one transaction and are all answered after its single COMMIT. Each is still
+// atomic and serial, and nothing is acknowledged before it is committed; the commit, the costliest
+// part of a write, is shared. Should any write throw, the whole transaction is rolled back and the
+// batch replayed one write per transaction, so a failing write fails alone.
+import type Database from 'better-sqlite3';
+
+interface PendingWrite {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommit {
+  private pending: PendingWrite[] = [];
+  private scheduled = false;
+
+  /**
+   * `sql` prepares (and caches) a statement; `afterBatch` runs after each batch that reached the
+   * database, committed or not.
+   */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly sql: (text: string) => Database.Statement,
+    private readonly afterBatch: () => void,
+  ) {}
+
+  /** Runs `work` inside this turn's write transaction; resolves with its value once committed. */
+  run<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Runs the writes waiting for the end of the turn now (the store calls it before closing). */
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    if (!this.db.open) {
+      for (const write of batch) write.reject(new Error('The database connection is not open'));
+      return;
+    }
+    this.runBatch(batch);
+    this.afterBatch();
+  }
+
+  private runBatch(batch: PendingWrite[]): void {
+    let values: unknown[];
+    try {
+      values = this.inOneTransaction(batch);
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0].reject(error);
+        return;
+      }
+      for (const write of batch) {
+        try {
+          write.resolve(this.inOneTransaction([write])[0]);
+        } catch (writeError) {
+          write.reject(writeError);
+        }
+      }
+      return;
+    }
+    batch.forEach((write, index) => write.resolve(values[index]));
+  }
+
+  /** Runs the writes in one IMMEDIATE transaction; throws, with everything rolled back, if any fails. */
+  private inOneTransaction(writes: PendingWrite[]): unknown[] {
+    this.sql('BEGIN IMMEDIATE').run();
+    try {
+      const values = writes.map((write) => write.work());
+      this.sql('COMMIT').run();
+      return values;
+    } catch (error) {
+      try {
+        if (this.db.inTransaction) this.sql('ROLLBACK').run();
+      } catch {
+        // Already rolled back by SQLite itself.
+      }
+      throw error;
+    }
+  }
+}

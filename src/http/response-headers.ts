@@ -11,6 +11,8 @@ import { corsHeaders } from './cors.js';
 const { kReplyHeaders } = symbols;
 
 type Headers = Record<string, string | number | string[] | undefined>;
+/** Every CORS header and the request id: a header added to cors.ts does not compile below until it is set there too. */
+type EveryResponseHeaders = Record<keyof typeof corsHeaders | 'twilio-request-id', string>;
 
 /** Sets the headers every response carries (through reply.headers() if the reply has some already). */
 export function setEveryResponseHeaders(reply: FastifyReply, requestId: string): void {
@@ -19,7 +21,7 @@ export function setEveryResponseHeaders(reply: FastifyReply, requestId: string):
     void reply.headers(corsHeaders).header('twilio-request-id', requestId);
     return;
   }
-  replyHeaders[kReplyHeaders] = {
+  const headers: EveryResponseHeaders = {
     'access-control-allow-origin': corsHeaders['access-control-allow-origin'],
     'access-control-allow-methods': corsHeaders['access-control-allow-methods'],
     'access-control-allow-headers': corsHeaders['access-control-allow-headers'],
@@ -27,4 +29,5 @@ export function setEveryResponseHeaders(reply: FastifyReply, requestId: string):
     'access-control-expose-headers': corsHeaders['access-control-expose-headers'],
     'twilio-request-id': requestId,
   };
+  replyHeaders[kReplyHeaders] = headers;
 }

@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { authenticationFailed, invalidParameter } from '../../errors.js';
 import { isSid, newSecret, newSid } from '../../sids.js';
-import type { Store } from '../../store/store.js';
+import type { CredentialRecord, Store } from '../../store/store.js';
 
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -76,6 +76,8 @@ interface VerifiedCredential {
   /** The stored digest the presented secret matched. */
   secretHash: string;
   checkedAtMs: number;
+  /** The store's answer it was last checked against (see accountFor). */
+  answer: Promise<CredentialRecord | null>;
 }
 
 const MAX_CACHED_CREDENTIALS = 10_000;
@@ -95,23 +97,40 @@ export class Authenticator {
     private readonly trustForMs = 0,
   ) {}
 
-  async accountFor(authorization: string | undefined): Promise<string> {
-    if (authorization === undefined || authorization.length > 1024) throw authenticationFailed();
-    const known = this.verified.get(authorization);
-    if (known !== undefined) {
-      const now = Date.now();
-      if (now - known.checkedAtMs < this.trustForMs) return known.accountSid;
-      const current = await this.store.findCredential(known.credentialSid);
-      if (current !== null && current.secretHash === known.secretHash && current.accountSid === known.accountSid) {
-        known.checkedAtMs = now;
-        return known.accountSid;
-      }
-      this.verified.delete(authorization);
+  /**
+   * The account the header acts for: at once (a string) when the header was verified and its
+   * credential is unchanged, else a promise. The read cache (store/read-cache.ts) answers a
+   * credential with the same promise until anything may have changed it, so the very answer a
+   * header was checked against is still unchanged, and needs no await.
+   */
+  accountFor(authorization: string | undefined): string | Promise<string> {
+    const known = authorization === undefined ? undefined : this.verified.get(authorization);
+    if (known === undefined) return this.verify(authorization);
+    const now = Date.now();
+    if (now - known.checkedAtMs < this.trustForMs) return known.accountSid;
+    const answer = this.store.findCredential(known.credentialSid);
+    if (answer === known.answer) return known.accountSid;
+    return this.recheck(authorization!, known, answer, now);
+  }
+
+  private async recheck(
+    authorization: string,
+    known: VerifiedCredential,
+    answer: Promise<CredentialRecord | null>,
+    now: number,
+  ): Promise<string> {
+    const current = await answer;
+    if (current !== null && current.secretHash === known.secretHash && current.accountSid === known.accountSid) {
+      known.checkedAtMs = now;
+      known.answer = answer;
+      return known.accountSid;
     }
+    this.verified.delete(authorization);
     return this.verify(authorization);
   }
 
-  private async verify(authorization: string): Promise<string> {
+  private async verify(authorization: string | undefined): Promise<string> {
+    if (authorization === undefined || authorization.length > 1024) throw authenticationFailed();
     const space = authorization.indexOf(' ');
     if (space === -1 || authorization.slice(0, space).toLowerCase() !== 'basic') throw authenticationFailed();
     const decoded = Buffer.from(authorization.slice(space + 1).trim(), 'base64').toString('utf8');
@@ -120,7 +139,8 @@ export class Authenticator {
     const username = decoded.slice(0, colon);
     const secret = decoded.slice(colon + 1);
     if (!(isSid('AC', username) || isSid('SK', username))) throw authenticationFailed();
-    const credential = await this.store.findCredential(username);
+    const answer = this.store.findCredential(username);
+    const credential = await answer;
     if (credential === null || !secretMatches(secret, credential.secretHash)) throw authenticationFailed();
     if (this.verified.size >= MAX_CACHED_CREDENTIALS) this.verified.clear();
     this.verified.set(authorization, {
@@ -128,6 +148,7 @@ export class Authenticator {
       accountSid: credential.accountSid,
       secretHash: credential.secretHash,
       checkedAtMs: Date.now(),
+      answer,
     });
     return credential.accountSid;
   }

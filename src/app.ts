@@ -11,6 +11,7 @@ import { OverloadMonitor } from './http/overload.js';
 import { RateLimiter, specListsRateLimitHeaders } from './http/rate-limit.js';
 import { newRequestId } from './http/request-id.js';
 import { setEveryResponseHeaders } from './http/response-headers.js';
+import { routeTemplateOf } from './http/route-template.js';
 import { sharedSchemas } from './http/schemas.js';
 import { invalidParameter, serviceUnavailable } from './errors.js';
 import { Authenticator } from './resources/accounts/rules.js';
@@ -103,7 +104,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   const logRequest = requestLogger(app.log, jsonLines(logger));
   // One hook for the log line and the metrics: the route and the duration are read once.
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url;
+    const route = routeTemplateOf(request);
     const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
     logRequest(request, reply.statusCode, route, durationMs);
     metrics?.observeRequest(route, request.method, reply.statusCode, durationMs / 1000);

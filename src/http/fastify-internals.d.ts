@@ -11,8 +11,9 @@ declare module 'fastify/lib/validation.js' {
   export default validation;
 }
 
-// The symbol under which a reply keeps its headers (src/http/response-headers.ts).
+// The symbols under which a reply keeps its headers (src/http/response-headers.ts) and a request its
+// route's context (src/http/route-template.ts).
 declare module 'fastify/lib/symbols.js' {
-  const symbols: { kReplyHeaders: symbol };
+  const symbols: { kReplyHeaders: symbol; kRouteContext: symbol };
   export default symbols;
 }

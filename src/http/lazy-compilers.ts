@@ -25,6 +25,7 @@ export function lazySchemaCompilers(): Required<CompilersFactory> {
     buildValidator: (externalSchemas, ajvOptions) => {
       const compile = buildValidator(externalSchemas, ajvOptions);
       return (route) => {
+        if (route.httpPart === 'params' && acceptsEveryPath(route.schema)) return acceptAll;
         const asFastifyPassesIt = route.httpPart === 'headers' ? withLowerCaseHeaderNames(route) : route;
         return lazyValidate(() => compileOrExplain(compile, asFastifyPassesIt, errorCodes.FST_ERR_SCH_VALIDATION_BUILD));
       };
@@ -35,6 +36,22 @@ export function lazySchemaCompilers(): Required<CompilersFactory> {
     },
   };
 }
+
+/**
+ * Path parameters are always strings, so a params schema that only types its properties as strings
+ * (ours document the path for the OpenAPI document; the routes check SIDs themselves) cannot refuse
+ * a request: it needs no validator to run at every request.
+ */
+function acceptsEveryPath(schema: unknown): boolean {
+  const { type, properties, ...rest } = schema as { type?: unknown; properties?: Record<string, unknown> };
+  if (type !== 'object' || Object.keys(rest).length > 0 || properties === undefined) return false;
+  return Object.values(properties).every((property) => {
+    const keys = Object.keys(property as object);
+    return keys.length === 1 && (property as { type?: unknown }).type === 'string';
+  });
+}
+
+const acceptAll = (() => true) as unknown as Validate;
 
 /**
  * Fastify lowercases the property names of header schemas (Node lowercases received header names)

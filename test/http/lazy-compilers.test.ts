@@ -110,3 +110,17 @@ test('a lazy serialiser writes what fast-json-stringify writes', () => {
   const body = { sid: 'GA123', version: 2, extra: 'dropped' };
   assert.equal(serialize(body), eager(body));
 });
+
+test('a params schema of string properties runs no validator; any other params schema is still checked', () => {
+  const compile = lazySchemaCompilers().buildValidator({}, ajvOptions);
+  const documentsThePath = compile({ ...route, httpPart: 'params', schema: { type: 'object', properties: { Sid: { type: 'string' } } } });
+  assert.equal(documentsThePath({ Sid: 'anything at all' }), true);
+  assert.equal(documentsThePath.schemaEnv, undefined, 'no Ajv function behind it');
+  const constrained = compile({ ...route, httpPart: 'params', schema: { type: 'object', properties: { Sid: { type: 'string', pattern: '^GA' } } } });
+  assert.equal(constrained({ Sid: 'LY1' }), false);
+  assert.equal(constrained({ Sid: 'GA1' }), true);
+  const required = compile({ ...route, httpPart: 'params', schema: { type: 'object', required: ['Sid'], properties: { Sid: { type: 'string' } } } });
+  assert.equal(required({}), false);
+  const sameSchemaInTheQuery = compile({ ...route, httpPart: 'querystring', schema: { type: 'object', properties: { Sid: { type: 'string' } } } });
+  assert.equal(sameSchemaInTheQuery({ Sid: 5 }), false);
+});

@@ -17,7 +17,8 @@ export class AttachmentRules {
     if (!isSid('GA', serviceSid) || !isSid('LY', operatorSid)) throw resourceNotFound();
     const service = await this.store.probeAttachment(accountSid, serviceSid, operatorSid);
     if (service === null) throw resourceNotFound();
-    const operator = await this.operators.operator(accountSid, operatorSid);
+    // Most attached operators are pre-built: those are known without an await.
+    const operator = this.operators.prebuiltOrUndefined(operatorSid) ?? (await this.operators.customOperator(accountSid, operatorSid));
     if (operator.availability === 'retired') {
       throw invalidParameter(`Operator ${operatorSid} is retired and cannot be attached to a Service`);
     }

@@ -176,9 +176,12 @@ export class OperatorRules {
 
   /** A pre-built operator, or one of this account's custom operators. */
   async operator(accountSid: string, sid: string): Promise<OperatorFacts> {
-    const prebuilt = this.prebuiltFactsBySid.get(sid);
-    if (prebuilt !== undefined) return prebuilt;
-    return this.customOperator(accountSid, sid);
+    return this.prebuiltOrUndefined(sid) ?? this.customOperator(accountSid, sid);
+  }
+
+  /** The pre-built operator `sid`, if it is one: known at once, with no promise to wait for. */
+  prebuiltOrUndefined(sid: string): OperatorFacts | undefined {
+    return this.prebuiltFactsBySid.get(sid);
   }
 
   typeOf(facts: OperatorFacts): OperatorType | undefined {

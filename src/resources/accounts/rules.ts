@@ -105,12 +105,12 @@ export class Authenticator {
    */
   accountFor(authorization: string | undefined): string | Promise<string> {
     const known = authorization === undefined ? undefined : this.verified.get(authorization);
-    if (known === undefined) return this.verify(authorization);
+    if (authorization === undefined || known === undefined) return this.verify(authorization);
     const now = Date.now();
     if (now - known.checkedAtMs < this.trustForMs) return known.accountSid;
     const answer = this.store.findCredential(known.credentialSid);
     if (answer === known.answer) return known.accountSid;
-    return this.recheck(authorization!, known, answer, now);
+    return this.recheck(authorization, known, answer, now);
   }
 
   private async recheck(

@@ -18,7 +18,8 @@ export class AttachmentRules {
     const service = await this.store.probeAttachment(accountSid, serviceSid, operatorSid);
     if (service === null) throw resourceNotFound();
     // Most attached operators are pre-built: those are known without an await.
-    const operator = this.operators.prebuiltOrUndefined(operatorSid) ?? (await this.operators.customOperator(accountSid, operatorSid));
+    const operator =
+      this.operators.prebuiltOrUndefined(operatorSid) ?? (await this.operators.customOperator(accountSid, operatorSid));
     if (operator.availability === 'retired') {
       throw invalidParameter(`Operator ${operatorSid} is retired and cannot be attached to a Service`);
     }

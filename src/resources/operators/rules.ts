@@ -135,7 +135,7 @@ export class OperatorRules {
   }
 
   prebuiltOperator(sid: string): OperatorFacts {
-    const facts = this.prebuiltFactsBySid.get(sid);
+    const facts = this.prebuiltOrUndefined(sid);
     if (facts === undefined) throw resourceNotFound();
     return facts;
   }

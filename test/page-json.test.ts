@@ -24,7 +24,7 @@ const metaOf = (page: number, key = 'items', more = false): PageMeta => ({
 });
 
 async function pageServer(pages: Map<number, Item[]>, more = new Set<number>()) {
-  const remembered = new RememberedJson<Item>();
+  const remembered = RememberedJson.bytes<Item>();
   const app = Fastify();
   app.get('/:key/:page', async (request, reply) => {
     const { key, page } = request.params as { key: string; page: string };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createAccount, createApiKey, hashSecret } from '../src/resources/accounts/rules.js';
-import { withReadCache } from '../src/store/read-cache.js';
+import { settledAnswer, withReadCache } from '../src/store/read-cache.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { CredentialRecord, ServiceRecord } from '../src/store/store.js';
 
@@ -229,3 +229,36 @@ test('a page of services is remembered until a service is written', async () => 
   assert.equal(raw.servicePageReads, 4);
   await store.close();
 });
+
+test('settledAnswer tells what a cached answer resolved to, and nothing of an answer not yet resolved', async () => {
+  const raw = new CountingStore({ filename: newFile() });
+  const store = withReadCache(raw);
+  const account = await createAccount(store);
+  const serviceSid = 'GA' + '8'.repeat(32);
+  const operatorSid = 'LY' + '9'.repeat(32);
+  assert.equal(await store.insertService(serviceRecord(account.sid, serviceSid)), 'inserted');
+
+  const first = store.probeAttachment(account.sid, serviceSid, operatorSid);
+  assert.equal(settledAnswer(first), undefined, 'not resolved yet');
+  const value = await first;
+  assert.equal(settledAnswer(first)?.value, value, 'the very object the promise resolved to');
+  const again = store.probeAttachment(account.sid, serviceSid, operatorSid);
+  assert.equal(again, first);
+  assert.equal(settledAnswer(again)?.value, value);
+
+  const attach = { accountSid: account.sid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  assert.equal(await store.attachOperator(attach), 'attached');
+  const afterWrite = store.probeAttachment(account.sid, serviceSid, operatorSid);
+  assert.notEqual(afterWrite, first);
+  assert.equal(settledAnswer(afterWrite), undefined, 'a write makes a new answer, unknown until it resolves');
+  assert.equal((await afterWrite)?.attached, true);
+  assert.equal(settledAnswer(afterWrite)?.value?.attached, true);
+
+  raw.failNextRead = true;
+  const failing = store.findCredential(account.sid);
+  await assert.rejects(failing, /locked/);
+  assert.equal(settledAnswer(failing), undefined, 'a failed read has no value');
+  assert.equal(settledAnswer(Promise.resolve(1)), undefined, 'a promise the cache did not make is not known');
+  await store.close();
+});
+

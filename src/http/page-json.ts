@@ -8,12 +8,28 @@ import type { FastifyReply } from 'fastify';
 import type { PageMeta } from './paging.js';
 
 const COMMA = 0x2c;
+/** What Fastify itself answers JSON with. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/** Each item's JSON by the object it was made from, with the URL prefix and the detail it was made with. */
-export class RememberedJson<Item extends object> {
-  private readonly known = new WeakMap<Item, { urlPrefix: string; detail: unknown; json: Buffer }>();
+/**
+ * Each item's JSON by the object it was made from, with the URL prefix and the detail it was made
+ * with: as bytes (`RememberedJson.bytes()`, for pages put together from items) or as the string
+ * itself (`RememberedJson.text()`, for a body sent alone: Fastify sends a string with fewer checks).
+ */
+export class RememberedJson<Item extends object, Json extends Buffer | string = Buffer> {
+  private readonly known = new WeakMap<Item, { urlPrefix: string; detail: unknown; json: Json }>();
   /** One string per URL prefix: an item's prefix is then compared by identity, not character by character. */
   private readonly prefixes = new Map<string, string>();
+
+  private constructor(private readonly encode: (json: string) => Json) {}
+
+  static bytes<Item extends object>(): RememberedJson<Item, Buffer> {
+    return new RememberedJson<Item, Buffer>((json) => Buffer.from(json));
+  }
+
+  static text<Item extends object>(): RememberedJson<Item, string> {
+    return new RememberedJson<Item, string>((json) => json);
+  }
 
   /** `urlPrefix` as the string this memory holds for it (pass that to `of`). */
   prefix(urlPrefix: string): string {
@@ -30,10 +46,10 @@ export class RememberedJson<Item extends object> {
    * The JSON of `item` whose URLs begin with `urlPrefix` and that also shows `detail` (another
    * object, compared by identity; undefined if none): remembered, or made by `serialize` now.
    */
-  of(item: Item, urlPrefix: string, detail: unknown, serialize: (item: Item) => string): Buffer {
+  of(item: Item, urlPrefix: string, detail: unknown, serialize: (item: Item) => string): Json {
     const known = this.known.get(item);
     if (known !== undefined && known.urlPrefix === urlPrefix && known.detail === detail) return known.json;
-    const json = Buffer.from(serialize(item));
+    const json = this.encode(serialize(item));
     this.known.set(item, { urlPrefix, detail, json });
     return json;
   }
@@ -68,7 +84,7 @@ export function sendPage(reply: FastifyReply, items: Buffer[], meta: PageMeta): 
     recentPages.set(meta.url, recent);
     recentBytes += recent.body.length;
   }
-  return reply.type('application/json; charset=utf-8').send(recent.body);
+  return reply.type(JSON_CONTENT_TYPE).send(recent.body);
 }
 
 /** The same fields with the same values. */
@@ -109,3 +125,4 @@ function pageJson(head: string, items: Buffer[], tail: string): Buffer {
   body.write(tail, offset, 'utf8');
   return body;
 }
+

@@ -68,6 +68,17 @@ const DEFAULT_LIMITS: ReadCacheLimits = { entries: 10_000, rows: 5_000 };
 
 const rowsIn = (value: unknown) => (Array.isArray(value) ? value.length : value instanceof Map ? value.size : 0);
 
+/** The values cached answers resolved to, by answer: see settledAnswer. */
+const settledValues = new WeakMap<Promise<unknown>, { value: unknown }>();
+
+/**
+ * What `answer` resolved to, if it is a cached answer that has resolved: a caller that holds the
+ * answer can then go on at once instead of waiting a turn of the microtask queue for the same value.
+ */
+export function settledAnswer<T>(answer: Promise<T>): { value: T } | undefined {
+  return settledValues.get(answer) as { value: T } | undefined;
+}
+
 /** One cached read's answers by key. */
 class Answers {
   private readonly entries = new Map<string, Promise<unknown>>();
@@ -84,6 +95,7 @@ class Answers {
     this.entries.set(key, answer);
     answer.then(
       (value) => {
+        settledValues.set(answer, { value });
         if (this.entries.get(key) !== answer) return;
         this.rows += rowsIn(value);
         if (this.rows > this.limits.rows) this.clear();

@@ -3,6 +3,12 @@
 // idempotent attach, the per-service limit, version counting, If-Match) are enforced here,
 // inside the database, so they hold across processes too.
 /** A position in a list: rows are ordered by creation time, ties by SID. */
+/** What the attach path reads in one go: the service's language and whether the operator is attached to it. */
+export interface AttachmentProbe {
+  languageCode: string;
+  attached: boolean;
+}
+
 export interface Cursor {
   createdMs: number;
   sid: string;
@@ -156,7 +162,7 @@ export interface Store {
     accountSid: string,
     serviceSid: string,
     operatorSid: string,
-  ): Promise<{ languageCode: string; attached: boolean } | null>;
+  ): Promise<AttachmentProbe | null>;
   attachOperator(request: AttachRequest): Promise<AttachOutcome>;
   detachOperator(accountSid: string, serviceSid: string, operatorSid: string, nowMs: number): Promise<DetachOutcome>;
 

@@ -60,6 +60,49 @@ describe('attach, list and detach', () => {
     assert.deepEqual(after.read_only_attached_operator_sids, [SUMMARIZATION]);
   });
 
+  test('re-attaches answered from memory carry their own service, operator and Host, with every header', async () => {
+    const first = await createService(server);
+    const second = await createService(server);
+    for (const service of [first, second]) {
+      for (const operator of [SUMMARIZATION, SENTIMENT]) await attach(server, service.sid, operator);
+    }
+    const expected = (host: string, serviceSid: string, operatorSid: string) => ({
+      service_sid: serviceSid,
+      operator_sid: operatorSid,
+      url: `${host}${attachmentPath(serviceSid, operatorSid)}`,
+    });
+    // Each asked three times: the first re-attach reads, the later ones are answered from memory.
+    for (let round = 0; round < 3; round++) {
+      for (const service of [first, second]) {
+        for (const operator of [SUMMARIZATION, SENTIMENT]) {
+          const response = await server.request('POST', attachmentPath(service.sid, operator));
+          assert.deepEqual(assertOk(response, 'CreateOperatorAttachment', 202), expected(server.url, service.sid, operator));
+          assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
+          assert.equal(response.headers.get('content-length'), String(Buffer.byteLength(response.text)));
+          assert.match(response.headers.get('twilio-request-id') ?? '', /^RQ[0-9a-f]{32}$/);
+          assert.equal(response.headers.get('access-control-allow-origin'), '*');
+          const elsewhere = await server.request('POST', attachmentPath(service.sid, operator), { headers: { host: 'intelligence.example.test' } });
+          assert.deepEqual(assertOk(elsewhere, 'CreateOperatorAttachment', 202), expected('http://intelligence.example.test', service.sid, operator));
+        }
+      }
+    }
+    for (const service of [first, second]) {
+      const after = await fetchService(server, service.sid);
+      assert.equal(after.version, 3, 'two attaches, and no re-attach changed anything');
+      assert.deepEqual(after.read_only_attached_operator_sids, [SUMMARIZATION, SENTIMENT]);
+    }
+  });
+
+  test('a re-attach after a detach attaches again, also when the re-attach was answered from memory before', async () => {
+    const service = await createService(server);
+    for (let i = 0; i < 3; i++) await attach(server, service.sid, SUMMARIZATION);
+    assertNoContent(await server.request('DELETE', attachmentPath(service.sid, SUMMARIZATION)));
+    assert.deepEqual(await attachedOperatorSids(service.sid), []);
+    await attach(server, service.sid, SUMMARIZATION);
+    assert.deepEqual(await attachedOperatorSids(service.sid), [SUMMARIZATION]);
+    assert.equal((await fetchService(server, service.sid)).version, 4);
+  });
+
   test('the attachment list and read_only_attached_operator_sids keep the order of attachment', async () => {
     const service = await createService(server);
     const custom = await createCustomOperator(server);

@@ -1,28 +1,39 @@
 // HTTP surface of /v2/Services/{ServiceSid}/Operators[/{OperatorSid}].
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { paramsOf, type RouteContext } from '../../http/context.js';
+import { JSON_CONTENT_TYPE, RememberedJson } from '../../http/page-json.js';
 import { noContent, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
+import type { AttachmentProbe } from '../../store/store.js';
 import type { AttachmentRules } from './rules.js';
 
 const attachmentParams = {
   type: 'object',
   properties: { ServiceSid: { type: 'string' }, OperatorSid: { type: 'string' } },
 } as const;
+const attachmentSchema = ref('intelligence.v2.operator_attachment');
 
 export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, context: RouteContext): void {
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
+  const attachmentJson = RememberedJson.text<AttachmentProbe>();
 
   app.post('/v2/Services/:ServiceSid/Operators/:OperatorSid', {
-    schema: { operationId: 'CreateOperatorAttachment', params: attachmentParams, response: { 202: ref('intelligence.v2.operator_attachment') } },
-  }, async (request, reply) => {
+    schema: { operationId: 'CreateOperatorAttachment', params: attachmentParams, response: { 202: attachmentSchema } },
+  }, (request, reply) => {
     const { ServiceSid, OperatorSid } = paramsOf(request);
-    await rules.attach(request.accountSid, ServiceSid, OperatorSid);
-    return reply.code(202).send({
+    const attachment = () => ({
       service_sid: ServiceSid,
       operator_sid: OperatorSid,
       url: `${base(request)}/v2/Services/${ServiceSid}/Operators/${OperatorSid}`,
     });
+    const attached = rules.attach(request.accountSid, ServiceSid, OperatorSid);
+    if (attached instanceof Promise) return attached.then(() => reply.code(202).send(attachment()));
+    // Known at once, so answered at once. The body depends only on the SIDs and the base URL: it is
+    // remembered with the read that showed the operator attached, and sent as a string (not serialised).
+    const json = attachmentJson.of(attached, attachmentJson.prefix(base(request)), undefined, () =>
+      reply.compileSerializationSchema(attachmentSchema)(attachment()),
+    );
+    reply.code(202).type(JSON_CONTENT_TYPE).send(json);
   });
 
   app.delete('/v2/Services/:ServiceSid/Operators/:OperatorSid', {

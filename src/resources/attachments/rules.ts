@@ -3,8 +3,9 @@
 import { invalidParameter, resourceNotFound } from '../../errors.js';
 import { languageSupported } from '../../languages.js';
 import { isSid } from '../../sids.js';
-import type { Store } from '../../store/store.js';
-import type { OperatorRules } from '../operators/rules.js';
+import { settledAnswer } from '../../store/read-cache.js';
+import type { AttachmentProbe, Store } from '../../store/store.js';
+import type { OperatorFacts, OperatorRules } from '../operators/rules.js';
 
 export class AttachmentRules {
   constructor(
@@ -13,22 +14,36 @@ export class AttachmentRules {
     private readonly maxOperatorsPerService: number,
   ) {}
 
-  async attach(accountSid: string, serviceSid: string, operatorSid: string): Promise<void> {
+  /**
+   * Attaches `operatorSid` to the service. A re-attach of a pre-built operator that the read cache
+   * has already answered is known at once: then the answer is that read itself (an object that
+   * stays the same until anything may have changed it), and there is no promise to wait for.
+   * Otherwise a promise.
+   */
+  attach(accountSid: string, serviceSid: string, operatorSid: string): AttachmentProbe | Promise<void> {
     if (!isSid('GA', serviceSid) || !isSid('LY', operatorSid)) throw resourceNotFound();
-    const service = await this.store.probeAttachment(accountSid, serviceSid, operatorSid);
+    const probe = this.store.probeAttachment(accountSid, serviceSid, operatorSid);
+    const prebuilt = this.operators.prebuiltOrUndefined(operatorSid);
+    const read = prebuilt === undefined ? undefined : settledAnswer(probe)?.value;
+    if (prebuilt !== undefined && read?.attached === true) {
+      this.checkAttachable(operatorSid, prebuilt, read);
+      return read;
+    }
+    return this.attachWhenRead(accountSid, serviceSid, operatorSid, probe);
+  }
+
+  private async attachWhenRead(
+    accountSid: string,
+    serviceSid: string,
+    operatorSid: string,
+    probe: Promise<AttachmentProbe | null>,
+  ): Promise<void> {
+    const service = await probe;
     if (service === null) throw resourceNotFound();
     // Most attached operators are pre-built: those are known without an await.
     const operator =
       this.operators.prebuiltOrUndefined(operatorSid) ?? (await this.operators.customOperator(accountSid, operatorSid));
-    if (operator.availability === 'retired') {
-      throw invalidParameter(`Operator ${operatorSid} is retired and cannot be attached to a Service`);
-    }
-    const type = this.operators.typeOf(operator);
-    if (type === undefined || !languageSupported(type.supportedLanguages, service.languageCode)) {
-      throw invalidParameter(
-        `Operator ${operatorSid} does not support the Service's language ${service.languageCode} (it supports ${type?.supportedLanguages.join(', ') ?? 'no language'})`,
-      );
-    }
+    this.checkAttachable(operatorSid, operator, service);
     // Re-attaching changes nothing: answered from the read above, without a write transaction.
     if (service.attached) return;
     const outcome = await this.store.attachOperator({
@@ -50,6 +65,19 @@ export class AttachmentRules {
         throw invalidParameter(
           `Service ${serviceSid} already has the maximum of ${this.maxOperatorsPerService} attached operators`,
         );
+    }
+  }
+
+  /** Throws unless `operator` may be attached to `service`: not retired, and it supports the service's language. */
+  private checkAttachable(operatorSid: string, operator: OperatorFacts, service: AttachmentProbe): void {
+    if (operator.availability === 'retired') {
+      throw invalidParameter(`Operator ${operatorSid} is retired and cannot be attached to a Service`);
+    }
+    const type = this.operators.typeOf(operator);
+    if (type === undefined || !languageSupported(type.supportedLanguages, service.languageCode)) {
+      throw invalidParameter(
+        `Operator ${operatorSid} does not support the Service's language ${service.languageCode} (it supports ${type?.supportedLanguages.join(', ') ?? 'no language'})`,
+      );
     }
   }
 

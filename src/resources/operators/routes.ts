@@ -25,7 +25,7 @@ const filterQuery = (availability: string[]) => ({
 /** One operator, serialised as the list schema's items are. */
 const operatorRef = { $ref: 'intelligence.v2.operator#' };
 /** Operators' JSON in lists: pre-built operators' facts live as long as the catalog, custom ones' as long as their cached record. */
-const operatorJson = new RememberedJson<OperatorFacts>();
+const operatorJson = RememberedJson.bytes<OperatorFacts>();
 
 const sidParams = { type: 'object', properties: { Sid: { type: 'string' } } } as const;
 

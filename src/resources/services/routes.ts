@@ -12,7 +12,7 @@ import type { ServiceInput, ServiceRules, ServiceView } from './rules.js';
 
 const serviceRef = { $ref: 'intelligence.v2.service#' };
 /** Services' JSON in lists, by the cached record it was made from. */
-const serviceJson = new RememberedJson<ServiceRecord>();
+const serviceJson = RememberedJson.bytes<ServiceRecord>();
 
 const settingsProperties = {
   UniqueName: { type: 'string', minLength: 1, maxLength: 256 },

@@ -4,6 +4,7 @@
 // say) is the same: a page of 50 then costs 50 lookups and one copy instead of 50 serialisations.
 // The objects are the read cache's answers or the catalog's, so an item that changes is a new
 // object and is serialised again. A whole page asked for again is sent as the bytes sent before.
+// A body sent alone (a re-attach's) is remembered the same way, as a string.
 import type { FastifyReply } from 'fastify';
 import type { PageMeta } from './paging.js';
 

@@ -29,7 +29,7 @@ export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, c
     const attached = rules.attach(request.accountSid, ServiceSid, OperatorSid);
     if (attached instanceof Promise) return attached.then(() => reply.code(202).send(attachment()));
     // Known at once, so answered at once. The body depends only on the SIDs and the base URL: it is
-    // remembered with the read that showed the operator attached, and sent as a string (not serialised).
+    // serialised once and remembered with the read that showed the operator attached.
     const json = attachmentJson.of(attached, attachmentJson.prefix(base(request)), undefined, () =>
       reply.compileSerializationSchema(attachmentSchema)(attachment()),
     );

@@ -21,7 +21,6 @@ const filterQuery = (availability: string[]) => ({
   },
 });
 
-/** What Fastify sends for the bodies it serialises itself. */
 /** One operator, serialised as the list schema's items are. */
 const operatorRef = { $ref: 'intelligence.v2.operator#' };
 /** Operators' JSON in lists: pre-built operators' facts live as long as the catalog, custom ones' as long as their cached record. */

@@ -22,7 +22,7 @@ import { operatorRoutes } from './resources/operators/routes.js';
 import { operatorTypeRoutes } from './resources/operators/type-routes.js';
 import { ServiceRules } from './resources/services/rules.js';
 import { serviceRoutes } from './resources/services/routes.js';
-import { withReadCache } from './store/read-cache.js';
+import { readGeneration, withReadCache } from './store/read-cache.js';
 import type { Store } from './store/store.js';
 import { adminRoutes } from './ops/admin-routes.js';
 import { healthRoutes } from './ops/health.js';
@@ -130,7 +130,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   const services = new ServiceRules(store);
   const operators = new OperatorRules(store, catalog);
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);
-  const context = { publicBaseUrl: config.publicBaseUrl };
+  const context = { publicBaseUrl: config.publicBaseUrl, readGeneration: () => readGeneration(store) };
   const rateLimiter = new RateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds });
   const overload = new OverloadMonitor({
     maxEventLoopDelayMs: config.maxEventLoopDelayMs,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createAccount, createApiKey, hashSecret } from '../src/resources/accounts/rules.js';
-import { settledAnswer, withReadCache } from '../src/store/read-cache.js';
+import { readGeneration, settledAnswer, withReadCache } from '../src/store/read-cache.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { CredentialRecord, ServiceRecord } from '../src/store/store.js';
 
@@ -259,6 +259,36 @@ test('settledAnswer tells what a cached answer resolved to, and nothing of an an
   await assert.rejects(failing, /locked/);
   assert.equal(settledAnswer(failing), undefined, 'a failed read has no value');
   assert.equal(settledAnswer(Promise.resolve(1)), undefined, 'a promise the cache did not make is not known');
+  await store.close();
+});
+
+test('the read generation changes with every write here, when it starts and when it settles, and with another connection’s commit', async () => {
+  const file = newFile();
+  const plain = new SqliteStore({ filename: file });
+  assert.equal(readGeneration(plain), null, 'a store without the read cache has none');
+  const store = withReadCache(plain);
+  const other = new SqliteStore({ filename: file });
+  const account = await createAccount(store);
+  const serviceSid = 'GA' + 'a'.repeat(32);
+  const start = readGeneration(store);
+  assert.equal(typeof start, 'number');
+  await store.findServiceBySid(account.sid, serviceSid);
+  assert.equal(readGeneration(store), start, 'reads change nothing');
+
+  const inserting = store.insertService(serviceRecord(account.sid, serviceSid));
+  const started = readGeneration(store);
+  assert.notEqual(started, start, 'a write changes it when it starts');
+  assert.equal(await inserting, 'inserted');
+  const settled = readGeneration(store);
+  assert.notEqual(settled, started, 'and again when it settles (a read in between saw the old data)');
+
+  await nextTurn();
+  assert.equal(readGeneration(store), settled);
+  assert.equal(await other.deleteService(account.sid, serviceSid), true);
+  await nextTurn();
+  assert.notEqual(readGeneration(store), settled, 'another connection’s commit is seen on the next turn');
+  assert.equal(await store.findServiceBySid(account.sid, serviceSid), null);
+  await other.close();
   await store.close();
 });
 

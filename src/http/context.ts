@@ -1,5 +1,6 @@
 // What every route handler may use: the caller's account (set by the auth hook) and URL building.
 import type { FastifyRequest } from 'fastify';
+import type { ReadGeneration } from './recent-answers.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -16,6 +17,8 @@ declare module 'fastify' {
 
 export interface RouteContext {
   publicBaseUrl: string | null;
+  /** The store's read generation (store/read-cache.ts), for answers remembered whole. */
+  readGeneration: ReadGeneration;
 }
 
 export type FormBody = Record<string, string | undefined>;

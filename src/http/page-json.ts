@@ -74,6 +74,11 @@ const MAX_RECENT_BYTES = 4 * 1024 * 1024;
 
 /** Answers the page `{"<meta.key>":[<items>],"meta":<meta>}` (JSON already, so Fastify does not serialise it again). */
 export function sendPage(reply: FastifyReply, items: Buffer[], meta: PageMeta): FastifyReply {
+  return reply.type(JSON_CONTENT_TYPE).send(pageBody(items, meta));
+}
+
+/** The page `{"<meta.key>":[<items>],"meta":<meta>}` as JSON bytes: the ones sent before, if it is the same page. */
+export function pageBody(items: Buffer[], meta: PageMeta): Buffer {
   let recent = recentPages.get(meta.url);
   if (recent === undefined || !sameMeta(recent.meta, meta) || !sameItems(recent.items, items)) {
     if (recent !== undefined) recentBytes -= recent.body.length;
@@ -85,7 +90,7 @@ export function sendPage(reply: FastifyReply, items: Buffer[], meta: PageMeta): 
     recentPages.set(meta.url, recent);
     recentBytes += recent.body.length;
   }
-  return reply.type(JSON_CONTENT_TYPE).send(recent.body);
+  return recent.body;
 }
 
 /** The same fields with the same values. */

@@ -68,6 +68,19 @@ const DEFAULT_LIMITS: ReadCacheLimits = { entries: 10_000, rows: 5_000 };
 
 const rowsIn = (value: unknown) => (Array.isArray(value) ? value.length : value instanceof Map ? value.size : 0);
 
+/** Each cached store's generation (see readGeneration). */
+const generations = new WeakMap<Store, () => number>();
+
+/**
+ * A number that changes whenever anything a cached read answers may have changed (a write here,
+ * another connection's commit), for a store that withReadCache made; null for any other store,
+ * of which nothing is known to stay unchanged. Whatever was made from reads that began at
+ * generation g is still what those reads would answer while the generation is g.
+ */
+export function readGeneration(store: Store): number | null {
+  return generations.get(store)?.() ?? null;
+}
+
 /** The values cached answers resolved to, by answer: see settledAnswer. */
 const settledValues = new WeakMap<Promise<unknown>, { value: unknown }>();
 
@@ -131,10 +144,12 @@ export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LI
   const caches: Record<Part, Answers[]> = { credentials: [], data: [] };
   let lastCounter: number | null = null;
   let checkedThisTurn = false;
+  let generation = 0;
   const endTurn = () => {
     checkedThisTurn = false;
   };
   const clear = (parts: readonly Part[]) => {
+    generation++;
     for (const part of parts) for (const cache of caches[part]) cache.clear();
   };
   /** Once per turn of the event loop: has another connection committed since the last look? */
@@ -182,5 +197,9 @@ export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LI
       };
     }
   }
+  generations.set(cached as unknown as Store, () => {
+    seeOtherWriters();
+    return generation;
+  });
   return cached as unknown as Store;
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { paramsOf, type RouteContext } from '../../http/context.js';
 import { JSON_CONTENT_TYPE, RememberedJson } from '../../http/page-json.js';
+import { RecentAnswers } from '../../http/recent-answers.js';
 import { noContent, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
 import type { AttachmentProbe } from '../../store/store.js';
@@ -12,10 +13,12 @@ const attachmentParams = {
   properties: { ServiceSid: { type: 'string' }, OperatorSid: { type: 'string' } },
 } as const;
 const attachmentSchema = ref('intelligence.v2.operator_attachment');
+const attachmentsSchema = ref('intelligence.v2.operator_attachments');
 
 export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, context: RouteContext): void {
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
   const attachmentJson = RememberedJson.text<AttachmentProbe>();
+  const answers = new RecentAnswers(context.readGeneration, base);
 
   app.post('/v2/Services/:ServiceSid/Operators/:OperatorSid', {
     schema: { operationId: 'CreateOperatorAttachment', params: attachmentParams, response: { 202: attachmentSchema } },
@@ -48,11 +51,12 @@ export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, c
     schema: {
       operationId: 'FetchOperatorAttachments',
       params: { type: 'object', properties: { ServiceSid: { type: 'string' } } },
-      response: { 200: ref('intelligence.v2.operator_attachments') },
+      response: { 200: attachmentsSchema },
     },
-  }, async (request) => {
+  }, answers.handler(async (request, reply) => {
     const { ServiceSid } = paramsOf(request);
     const operatorSids = await rules.attachedOperatorSids(request.accountSid, ServiceSid);
-    return { service_sid: ServiceSid, operator_sids: operatorSids, url: `${base(request)}/v2/Services/${ServiceSid}/Operators` };
-  });
+    const url = `${base(request)}/v2/Services/${ServiceSid}/Operators`;
+    return reply.compileSerializationSchema(attachmentsSchema)({ service_sid: ServiceSid, operator_sids: operatorSids, url });
+  }));
 }

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoSeconds } from '../../clock.js';
 import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
-import { RememberedJson, sendPage } from '../../http/page-json.js';
+import { pageBody, RememberedJson } from '../../http/page-json.js';
+import { RecentAnswers } from '../../http/recent-answers.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { ifMatchHeaders, listSchema, noContent, pagingQuery, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
@@ -72,6 +73,7 @@ function filterOf(request: FastifyRequest): { filter: OperatorFilter; echoed: Ar
 
 export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, context: RouteContext): void {
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
+  const answers = new RecentAnswers(context.readGeneration, base);
 
   /** Registers a paged, filtered operator list at `path`, each operator's url under the same path. */
   function listRoute(
@@ -82,7 +84,7 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
   ) {
     app.get(path, {
       schema: { operationId, querystring: filterQuery(availability), response: { 200: listSchema('operators', 'intelligence.v2.operator') } },
-    }, async (request, reply) => {
+    }, answers.handler(async (request, reply) => {
       const pageRequest = parsePageRequest(queryOf(request));
       const { filter, echoed } = filterOf(request);
       const rows = await load(request, filter, pageRequest.keyset);
@@ -92,8 +94,8 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
       const urlPrefix = operatorJson.prefix(baseUrl + path);
       const serializeOperator = (facts: OperatorFacts) => serialize(operatorBody(facts, `${urlPrefix}/${facts.sid}`));
       const items = page.items.map((facts) => operatorJson.of(facts, urlPrefix, undefined, serializeOperator));
-      return sendPage(reply, items, page.meta);
-    });
+      return pageBody(items, page.meta);
+    }));
   }
 
   listRoute('/v2/Operators', 'ListOperator', operatorAvailability, (request, filter, keyset) =>

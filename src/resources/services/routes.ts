@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { isoSeconds } from '../../clock.js';
 import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
-import { RememberedJson, sendPage } from '../../http/page-json.js';
+import { pageBody, RememberedJson } from '../../http/page-json.js';
+import { RecentAnswers } from '../../http/recent-answers.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { formBoolean, ifMatchHeaders, listSchema, noContent, pagingQuery, parseFormBoolean, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
@@ -76,6 +77,7 @@ export function serviceBody({ record, attachedOperatorSids }: ServiceView, base:
 
 export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context: RouteContext): void {
   const base = (request: Parameters<typeof baseUrlOf>[0]) => baseUrlOf(request, context.publicBaseUrl);
+  const answers = new RecentAnswers(context.readGeneration, base);
 
   app.post('/v2/Services', {
     schema: { operationId: 'CreateService', body: createBody, response: { 201: ref('intelligence.v2.service') } },
@@ -90,7 +92,7 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
       querystring: { type: 'object', properties: pagingQuery },
       response: { 200: listSchema('services', 'intelligence.v2.service') },
     },
-  }, async (request, reply) => {
+  }, answers.handler(async (request, reply) => {
     const pageRequest = parsePageRequest(queryOf(request));
     const views = await rules.list(request.accountSid, pageRequest.keyset);
     const baseUrl = base(request);
@@ -106,8 +108,8 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
     const items = page.items.map((view) =>
       serviceJson.of(view.record, urlPrefix, view.attachedOperatorSids, () => serialize(serviceBody(view, baseUrl))),
     );
-    return sendPage(reply, items, page.meta);
-  });
+    return pageBody(items, page.meta);
+  }));
 
   app.get('/v2/Services/:Sid', {
     schema: { operationId: 'FetchService', params: sidParams, response: { 200: ref('intelligence.v2.service') } },

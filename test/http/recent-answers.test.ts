@@ -1,6 +1,7 @@
-// List answers sent again from memory (src/http/recent-answers.ts): asked again with nothing changed,
-// a list is the same; every change — a create, update, delete, attach or detach — shows at once;
-// and each account, Host and URL has its own answer.
+// List answers sent again from memory (src/http/recent-answers.ts: the operator lists and a service's
+// attachments): asked again with nothing changed, a list is the same; every change — a create,
+// update, delete, attach or detach — shows at once; and each account, Host and URL has its own
+// answer. The list of services (not remembered whole) is checked beside them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.js';

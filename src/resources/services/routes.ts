@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { isoSeconds } from '../../clock.js';
 import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
-import { pageBody, RememberedJson } from '../../http/page-json.js';
-import { RecentAnswers } from '../../http/recent-answers.js';
+import { RememberedJson, sendPage } from '../../http/page-json.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { formBoolean, ifMatchHeaders, listSchema, noContent, pagingQuery, parseFormBoolean, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
@@ -77,7 +76,6 @@ export function serviceBody({ record, attachedOperatorSids }: ServiceView, base:
 
 export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context: RouteContext): void {
   const base = (request: Parameters<typeof baseUrlOf>[0]) => baseUrlOf(request, context.publicBaseUrl);
-  const answers = new RecentAnswers(context.readGeneration, base);
 
   app.post('/v2/Services', {
     schema: { operationId: 'CreateService', body: createBody, response: { 201: ref('intelligence.v2.service') } },
@@ -92,7 +90,7 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
       querystring: { type: 'object', properties: pagingQuery },
       response: { 200: listSchema('services', 'intelligence.v2.service') },
     },
-  }, answers.handler(async (request, reply) => {
+  }, async (request, reply) => {
     const pageRequest = parsePageRequest(queryOf(request));
     const views = await rules.list(request.accountSid, pageRequest.keyset);
     const baseUrl = base(request);
@@ -108,8 +106,8 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
     const items = page.items.map((view) =>
       serviceJson.of(view.record, urlPrefix, view.attachedOperatorSids, () => serialize(serviceBody(view, baseUrl))),
     );
-    return pageBody(items, page.meta);
-  }));
+    return sendPage(reply, items, page.meta);
+  });
 
   app.get('/v2/Services/:Sid', {
     schema: { operationId: 'FetchService', params: sidParams, response: { 200: ref('intelligence.v2.service') } },

@@ -131,4 +131,3 @@ function pageJson(head: string, items: Buffer[], tail: string): Buffer {
   body.write(tail, offset, 'utf8');
   return body;
 }
-

@@ -36,19 +36,20 @@ export class RecentAnswers {
    */
   handler(make: (request: FastifyRequest, reply: FastifyReply) => Promise<Json>): RouteHandlerMethod {
     return (request, reply) => {
+      const send = (body: Json) => reply.type(JSON_CONTENT_TYPE).send(body);
       // Taken before anything is read: a write that lands while `make` waits changes it, and what
       // `make` answers then is never sent again.
       const generation = this.generation();
-      if (generation === null) return make(request, reply).then((body) => reply.type(JSON_CONTENT_TYPE).send(body));
+      if (generation === null) return make(request, reply).then(send);
       const key = `${request.accountSid} ${this.baseUrl(request)} ${request.url}`;
       const known = this.answers.get(key);
       if (known !== undefined && known.generation === generation) {
-        reply.type(JSON_CONTENT_TYPE).send(known.body);
+        send(known.body);
         return;
       }
       return make(request, reply).then((body) => {
         this.remember(key, generation, body);
-        return reply.type(JSON_CONTENT_TYPE).send(body);
+        return send(body);
       });
     };
   }

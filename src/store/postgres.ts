@@ -15,6 +15,7 @@ import type {
   AccountData,
   AccountRecord,
   ApiKeyRecord,
+  AttachmentProbe,
   AttachOutcome,
   AttachRequest,
   CredentialRecord,
@@ -457,7 +458,7 @@ export class PostgresStore implements Store {
     accountSid: string,
     serviceSid: string,
     operatorSid: string,
-  ): Promise<{ languageCode: string; attached: boolean } | null> {
+  ): Promise<AttachmentProbe | null> {
     if (hasNul(accountSid, serviceSid)) return null;
     const [row] = await this.rows<{ language_code: string; attached: boolean }>(
       `SELECT language_code,

@@ -11,6 +11,7 @@ import type {
   AccountData,
   AccountRecord,
   ApiKeyRecord,
+  AttachmentProbe,
   AttachOutcome,
   AttachRequest,
   CredentialRecord,
@@ -321,7 +322,7 @@ export class SqliteStore implements Store {
     accountSid: string,
     serviceSid: string,
     operatorSid: string,
-  ): Promise<{ languageCode: string; attached: boolean } | null> {
+  ): Promise<AttachmentProbe | null> {
     const row = this.sql(
       `SELECT language_code,
               EXISTS (SELECT 1 FROM service_operators WHERE service_sid = services.sid AND operator_sid = ?) AS attached

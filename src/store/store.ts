@@ -3,12 +3,6 @@
 // idempotent attach, the per-service limit, version counting, If-Match) are enforced here,
 // inside the database, so they hold across processes too.
 /** A position in a list: rows are ordered by creation time, ties by SID. */
-/** What the attach path reads in one go: the service's language and whether the operator is attached to it. */
-export interface AttachmentProbe {
-  languageCode: string;
-  attached: boolean;
-}
-
 export interface Cursor {
   createdMs: number;
   sid: string;
@@ -114,6 +108,12 @@ export interface CustomOperatorFilter {
   availability?: string;
   /** Only operators of these types; undefined means any type. */
   operatorTypes?: string[];
+}
+
+/** What the attach path reads in one go: the service's language and whether the operator is attached to it. */
+export interface AttachmentProbe {
+  languageCode: string;
+  attached: boolean;
 }
 
 export interface Store {

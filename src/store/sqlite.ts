@@ -42,9 +42,22 @@ import {
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
+/**
+ * A service's attached operators, in attach order, from its operator_sids column (see the schema's
+ * second migration). SIDs hold no commas, and only SIDs of operators that exist are ever attached.
+ */
+const operatorList = (column: string): string[] => (column === '' ? [] : column.split(','));
+
+type ServiceRowWithOperators = ServiceRow & { operator_sids: string };
+
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
+
+/** How long a statement waits for another process's write lock before it fails. */
+const BUSY_TIMEOUT_MS = 5000;
+/** The same while this store opens the database and applies migrations (see the constructor). */
+const MIGRATION_BUSY_TIMEOUT_MS = 600_000;
 
 /** The page size of a database this store creates, bytes. */
 export const NEW_DATABASE_PAGE_SIZE = 2048;
@@ -76,8 +89,11 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
+    // Migrating a big database holds the write lock for seconds (moving 1,000,000 services'
+    // attachments into their rows took ~10 s), and a process starting meanwhile waits for it.
+    this.db.pragma(`busy_timeout = ${MIGRATION_BUSY_TIMEOUT_MS}`);
     this.migrate();
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (options.filename !== ':memory:') {
       // Checkpoints run on a worker thread (see sqlite-checkpointer.ts), never inside our commits.
       this.db.pragma('wal_autocheckpoint = 0');
@@ -303,18 +319,17 @@ export class SqliteStore implements Store {
     const attached = new Map<string, string[]>();
     for (const sid of serviceSids) attached.set(sid, []);
     if (serviceSids.length === 1) {
-      const rows = this.sql('SELECT operator_sid FROM service_operators WHERE service_sid = ? ORDER BY id')
-        .pluck()
-        .all(serviceSids[0]) as string[];
-      attached.set(serviceSids[0], rows);
+      const column = this.sql('SELECT operator_sids FROM services WHERE sid = ?').pluck().get(serviceSids[0]) as
+        | string
+        | undefined;
+      if (column !== undefined) attached.set(serviceSids[0], operatorList(column));
       return attached;
     }
     if (serviceSids.length === 0) return attached;
-    const rows = this.sql(
-      `SELECT service_sid, operator_sid FROM service_operators
-       WHERE service_sid IN (SELECT value FROM json_each(?)) ORDER BY id`,
-    ).all(JSON.stringify(serviceSids)) as Array<{ service_sid: string; operator_sid: string }>;
-    for (const row of rows) attached.get(row.service_sid)!.push(row.operator_sid);
+    const rows = this.sql('SELECT sid, operator_sids FROM services WHERE sid IN (SELECT value FROM json_each(?))')
+      .raw()
+      .all(JSON.stringify(serviceSids)) as Array<[string, string]>;
+    for (const [sid, column] of rows) attached.set(sid, operatorList(column));
     return attached;
   }
 
@@ -323,19 +338,17 @@ export class SqliteStore implements Store {
     serviceSid: string,
     operatorSid: string,
   ): Promise<AttachmentProbe | null> {
-    const row = this.sql(
-      `SELECT language_code,
-              EXISTS (SELECT 1 FROM service_operators WHERE service_sid = services.sid AND operator_sid = ?) AS attached
-       FROM services WHERE sid = ? AND account_sid = ?`,
-    ).raw().get(operatorSid, serviceSid, accountSid) as [string, number] | undefined;
-    return row === undefined ? null : { languageCode: row[0], attached: row[1] === 1 };
+    const row = this.sql('SELECT language_code, operator_sids FROM services WHERE sid = ? AND account_sid = ?')
+      .raw()
+      .get(serviceSid, accountSid) as [string, string] | undefined;
+    return row === undefined ? null : { languageCode: row[0], attached: operatorList(row[1]).includes(operatorSid) };
   }
 
   async attachOperator(request: AttachRequest): Promise<AttachOutcome> {
     return this.writes.run((): AttachOutcome => {
       const { accountSid, serviceSid, operatorSid } = request;
-      const serviceRow = this.serviceRowid(accountSid, serviceSid);
-      if (serviceRow === undefined) return 'service-not-found';
+      const service = this.serviceOperators(accountSid, serviceSid);
+      if (service === undefined) return 'service-not-found';
       if (
         request.isCustomOperator &&
         this.sql('SELECT 1 FROM custom_operators WHERE sid = ? AND account_sid = ?').get(operatorSid, accountSid) ===
@@ -343,38 +356,46 @@ export class SqliteStore implements Store {
       ) {
         return 'operator-not-found';
       }
-      // One walk of the service's attachments answers both: is this one there, and how many are.
-      const attachments = this.sql(
-        'SELECT count(*) AS total, count(*) FILTER (WHERE operator_sid = ?) AS this_one FROM service_operators WHERE service_sid = ?',
-      ).get(operatorSid, serviceSid) as { total: number; this_one: number };
-      if (attachments.this_one > 0) return 'already-attached';
-      if (attachments.total >= request.maxOperatorsPerService) return 'limit-reached';
-      this.sql('INSERT INTO service_operators (service_sid, operator_sid) VALUES (?, ?)').run(serviceSid, operatorSid);
-      this.countServiceChange(serviceRow, request.nowMs);
+      const operators = operatorList(service.operatorSids);
+      if (operators.includes(operatorSid)) return 'already-attached';
+      if (operators.length >= request.maxOperatorsPerService) return 'limit-reached';
+      operators.push(operatorSid);
+      if (request.isCustomOperator) {
+        this.sql('INSERT INTO custom_operator_attachments (service_sid, operator_sid) VALUES (?, ?)').run(serviceSid, operatorSid);
+      }
+      this.writeServiceOperators(service.rowid, operators, request.nowMs);
       return 'attached';
     });
   }
 
-  /** The row of the account's service (undefined: none), so that the write after it need not look it up again. */
-  private serviceRowid(accountSid: string, serviceSid: string): number | undefined {
-    return this.sql('SELECT rowid FROM services WHERE sid = ? AND account_sid = ?').pluck().get(serviceSid, accountSid) as number | undefined;
+  /** The account's service's row and attachments (undefined: no such service), read for a write. */
+  private serviceOperators(accountSid: string, serviceSid: string): { rowid: number; operatorSids: string } | undefined {
+    const row = this.sql('SELECT rowid, operator_sids FROM services WHERE sid = ? AND account_sid = ?')
+      .raw()
+      .get(serviceSid, accountSid) as [number, string] | undefined;
+    return row === undefined ? undefined : { rowid: row[0], operatorSids: row[1] };
   }
 
   /** An attach or detach is one more version of its service. */
-  private countServiceChange(serviceRow: number, nowMs: number): void {
-    this.sql('UPDATE services SET version = version + 1, date_updated = ? WHERE rowid = ?').run(nowMs, serviceRow);
+  private writeServiceOperators(serviceRow: number, operators: string[], nowMs: number): void {
+    this.sql('UPDATE services SET operator_sids = ?, version = version + 1, date_updated = ? WHERE rowid = ?').run(
+      operators.join(','),
+      nowMs,
+      serviceRow,
+    );
   }
 
   async detachOperator(accountSid: string, serviceSid: string, operatorSid: string, nowMs: number): Promise<DetachOutcome> {
     return this.writes.run((): DetachOutcome => {
-      const serviceRow = this.serviceRowid(accountSid, serviceSid);
-      if (serviceRow === undefined) return 'service-not-found';
-      const removed = this.sql('DELETE FROM service_operators WHERE service_sid = ? AND operator_sid = ?').run(
-        serviceSid,
-        operatorSid,
-      ).changes;
-      if (removed === 0) return 'not-attached';
-      this.countServiceChange(serviceRow, nowMs);
+      const service = this.serviceOperators(accountSid, serviceSid);
+      if (service === undefined) return 'service-not-found';
+      const operators = operatorList(service.operatorSids);
+      const at = operators.indexOf(operatorSid);
+      if (at < 0) return 'not-attached';
+      operators.splice(at, 1);
+      // Only a custom operator has a row here; for a pre-built one this finds nothing in a small index.
+      this.sql('DELETE FROM custom_operator_attachments WHERE service_sid = ? AND operator_sid = ?').run(serviceSid, operatorSid);
+      this.writeServiceOperators(service.rowid, operators, nowMs);
       return 'detached';
     });
   }
@@ -436,7 +457,7 @@ export class SqliteStore implements Store {
       if (this.sql('SELECT 1 FROM custom_operators WHERE sid = ? AND account_sid = ?').get(sid, accountSid) === undefined) {
         return { status: 'not-found' };
       }
-      const serviceSids = this.sql('SELECT service_sid FROM service_operators WHERE operator_sid = ? ORDER BY id')
+      const serviceSids = this.sql('SELECT service_sid FROM custom_operator_attachments WHERE operator_sid = ? ORDER BY id')
         .pluck()
         .all(sid) as string[];
       if (serviceSids.length > 0) return { status: 'attached', serviceSids };
@@ -453,18 +474,18 @@ export class SqliteStore implements Store {
     // A deferred transaction: one consistent read of the three tables.
     return this.db.transaction((): AccountData | null => {
       if (this.sql('SELECT 1 FROM accounts WHERE sid = ?').get(accountSid) === undefined) return null;
-      const services = this.sql('SELECT * FROM services WHERE account_sid = ? ORDER BY date_created, sid').all(accountSid) as ServiceRow[];
+      const services = this.sql('SELECT * FROM services WHERE account_sid = ? ORDER BY date_created, sid').all(
+        accountSid,
+      ) as ServiceRowWithOperators[];
       const operators = this.sql('SELECT * FROM custom_operators WHERE account_sid = ? ORDER BY date_created, sid').all(
         accountSid,
       ) as CustomOperatorRow[];
-      const attachments = this.sql(
-        `SELECT so.service_sid, so.operator_sid FROM service_operators so JOIN services s ON s.sid = so.service_sid
-         WHERE s.account_sid = ? ORDER BY so.id`,
-      ).all(accountSid) as Array<{ service_sid: string; operator_sid: string }>;
       return {
         services: services.map(serviceFromRow),
         customOperators: operators.map(customOperatorFromRow),
-        attachments: attachments.map((row) => ({ serviceSid: row.service_sid, operatorSid: row.operator_sid })),
+        attachments: services.flatMap((row) =>
+          operatorList(row.operator_sids).map((operatorSid) => ({ serviceSid: row.sid, operatorSid })),
+        ),
       };
     })();
   }
@@ -489,8 +510,24 @@ export class SqliteStore implements Store {
       }
       for (const service of data.services) this.writeServiceRow({ ...service, accountSid });
       for (const operator of data.customOperators) this.writeCustomOperatorRow({ ...operator, accountSid });
-      const attach = this.sql('INSERT INTO service_operators (service_sid, operator_sid) VALUES (?, ?)');
-      for (const attachment of data.attachments) attach.run(attachment.serviceSid, attachment.operatorSid);
+      const operatorsByService = new Map<string, string[]>();
+      for (const { serviceSid, operatorSid } of data.attachments) {
+        const operators = operatorsByService.get(serviceSid);
+        if (operators === undefined) operatorsByService.set(serviceSid, [operatorSid]);
+        else operators.push(operatorSid);
+      }
+      const setOperators = this.sql('UPDATE services SET operator_sids = ? WHERE sid = ? AND account_sid = ?');
+      const imported = new Set(data.services.map((service) => service.sid));
+      for (const [serviceSid, operators] of operatorsByService) {
+        // As a foreign key would: an attachment names a service of this import (the rules check it first).
+        if (!imported.has(serviceSid)) throw new Error(`an attachment names ${serviceSid}, which is not among the imported services`);
+        setOperators.run(operators.join(','), serviceSid, accountSid);
+      }
+      const attachCustom = this.sql(
+        `INSERT INTO custom_operator_attachments (service_sid, operator_sid)
+         SELECT ?, ? WHERE EXISTS (SELECT 1 FROM custom_operators WHERE sid = ?)`,
+      );
+      for (const { serviceSid, operatorSid } of data.attachments) attachCustom.run(serviceSid, operatorSid, operatorSid);
       return { status: 'imported' };
     });
   }
@@ -498,9 +535,13 @@ export class SqliteStore implements Store {
   async resetAccount(accountSid: string): Promise<ResetCounts | null> {
     return this.writes.run((): ResetCounts | null => {
       if (this.sql('SELECT 1 FROM accounts WHERE sid = ?').get(accountSid) === undefined) return null;
+      // Deleting the services deletes their custom operators' attachment rows too (ON DELETE CASCADE).
       const attachments = this.sql(
-        'DELETE FROM service_operators WHERE service_sid IN (SELECT sid FROM services WHERE account_sid = ?)',
-      ).run(accountSid).changes;
+        `SELECT coalesce(sum(length(operator_sids) - length(replace(operator_sids, ',', '')) + 1), 0)
+         FROM services WHERE account_sid = ? AND operator_sids != ''`,
+      )
+        .pluck()
+        .get(accountSid) as number;
       const services = this.sql('DELETE FROM services WHERE account_sid = ?').run(accountSid).changes;
       const customOperators = this.sql('DELETE FROM custom_operators WHERE account_sid = ?').run(accountSid).changes;
       return { services, customOperators, attachments };

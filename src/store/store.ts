@@ -202,7 +202,10 @@ export interface AccountData {
   /** Oldest first (date created, then SID); on import, every row goes to the named account. */
   services: ServiceRecord[];
   customOperators: CustomOperatorRecord[];
-  /** In attachment order: the order of `read_only_attached_operator_sids`. */
+  /**
+   * By service, in the order of `services`; within a service, in attachment order (the order of its
+   * `read_only_attached_operator_sids`).
+   */
   attachments: AttachmentRecord[];
 }
 

@@ -10,7 +10,6 @@ import { SqliteStore } from '../../src/store/sqlite.js';
 import type { TestResponse, TestServer } from '../helpers/server.js';
 import { testDatabaseUrl, urlWithSearchPath } from '../helpers/postgres.js';
 
-export const TABLES = ['accounts', 'api_keys', 'services', 'custom_operators', 'service_operators'] as const;
 
 const ERROR_KEYS = new Set(['code', 'message', 'more_info', 'status', 'details']);
 
@@ -53,7 +52,8 @@ export async function dumpTables(server: TestServer): Promise<Record<string, str
   const dump: Record<string, string> = {};
   if (server.store instanceof SqliteStore) {
     const database = server.store.database;
-    for (const table of TABLES) {
+    const tables = database.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+    for (const table of tables) {
       dump[table] = JSON.stringify(database.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all());
     }
     return dump;
@@ -61,7 +61,10 @@ export async function dumpTables(server: TestServer): Promise<Record<string, str
   const client = new pg.Client({ connectionString: databaseUrlOf(server) });
   await client.connect();
   try {
-    for (const table of TABLES) {
+    const tables = await client.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
+    );
+    for (const { table_name: table } of tables.rows) {
       dump[table] = JSON.stringify((await client.query(`SELECT * FROM ${table} ORDER BY 1, 2`)).rows);
     }
   } finally {

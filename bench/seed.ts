@@ -91,7 +91,7 @@ export function seedDirectly(
       media_redaction, auto_transcribe, data_logging, webhook_url, webhook_http_method,
       encryption_credential_sid, version, date_created, date_updated, operator_sids)
     SELECT 'GA' || lower(hex(randomblob(16))), ?, 'scale-' || i, NULL, 'en-US', 0, 0, 0, 0, NULL, 'POST',
-      NULL, 2, ? + i, ? + i, json_extract(?, '$[' || (i % ?) || ']') FROM n`);
+      NULL, 2, ? + i, ? + i, json_extract(?, '$[' || (i % CAST(? AS INTEGER)) || ']') FROM n`);
   const operators = JSON.stringify(operatorSids);
   for (let from = 0; from < options.rows; from += options.batch) {
     const to = Math.min(options.rows, from + options.batch);

@@ -2,7 +2,9 @@
 // transaction under an advisory lock (so several processes starting at once apply each exactly
 // once); the schema_migrations table records progress. Mirrors sqlite-schema.ts: timestamps are
 // BIGINT milliseconds, flags BOOLEAN, and every SID/text column compared or ordered by the store is
-// COLLATE "C" so it sorts by bytes, exactly as SQLite's BINARY collation does.
+// COLLATE "C" so it sorts by bytes, exactly as SQLite's BINARY collation does. Attachments differ:
+// here every one is a row of service_operators, while SQLite keeps them in the service's own row
+// (its second migration), a saving measured only there.
 export const postgresMigrations: string[] = [
   `CREATE TABLE accounts (
      sid TEXT COLLATE "C" PRIMARY KEY,

@@ -1,6 +1,8 @@
 // A database made by an earlier version keeps everything when this version opens it: the second
 // migration moves each service's attachments into its row (in attach order) and keeps a row per
-// custom operator attachment, so that an attached custom operator still cannot be deleted.
+// custom operator attachment, so that an attached custom operator still cannot be deleted. Also
+// how the store keeps those rows from then on (attach, detach, reset, import, deleting a service),
+// and that opening waits for another process's long migration.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -153,6 +155,18 @@ test('only custom operators keep a row per attachment; a pre-built one lives in 
     assert.equal(await store.detachOperator(accountSid, serviceSid('1'), summary, 6), 'detached');
     assert.equal(await store.detachOperator(accountSid, serviceSid('1'), summary, 6), 'not-attached');
     assert.deepEqual(customRows(), [{ service_sid: serviceSid('1'), operator_sid: customSid('f') }]);
+
+    // Reset counts both attachments and leaves no rows; import restores them in order, the custom
+    // one's row too.
+    assert.equal(await attach(summary, false), 'attached');
+    const withBoth = (await store.exportAccount(accountSid))!;
+    assert.deepEqual(await store.resetAccount(accountSid), { services: 1, customOperators: 1, attachments: 2 });
+    assert.deepEqual(customRows(), []);
+    assert.deepEqual(await store.importAccount(accountSid, withBoth), { status: 'imported' });
+    assert.deepEqual(await store.exportAccount(accountSid), withBoth);
+    assert.deepEqual(withBoth.attachments.map((attachment) => attachment.operatorSid), [customSid('f'), summary]);
+    assert.deepEqual(customRows(), [{ service_sid: serviceSid('1'), operator_sid: customSid('f') }]);
+    assert.deepEqual(await store.deleteCustomOperator(accountSid, customSid('f')), { status: 'attached', serviceSids: [serviceSid('1')] });
 
     // Deleting the service deletes its custom attachment rows with it.
     assert.equal(await store.deleteService(accountSid, serviceSid('1')), true);

@@ -176,6 +176,8 @@ const fixedSteps: Step[] = [
         { serviceSid: 'GA' + '6'.repeat(32), operatorSid: LY_p1 },
       ],
     })],
+  ['an imported custom operator attached on import cannot be deleted', (store) =>
+    store.deleteCustomOperator(A2, 'LY' + '6'.repeat(32))],
   ['import with a dangling attachment throws', (store) =>
     store.importAccount(A2, {
       services: [],

@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { operatorCount, operatorIndex, operatorSidsIn, withOperator, withoutOperatorAt } from './operator-list.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 import { sqliteMigrations } from './sqlite-schema.js';
@@ -41,12 +42,6 @@ import {
 } from './rows.js';
 
 const flag = (value: boolean) => (value ? 1 : 0);
-
-/**
- * A service's attached operators, in attach order, from its operator_sids column (see the schema's
- * second migration). SIDs hold no commas, and only SIDs of operators that exist are ever attached.
- */
-const operatorList = (column: string): string[] => (column === '' ? [] : column.split(','));
 
 type ServiceRowWithOperators = ServiceRow & { operator_sids: string };
 
@@ -322,14 +317,14 @@ export class SqliteStore implements Store {
       const column = this.sql('SELECT operator_sids FROM services WHERE sid = ?').pluck().get(serviceSids[0]) as
         | string
         | undefined;
-      if (column !== undefined) attached.set(serviceSids[0], operatorList(column));
+      if (column !== undefined) attached.set(serviceSids[0], operatorSidsIn(column));
       return attached;
     }
     if (serviceSids.length === 0) return attached;
     const rows = this.sql('SELECT sid, operator_sids FROM services WHERE sid IN (SELECT value FROM json_each(?))')
       .raw()
       .all(JSON.stringify(serviceSids)) as Array<[string, string]>;
-    for (const [sid, column] of rows) attached.set(sid, operatorList(column));
+    for (const [sid, column] of rows) attached.set(sid, operatorSidsIn(column));
     return attached;
   }
 
@@ -341,7 +336,7 @@ export class SqliteStore implements Store {
     const row = this.sql('SELECT language_code, operator_sids FROM services WHERE sid = ? AND account_sid = ?')
       .raw()
       .get(serviceSid, accountSid) as [string, string] | undefined;
-    return row === undefined ? null : { languageCode: row[0], attached: operatorList(row[1]).includes(operatorSid) };
+    return row === undefined ? null : { languageCode: row[0], attached: operatorIndex(row[1], operatorSid) !== -1 };
   }
 
   async attachOperator(request: AttachRequest): Promise<AttachOutcome> {
@@ -356,14 +351,12 @@ export class SqliteStore implements Store {
       ) {
         return 'operator-not-found';
       }
-      const operators = operatorList(service.operatorSids);
-      if (operators.includes(operatorSid)) return 'already-attached';
-      if (operators.length >= request.maxOperatorsPerService) return 'limit-reached';
-      operators.push(operatorSid);
+      if (operatorIndex(service.operatorSids, operatorSid) !== -1) return 'already-attached';
+      if (operatorCount(service.operatorSids) >= request.maxOperatorsPerService) return 'limit-reached';
       if (request.isCustomOperator) {
         this.sql('INSERT INTO custom_operator_attachments (service_sid, operator_sid) VALUES (?, ?)').run(serviceSid, operatorSid);
       }
-      this.writeServiceOperators(service.rowid, operators, request.nowMs);
+      this.writeServiceOperators(service.rowid, withOperator(service.operatorSids, operatorSid), request.nowMs);
       return 'attached';
     });
   }
@@ -377,9 +370,9 @@ export class SqliteStore implements Store {
   }
 
   /** An attach or detach is one more version of its service. */
-  private writeServiceOperators(serviceRow: number, operators: string[], nowMs: number): void {
+  private writeServiceOperators(serviceRow: number, operatorSids: string, nowMs: number): void {
     this.sql('UPDATE services SET operator_sids = ?, version = version + 1, date_updated = ? WHERE rowid = ?').run(
-      operators.join(','),
+      operatorSids,
       nowMs,
       serviceRow,
     );
@@ -389,13 +382,11 @@ export class SqliteStore implements Store {
     return this.writes.run((): DetachOutcome => {
       const service = this.serviceOperators(accountSid, serviceSid);
       if (service === undefined) return 'service-not-found';
-      const operators = operatorList(service.operatorSids);
-      const at = operators.indexOf(operatorSid);
-      if (at < 0) return 'not-attached';
-      operators.splice(at, 1);
+      const at = operatorIndex(service.operatorSids, operatorSid);
+      if (at === -1) return 'not-attached';
       // Only a custom operator has a row here; for a pre-built one this finds nothing in a small index.
       this.sql('DELETE FROM custom_operator_attachments WHERE service_sid = ? AND operator_sid = ?').run(serviceSid, operatorSid);
-      this.writeServiceOperators(service.rowid, operators, nowMs);
+      this.writeServiceOperators(service.rowid, withoutOperatorAt(service.operatorSids, at, operatorSid), nowMs);
       return 'detached';
     });
   }
@@ -484,7 +475,7 @@ export class SqliteStore implements Store {
         services: services.map(serviceFromRow),
         customOperators: operators.map(customOperatorFromRow),
         attachments: services.flatMap((row) =>
-          operatorList(row.operator_sids).map((operatorSid) => ({ serviceSid: row.sid, operatorSid })),
+          operatorSidsIn(row.operator_sids).map((operatorSid) => ({ serviceSid: row.sid, operatorSid })),
         ),
       };
     })();

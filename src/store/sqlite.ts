@@ -504,18 +504,16 @@ export class SqliteStore implements Store {
       }
       for (const service of data.services) this.writeServiceRow({ ...service, accountSid });
       for (const operator of data.customOperators) this.writeCustomOperatorRow({ ...operator, accountSid });
-      const operatorsByService = new Map<string, string[]>();
+      const operatorsByService = new Map<string, string>();
       for (const { serviceSid, operatorSid } of data.attachments) {
-        const operators = operatorsByService.get(serviceSid);
-        if (operators === undefined) operatorsByService.set(serviceSid, [operatorSid]);
-        else operators.push(operatorSid);
+        operatorsByService.set(serviceSid, withOperator(operatorsByService.get(serviceSid) ?? '', operatorSid));
       }
       const setOperators = this.sql('UPDATE services SET operator_sids = ? WHERE sid = ? AND account_sid = ?');
       const imported = new Set(data.services.map((service) => service.sid));
-      for (const [serviceSid, operators] of operatorsByService) {
+      for (const [serviceSid, operatorSids] of operatorsByService) {
         // As a foreign key would: an attachment names a service of this import (the rules check it first).
         if (!imported.has(serviceSid)) throw new Error(`an attachment names ${serviceSid}, which is not among the imported services`);
-        setOperators.run(operators.join(','), serviceSid, accountSid);
+        setOperators.run(operatorSids, serviceSid, accountSid);
       }
       const attachCustom = this.sql(
         `INSERT INTO custom_operator_attachments (service_sid, operator_sid)

@@ -1,6 +1,6 @@
-import { test, describe } from 'node:test';
+import { after, test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -322,6 +322,7 @@ describe('config validation safety', () => {
 
 describe('loadCatalog', () => {
   const dir = mkdtempSync(join(tmpdir(), 'catalog-test-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
   let counter = 0;
   const catalogFile = (content: unknown): string => {
     const file = join(dir, `catalog-${counter++}.json`);

@@ -3,9 +3,10 @@
 // reads one file at start-up instead of ~300 (our modules and those of Fastify, Ajv and the rest), and
 // V8 reads the code compiled for a start and a first request instead of compiling it again. A cold
 // start (process start to the first answered request) took ~560 ms from tsc's output and ~360 ms
-// from one ES module on a slow machine; on a fast one, on the 1,000,000-row database, 248 ms from one
-// ES module and 194 ms from this (medians of 10 alternating starts). Node 20 has no code cache for ES modules (module.enableCompileCache came in Node 22), hence
-// a CommonJS script run through node:vm, as Node runs one itself.
+// from one ES module on a slow machine; on a fast one, on the 1,000,000-row database, 248 ms from
+// one ES module and 194 ms from this (medians of 10 alternating starts). Node 20 has no code cache
+// for ES modules (module.enableCompileCache came in Node 22), hence a CommonJS script run through
+// node:vm, as Node runs one itself.
 // Type checking is `npm run typecheck` (and the first step of `npm test`).
 // Usage: node scripts/build.mjs [outdir] (default: dist/ beside src/).
 import { build } from 'esbuild';

@@ -9,6 +9,7 @@ import { lazySchemaCompilers } from './http/lazy-compilers.js';
 import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
 import { OverloadMonitor } from './http/overload.js';
 import { RateLimiter, specListsRateLimitHeaders } from './http/rate-limit.js';
+import { IncomingRequest } from './http/incoming-request.js';
 import { newRequestId } from './http/request-id.js';
 import { setEveryResponseHeaders } from './http/response-headers.js';
 import { routeTemplateOf } from './http/route-template.js';
@@ -61,8 +62,9 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 4096 },
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
-    // A request without Host gets our Twilio 400 (below) instead of Node's bare one.
-    http: { requireHostHeader: false },
+    // A request without Host gets our Twilio 400 (below) instead of Node's bare one; a request
+    // already read to its end is not drained again after its answer (incoming-request.ts).
+    http: { requireHostHeader: false, IncomingMessage: IncomingRequest },
     // validateSchema: our schemas are fixed, and checking them against JSON Schema's meta-schema at
     // every start cost ~50 ms; test/http/lazy-compilers.test.ts checks them with it instead.
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false, validateSchema: false } },

@@ -62,8 +62,8 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 4096 },
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
-    // A request without Host gets our Twilio 400 (below) instead of Node's bare one; a request
-    // already read to its end is not drained again after its answer (incoming-request.ts).
+    // A request without Host gets our Twilio 400 (below) instead of Node's bare one; a request whose
+    // whole message arrived with nothing unread is not drained after its answer (incoming-request.ts).
     http: { requireHostHeader: false, IncomingMessage: IncomingRequest },
     // validateSchema: our schemas are fixed, and checking them against JSON Schema's meta-schema at
     // every start cost ~50 ms; test/http/lazy-compilers.test.ts checks them with it instead.

@@ -87,6 +87,14 @@ describe('requests on one connection', () => {
     `POST /v2/Services HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Basic bm9ib2R5Om5vdGhpbmc=\r\n` +
     `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
 
+  /** The refused POST answered 401 and created nothing; the GET after it on the connection answered its page. */
+  async function assertRefusedThenAnswered(refused: RawResponse, listed: RawResponse, uniqueName: string): Promise<void> {
+    assert.equal(refused.status, 401);
+    assert.equal(listed.status, 200);
+    assert.equal(JSON.parse(listed.body).meta.key, 'services');
+    assert.equal((await server.request('GET', `/v2/Services/${uniqueName}`)).status, 404);
+  }
+
   test('GET, POST and DELETE requests without bodies follow one another on one connection', async () => {
     const service = await createService(server);
     const operator = prebuiltSid('Sentiment Analysis');
@@ -125,10 +133,7 @@ describe('requests on one connection', () => {
     connection.write(refusedPost(body) + body + bodiless('GET', '/v2/Services?PageSize=1'));
     const [refused, listed] = await connection.read(2);
     connection.close();
-    assert.equal(refused.status, 401);
-    assert.equal(listed.status, 200);
-    assert.equal(JSON.parse(listed.body).meta.key, 'services');
-    assert.equal((await server.request('GET', '/v2/Services/never-read')).status, 404);
+    await assertRefusedThenAnswered(refused, listed, 'never-read');
   });
 
   test('a body that had not arrived when the answer went out is drained when it comes, and the next request is answered', async () => {
@@ -139,10 +144,7 @@ describe('requests on one connection', () => {
     connection.write(body);
     const listed = await connection.exchange(bodiless('GET', '/v2/Services?PageSize=1'));
     connection.close();
-    assert.equal(refused.status, 401);
-    assert.equal(listed.status, 200);
-    assert.equal(JSON.parse(listed.body).meta.key, 'services');
-    assert.equal((await server.request('GET', '/v2/Services/late-body')).status, 404);
+    await assertRefusedThenAnswered(refused, listed, 'late-body');
   });
 
   test('a form POST is read and answered between requests without bodies', async () => {

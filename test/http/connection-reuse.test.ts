@@ -151,16 +151,17 @@ describe('requests on one connection', () => {
     const service = await createService(server);
     const body = 'FriendlyName=renamed-on-one-connection';
     const connection = await connect();
-    const before = await connection.exchange(bodiless('GET', `/v2/Services/${service.sid}`));
+    const fetched = await connection.exchange(bodiless('GET', `/v2/Services/${service.sid}`));
     const updated = await connection.exchange(
       `POST /v2/Services/${service.sid} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${authorization}\r\n` +
         `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
     );
-    const after = await connection.exchange(bodiless('GET', `/v2/Services/${service.sid}`));
+    const fetchedAfter = await connection.exchange(bodiless('GET', `/v2/Services/${service.sid}`));
     connection.close();
-    assert.equal(before.status, 200);
+    assert.equal(fetched.status, 200);
     assert.equal(updated.status, 200);
-    assert.equal(JSON.parse(after.body).friendly_name, 'renamed-on-one-connection');
+    assert.equal(JSON.parse(updated.body).friendly_name, 'renamed-on-one-connection');
+    assert.equal(JSON.parse(fetchedAfter.body).friendly_name, 'renamed-on-one-connection');
   });
 });
 

@@ -164,7 +164,7 @@ test('two reads with the same arguments never share an answer', async () => {
 
 test('pages are remembered only up to the row limit, so paging cannot fill the memory', async () => {
   const raw = new CountingStore({ filename: newFile() });
-  const store = withReadCache(raw, { entries: 1000, rows: 10 });
+  const store = withReadCache(raw, { entries: 1000, rows: 10, listKeys: 100 });
   const account = await createAccount(store);
   for (let i = 0; i < 6; i++) {
     await store.insertCustomOperator({
@@ -183,18 +183,22 @@ test('pages are remembered only up to the row limit, so paging cannot fill the m
   const page = (limit: number) => store.listCustomOperators(account.sid, {}, { limit });
   assert.equal((await page(6)).length, 6);
   await page(6);
-  assert.equal(raw.customOperatorPageReads, 1, 'a page of 6 rows is remembered');
+  await page(6);
+  assert.equal(raw.customOperatorPageReads, 2, 'a page of 6 rows is remembered from its second ask');
+  await page(5);
   assert.equal((await page(5)).length, 5); // 11 rows remembered: over the limit of 10, so all are forgotten
+  assert.equal(raw.customOperatorPageReads, 4);
   await page(6);
-  assert.equal(raw.customOperatorPageReads, 3);
   await page(6);
-  assert.equal(raw.customOperatorPageReads, 3, 'and remembered again');
+  assert.equal(raw.customOperatorPageReads, 6);
+  await page(6);
+  assert.equal(raw.customOperatorPageReads, 6, 'and remembered again');
   await store.close();
 });
 
 test('single answers are bounded by their number, not by the row limit meant for lists', async () => {
   const raw = new CountingStore({ filename: newFile() });
-  const store = withReadCache(raw, { entries: 1000, rows: 2 });
+  const store = withReadCache(raw, { entries: 1000, rows: 2, listKeys: 100 });
   const account = await createAccount(store);
   const services = ['5', '6', '7'].map((digit) => 'GA' + digit.repeat(32));
   for (const sid of services) assert.equal(await store.insertService(serviceRecord(account.sid, sid)), 'inserted');
@@ -216,7 +220,8 @@ test('a page of services is remembered until a service is written', async () => 
   const page = async () => (await store.listServices(account.sid, { limit: 10 })).map((record) => `${record.sid}@${record.version}`);
   assert.deepEqual(await page(), [`${first.sid}@1`]);
   assert.deepEqual(await page(), [`${first.sid}@1`]);
-  assert.equal(raw.servicePageReads, 1);
+  assert.deepEqual(await page(), [`${first.sid}@1`]);
+  assert.equal(raw.servicePageReads, 2, 'read on its first two asks, remembered from the second');
 
   const second = { ...serviceRecord(account.sid, 'GA' + '5'.repeat(32)), dateCreatedMs: first.dateCreatedMs + 1 };
   assert.equal(await store.insertService(second), 'inserted');
@@ -226,7 +231,49 @@ test('a page of services is remembered until a service is written', async () => 
   assert.deepEqual(await page(), [`${first.sid}@2`, `${second.sid}@1`], 'an attach (which bumps the version) is seen at once');
   assert.equal(await store.deleteService(account.sid, second.sid), true);
   assert.deepEqual(await page(), [`${first.sid}@2`]);
+  assert.equal(raw.servicePageReads, 5);
+  await store.close();
+});
+
+test('a page asked for only once is not kept: a walk through pages leaves none of them in memory', async () => {
+  const raw = new CountingStore({ filename: newFile() });
+  const store = withReadCache(raw);
+  const account = await createAccount(store);
+  for (let i = 0; i < 5; i++) {
+    const record = { ...serviceRecord(account.sid, 'GA' + String(i).repeat(32)), dateCreatedMs: 1_700_000_000_000 + i };
+    assert.equal(await store.insertService(record), 'inserted');
+  }
+  const all = await store.listServices(account.sid, { limit: 10 });
+  const walk = async () => {
+    for (const record of all) await store.listServices(account.sid, { limit: 1, after: { createdMs: record.dateCreatedMs, sid: record.sid } });
+  };
+  const before = raw.servicePageReads;
+  await walk();
+  assert.equal(raw.servicePageReads - before, 5);
+  await walk();
+  assert.equal(raw.servicePageReads - before, 10, 'each page asked for a second time is read again, and kept');
+  await walk();
+  assert.equal(raw.servicePageReads - before, 10, 'asked for a third time, each is answered from memory');
+  await store.close();
+});
+
+test('the pages asked for once are remembered up to listKeys of them, then forgotten', async () => {
+  const raw = new CountingStore({ filename: newFile() });
+  const store = withReadCache(raw, { entries: 1000, rows: 1000, listKeys: 2 });
+  const account = await createAccount(store);
+  const page = (limit: number) => store.listServices(account.sid, { limit });
+  await page(1);
+  await page(2);
+  await page(3); // the third key asked for once: the first two are forgotten
+  await page(1);
   assert.equal(raw.servicePageReads, 4);
+  await page(1);
+  assert.equal(raw.servicePageReads, 5, 'asked for once again, so read again and kept now');
+  await page(1);
+  await page(3);
+  assert.equal(raw.servicePageReads, 6, 'page 3 was still known as asked for once, and is kept now');
+  await page(3);
+  assert.equal(raw.servicePageReads, 6);
   await store.close();
 });
 

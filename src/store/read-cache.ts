@@ -50,6 +50,9 @@ const DATA_WRITES = new Set([
   'resetAccount',
 ]);
 
+/** Reads that answer a page of rows: kept only once asked for again (see ReadCacheLimits.listKeys). */
+const LIST_READS = new Set(['listCustomOperators', 'listServices']);
+
 /**
  * How much one cached read may hold before it is emptied (the hot set refills it at once): answers,
  * and the rows in list answers (a page of 1,000 custom operators counts 1,000), so that paging with
@@ -62,9 +65,17 @@ const DATA_WRITES = new Set([
 export interface ReadCacheLimits {
   entries: number;
   rows: number;
+  /**
+   * A page is kept only when its key was asked for before, and this many such keys are known at
+   * most. A client walking through pages never asks for one again, and keeping each for the moment
+   * before the cache was emptied made V8 promote it to the old generation: walks through 1,000,000
+   * services peaked at ~280–360 MB in one run of four or five (~200 MB in the others), against
+   * 186–205 MB in every run with walks' pages not kept.
+   */
+  listKeys: number;
 }
 
-const DEFAULT_LIMITS: ReadCacheLimits = { entries: 10_000, rows: 5_000 };
+const DEFAULT_LIMITS: ReadCacheLimits = { entries: 10_000, rows: 5_000, listKeys: 1_000 };
 
 const rowsIn = (value: unknown) => (Array.isArray(value) ? value.length : value instanceof Map ? value.size : 0);
 
@@ -96,14 +107,26 @@ export function settledAnswer<T>(answer: Promise<T>): { value: T } | undefined {
 class Answers {
   private readonly entries = new Map<string, Promise<unknown>>();
   private rows = 0;
+  /** For a list read: the keys asked for once and not kept yet (null: every answer is kept). */
+  private readonly askedOnce: Set<string> | null;
 
-  constructor(private readonly limits: ReadCacheLimits) {}
+  constructor(
+    private readonly limits: ReadCacheLimits,
+    isList: boolean,
+  ) {
+    this.askedOnce = isList ? new Set() : null;
+  }
 
   get(key: string): Promise<unknown> | undefined {
     return this.entries.get(key);
   }
 
   remember(key: string, answer: Promise<unknown>): void {
+    if (this.askedOnce !== null && !this.askedOnce.delete(key)) {
+      if (this.askedOnce.size >= this.limits.listKeys) this.askedOnce.clear();
+      this.askedOnce.add(key);
+      return;
+    }
     if (this.entries.size >= this.limits.entries) this.clear();
     this.entries.set(key, answer);
     answer.then(
@@ -170,7 +193,7 @@ export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LI
     const method = inner[name];
     const part = CACHED_READS[name];
     if (part !== undefined) {
-      const cache = new Answers(limits);
+      const cache = new Answers(limits, LIST_READS.has(name));
       caches[part].push(cache);
       cached[name] = (...args: unknown[]) => {
         seeOtherWriters();

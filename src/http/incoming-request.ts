@@ -4,9 +4,10 @@
 // DELETE, a POST without a body) there is nothing to pull, yet the stream still goes through
 // resume, end, auto-destroy and close: four callbacks on the next tick, 10.5 % of the server's busy
 // time in a profile of re-attaches (without them, 1.07× the re-attaches a second). Such a request is
-// left as it is; the response, the connection and the next request on it are unaffected. Its 'end' and 'close' events never fire, so nothing may wait for them after
-// the answer (Fastify listens for them only with handlerTimeout, onRequestAbort hooks or
-// request.signal, none of which the server uses).
+// left as it is; the response, the connection and the next request on it are unaffected. Its 'end'
+// and 'close' events never fire, so nothing may wait for them after the answer (Fastify listens for
+// them only with handlerTimeout, onRequestAbort hooks or request.signal, none of which the server
+// uses).
 import { IncomingMessage } from 'node:http';
 
 /** What Node's own `_dump` is (it is not in Node's type declarations). */

@@ -1,4 +1,5 @@
 // Environment → typed configuration, validated once at start-up. A bad value fails fast with one line.
+import { MIN_AUTH_TOKEN_LENGTH } from './resources/accounts/rules.js';
 
 export type DatabaseLocation =
   | { kind: 'sqlite'; filename: string }
@@ -90,8 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (bootstrapAccountSid !== null && !/^AC[0-9a-f]{32}$/.test(bootstrapAccountSid)) {
     throw new ConfigError(`TWILIO_ACCOUNT_SID must be AC followed by 32 lowercase hex digits, got "${bootstrapAccountSid}"`);
   }
-  if (bootstrapAuthToken !== null && bootstrapAuthToken.length < 8) {
-    throw new ConfigError('TWILIO_AUTH_TOKEN must be at least 8 characters');
+  if (bootstrapAuthToken !== null && bootstrapAuthToken.length < MIN_AUTH_TOKEN_LENGTH) {
+    throw new ConfigError(`TWILIO_AUTH_TOKEN must be at least ${MIN_AUTH_TOKEN_LENGTH} characters`);
   }
   const sqliteSynchronous = (env.SQLITE_SYNCHRONOUS || 'NORMAL').toUpperCase();
   if (sqliteSynchronous !== 'NORMAL' && sqliteSynchronous !== 'FULL') {

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The command line: finds the command, runs it, and turns any failure into one line on stderr and
-// an exit status (1: the command failed; 2: bad usage or configuration). Commands are in src/cli/.
-import { parseArgs, UsageError } from './cli/args.js';
+// an exit status (src/cli/args.ts states the rule: 1 the command failed, 2 bad usage or
+// configuration). Commands are in src/cli/.
+import { CommandFailed, parseArgs, UsageError } from './cli/args.js';
 import { commands, type Command } from './cli/commands.js';
-import { commandHelp, generalHelp } from './cli/help.js';
+import { commandHelp, generalHelp, groupHelp } from './cli/help.js';
 import { ConfigError } from './config.js';
 import { TwilioError } from './errors.js';
 import { packageFacts } from './ops/version.js';
@@ -12,7 +13,7 @@ const isHelp = (arg: string) => arg === '--help' || arg === '-h';
 
 /** The command named by the leading words of `args` (longest name first), and the rest. */
 function findCommand(args: string[]): { command: Command; rest: string[] } | null {
-  const words = args.length === 0 || args[0].startsWith('-') ? ['serve'] : args;
+  const words = args.length === 0 || args[0]!.startsWith('-') ? ['serve'] : args;
   for (const command of commands) {
     const name = command.name.split(' ');
     if (name.every((word, i) => words[i] === word)) return { command, rest: words === args ? args.slice(name.length) : args };
@@ -20,8 +21,11 @@ function findCommand(args: string[]): { command: Command; rest: string[] } | nul
   return null;
 }
 
+/** The commands whose first word is `word` when they are a group (`accounts`, `api-keys`), else none. */
+const groupOf = (word: string | undefined) => commands.filter((command) => command.name.includes(' ') && command.name.split(' ')[0] === word);
+
 async function main(args: string[]): Promise<void> {
-  if (args.length === 1 && (isHelp(args[0]) || args[0] === 'help')) {
+  if (args.length === 1 && (isHelp(args[0]!) || args[0] === 'help')) {
     process.stdout.write(generalHelp(commands, packageFacts().version) + '\n');
     return;
   }
@@ -29,13 +33,27 @@ async function main(args: string[]): Promise<void> {
     process.stdout.write(packageFacts().version + '\n');
     return;
   }
-  const found = findCommand(args[0] === 'help' ? args.slice(1) : args);
-  if (found === null) throw new UsageError(`Unknown command "${args.join(' ')}"; see intelligence-server --help`);
-  if (args[0] === 'help' || found.rest.some(isHelp)) {
+  const asked = args[0] === 'help' ? args.slice(1) : args;
+  const found = findCommand(asked);
+  if (found === null) {
+    const group = groupOf(asked[0]);
+    if (group.length > 0 && (args[0] === 'help' || asked.slice(1).every(isHelp))) {
+      // `accounts --help` and `help accounts` show the group; `accounts` alone is incomplete.
+      if (args[0] !== 'help' && asked.length === 1) {
+        throw new UsageError(`${asked[0]} needs a command (${group.map((command) => command.name).join(', ')}); see intelligence-server ${asked[0]} --help`);
+      }
+      process.stdout.write(groupHelp(asked[0]!, group) + '\n');
+      return;
+    }
+    const where = group.length > 0 ? `intelligence-server ${asked[0]} --help` : 'intelligence-server --help';
+    throw new UsageError(`Unknown command "${asked.join(' ')}"; see ${where}`);
+  }
+  const parsed = args[0] === 'help' ? null : parseArgs(found.rest, found.command.options, found.command.maxPositionals, found.command.name);
+  if (parsed === null || parsed.help) {
     process.stdout.write(commandHelp(found.command) + '\n');
     return;
   }
-  await found.command.run(parseArgs(found.rest, found.command.options, found.command.maxPositionals, found.command.name));
+  await found.command.run(parsed);
 }
 
 /** One line: the message, plus how many more problems a Twilio error's details list. */
@@ -44,7 +62,7 @@ function oneLine(error: unknown): string {
     const more = Array.isArray(error.details?.errors) ? error.details.errors.length - 1 : 0;
     return error.message + (more > 0 ? ` (and ${more} more ${more === 1 ? 'problem' : 'problems'})` : '');
   }
-  if (error instanceof UsageError || error instanceof ConfigError) return error.message;
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof CommandFailed) return error.message;
   return `intelligence-server failed: ${(error as Error)?.message ?? String(error)}`;
 }
 

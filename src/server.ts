@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { indexCatalog, loadCatalog } from './catalog/load.js';
 import type { Config } from './config.js';
-import { ensureBootstrapAccount } from './resources/accounts/rules.js';
+import { authTokenMatches, ensureBootstrapAccount } from './resources/accounts/rules.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
@@ -29,6 +29,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
     );
   }
   const app = await buildApp({ config, store, catalog });
+  const { bootstrapAccountSid: sid, bootstrapAuthToken: token } = config;
+  if (generated === null && sid !== null && token !== null && !(await authTokenMatches(store, sid, token))) {
+    // The account existed already with another token, which stays the valid one.
+    app.log.warn(
+      `TWILIO_AUTH_TOKEN is not the auth token of ${sid} in this database: it was set when the account was created, ` +
+        `and requests with the new one are refused (401). Change it with: intelligence-server accounts set-token --account ${sid}`,
+    );
+  }
   const url = await app.listen({ port: config.port, host: config.host });
 
   let stopping: Promise<void> | null = null;

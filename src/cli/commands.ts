@@ -4,12 +4,12 @@ import { readFileSync } from 'node:fs';
 import { indexCatalog, loadCatalog } from '../catalog/load.js';
 import { loadConfig } from '../config.js';
 import { SnapshotRules } from '../ops/snapshot.js';
-import { createAccount, createApiKey } from '../resources/accounts/rules.js';
+import { createAccount, createApiKey, MIN_AUTH_TOKEN_LENGTH, setAuthToken } from '../resources/accounts/rules.js';
 import { startServer } from '../server.js';
 import { isSid } from '../sids.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
-import { UsageError, type OptionSpec, type ParsedArgs } from './args.js';
+import { CommandFailed, UsageError, type OptionSpec, type ParsedArgs } from './args.js';
 
 export interface Command {
   /** The words that name it, e.g. `api-keys create`. */
@@ -56,12 +56,12 @@ function readSnapshotFile(file: string): unknown {
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (error) {
-    throw new UsageError(`Cannot read ${file}: ${(error as Error).message}`);
+    throw new CommandFailed(`Cannot read ${file}: ${(error as Error).message}`);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${file} is not JSON: ${(error as Error).message}`);
+    throw new CommandFailed(`${file} is not JSON: ${(error as Error).message}`);
   }
 }
 
@@ -97,6 +97,23 @@ export const commands: Command[] = [
     },
   },
   {
+    name: 'accounts set-token',
+    operands: '',
+    maxPositionals: 0,
+    summary: "Set or rotate an account's auth token; prints it (the old one fails from the next request)",
+    options: [account, { flag: '--auth-token', value: 'TOKEN', description: 'the new token (at least 8 characters); a random one when left out' }],
+    example: 'npx intelligence-server accounts set-token --account AC0123…',
+    async run(args) {
+      const accountSid = accountOption(args);
+      const token = args.options.get('--auth-token');
+      if (token !== undefined && token.length < MIN_AUTH_TOKEN_LENGTH) {
+        throw new UsageError(`--auth-token must be at least ${MIN_AUTH_TOKEN_LENGTH} characters`);
+      }
+      const set = await withStore((store) => setAuthToken(store, accountSid, token));
+      print({ account_sid: set.sid, auth_token: set.secret });
+    },
+  },
+  {
     name: 'api-keys create',
     operands: '',
     maxPositionals: 0,
@@ -120,7 +137,7 @@ export const commands: Command[] = [
       const sid = args.positionals[0];
       if (sid === undefined || !isSid('SK', sid)) throw new UsageError('api-keys revoke needs an API key SID (SK…)');
       const revoked = await withStore((store) => store.deleteApiKey(sid));
-      if (!revoked) throw new UsageError(`No API key ${sid} in this database`);
+      if (!revoked) throw new CommandFailed(`No API key ${sid} in this database`);
       print({ sid, revoked: true });
     },
   },

@@ -7,25 +7,33 @@ const signature = (command: Command) =>
     .filter(Boolean)
     .join(' ');
 
-export function generalHelp(commands: Command[], version: string): string {
+/** One line per command (its signature and summary), then one example each. */
+function commandList(commands: Command[]): string[] {
   const width = Math.max(...commands.map((command) => signature(command).length)) + 2;
   return [
-    `intelligence-server ${version} — Twilio's Conversational Intelligence API v2, self-hosted`,
-    '',
-    'Usage: intelligence-server [command] [options]',
-    '',
     'Commands:',
     ...commands.map((command) => `  ${signature(command).padEnd(width)}${command.summary}`),
     '',
     'Examples:',
     ...commands.map((command) => `  ${command.example}`),
+  ];
+}
+
+export function generalHelp(commands: Command[], version: string): string {
+  return [
+    `intelligence-server ${version} — Twilio's Conversational Intelligence API v2, self-hosted`,
+    '',
+    'Usage: intelligence-server [command] [options]',
+    '',
+    ...commandList(commands),
     '',
     'Options:',
-    '  -h, --help       show this help; intelligence-server <command> --help shows one command',
+    '  -h, --help       show this help; intelligence-server <command> --help shows one command or group',
     '  -v, --version    print the version',
     '',
     'Configuration comes from the environment (PORT, HOST, DATABASE_URL, LOG_LEVEL, …): see README.md.',
-    'Exit status: 0 done, 1 the command failed, 2 bad usage or configuration.',
+    'Exit status: 0 done; 1 the command failed (something named does not exist, a refusal, an unreadable',
+    'input, the database); 2 bad usage or configuration (nothing was attempted).',
   ].join('\n');
 }
 
@@ -46,4 +54,15 @@ export function commandHelp(command: Command): string {
   }
   lines.push('', 'Example:', `  ${command.example}`);
   return lines.join('\n');
+}
+
+/** `intelligence-server accounts --help`: the group's commands, as in the general help. */
+export function groupHelp(group: string, commands: Command[]): string {
+  return [
+    `Usage: intelligence-server ${group} <command> [options]`,
+    '',
+    ...commandList(commands),
+    '',
+    `intelligence-server ${group} <command> --help shows one command.`,
+  ].join('\n');
 }

@@ -55,12 +55,13 @@ export class Metrics {
       metric.registerIn(registry);
     }
     promClient.collectDefaultMetrics({ register: registry });
-    new promClient.Counter({
+    // A gauge, as Prometheus' convention for *_info metrics has it.
+    new promClient.Gauge({
       name: 'intelligence_build_info',
       help: 'Always 1; the labels say which build is running',
       labelNames: ['version'] as const,
       registers: [registry],
-    }).inc({ version: this.version }, 1);
+    }).set({ version: this.version }, 1);
     return registry;
   }
 

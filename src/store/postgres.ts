@@ -283,6 +283,12 @@ export class PostgresStore implements Store {
     return ((await this.pool.query('DELETE FROM api_keys WHERE sid = $1', [sid])).rowCount ?? 0) > 0;
   }
 
+  async setAuthTokenHash(accountSid: string, authTokenHash: string): Promise<boolean> {
+    if (hasNul(accountSid)) return false;
+    const result = await this.pool.query('UPDATE accounts SET auth_token_hash = $1 WHERE sid = $2', [authTokenHash, accountSid]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
   async insertService(service: ServiceRecord): Promise<'inserted' | 'unique-name-taken'> {
     try {
       await this.writeServiceRow(this.pool, service);

@@ -35,7 +35,7 @@ const UNCACHED_READS = new Set([
 ]);
 
 /** Writes that touch accounts and keys only. Every other call, a new one too, is taken to touch all. */
-const CREDENTIAL_WRITES = new Set(['insertAccount', 'insertBootstrapAccount', 'insertApiKey', 'deleteApiKey']);
+const CREDENTIAL_WRITES = new Set(['insertAccount', 'insertBootstrapAccount', 'insertApiKey', 'deleteApiKey', 'setAuthTokenHash']);
 /** Writes that touch services, operators and attachments only. */
 const DATA_WRITES = new Set([
   'insertService',

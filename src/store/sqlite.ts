@@ -221,6 +221,11 @@ export class SqliteStore implements Store {
     return this.sql('DELETE FROM api_keys WHERE sid = ?').run(sid).changes > 0;
   }
 
+  async setAuthTokenHash(accountSid: string, authTokenHash: string): Promise<boolean> {
+    this.checkpointer?.committed();
+    return this.sql('UPDATE accounts SET auth_token_hash = ? WHERE sid = ?').run(authTokenHash, accountSid).changes > 0;
+  }
+
   async insertService(service: ServiceRecord): Promise<'inserted' | 'unique-name-taken'> {
     this.checkpointer?.committed();
     try {

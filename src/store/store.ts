@@ -137,6 +137,8 @@ export interface Store {
   insertBootstrapAccount(account: AccountRecord, onlyIntoEmpty: boolean): Promise<boolean>;
   insertApiKey(key: ApiKeyRecord): Promise<'inserted' | 'account-not-found'>;
   deleteApiKey(sid: string): Promise<boolean>;
+  /** Replaces an account's auth token (its digest); answers whether the account exists. */
+  setAuthTokenHash(accountSid: string, authTokenHash: string): Promise<boolean>;
 
   insertService(service: ServiceRecord): Promise<'inserted' | 'unique-name-taken'>;
   findServiceBySid(accountSid: string, sid: string): Promise<ServiceRecord | null>;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, test } from 'node:test';
-import { startServerProcess } from '../helpers/process.js';
+import { startServerProcess, type ServerProcess } from '../helpers/process.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -109,6 +109,88 @@ test('three processes starting together on a fresh SQLite file all start and cre
     const printed = servers.filter((server) => /TWILIO_AUTH_TOKEN=/.test(server.output()));
     assert.equal(printed.length, 1, servers.map((server) => server.output()).join('\n---\n'));
     await Promise.all(servers.map((server) => server.stop()));
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+});
+
+/** Resolves once the server's output matches `pattern` (rejects if it exits first or after 20 s). */
+function outputMatching(server: ServerProcess, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!pattern.test(server.output())) return false;
+      cleanup();
+      resolve();
+      return true;
+    };
+    const timer = setTimeout(() => (cleanup(), reject(new Error(`no ${pattern} in: ${server.output()}`))), 20_000);
+    const exited = () => (cleanup(), reject(new Error(`exited without ${pattern}: ${server.output()}`)));
+    const cleanup = () => {
+      clearTimeout(timer);
+      server.child.stdout!.off('data', check);
+      server.child.stderr!.off('data', check);
+      server.child.off('exit', exited);
+    };
+    server.child.stdout!.on('data', check);
+    server.child.stderr!.on('data', check);
+    server.child.once('exit', exited);
+    check();
+  });
+}
+
+test('revoking an unknown or already revoked key fails with exit status 1, like every "not found"', async () => {
+  const account = JSON.parse((await cli(['accounts', 'create'])).stdout);
+  const key = JSON.parse((await cli(['api-keys', 'create', '--account', account.account_sid])).stdout);
+  assert.equal((await cli(['api-keys', 'revoke', key.sid])).code, 0);
+  for (const sid of [key.sid, 'SK' + '0'.repeat(32)]) {
+    const result = await cli(['api-keys', 'revoke', sid]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(result.stderr, `No API key ${sid} in this database\n`);
+  }
+  const malformed = await cli(['api-keys', 'revoke', 'SK123']);
+  assert.equal(malformed.code, 2, malformed.stderr);
+});
+
+test('a changed TWILIO_AUTH_TOKEN is warned about at start, and accounts set-token changes the token', async () => {
+  const fresh = mkdtempSync(join(tmpdir(), 'intelligence-token-'));
+  const accountSid = 'AC' + 'c'.repeat(32);
+  const env = { DATABASE_URL: `sqlite:${join(fresh, 'db.sqlite')}`, TWILIO_ACCOUNT_SID: accountSid };
+  const status = async (url: string, token: string) =>
+    (await fetch(`${url}/v2/Services`, { headers: { authorization: basic(accountSid, token) } })).status;
+  try {
+    const first = await startServerProcess({ ...env, TWILIO_AUTH_TOKEN: 'first-token-1234' });
+    await first.stop();
+    assert.doesNotMatch(first.output(), /TWILIO_AUTH_TOKEN is not/);
+
+    const second = await startServerProcess({ ...env, TWILIO_AUTH_TOKEN: 'second-token-1234' });
+    try {
+      await outputMatching(second, new RegExp(`TWILIO_AUTH_TOKEN is not the auth token of ${accountSid}.*accounts set-token`));
+      assert.equal(await status(second.url, 'first-token-1234'), 200);
+      assert.equal(await status(second.url, 'second-token-1234'), 401);
+
+      const set = await cli(['accounts', 'set-token', '--account', accountSid, '--auth-token', 'second-token-1234'], { DATABASE_URL: env.DATABASE_URL });
+      assert.equal(set.code, 0, set.stderr);
+      assert.deepEqual(JSON.parse(set.stdout), { account_sid: accountSid, auth_token: 'second-token-1234' });
+      // The running server sees the CLI's change on the next request.
+      assert.equal(await status(second.url, 'second-token-1234'), 200);
+      assert.equal(await status(second.url, 'first-token-1234'), 401);
+
+      const rotated = await cli(['accounts', 'set-token', '--account', accountSid], { DATABASE_URL: env.DATABASE_URL });
+      assert.equal(rotated.code, 0, rotated.stderr);
+      const generated = JSON.parse(rotated.stdout).auth_token as string;
+      assert.match(generated, /^[0-9a-f]{32}$/);
+      assert.equal(await status(second.url, generated), 200);
+      assert.equal(await status(second.url, 'second-token-1234'), 401);
+    } finally {
+      await second.stop();
+    }
+
+    const short = await cli(['accounts', 'set-token', '--account', accountSid, '--auth-token', 'short'], { DATABASE_URL: env.DATABASE_URL });
+    assert.equal(short.code, 2);
+    assert.equal(short.stderr, '--auth-token must be at least 8 characters\n');
+    const unknown = await cli(['accounts', 'set-token', '--account', 'AC' + 'd'.repeat(32)], { DATABASE_URL: env.DATABASE_URL });
+    assert.equal(unknown.code, 1);
+    assert.equal(unknown.stderr, `No account AC${'d'.repeat(32)} in this database\n`);
   } finally {
     rmSync(fresh, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
-// The command line: help for every command, --version, one-line errors with exit status 2 (usage,
-// configuration) or 1 (the command failed), and export / import / reset on a real database file.
+// The command line: help for every command and group, --version, one-line errors with exit status 2
+// (usage, configuration) or 1 (the command failed: not found, refused, unreadable input), and
+// export / import / reset on a real database file.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,6 +81,24 @@ describe('help and version', () => {
   test('help <command> is the same as <command> --help', async () => {
     assert.equal((await cli(['help', 'import'])).stdout, (await cli(['import', '--help'])).stdout);
   });
+
+  for (const group of ['accounts', 'api-keys']) {
+    test(`${group} --help, -h and help ${group} list the group's commands`, async () => {
+      const members = commands.filter((command) => command.name.startsWith(`${group} `));
+      assert.ok(members.length > 0);
+      const outputs = [await cli([group, '--help']), await cli([group, '-h']), await cli(['help', group])];
+      for (const result of outputs) {
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, new RegExp(`^Usage: intelligence-server ${group} <command>`));
+        for (const command of members) {
+          const line = result.stdout.split('\n').find((text) => text.startsWith(`  ${command.name}`));
+          assert.ok(line?.includes(command.summary), `${command.name} is not listed`);
+        }
+        assert.doesNotMatch(result.stdout, /^ {2}(export|import|reset|serve)\b/m, 'only the group is listed');
+      }
+      assert.equal(outputs[0]!.stdout, outputs[2]!.stdout);
+    });
+  }
 });
 
 describe('usage errors: one line, exit status 2', () => {
@@ -91,8 +110,11 @@ describe('usage errors: one line, exit status 2', () => {
     ['a malformed account SID', ['export', '--account', 'AC123'], /--account must be an account SID/],
     ['an extra operand', ['accounts', 'create', 'now'], /does not take "now"/],
     ['import without a file', ['import'], /needs a snapshot file/],
-    ['import of a missing file', ['import', join(directory, 'missing.json')], /Cannot read .*missing\.json/],
     ['an unknown option to serve', ['--port', '80'], /serve does not take --port/],
+    ['an option given twice', ['export', '--account', 'AC1', '--account', 'AC2'], /--account is given twice/],
+    ['an option taking the next option as its value', ['api-keys', 'create', '--account', '--friendly-name', 'x'], /--account needs a value/],
+    ['an unknown command of a group', ['accounts', 'delete'], /Unknown command "accounts delete"; see intelligence-server accounts --help/],
+    ['a group without its command', ['api-keys'], /api-keys needs a command \(api-keys create, api-keys revoke\)/],
   ];
   for (const [name, args, message] of cases) {
     test(`${name} is one clear line and exit status 2`, async () => {
@@ -110,6 +132,12 @@ describe('usage errors: one line, exit status 2', () => {
       );
     });
     assertOneLineError(result, 2, /DATABASE_URL/);
+  });
+});
+
+describe('a well-formed command that cannot be done: one line, exit status 1', () => {
+  test('import of a missing file', async () => {
+    assertOneLineError(await cli(['import', join(directory, 'missing.json')]), 1, /Cannot read .*missing\.json/);
   });
 });
 
@@ -162,7 +190,7 @@ describe('export, import and reset on a database file', () => {
     assertOneLineError(refused, 1, /^Invalid snapshot: \/services\/0\/\w+ is missing \(and \d+ more problems\)/);
     assert.deepEqual(await visibleState(server, other.auth), { services: [], operators: [] });
     writeFileSync(file, '{"format": ');
-    assertOneLineError(await cli(['import', file]), 2, /is not JSON/);
+    assertOneLineError(await cli(['import', file]), 1, /is not JSON/);
   });
 
   test('export of an account that does not exist is one line and exit status 1', async () => {

@@ -200,4 +200,5 @@ test('metrics keep their order: request and database histograms, attachment coun
   ]);
   assert.equal(names[4], 'process_cpu_user_seconds_total');
   assert.equal(names.at(-1), 'intelligence_build_info');
+  assert.match(text, /^# TYPE intelligence_build_info gauge$/m);
 });

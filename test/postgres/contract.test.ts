@@ -68,6 +68,9 @@ const fixedSteps: Step[] = [
   ['revoke api key', (store) => store.deleteApiKey('SK' + '1'.repeat(32))],
   ['revoke it again', (store) => store.deleteApiKey('SK' + '1'.repeat(32))],
   ['credential of revoked key', (store) => store.findCredential('SK' + '1'.repeat(32))],
+  ['set auth token', (store) => store.setAuthTokenHash(A2, 'h2-rotated')],
+  ['set auth token of nobody', (store) => store.setAuthTokenHash(account('9'), 'h')],
+  ['credential after a new token', (store) => store.findCredential(A2)],
 
   ['service a', (store) => store.insertService(service(GA_a, A1, 'alpha', T0 + 10, { friendlyName: 'Ä ☃ 😀', autoRedaction: true, mediaRedaction: true }))],
   ['service B, same time', (store) => store.insertService(service(GA_B, A1, 'Alpha', T0 + 10, { webhookUrl: 'https://example.com/h', webhookHttpMethod: 'GET' }))],

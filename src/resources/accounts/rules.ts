@@ -51,6 +51,24 @@ export async function createApiKey(store: Store, accountSid: string, friendlyNam
   return { sid, secret, accountSid };
 }
 
+/** The shortest auth token accepted (TWILIO_AUTH_TOKEN, `accounts set-token`). */
+export const MIN_AUTH_TOKEN_LENGTH = 8;
+
+/** Sets an account's auth token (a new random one unless given); the old one fails from the next request. */
+export async function setAuthToken(store: Store, accountSid: string, authToken?: string): Promise<IssuedCredential> {
+  if (!isSid('AC', accountSid)) throw invalidParameter(`Not an account SID: ${accountSid}`);
+  const secret = authToken ?? newSecret();
+  if (secret.length < MIN_AUTH_TOKEN_LENGTH) throw invalidParameter(`An auth token must be at least ${MIN_AUTH_TOKEN_LENGTH} characters`);
+  if (!(await store.setAuthTokenHash(accountSid, hashSecret(secret)))) throw invalidParameter(`No account ${accountSid} in this database`);
+  return { sid: accountSid, secret, accountSid };
+}
+
+/** Whether the account's stored auth token is `authToken` (false when there is no such account). */
+export async function authTokenMatches(store: Store, accountSid: string, authToken: string): Promise<boolean> {
+  const credential = await store.findCredential(accountSid);
+  return credential !== null && secretMatches(authToken, credential.secretHash);
+}
+
 /**
  * Creates the bootstrap account: the configured one when its SID is missing, or a generated one
  * on an empty database (returned, so its credentials can be shown once). Safe when several

@@ -1,8 +1,10 @@
 // The npm package: `npm pack` holds what `npx intelligence-server` needs (the built dist/, the
 // README, the licence, package.json) and nothing else; its bin runs; engines says node ≥ 20. The
-// built server (one bundled script and its code cache, scripts/build.mjs) answers on both stores.
+// built server (one bundled script and its code cache, scripts/build.mjs) answers on both stores,
+// and `npm start` hands it SIGTERM. (Installing the tarball and serving from it: readme.test.ts.)
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { builtinModules } from 'node:module';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,8 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { catalogSid } from '../../src/catalog/sids.js';
 import { assertPostgresReachable, createSchema, dropSchema, newSchemaName, urlWithSearchPath } from '../helpers/postgres.js';
-import { callServer, startServerProcess } from '../helpers/process.js';
+import { groupMembers, stopGroup, untilReady } from '../helpers/installed-package.js';
+import { callServer, freePort, startServerProcess } from '../helpers/process.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -159,5 +162,35 @@ test('the built server answers on PostgreSQL (its store is a chunk of the bundle
   } finally {
     await server.stop();
     await dropSchema(schema);
+  }
+});
+
+test('npm start makes the server the process npm signals: SIGTERM to npm drains it, and nothing is left', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'intelligence-npm-start-'));
+  const port = await freePort();
+  const npm = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['start'], {
+    cwd: staging,
+    env: { ...process.env, ...credentials, DATABASE_URL: `sqlite:${join(directory, 'db.sqlite')}`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  npm.stdout.on('data', (chunk) => (output += chunk));
+  npm.stderr.on('data', (chunk) => (output += chunk));
+  try {
+    await untilReady(`http://127.0.0.1:${port}/readyz`, npm, () => output);
+    const serverPid = Number(/"pid":(\d+)[^\n]*Server listening/.exec(output)?.[1]);
+    assert.ok(serverPid > 0, output);
+    // exec: the server is npm's own child, with no shell between them to swallow the signal.
+    const parent = Number(readFileSync(`/proc/${serverPid}/stat`, 'latin1').split(') ')[1]!.split(' ')[1]);
+    assert.equal(parent, npm.pid);
+    const exited = once(npm, 'exit');
+    npm.kill('SIGTERM');
+    assert.deepEqual(await exited, [0, null], output);
+    assert.match(output, new RegExp(`"pid":${serverPid}[^\\n]*"signal":"SIGTERM"[^\\n]*shutting down`));
+    assert.deepEqual(groupMembers(npm.pid!), [], 'no process of npm start is left');
+  } finally {
+    await stopGroup(npm.pid!, 'SIGKILL').catch(() => undefined);
+    rmSync(directory, { recursive: true, force: true });
   }
 });

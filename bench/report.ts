@@ -1,5 +1,5 @@
 // The benchmark's output: one line per workload, the targets with PASS/MISS, and a Markdown
-// table for the README.
+// table for bench/README.md (the README keeps a summary).
 import type { LoadResult } from './types.js';
 
 export interface WorkloadResult extends LoadResult {

@@ -6,6 +6,7 @@ import { decodeAudioFile } from '../../src/media/audio/decode.js';
 import { decodeAudioOffThread, redactToWavOffThread } from '../../src/media/audio/off-thread.js';
 import { readChannel } from '../../src/media/audio/pcm.js';
 import { redactToWav } from '../../src/media/audio/redact.js';
+import { resampleChannelFile } from '../../src/media/audio/resample.js';
 import { detectMediaFile } from '../../src/media/detect.js';
 import { MediaFailure } from '../../src/media/failure.js';
 import { PNG_BYTES, type SampleLayout, readMonoWav, run, scratchDirectory, speak, wavBytes, writeWav } from '../helpers/media.js';
@@ -209,5 +210,36 @@ describe('media redaction', () => {
     const offThread = join(scratch.path, 'redacted-off.wav');
     await redactToWavOffThread(audio, [{ startTime: 1, endTime: 2.5, mediaChannel: 1 }, { startTime: 10, endTime: 10.5 }], offThread);
     assert.deepEqual(await readFile(offThread), await readFile(output));
+  });
+});
+
+describe('resampling (for a recogniser that needs 8 or 16 kHz)', () => {
+  async function tone(name: string, rate: number, frequency: number, seconds: number): Promise<string> {
+    const path = join(scratch.path, `${name}.wav`);
+    await writeWav(path, { sampleRate: rate, channels: 1, frames: rate * seconds, signal: (_, i) => 0.5 * Math.sin((2 * Math.PI * frequency * i) / rate) });
+    return (await decodeAudioFile(path, 'wav', join(scratch.path, name))).channelFiles[0];
+  }
+  const rms = (samples: Int16Array) => Math.sqrt(samples.reduce((sum, s) => sum + s * s, 0) / samples.length) / 32767;
+  const crossings = (samples: Int16Array) => samples.reduce((count, s, i) => count + (i > 0 && (samples[i - 1] < 0) !== (s < 0) ? 1 : 0), 0);
+
+  for (const [from, to] of [[44100, 16000], [22050, 8000], [8000, 16000], [11025, 8000]]) {
+    test(`${from} → ${to} Hz keeps a 1 kHz tone's length, pitch and level`, async () => {
+      const input = await tone(`tone-${from}`, from, 1000, 3);
+      const output = join(scratch.path, `tone-${from}-${to}.pcm`);
+      await resampleChannelFile(input, output, from, to);
+      const samples = await samplesOf(output);
+      assert.ok(Math.abs(samples.length - 3 * to) <= 1, `${samples.length} samples for 3 s at ${to} Hz`);
+      const middle = samples.subarray(to / 2, to * 2.5);
+      assert.ok(Math.abs(crossings(middle) - 2 * 1000 * 2) <= 2, `${crossings(middle)} zero crossings in 2 s of a 1 kHz tone`);
+      assert.ok(Math.abs(rms(middle) - 0.5 / Math.SQRT2) < 0.02, `level ${rms(middle)}`);
+    });
+  }
+
+  test('44100 → 16000 Hz removes a 12 kHz tone instead of folding it into the band', async () => {
+    const input = await tone('tone-12k', 44100, 12000, 2);
+    const output = join(scratch.path, 'tone-12k-16000.pcm');
+    await resampleChannelFile(input, output, 44100, 16000);
+    const samples = await samplesOf(output);
+    assert.ok(rms(samples.subarray(1000, samples.length - 1000)) < 0.01, `residue ${rms(samples)}`);
   });
 });

@@ -9,8 +9,7 @@ import { NO_TRANSCRIBER_MESSAGE, selectSpeechEngine } from '../../src/engines/sp
 import { transcribeAudio } from '../../src/engines/speech/transcribe.js';
 import { decodeAudioFile } from '../../src/media/audio/decode.js';
 import type { DecodedAudio } from '../../src/media/audio/pcm.js';
-import { MediaFailure } from '../../src/media/failure.js';
-import { scratchDirectory, writeWav } from '../helpers/media.js';
+import { failsWith, scratchDirectory, writeWav } from '../helpers/media.js';
 
 interface Received {
   path: string;
@@ -90,13 +89,6 @@ before(async () => {
   stereo = await decodeAudioFile(path, 'wav', join(scratch.path, 'stereo'));
 });
 after(() => scratch.remove());
-
-const failsWith = (code: number, message: RegExp) => (error: unknown) => {
-  assert.ok(error instanceof MediaFailure, `expected a MediaFailure, got ${String(error)}`);
-  assert.equal(error.code, code);
-  assert.match(error.message, message);
-  return true;
-};
 
 describe('openai engine', () => {
   test('posts each channel as a WAV with verbose_json and segment+word timestamps, and keeps the channels apart', async () => {

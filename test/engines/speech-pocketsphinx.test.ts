@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RecognisedSentence } from '../../src/engines/speech/engine.js';
 import { parseTimedOutput, pocketsphinxEngine, soundswallowerModelDirectory } from '../../src/engines/speech/pocketsphinx.js';
 import { transcribeAudio } from '../../src/engines/speech/transcribe.js';
 import { decodeAudioFile } from '../../src/media/audio/decode.js';
-import { MediaFailure } from '../../src/media/failure.js';
-import { readMonoWav, run, scratchDirectory, speak, writeWav } from '../helpers/media.js';
+import { failsWith, readMonoWav, run, scratchDirectory, speak, writeWav } from '../helpers/media.js';
 
 // Call-centre sentences; flite's speech is recognised with a word error rate well under 50 %.
 const GREETING = 'Thank you for calling customer support, how can I help you today?';
@@ -136,11 +135,7 @@ describe('pocketsphinx engine failures', () => {
     pcmFile = (await decodeAudioFile(path, 'wav', join(scratch.path, 'tone'))).channelFiles[0];
   });
 
-  const failsWith = (message: RegExp) => (error: unknown) => {
-    assert.ok(error instanceof MediaFailure && error.code === 95106, `expected a 95106 MediaFailure, got ${String(error)}`);
-    assert.match(error.message, message);
-    return true;
-  };
+  const failsWith95106 = (message: RegExp) => failsWith(95106, message);
 
   test('a recogniser that hangs is killed at the timeout → 95106', async () => {
     const hanging = join(scratch.path, 'hanging-recogniser');
@@ -148,27 +143,26 @@ describe('pocketsphinx engine failures', () => {
     await chmod(hanging, 0o755);
     await assert.rejects(
       pocketsphinxEngine({ binary: hanging, timeoutMs: 300 }).transcribe({ pcmFile, sampleRate: 8000, languageCode: 'en-US' }),
-      failsWith(/did not finish within 0 s|did not finish within \d+ s/),
+      failsWith95106(/did not finish within 0 s|did not finish within \d+ s/),
     );
   });
 
   test('a missing binary, a crash and a language without a model → 95106', async () => {
     await assert.rejects(
       pocketsphinxEngine({ binary: join(scratch.path, 'no-such-binary') }).transcribe({ pcmFile, sampleRate: 8000, languageCode: 'en-US' }),
-      failsWith(/could not be started/),
+      failsWith95106(/could not be started/),
     );
     const crashing = join(scratch.path, 'crashing-recogniser');
     await writeFile(crashing, '#!/bin/sh\necho "FATAL: acoustic model missing" >&2\nexit 3\n');
     await chmod(crashing, 0o755);
     await assert.rejects(
       pocketsphinxEngine({ binary: crashing }).transcribe({ pcmFile, sampleRate: 8000, languageCode: 'en-US' }),
-      failsWith(/exited with code 3: FATAL: acoustic model missing/),
+      failsWith95106(/exited with code 3: FATAL: acoustic model missing/),
     );
-    await assert.rejects(engine.transcribe({ pcmFile, sampleRate: 8000, languageCode: 'es-ES' }), failsWith(/English model only, not es-ES/));
+    await assert.rejects(engine.transcribe({ pcmFile, sampleRate: 8000, languageCode: 'es-ES' }), failsWith95106(/English model only, not es-ES/));
   });
 
   test('the 8 kHz model is the one soundswallower ships', async () => {
-    const { readFile } = await import('node:fs/promises');
     const params = JSON.parse(await readFile(join(soundswallowerModelDirectory(), 'feat_params.json'), 'utf8'));
     assert.equal(params.upperf, 3700, 'a phone-band model');
   });

@@ -1,10 +1,12 @@
 // Media for the audio tests, made in the test into a scratch directory (never committed): speech
 // from Debian's flite, MP3 and FLAC from lame and flac, and WAV files of any layout written here.
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { MediaFailure } from '../../src/media/failure.js';
 
 const exec = promisify(execFile);
 
@@ -27,7 +29,6 @@ export const run = (command: string, args: string[]) => exec(command, args, { ma
 
 /** 16-bit PCM samples of a mono WAV written by flite (a 44-byte header). */
 export async function readMonoWav(path: string): Promise<{ sampleRate: number; samples: Int16Array }> {
-  const { readFile } = await import('node:fs/promises');
   const bytes = await readFile(path);
   const sampleRate = bytes.readUInt32LE(24);
   const data = bytes.subarray(44);
@@ -100,3 +101,11 @@ export const PNG_BYTES = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
 );
+
+/** For assert.throws / assert.rejects: a MediaFailure with this code and a message matching `message`. */
+export const failsWith = (code: number, message: RegExp) => (error: unknown) => {
+  assert.ok(error instanceof MediaFailure, `expected a MediaFailure, got ${String(error)}`);
+  assert.equal(error.code, code);
+  assert.match(error.message, message);
+  return true;
+};

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeAudioFile } from '../../src/media/audio/decode.js';
@@ -8,8 +8,7 @@ import { readChannel } from '../../src/media/audio/pcm.js';
 import { redactToWav } from '../../src/media/audio/redact.js';
 import { resampleChannelFile } from '../../src/media/audio/resample.js';
 import { detectMediaFile } from '../../src/media/detect.js';
-import { MediaFailure } from '../../src/media/failure.js';
-import { PNG_BYTES, type SampleLayout, readMonoWav, run, scratchDirectory, speak, wavBytes, writeWav } from '../helpers/media.js';
+import { failsWith, PNG_BYTES, readMonoWav, run, scratchDirectory, speak, type SampleLayout, wavBytes, writeWav } from '../helpers/media.js';
 
 let scratch: Awaited<ReturnType<typeof scratchDirectory>>;
 before(async () => (scratch = await scratchDirectory()));
@@ -20,13 +19,6 @@ async function samplesOf(file: string): Promise<Int16Array> {
   for await (const block of readChannel(file)) blocks.push(block);
   return Int16Array.from(blocks.flatMap((block) => Array.from(block)));
 }
-
-const failsWith = (code: number, message: RegExp) => (error: unknown) => {
-  assert.ok(error instanceof MediaFailure, `expected a MediaFailure, got ${String(error)}`);
-  assert.equal(error.code, code);
-  assert.match(error.message, message);
-  return true;
-};
 
 describe('WAV decoding', () => {
   const layouts: SampleLayout[] = [
@@ -149,7 +141,7 @@ describe('bad audio fails with its code and leaves no file', () => {
       await make(path);
       const out = join(scratch.path, `${name.replace(/\W+/g, '-')}-out`);
       await assert.rejects(decodeAudioFile(path, 'wav', out), failsWith(code, message));
-      assert.deepEqual(await (await scratchDirectoryFiles(out)), []);
+      assert.deepEqual(await scratchDirectoryFiles(out), []);
     });
   }
 
@@ -183,10 +175,7 @@ describe('bad audio fails with its code and leaves no file', () => {
   });
 });
 
-async function scratchDirectoryFiles(directory: string): Promise<string[]> {
-  const { readdir } = await import('node:fs/promises');
-  return readdir(directory).catch(() => []);
-}
+const scratchDirectoryFiles = (directory: string): Promise<string[]> => readdir(directory).catch(() => []);
 
 describe('media redaction', () => {
   test('silences the given ranges (one channel or all) and writes a 16-bit WAV that decodes again', async () => {

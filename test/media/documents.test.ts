@@ -6,20 +6,12 @@ import { parseSentencesJson } from '../../src/media/documents/json.js';
 import { parseDocumentFile } from '../../src/media/documents/parse.js';
 import type { Participant } from '../../src/media/documents/sentence.js';
 import { parseWebVtt } from '../../src/media/documents/vtt.js';
-import { MediaFailure } from '../../src/media/failure.js';
-import { scratchDirectory } from '../helpers/media.js';
+import { failsWith, scratchDirectory } from '../helpers/media.js';
 
 const participants: Participant[] = [
   { channel_participant: 1, role: 'Agent', full_name: 'Anna Smith' },
   { channel_participant: 2, role: 'Customer', full_name: null },
 ];
-
-const failsWith = (code: number, message: RegExp) => (error: unknown) => {
-  assert.ok(error instanceof MediaFailure, `expected a MediaFailure, got ${String(error)}`);
-  assert.equal(error.code, code);
-  assert.match(error.message, message);
-  return true;
-};
 
 describe('WebVTT documents', () => {
   test('each cue is one sentence with its times, speakers by role or full name, tags and entities stripped', () => {

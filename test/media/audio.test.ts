@@ -101,7 +101,7 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     assert.equal(monoAudio.sampleRate, 8000);
   });
 
-  test('on a worker thread: the same result, and failures keep their code', async () => {
+  test('on a worker thread: the same result, failures keep their code (a system error its errno code)', async () => {
     const flac = join(scratch.path, 'stereo.flac');
     const inThread = await decodeAudioFile(flac, 'flac', join(scratch.path, 'flac-a'));
     const offThread = await decodeAudioOffThread(flac, 'flac', join(scratch.path, 'flac-b'));
@@ -110,6 +110,7 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     const png = join(scratch.path, 'picture-off.wav');
     await writeFile(png, PNG_BYTES);
     await assert.rejects(decodeAudioOffThread(png, 'wav', join(scratch.path, 'png-off')), failsWith(95104, /not a WAV file/));
+    await assert.rejects(decodeAudioOffThread(join(scratch.path, 'missing.flac'), 'flac', join(scratch.path, 'missing')), { code: 'ENOENT' });
     const aborted = new AbortController();
     const pending = decodeAudioOffThread(flac, 'flac', join(scratch.path, 'flac-c'), aborted.signal);
     aborted.abort(new Error('transcript deleted'));

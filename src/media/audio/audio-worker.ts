@@ -21,6 +21,11 @@ run(workerData as AudioTask).then(
   (result) => parentPort!.postMessage({ result }),
   (error: Error) =>
     parentPort!.postMessage({
-      error: { name: error.name, message: error.message, code: error instanceof MediaFailure ? error.code : undefined },
+      error: {
+        name: error.name,
+        message: error.message,
+        code: error instanceof MediaFailure ? error.code : undefined,
+        systemCode: (error as NodeJS.ErrnoException).code,
+      },
     }),
 );

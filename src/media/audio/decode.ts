@@ -43,7 +43,10 @@ export async function decodeAudioFile(
     return { type, sampleRate, channelFiles: writer.files, samples: writer.samples, durationSeconds: writer.samples / sampleRate };
   } catch (error) {
     await writer?.discard();
-    throw error instanceof MediaFailure || signal?.aborted ? error : unsupportedMedia(`The ${type} file could not be decoded: ${(error as Error).message}`);
+    // A decoder's own exception means bad media; a system error (disk full, file gone) stays itself, for a retry.
+    const systemError = typeof (error as NodeJS.ErrnoException).code === 'string';
+    if (error instanceof MediaFailure || systemError || signal?.aborted) throw error;
+    throw unsupportedMedia(`The ${type} file could not be decoded: ${(error as Error).message}`);
   } finally {
     await file.close();
   }

@@ -162,6 +162,17 @@ describe('pocketsphinx engine failures', () => {
     await assert.rejects(engine.transcribe({ pcmFile, sampleRate: 8000, languageCode: 'es-ES' }), failsWith95106(/English model only, not es-ES/));
   });
 
+  test('aborting while the audio is resampled stops the worker and leaves no resampled copy', async () => {
+    const path = join(scratch.path, 'tone44.wav');
+    await writeWav(path, { sampleRate: 44100, channels: 1, frames: 44100 * 30 });
+    const audio = await decodeAudioFile(path, 'wav', join(scratch.path, 'tone44'));
+    const controller = new AbortController();
+    const pending = engine.transcribe({ pcmFile: audio.channelFiles[0], sampleRate: 44100, languageCode: 'en-US', signal: controller.signal });
+    controller.abort(new Error('transcript deleted'));
+    await assert.rejects(pending, /transcript deleted/);
+    assert.deepEqual((await scratch.files()).filter((file) => file.startsWith('tone44/')), ['tone44/channel-1.pcm']);
+  });
+
   test('the 8 kHz model is the one soundswallower ships', async () => {
     const params = JSON.parse(await readFile(join(soundswallowerModelDirectory(), 'feat_params.json'), 'utf8'));
     assert.equal(params.upperf, 3700, 'a phone-band model');

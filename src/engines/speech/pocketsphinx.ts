@@ -61,14 +61,11 @@ export function pocketsphinxEngine(options: PocketsphinxOptions = {}): SpeechEng
         throw transcriptionFailed(`Transcription failed: pocketsphinx has an English model only, not ${input.languageCode}; configure TRANSCRIBER=openai for other languages`);
       }
       const rate = input.sampleRate < 16000 ? 8000 : 16000;
-      let pcmFile = input.pcmFile;
-      if (rate !== input.sampleRate) {
-        pcmFile = `${input.pcmFile}.${rate}.pcm`;
-        await resampleChannelFileOffThread(input.pcmFile, pcmFile, input.sampleRate, rate, input.signal);
-      }
+      const pcmFile = rate === input.sampleRate ? input.pcmFile : `${input.pcmFile}.${rate}.pcm`;
       const common = ['-infile', pcmFile, '-time', 'yes', '-logfn', '/dev/null', '-dict', join(model, 'cmudict-en-us.dict'), '-lm', join(model, 'en-us.lm.bin'), ...SPEED_FLAGS];
       const args = rate === 8000 ? [...common, '-hmm', phoneModel, '-fdict', join(phoneModel, 'noisedict.txt'), ...PHONE_BAND_FLAGS] : [...common, '-hmm', join(model, 'en-us')];
       try {
+        if (pcmFile !== input.pcmFile) await resampleChannelFileOffThread(input.pcmFile, pcmFile, input.sampleRate, rate, input.signal);
         const seconds = await pcmSeconds(pcmFile, rate);
         const output = await run(binary, args, options.timeoutMs ?? 60_000 + seconds * 2000, input.signal);
         return parseTimedOutput(output);

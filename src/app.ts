@@ -13,6 +13,7 @@ import { IncomingRequest } from './http/incoming-request.js';
 import { newRequestId } from './http/request-id.js';
 import { setEveryResponseHeaders } from './http/response-headers.js';
 import { routeTemplateOf } from './http/route-template.js';
+import { isValidHostHeader } from './http/urls.js';
 import { sharedSchemas } from './http/schemas.js';
 import { invalidParameter, serviceUnavailable } from './errors.js';
 import { Authenticator } from './resources/accounts/rules.js';
@@ -99,7 +100,9 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     setEveryResponseHeaders(reply, request.id);
     if ((request.query as Record<symbol, unknown>)[invalidQueryMarker]) return done(invalidEncoding('query string'));
     // Every URL we answer is built from Host (unless PUBLIC_BASE_URL is set); HTTP/1.1 requires it.
-    if (request.headers.host === undefined) return done(invalidParameter('Missing Host header'));
+    const host = request.headers.host;
+    if (host === undefined) return done(invalidParameter('Missing Host header'));
+    if (!isValidHostHeader(host)) return done(invalidParameter('Invalid Host header: it must be a host name or IP address, with an optional port'));
     // Answered before the body stage, so a body sent to a path we do not have is never read.
     if (request.is404) return done(notFound(request));
     done();

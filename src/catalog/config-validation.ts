@@ -2,6 +2,7 @@
 // problems as JSON pointers with plain-words messages. The caller bounds the serialized size.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { linearRegExp } from './linear-regexp.js';
 import {
   configSchemas,
   MAX_EXAMPLES,
@@ -26,22 +27,32 @@ const MAX_PROBLEMS = 20;
 export const MAX_VALUES_FOR_ALL_PROBLEMS = 1000;
 
 // addUsedSchema: false keeps schemas with the same $id (e.g. a reloaded catalog file) from clashing.
-const ajvOptions = { strict: true, addUsedSchema: false } as const;
-const everyError = new Ajv({ ...ajvOptions, allErrors: true });
-const firstError = new Ajv({ ...ajvOptions, allErrors: false });
-addFormats.default(everyError);
-addFormats.default(firstError);
+// The built-in schemas keep V8's engine (their only pattern, \S, is safe, and RE2's \s is ASCII);
+// any other schema comes from a CATALOG_FILE and runs its patterns on the linear-time engine.
+function newAjv(allErrors: boolean, builtin: boolean): Ajv {
+  const ajv = new Ajv({ strict: true, addUsedSchema: false, allErrors, ...(builtin ? {} : { code: { regExp: linearRegExp } }) });
+  addFormats.default(ajv);
+  return ajv;
+}
 
-const compiledEvery = new WeakMap<object, ValidateFunction>();
-const compiledFirst = new WeakMap<object, ValidateFunction>();
+const builtinSchemas = new Set<object>(Object.values(configSchemas));
+const validators = new Map<string, { ajv: Ajv; compiled: WeakMap<object, ValidateFunction> }>();
 
 /** Compiles once per schema object; throws when the schema is not valid (strict) JSON Schema. */
 export function compileConfigSchema(schema: ConfigSchema, allErrors = true): ValidateFunction {
-  const [ajv, compiled] = allErrors ? [everyError, compiledEvery] : [firstError, compiledFirst];
-  let validate = compiled.get(schema);
+  const builtin = builtinSchemas.has(schema);
+  const key = `${allErrors} ${builtin}`;
+  let engine = validators.get(key);
+  if (engine === undefined) {
+    engine = { ajv: newAjv(allErrors, builtin), compiled: new WeakMap() };
+    validators.set(key, engine);
+  }
+  let validate = engine.compiled.get(schema);
   if (validate === undefined) {
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
+    validate = engine.ajv.compile(schema);
+    // An $async schema's validator answers a promise, which would pass every config.
+    if ((validate as { $async?: boolean }).$async === true) throw new Error('asynchronous ($async) schemas are not supported');
+    engine.compiled.set(schema, validate);
   }
   return validate;
 }

@@ -2,7 +2,6 @@
 // graceful stop on SIGTERM/SIGINT (in-flight requests finish, the database is closed).
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { compileConfigSchemasLater } from './catalog/config-validation.js';
 import { indexCatalog, loadCatalog } from './catalog/load.js';
 import type { Config } from './config.js';
 import { ensureBootstrapAccount } from './resources/accounts/rules.js';
@@ -31,11 +30,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   const app = await buildApp({ config, store, catalog });
   const url = await app.listen({ port: config.port, host: config.host });
-  // A second after start, off the cold-start path and out of any request.
-  compileConfigSchemasLater(
-    catalog.operatorTypes.flatMap((type) => (type.configSchema === null ? [] : [type.configSchema])),
-    1000,
-  );
 
   let stopping: Promise<void> | null = null;
   const stop = () => {

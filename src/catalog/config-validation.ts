@@ -28,8 +28,8 @@ export const MAX_VALUES_FOR_ALL_PROBLEMS = 1000;
 
 // addUsedSchema: false keeps schemas with the same $id (e.g. a reloaded catalog file) from clashing.
 // The built-in schemas keep V8's engine (their only pattern, \S, is safe, and RE2's \s is ASCII),
-// and compile in a third of the time without the meta-schema check (test/catalog does it) and
-// without inlined $refs: GenerativeJSON's took ~150 ms of CPU, once, in the request that used it.
+// and compile faster without the meta-schema check (test/catalog makes it) and without inlined
+// $refs: GenerativeJSON's took ~150 ms of CPU, ~90 ms now, once, in the first request that uses it.
 // Any other schema comes from a CATALOG_FILE and runs its patterns on the linear-time engine.
 function newAjv(allErrors: boolean, builtin: boolean): Ajv {
   const engine = builtin ? { validateSchema: false, inlineRefs: false } : { code: { regExp: linearRegExp } };
@@ -61,25 +61,6 @@ export function compileConfigSchema(schema: ConfigSchema, allErrors = true): Val
 }
 
 // Schemas compile on first use, not at import: compiling them all cost a third of start-up time.
-
-/**
- * Compiles the catalog's config schemas (both validators of each) one per timer tick, `afterMs`
- * after the call, so that no request pays for a compile (GenerativeJSON's: ~90 ms of CPU).
- */
-export function compileConfigSchemasLater(schemas: readonly ConfigSchema[], afterMs: number): void {
-  const pending = schemas.flatMap((schema) => [{ schema, allErrors: true }, { schema, allErrors: false }]);
-  const next = (): void => {
-    const compile = pending.shift();
-    if (compile === undefined) return;
-    try {
-      compileConfigSchema(compile.schema, compile.allErrors);
-    } catch {
-      return; // the first request that uses it reports the problem
-    }
-    setTimeout(next, 0).unref();
-  };
-  setTimeout(next, afterMs).unref();
-}
 
 /**
  * Problems of `config` for the operator type `typeName`, [] when valid. `configSchema` is the

@@ -4,7 +4,7 @@ import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import { installPreflight } from './http/cors.js';
 import { answerClientError, answerConnect, answerFrameworkError, installErrorHandling, notFound } from './http/error-handler.js';
-import { emptyFields, invalidEncoding, invalidQueryMarker, parseFormBody, parseQueryString } from './http/form.js';
+import { emptyFields, invalidQueryMarker, parseFormBody, parseQueryString } from './http/form.js';
 import { lazySchemaCompilers } from './http/lazy-compilers.js';
 import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
 import { OverloadMonitor } from './http/overload.js';
@@ -98,7 +98,8 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   // Hooks on every request are callback hooks: no promise and no microtask per request.
   app.addHook('onRequest', (request, reply, done) => {
     setEveryResponseHeaders(reply, request.id);
-    if ((request.query as Record<symbol, unknown>)[invalidQueryMarker]) return done(invalidEncoding('query string'));
+    const invalidQuery = (request.query as Record<symbol, Error | undefined>)[invalidQueryMarker];
+    if (invalidQuery !== undefined) return done(invalidQuery);
     // Every URL we answer is built from Host (unless PUBLIC_BASE_URL is set); HTTP/1.1 requires it.
     const host = request.headers.host;
     if (host === undefined) return done(invalidParameter('Missing Host header'));

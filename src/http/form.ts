@@ -98,15 +98,15 @@ function parseFields(text: string, where: string): FormFields {
   return fields;
 }
 
-/** Marks a query string that failed to parse; the router cannot throw, so a hook rejects it. */
+/** Holds why a query string failed to parse; the router cannot throw, so a hook rejects it. */
 export const invalidQueryMarker = Symbol('invalidQuery');
 
 export function parseQueryString(text: string): FormFields {
   try {
     return parseForm(text, 'query string');
-  } catch {
+  } catch (error) {
     const fields = emptyFields();
-    (fields as Record<symbol, boolean>)[invalidQueryMarker] = true;
+    (fields as Record<symbol, unknown>)[invalidQueryMarker] = error;
     return fields;
   }
 }

@@ -100,6 +100,12 @@ describe('a 1 MB form flood', () => {
     }
   });
 
+  test(`a query string of more than ${MAX_FORM_FIELDS} parameters is refused 400 20422, saying so`, async () => {
+    const response = await server.request('GET', `/v2/Services?${'a&'.repeat(MAX_FORM_FIELDS + 1)}`);
+    assertError(response, 400, 20422, 'query flood');
+    assert.match(response.text, /query string has more than 1000 parameters/);
+  });
+
   test('an authenticated 1 MB flood is refused 400 20422 for its number of parameters, and changes nothing', async () => {
     const before = await dumpTables(server);
     const body = floodOf(MB);

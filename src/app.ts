@@ -3,8 +3,8 @@ import Fastify, { LogController, type FastifyInstance, type preValidationHookHan
 import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import { installPreflight } from './http/cors.js';
-import { answerClientError, answerConnect, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
-import { decodeUtf8, emptyFields, invalidEncoding, invalidQueryMarker, parseForm, parseQueryString } from './http/form.js';
+import { answerClientError, answerConnect, answerFrameworkError, installErrorHandling, notFound } from './http/error-handler.js';
+import { emptyFields, invalidQueryMarker, parseFormBody, parseQueryString } from './http/form.js';
 import { lazySchemaCompilers } from './http/lazy-compilers.js';
 import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
 import { OverloadMonitor } from './http/overload.js';
@@ -13,6 +13,7 @@ import { IncomingRequest } from './http/incoming-request.js';
 import { newRequestId } from './http/request-id.js';
 import { setEveryResponseHeaders } from './http/response-headers.js';
 import { routeTemplateOf } from './http/route-template.js';
+import { isValidHostHeader } from './http/urls.js';
 import { sharedSchemas } from './http/schemas.js';
 import { invalidParameter, serviceUnavailable } from './errors.js';
 import { Authenticator } from './resources/accounts/rules.js';
@@ -97,9 +98,14 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   // Hooks on every request are callback hooks: no promise and no microtask per request.
   app.addHook('onRequest', (request, reply, done) => {
     setEveryResponseHeaders(reply, request.id);
-    if ((request.query as Record<symbol, unknown>)[invalidQueryMarker]) return done(invalidEncoding('query string'));
+    const invalidQuery = (request.query as Record<symbol, Error | undefined>)[invalidQueryMarker];
+    if (invalidQuery !== undefined) return done(invalidQuery);
     // Every URL we answer is built from Host (unless PUBLIC_BASE_URL is set); HTTP/1.1 requires it.
-    if (request.headers.host === undefined) return done(invalidParameter('Missing Host header'));
+    const host = request.headers.host;
+    if (host === undefined) return done(invalidParameter('Missing Host header'));
+    if (!isValidHostHeader(host)) return done(invalidParameter('Invalid Host header: it must be a host name or IP address, with an optional port'));
+    // Answered before the body stage, so a body sent to a path we do not have is never read.
+    if (request.is404) return done(notFound(request));
     done();
   });
   app.server.on('connect', answerConnect);
@@ -119,7 +125,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   // rather than replaced, and broken escapes are refused rather than passed through.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_request, body, done) => {
     try {
-      done(null, parseForm(decodeUtf8(body as Buffer, 'post body'), 'post body'));
+      done(null, parseFormBody(body as Buffer));
     } catch (error) {
       done(error as Error, undefined);
     }

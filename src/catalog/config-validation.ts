@@ -2,8 +2,10 @@
 // problems as JSON pointers with plain-words messages. The caller bounds the serialized size.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { linearRegExp } from './linear-regexp.js';
 import {
   configSchemas,
+  MAX_EXAMPLES,
   MAX_RESULT_SCHEMA_DEPTH,
   MAX_RESULT_SCHEMA_PROPERTIES,
   type ConfigSchema,
@@ -18,19 +20,42 @@ export interface ConfigProblem {
 /** Deeper values are refused before Ajv sees them: its deep-equality checks recurse. */
 export const MAX_CONFIG_DEPTH = 32;
 const MAX_PROBLEMS = 20;
+/**
+ * Configs with more values than this get only their first schema problem: collecting every error
+ * costs time in proportion to the values (~1 s for 87,000 empty phrase sets), one is enough.
+ */
+export const MAX_VALUES_FOR_ALL_PROBLEMS = 1000;
 
 // addUsedSchema: false keeps schemas with the same $id (e.g. a reloaded catalog file) from clashing.
-const ajv = new Ajv({ allErrors: true, strict: true, addUsedSchema: false });
-addFormats.default(ajv);
+// The built-in schemas keep V8's engine (their only pattern, \S, is safe, and RE2's \s is ASCII),
+// and compile faster without the meta-schema check (test/catalog makes it) and without inlined
+// $refs: GenerativeJSON's took ~150 ms of CPU, ~90 ms now, once, in the first request that uses it.
+// Any other schema comes from a CATALOG_FILE and runs its patterns on the linear-time engine.
+function newAjv(allErrors: boolean, builtin: boolean): Ajv {
+  const engine = builtin ? { validateSchema: false, inlineRefs: false } : { code: { regExp: linearRegExp } };
+  const ajv = new Ajv({ strict: true, addUsedSchema: false, allErrors, ...engine });
+  addFormats.default(ajv);
+  return ajv;
+}
 
-const compiled = new WeakMap<object, ValidateFunction>();
+const builtinSchemas = new Set<object>(Object.values(configSchemas));
+const validators = new Map<string, { ajv: Ajv; compiled: WeakMap<object, ValidateFunction> }>();
 
 /** Compiles once per schema object; throws when the schema is not valid (strict) JSON Schema. */
-export function compileConfigSchema(schema: ConfigSchema): ValidateFunction {
-  let validate = compiled.get(schema);
+export function compileConfigSchema(schema: ConfigSchema, allErrors = true): ValidateFunction {
+  const builtin = builtinSchemas.has(schema);
+  const key = `${allErrors} ${builtin}`;
+  let engine = validators.get(key);
+  if (engine === undefined) {
+    engine = { ajv: newAjv(allErrors, builtin), compiled: new WeakMap() };
+    validators.set(key, engine);
+  }
+  let validate = engine.compiled.get(schema);
   if (validate === undefined) {
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
+    validate = engine.ajv.compile(schema);
+    // An $async schema's validator answers a promise, which would pass every config.
+    if ((validate as { $async?: boolean }).$async === true) throw new Error('asynchronous ($async) schemas are not supported');
+    engine.compiled.set(schema, validate);
   }
   return validate;
 }
@@ -53,17 +78,22 @@ export function validateOperatorConfig(
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     return [{ path: '', message: 'must be a JSON object' }];
   }
-  if (exceedsDepth(config, MAX_CONFIG_DEPTH)) {
+  const values = countValues(config, MAX_CONFIG_DEPTH);
+  if (values === null) {
     return [{ path: '', message: `must not nest deeper than ${MAX_CONFIG_DEPTH} levels` }];
   }
-  const validate = compileConfigSchema(schema);
+  // A size limit exceeded is the only problem reported: the rest is not looked at, so the work is
+  // bounded by the limit, not by what the client sent.
+  const limitProblem = typeLimitProblem(typeName, config as Record<string, unknown>);
+  if (limitProblem !== null) return [limitProblem];
+  const validate = compileConfigSchema(schema, values <= MAX_VALUES_FOR_ALL_PROBLEMS);
   const schemaProblems = validate(config) ? [] : problemsFromAjv(validate.errors ?? []);
-  const { problems: ruleProblems, subsumedPaths } = typeRuleProblems(typeName, config as Record<string, unknown>);
-  const prefixes = subsumedPaths.map((path) => `${path}/`);
-  const problems = [
-    ...ruleProblems,
-    ...schemaProblems.filter((problem) => !prefixes.some((prefix) => problem.path.startsWith(prefix))),
-  ];
+  const { problems: ruleProblems, subsumedPath } = typeRuleProblems(typeName, config as Record<string, unknown>);
+  const problems = [...ruleProblems];
+  for (const problem of schemaProblems) {
+    if (problems.length >= MAX_PROBLEMS) break;
+    if (subsumedPath === null || !problem.path.startsWith(`${subsumedPath}/`)) problems.push(problem);
+  }
   return problems.slice(0, MAX_PROBLEMS);
 }
 
@@ -152,37 +182,51 @@ export function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** Iterative so that hostile nesting cannot overflow the stack. */
-export function exceedsDepth(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
+/** How many values `value` holds, itself included; null when it nests deeper than `limit`. */
+function countValues(value: unknown, limit: number): number | null {
+  // Iterative so that hostile nesting cannot overflow the stack; two flat stacks, no pair per value.
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  let count = 0;
+  while (values.length > 0) {
+    const current = values.pop();
+    const depth = depths.pop()!;
+    count++;
     if (typeof current !== 'object' || current === null) continue;
-    if (depth > limit) return true;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+    if (depth > limit) return null;
+    const children: unknown[] = Array.isArray(current) ? current : Object.values(current);
+    for (let i = 0; i < children.length; i++) {
+      values.push(children[i]);
+      depths.push(depth + 1);
+    }
   }
-  return false;
+  return count;
 }
 
 interface RuleProblems {
   problems: ConfigProblem[];
-  /** Schema errors below these paths repeat a rule problem in worse words; they are dropped. */
-  subsumedPaths: string[];
+  /** Schema errors below this path repeat a rule problem in worse words; they are dropped. */
+  subsumedPath: string | null;
+}
+
+/** Limits JSON Schema cannot express, checked before anything else. */
+function typeLimitProblem(typeName: string, config: Record<string, unknown>): ConfigProblem | null {
+  return typeName === 'GenerativeJSON' ? resultSchemaLimitProblem(config.json_result_schema) : null;
 }
 
 /** Rules JSON Schema cannot express, reported before the schema's own errors. */
 function typeRuleProblems(typeName: string, config: Record<string, unknown>): RuleProblems {
   switch (typeName) {
     case 'LiteralSpot':
-      return { problems: duplicateNameProblems(config.phrase_sets, '/phrase_sets', 'phrase set'), subsumedPaths: [] };
+      return { problems: duplicateNameProblems(config.phrase_sets, '/phrase_sets', 'phrase set'), subsumedPath: null };
     case 'LiteralClassification':
-      return { problems: duplicateNameProblems(config.classes, '/classes', 'class'), subsumedPaths: [] };
+      return { problems: duplicateNameProblems(config.classes, '/classes', 'class'), subsumedPath: null };
     case 'GenerativeJSON': {
-      const { problems, subsumedPaths } = resultSchemaProblems(config.json_result_schema);
-      return { problems: [...problems, ...jsonExampleProblems(config.examples)], subsumedPaths };
+      const { problems, subsumedPath } = resultSchemaRootProblems(config.json_result_schema);
+      return { problems: [...problems, ...jsonExampleProblems(config.examples)], subsumedPath };
     }
     default:
-      return { problems: [], subsumedPaths: [] };
+      return { problems: [], subsumedPath: null };
   }
 }
 
@@ -190,27 +234,36 @@ function duplicateNameProblems(entries: unknown, path: string, noun: string): Co
   if (!Array.isArray(entries)) return [];
   const problems: ConfigProblem[] = [];
   const firstIndex = new Map<string, number>();
-  entries.forEach((entry, index) => {
+  for (let index = 0; index < entries.length && problems.length < MAX_PROBLEMS; index++) {
+    const entry: unknown = entries[index];
     const name = isObject(entry) ? entry.name : undefined;
-    if (typeof name !== 'string') return;
+    if (typeof name !== 'string') continue;
     const earlier = firstIndex.get(name);
     if (earlier === undefined) firstIndex.set(name, index);
     else problems.push({ path: `${path}/${index}/name`, message: `repeats the ${noun} name of ${path.slice(1)}/${earlier}` });
-  });
+  }
   return problems;
 }
 
-/** Depth and total property count of json_result_schema, which the schema alone cannot bound. */
-function resultSchemaProblems(resultSchema: unknown): RuleProblems {
-  // A root of another type would otherwise be reported first as "properties is required".
-  if (isObject(resultSchema) && resultSchema.type !== undefined && resultSchema.type !== 'object') {
-    return {
-      problems: [{ path: '/json_result_schema/type', message: 'must be "object": the root of json_result_schema is an object' }],
-      subsumedPaths: ['/json_result_schema'],
-    };
-  }
-  const problems: ConfigProblem[] = [];
-  const subsumedPaths: string[] = [];
+const wrongRootType = (resultSchema: unknown): boolean =>
+  isObject(resultSchema) && resultSchema.type !== undefined && resultSchema.type !== 'object';
+
+/** A root of another type would otherwise be reported first as "properties is required". */
+function resultSchemaRootProblems(resultSchema: unknown): RuleProblems {
+  if (!wrongRootType(resultSchema)) return { problems: [], subsumedPath: null };
+  return {
+    problems: [{ path: '/json_result_schema/type', message: 'must be "object": the root of json_result_schema is an object' }],
+    subsumedPath: '/json_result_schema',
+  };
+}
+
+/**
+ * The first of json_result_schema's depth and total property count limits exceeded, which the
+ * schema alone cannot bound. Stops there: at most MAX_RESULT_SCHEMA_PROPERTIES + 1 properties are
+ * looked at, whatever the size of the schema.
+ */
+function resultSchemaLimitProblem(resultSchema: unknown): ConfigProblem | null {
+  if (wrongRootType(resultSchema)) return null;
   let propertyCount = 0;
   const stack: Array<{ node: unknown; path: string; level: number }> = [
     { node: resultSchema, path: '/json_result_schema', level: 1 },
@@ -219,36 +272,34 @@ function resultSchemaProblems(resultSchema: unknown): RuleProblems {
     const { node, path, level } = stack.pop()!;
     if (!isObject(node) || (node.type !== 'object' && node.type !== 'array')) continue;
     if (level > MAX_RESULT_SCHEMA_DEPTH) {
-      problems.push({
+      return {
         path,
         message: `is nested ${level} levels deep; objects and arrays may nest at most ${MAX_RESULT_SCHEMA_DEPTH} levels`,
-      });
-      subsumedPaths.push(path);
-      continue;
+      };
     }
     if (node.type === 'array') {
       stack.push({ node: node.items, path: `${path}/items`, level: level + 1 });
       continue;
     }
     if (!isObject(node.properties)) continue;
-    for (const [name, child] of Object.entries(node.properties)) {
-      propertyCount++;
-      stack.push({ node: child, path: `${path}/properties/${escapePointer(name)}`, level: level + 1 });
+    for (const name in node.properties) {
+      if (++propertyCount > MAX_RESULT_SCHEMA_PROPERTIES) {
+        return {
+          path: '/json_result_schema',
+          message: `has more than ${MAX_RESULT_SCHEMA_PROPERTIES} properties in total; at most ${MAX_RESULT_SCHEMA_PROPERTIES} are allowed across all levels`,
+        };
+      }
+      stack.push({ node: node.properties[name], path: `${path}/properties/${escapePointer(name)}`, level: level + 1 });
     }
   }
-  if (propertyCount > MAX_RESULT_SCHEMA_PROPERTIES) {
-    problems.unshift({
-      path: '/json_result_schema',
-      message: `has ${propertyCount} properties in total; at most ${MAX_RESULT_SCHEMA_PROPERTIES} are allowed across all levels`,
-    });
-  }
-  return { problems, subsumedPaths };
+  return null;
 }
 
 function jsonExampleProblems(examples: unknown): ConfigProblem[] {
   if (!Array.isArray(examples)) return [];
   const problems: ConfigProblem[] = [];
-  examples.forEach((example, index) => {
+  // Past MAX_EXAMPLES the schema refuses the list; its outputs are not parsed.
+  examples.slice(0, MAX_EXAMPLES).forEach((example: unknown, index) => {
     if (!isObject(example) || typeof example.output !== 'string' || example.output.trim() === '') return;
     if (!isJsonObjectText(example.output)) {
       problems.push({ path: `/examples/${index}/output`, message: 'must be a JSON object written as text' });

@@ -5,6 +5,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { builtinCatalog, CATALOG_DATE } from './builtin.js';
 import { compileConfigSchema, problemsFromAjv } from './config-validation.js';
+import { unsafeSchemaProblem } from './file-schemas.js';
 import { catalogSid } from './sids.js';
 import type { Catalog, OperatorAvailability, OperatorType, PrebuiltOperator } from './types.js';
 
@@ -173,8 +174,9 @@ function parseFile(file: string): unknown {
   }
   try {
     return JSON.parse(content);
-  } catch (error) {
-    throw new CatalogFileError(`is not valid JSON (${(error as Error).message})`);
+  } catch {
+    // JSON.parse's message quotes the text, and the file may not be a catalog at all (a secret).
+    throw new CatalogFileError('is not valid JSON');
   }
 }
 
@@ -190,10 +192,12 @@ function toOperatorType(entry: OperatorTypeEntry, index: number): OperatorType {
     throw new CatalogFileError(`operator_types/${index}/config_schema must be null when configurable is false`);
   }
   if (configSchema !== null) {
+    const unsafe = unsafeSchemaProblem(configSchema);
+    if (unsafe !== null) throw new CatalogFileError(`operator_types/${index}/config_schema${unsafe.path} ${unsafe.message}`);
     try {
       compileConfigSchema(configSchema);
     } catch (error) {
-      throw new CatalogFileError(`operator_types/${index}/config_schema is not a valid JSON Schema (${(error as Error).message})`);
+      throw new CatalogFileError(`operator_types/${index}/config_schema is not a valid JSON Schema${compileProblem(error)}`);
     }
   }
   return {
@@ -211,6 +215,13 @@ function toOperatorType(entry: OperatorTypeEntry, index: number): OperatorType {
     dateCreated: new Date(entry.date_created ?? CATALOG_DATE),
     dateUpdated: new Date(entry.date_updated ?? entry.date_created ?? CATALOG_DATE),
   };
+}
+
+// Ajv's messages on meta-schema and strict-mode failures name keywords and paths only; its others
+// (an unknown format, an unresolvable $ref, a bad pattern) quote the file, and are not repeated.
+function compileProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  return /^(schema is invalid|strict mode):/.test(message) ? ` (${message})` : ' (an unknown format or an unresolvable $ref)';
 }
 
 function toPrebuiltOperator(entry: PrebuiltOperatorEntry): PrebuiltOperator {

@@ -13,5 +13,10 @@ export const corsHeaders = {
 } as const;
 
 export function installPreflight(app: FastifyInstance): void {
-  app.options('*', { config: { preflight: true } }, async (_request, reply) => reply.code(204).send());
+  // Answered in onRequest, before the body stage: a preflight's body is never read or parsed.
+  app.options('*', {
+    config: { preflight: true },
+    onRequest: (_request, reply) => void reply.code(204).send(),
+    handler: async () => undefined,
+  });
 }

@@ -158,9 +158,11 @@ export function answerConnect(request: { url?: string }, socket: Duplex): void {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setSchemaErrorFormatter((errors, dataVar) => schemaErrorToTwilio(errors as SchemaError[], dataVar));
   app.setErrorHandler((error: FastifyError, request, reply) => sendTwilioError(error, request, reply));
-  // A method this server does not know at all (PROPFIND, LOCK…) is not allowed anywhere.
-  app.setNotFoundHandler((request, reply) => {
-    const known = app.supportedMethods.includes(request.method);
-    sendTwilioError(known ? new ResourceNotFound() : methodNotAllowed(request.method, requestPath(request)), request, reply);
-  });
+  app.setNotFoundHandler((request, reply) => sendTwilioError(notFound(request), request, reply));
+}
+
+/** A path no route has: 404, or 405 for a method this server does not know at all (PROPFIND, LOCK…). */
+export function notFound(request: FastifyRequest): TwilioError {
+  const known = request.server.supportedMethods.includes(request.method);
+  return known ? new ResourceNotFound(requestPath(request)) : methodNotAllowed(request.method, requestPath(request));
 }

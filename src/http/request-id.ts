@@ -1,11 +1,19 @@
-// Twilio-Request-Id: RQ + 32 hex. A random per-process prefix and a counter: unique, and no
-// random bytes drawn on the hot path.
-import { randomBytes } from 'node:crypto';
+// Twilio-Request-Id: RQ + 32 hex digits, every one crypto-random, so that ids reveal neither the
+// traffic volume nor each other. Random bytes are drawn a batch at a time and turned into hex once
+// per batch: one system call and one conversion per 256 requests, not per request.
+import { randomFillSync } from 'node:crypto';
 
-const processPart = randomBytes(8).toString('hex');
-let counter = 0;
+const ID_BYTES = 16;
+const IDS_PER_BATCH = 256;
+const batch = Buffer.alloc(ID_BYTES * IDS_PER_BATCH);
+let hex = '';
+let next = IDS_PER_BATCH;
 
 export function newRequestId(): string {
-  counter = (counter + 1) % 0x1_0000_0000_0000;
-  return 'RQ' + processPart + counter.toString(16).padStart(16, '0');
+  if (next === IDS_PER_BATCH) {
+    hex = randomFillSync(batch).toString('hex');
+    next = 0;
+  }
+  const start = next++ * ID_BYTES * 2;
+  return 'RQ' + hex.slice(start, start + ID_BYTES * 2);
 }

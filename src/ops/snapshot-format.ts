@@ -63,7 +63,9 @@ const MAX_PROBLEMS = 20;
 const sid = (prefix: string) => ({ type: 'string', pattern: `^${prefix}[0-9a-fA-F]{32}$` });
 const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?Z$' };
-const version = { type: 'integer', minimum: 1, maximum: 2_147_483_647 };
+/** PostgreSQL keeps `version` as INTEGER: an imported version leaves room for a billion updates. */
+export const MAX_IMPORTED_VERSION = 1_000_000_000;
+const version = { type: 'integer', minimum: 1, maximum: MAX_IMPORTED_VERSION };
 const record = (properties: Record<string, unknown>) => ({
   type: 'object',
   additionalProperties: false,

@@ -72,7 +72,7 @@ const configCases: ConfigCase[] = [
 
   configCase('GenerativeJSON', 'GenerativeJSON without json_result_schema', { prompt: 'p' }, '/json_result_schema', /required/),
   configCase('GenerativeJSON', 'GenerativeJSON whose root is not an object', generativeJson({ type: 'array', items: { type: 'string' } }), '/json_result_schema/type', /object/),
-  configCase('GenerativeJSON', 'GenerativeJSON with 101 properties', generativeJson(flatObject(101)), '/json_result_schema', /101 properties/),
+  configCase('GenerativeJSON', 'GenerativeJSON with 101 properties', generativeJson(flatObject(101)), '/json_result_schema', /more than 100 properties/),
   configCase('GenerativeJSON', 'GenerativeJSON nested 6 levels deep', generativeJson(nestedObject(6)), '/json_result_schema/properties/level2/properties/level3/properties/level4/properties/level5/properties/level6', /6 levels/),
   configCase('GenerativeJSON', 'GenerativeJSON with an unsupported keyword (pattern)', generativeJson({
     type: 'object', properties: { code: { type: 'string', pattern: '^[0-9]+$' } },

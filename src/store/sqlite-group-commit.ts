@@ -14,6 +14,8 @@ interface PendingWrite {
 export class GroupCommit {
   private pending: PendingWrite[] = [];
   private scheduled = false;
+  /** True while a unit of work holds the transaction open: batches wait for its end. */
+  held = false;
 
   /**
    * `sql` prepares (and caches) a statement; `afterBatch` runs after each batch that reached the
@@ -36,9 +38,24 @@ export class GroupCommit {
     });
   }
 
+  /** Keeps batches out while a unit of work has its own transaction open. */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** Lets batches run again, and runs the writes that waited. */
+  release(): void {
+    this.held = false;
+    if (this.pending.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
   /** Runs the writes waiting for the end of the turn now (the store calls it before closing). */
   flush(): void {
     this.scheduled = false;
+    if (this.held) return;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;

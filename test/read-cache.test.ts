@@ -339,3 +339,28 @@ test('the read generation changes with every write here, when it starts and when
   await store.close();
 });
 
+
+test('a unit of work clears only what its writes touch, and a unit of work that only reads clears nothing', async () => {
+  const raw = new CountingStore({ filename: newFile() });
+  const store = withReadCache(raw);
+  const account = await createAccount(store);
+  const key = await createApiKey(store, account.sid);
+  const serviceSid = 'GA' + '3'.repeat(32);
+  const operatorSid = 'LY' + '4'.repeat(32);
+  assert.equal(await store.insertService(serviceRecord(account.sid, serviceSid)), 'inserted');
+  await store.findCredential(key.sid);
+  await store.probeAttachment(account.sid, serviceSid, operatorSid);
+  assert.deepEqual([raw.credentialReads, raw.probeReads], [1, 1]);
+
+  assert.equal(await store.transaction(async (tx) => tx.countAccounts()), 1);
+  await store.findCredential(key.sid);
+  await store.probeAttachment(account.sid, serviceSid, operatorSid);
+  assert.deepEqual([raw.credentialReads, raw.probeReads], [1, 1], 'a unit of work that wrote nothing cleared nothing');
+
+  const attach = { accountSid: account.sid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  assert.equal(await store.transaction(async (tx) => tx.attachOperator(attach)), 'attached');
+  assert.equal((await store.probeAttachment(account.sid, serviceSid, operatorSid))?.attached, true, 'the attach is seen at once');
+  await store.findCredential(key.sid);
+  assert.deepEqual([raw.credentialReads, raw.probeReads], [1, 2], 'service data was cleared, credentials were not');
+  await store.close();
+});

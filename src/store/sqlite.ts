@@ -13,7 +13,7 @@ import { sqliteServices } from './services/sqlite.js';
 import { sqliteSnapshots } from './snapshots/sqlite.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { isBusy, type SqliteContext } from './sqlite-context.js';
-import { GroupCommit } from './sqlite-group-commit.js';
+import { BUSY_ATTEMPT_MS, BUSY_DEADLINE_MS, BUSY_RETRY_MS, GroupCommit } from './sqlite-group-commit.js';
 import { sqliteMigrations } from './sqlite-schema.js';
 import type { Store, StoreOperations } from './store.js';
 
@@ -35,8 +35,6 @@ const settle = <T>(work: () => T): Promise<T> => {
   }
 };
 
-/** How long a statement waits for another process's write lock before it fails. */
-const BUSY_TIMEOUT_MS = 5000;
 /** The same while this store opens the database and applies migrations (see the constructor). */
 const MIGRATION_BUSY_TIMEOUT_MS = 600_000;
 
@@ -68,22 +66,16 @@ export class SqliteStore extends ComposedStore implements Store {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
     this.writes = new GroupCommit(this.db, (text) => this.sql(text), () => this.checkpointIfChanged());
-    // Only a new database takes this (an existing one keeps its page size: changing it would
-    // rewrite the file). A write dirties pages at random places in big tables' indexes, and the
-    // log gets each dirty page whole: at 1,000,000 services, attach/detach ran ~8 % faster with
-    // 2 KB pages than with SQLite's 4 KB (A/B on the same machine), with no change at small sizes.
-    // That was while attachments were rows of their own index; since they live in the services'
-    // rows, 4 KB pages measured the same as 2 KB at 1,000,000 services (1.01×, 6 alternating pairs).
-    // A service's list of operators spills to overflow pages beyond ~50 operators at 2 KB.
+    // Small pages: a write logs each dirty page whole (measurements in bench/README.md). New files only.
     this.db.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('foreign_keys = ON');
-    // Migrating a big database holds the write lock for seconds (moving 1,000,000 services'
-    // attachments into their rows took ~10 s), and a process starting meanwhile waits for it.
+    // A process starting while another migrates a big database waits for it (it can take seconds).
     this.db.pragma(`busy_timeout = ${MIGRATION_BUSY_TIMEOUT_MS}`);
     this.migrate();
-    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // At run time the event loop never waits long for a lock: writes retry on a timer (see GroupCommit).
+    this.db.pragma(`busy_timeout = ${BUSY_ATTEMPT_MS}`);
     if (options.filename !== ':memory:') {
       // Checkpoints run on a worker thread (see sqlite-checkpointer.ts), never inside our commits.
       this.db.pragma('wal_autocheckpoint = 0');
@@ -183,6 +175,20 @@ export class SqliteStore extends ComposedStore implements Store {
     return { applied: this.db.pragma('user_version', { simple: true }) as number, expected: sqliteMigrations.length };
   }
 
+  /** BEGIN IMMEDIATE, waiting for another process's write lock on a timer, as the group commit does. */
+  private async beginImmediate(): Promise<void> {
+    const started = Date.now();
+    for (;;) {
+      try {
+        this.sql('BEGIN IMMEDIATE').run();
+        return;
+      } catch (error) {
+        if (!isBusy(error) || Date.now() - started >= BUSY_DEADLINE_MS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+      }
+    }
+  }
+
   async transaction<T>(work: (tx: StoreOperations) => Promise<T>): Promise<T> {
     const previous = this.unitsOfWork;
     let done!: () => void;
@@ -191,7 +197,7 @@ export class SqliteStore extends ComposedStore implements Store {
     try {
       // Writes already waiting for this turn's commit come first, in the order they were asked.
       this.writes.flush();
-      this.sql('BEGIN IMMEDIATE').run();
+      await this.beginImmediate();
       this.writes.hold();
       // Every request shares this connection: work that let the event loop turn would let other
       // requests read and write inside this transaction.

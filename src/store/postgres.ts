@@ -9,7 +9,7 @@ import { postgresAttachments } from './attachments/postgres.js';
 import { ComposedStore } from './operations.js';
 import { postgresOperators } from './operators/postgres.js';
 import { isRetryable, MAX_TRANSACTION_ATTEMPTS, statementName, type PostgresContext, type Queryable } from './postgres-context.js';
-import { postgresMigrations } from './postgres-schema.js';
+import { loadMigrator, migrate, migrationFiles, type MigrationLedger } from './migrator.js';
 import { postgresServices } from './services/postgres.js';
 import { postgresSnapshots } from './snapshots/postgres.js';
 import type { Store, StoreOperations } from './store.js';
@@ -127,15 +127,9 @@ export class PostgresStore extends ComposedStore implements Store {
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
         await client.query(`SET LOCAL search_path TO ${quoteIdentifier(schema)}`);
       }
-      await client.query(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
-      );
-      const applied = (await client.query<{ n: number }>('SELECT coalesce(max(version), 0)::int AS n FROM schema_migrations'))
-        .rows[0].n;
-      for (let version = applied; version < postgresMigrations.length; version++) {
-        await client.query(postgresMigrations[version]);
-        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version + 1, Date.now()]);
-      }
+      const files = migrationFiles('postgres');
+      const ledger = await postgresLedger(client);
+      await migrate(files, ledger, await loadMigrator(files, (await ledger.applied()).length));
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -187,9 +181,35 @@ export class PostgresStore extends ComposedStore implements Store {
   }
 
   async schemaVersion(): Promise<{ applied: number; expected: number }> {
-    const [row] = (await this.pool.query<{ n: number }>('SELECT coalesce(max(version), 0)::int AS n FROM schema_migrations')).rows;
-    return { applied: row.n, expected: postgresMigrations.length };
+    const [row] = (await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM migrations')).rows;
+    return { applied: row.n, expected: migrationFiles('postgres').length };
   }
+}
+
+/**
+ * The record of applied migrations, on the connection that holds the migration lock. A schema made
+ * before migrations were files has schema_migrations (a version number): its versions are the
+ * first files, recorded here with their checksums, and that table goes.
+ */
+async function postgresLedger(client: pg.PoolClient): Promise<MigrationLedger> {
+  await client.query(
+    'CREATE TABLE IF NOT EXISTS migrations (name TEXT COLLATE "C" PRIMARY KEY, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+  );
+  const record = (name: string, checksum: string) =>
+    client.query('INSERT INTO migrations (name, checksum, applied_at) VALUES ($1, $2, $3)', [name, checksum, Date.now()]);
+  const [legacy] = (await client.query<{ found: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS found")).rows;
+  if (legacy.found) {
+    const [row] = (await client.query<{ n: number }>('SELECT coalesce(max(version), 0)::int AS n FROM schema_migrations')).rows;
+    for (const file of migrationFiles('postgres').slice(0, row.n)) await record(file.name, file.checksum);
+    await client.query('DROP TABLE schema_migrations');
+  }
+  return {
+    applied: async () => (await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM migrations ORDER BY name')).rows,
+    async apply(file) {
+      await client.query(file.sql);
+      await record(file.name, file.checksum);
+    },
+  };
 }
 
 /** The operations on one connection inside its open transaction. */

@@ -14,7 +14,7 @@ import { sqliteSnapshots } from './snapshots/sqlite.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { isBusy, type SqliteContext } from './sqlite-context.js';
 import { BUSY_ATTEMPT_MS, BUSY_DEADLINE_MS, BUSY_RETRY_MS, GroupCommit } from './sqlite-group-commit.js';
-import { sqliteMigrations } from './sqlite-schema.js';
+import { loadMigrator, migrate, migrationFiles, type MigrationLedger } from './migrator.js';
 import type { Store, StoreOperations } from './store.js';
 
 /** The operations of every resource, on one context. */
@@ -50,7 +50,6 @@ export interface SqliteOptions {
 
 export class SqliteStore extends ComposedStore implements Store {
   readonly kind = 'sqlite' as const;
-  private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly checkpointer: SqliteCheckpointer | null = null;
   /** Every write goes through it: one transaction and one commit per turn of the event loop. */
@@ -61,21 +60,38 @@ export class SqliteStore extends ComposedStore implements Store {
   /** Settles when the last unit of work asked for has ended: they run one at a time. */
   private unitsOfWork: Promise<void> = Promise.resolve();
 
-  constructor(options: SqliteOptions) {
-    super();
+  /** Opens the database file (created when missing) and applies pending migrations. */
+  static async open<S extends SqliteStore>(
+    this: new (db: Database.Database, options: SqliteOptions) => S,
+    options: SqliteOptions,
+  ): Promise<S> {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
-    this.db = new Database(options.filename);
+    const db = new Database(options.filename);
+    try {
+      // Small pages: a write logs each dirty page whole (measurements in bench/README.md). New files only.
+      db.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      db.pragma('foreign_keys = ON');
+      // A process starting while another migrates a big database waits for it (it can take seconds).
+      db.pragma(`busy_timeout = ${MIGRATION_BUSY_TIMEOUT_MS}`);
+      await migrateSqlite(db);
+      // At run time the event loop never waits long for a lock: writes retry on a timer (see GroupCommit).
+      db.pragma(`busy_timeout = ${BUSY_ATTEMPT_MS}`);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new this(db, options);
+  }
+
+  /** A store on a database that open() has migrated: use open(). */
+  constructor(
+    private readonly db: Database.Database,
+    options: SqliteOptions,
+  ) {
+    super();
     this.writes = new GroupCommit(this.db, (text) => this.sql(text), () => this.checkpointIfChanged());
-    // Small pages: a write logs each dirty page whole (measurements in bench/README.md). New files only.
-    this.db.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
-    this.db.pragma('foreign_keys = ON');
-    // A process starting while another migrates a big database waits for it (it can take seconds).
-    this.db.pragma(`busy_timeout = ${MIGRATION_BUSY_TIMEOUT_MS}`);
-    this.migrate();
-    // At run time the event loop never waits long for a lock: writes retry on a timer (see GroupCommit).
-    this.db.pragma(`busy_timeout = ${BUSY_ATTEMPT_MS}`);
     if (options.filename !== ':memory:') {
       // Checkpoints run on a worker thread (see sqlite-checkpointer.ts), never inside our commits.
       this.db.pragma('wal_autocheckpoint = 0');
@@ -112,20 +128,6 @@ export class SqliteStore extends ComposedStore implements Store {
   /** For tests and tools: checkpoints the log now, on the worker (null for an in-memory database). */
   get checkpoints(): SqliteCheckpointer | null {
     return this.checkpointer;
-  }
-
-  /** Each step reads the version inside its write lock, so processes starting together agree. */
-  private migrate(): void {
-    const step = this.db.transaction((): boolean => {
-      const applied = this.db.pragma('user_version', { simple: true }) as number;
-      if (applied >= sqliteMigrations.length) return false;
-      this.db.exec(sqliteMigrations[applied]);
-      this.db.pragma(`user_version = ${applied + 1}`);
-      return true;
-    });
-    while (step.immediate()) {
-      // one migration per write transaction
-    }
   }
 
   /** Statements are prepared once and reused; SQL text is the cache key. */
@@ -172,7 +174,7 @@ export class SqliteStore extends ComposedStore implements Store {
   }
 
   async schemaVersion(): Promise<{ applied: number; expected: number }> {
-    return { applied: this.db.pragma('user_version', { simple: true }) as number, expected: sqliteMigrations.length };
+    return { applied: this.sql('SELECT count(*) FROM migrations').pluck().get() as number, expected: migrationFiles('sqlite').length };
   }
 
   /** BEGIN IMMEDIATE, waiting for another process's write lock on a timer, as the group commit does. */
@@ -219,5 +221,39 @@ export class SqliteStore extends ComposedStore implements Store {
       this.checkpointIfChanged();
       done();
     }
+  }
+}
+
+/**
+ * Applies pending migrations in one IMMEDIATE transaction: processes opening the file together
+ * take turns, and each later one finds the work done. A database made before migrations were files
+ * counted them in user_version: those are the first files, recorded with their checksums. The
+ * count is kept in user_version too.
+ */
+async function migrateSqlite(db: Database.Database): Promise<void> {
+  const files = migrationFiles('sqlite');
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").get() !== undefined;
+  const Umzug = await loadMigrator(files, table ? (db.prepare('SELECT count(*) FROM migrations').pluck().get() as number) : 0);
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const record = db.prepare('INSERT INTO migrations (name, checksum, applied_at) VALUES (?, ?, ?)');
+    const legacy = db.pragma('user_version', { simple: true }) as number;
+    if (legacy > 0 && db.prepare('SELECT 1 FROM migrations LIMIT 1').get() === undefined) {
+      for (const file of files.slice(0, legacy)) record.run(file.name, file.checksum, Date.now());
+    }
+    const ledger: MigrationLedger = {
+      applied: async () => db.prepare('SELECT name, checksum FROM migrations ORDER BY name').all() as Array<{ name: string; checksum: string }>,
+      async apply(file) {
+        db.exec(file.sql);
+        record.run(file.name, file.checksum, Date.now());
+      },
+    };
+    await migrate(files, ledger, Umzug);
+    db.pragma(`user_version = ${db.prepare('SELECT count(*) FROM migrations').pluck().get() as number}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
   }
 }

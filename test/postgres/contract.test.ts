@@ -192,7 +192,7 @@ describe('PostgresStore gives the same results as SqliteStore', () => {
   let sqlite: Store;
   before(async () => {
     postgres = await freshPostgres();
-    sqlite = memorySqlite();
+    sqlite = await memorySqlite();
   });
   after(async () => {
     await sqlite?.close();
@@ -252,7 +252,7 @@ const unitOfWorkSteps: Step[] = [
 describe('units of work behave the same on both stores', () => {
   test('writes commit together, a throw rolls all back, refused writes keep it usable', async () => {
     const postgres = await freshPostgres(2);
-    const sqlite = memorySqlite();
+    const sqlite = await memorySqlite();
     try {
       await runBoth(unitOfWorkSteps, sqlite, postgres.store);
     } finally {
@@ -262,7 +262,7 @@ describe('units of work behave the same on both stores', () => {
   });
 
   test('on SQLite, a unit of work that waits on anything but its own operations is refused and rolled back', async () => {
-    const sqlite = memorySqlite();
+    const sqlite = await memorySqlite();
     try {
       await sqlite.insertAccount({ sid: A1, friendlyName: null, authTokenHash: 'h', dateCreatedMs: T0 });
       await assert.rejects(
@@ -281,7 +281,7 @@ describe('units of work behave the same on both stores', () => {
   });
 
   test('on SQLite, writes asked for while a unit of work is open wait for it and are all committed', async () => {
-    const sqlite = memorySqlite();
+    const sqlite = await memorySqlite();
     try {
       await sqlite.insertAccount({ sid: A1, friendlyName: null, authTokenHash: 'h', dateCreatedMs: T0 });
       const outside: Promise<unknown>[] = [];
@@ -408,7 +408,7 @@ describe('random operation sequences agree on both stores', () => {
   for (const seed of [1, 2, 3, 4]) {
     test(`seed ${seed}: 400 operations`, async () => {
       const postgres = await freshPostgres(2);
-      const sqlite = memorySqlite();
+      const sqlite = await memorySqlite();
       try {
         const setup: Step[] = [
           ['account 1', (store) => store.insertAccount({ sid: A1, friendlyName: null, authTokenHash: 'h', dateCreatedMs: T0 })],

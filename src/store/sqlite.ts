@@ -35,7 +35,7 @@ const settle = <T>(work: () => T): Promise<T> => {
   }
 };
 
-/** The same while this store opens the database and applies migrations (see the constructor). */
+/** How long opening waits for another process's write lock (it may be migrating a big database). */
 const MIGRATION_BUSY_TIMEOUT_MS = 600_000;
 
 /** The page size of a database this store creates, bytes. */

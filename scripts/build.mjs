@@ -12,7 +12,7 @@
 import { build } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,11 +22,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Packages left to Node's own loader: the native SQLite driver; what is imported only when first
- * needed (pg, prom-client, @fastify/swagger) and loads many files of its own; and pino, whose
+ * needed (pg, prom-client, @fastify/swagger, umzug) and loads many files of its own; and pino, whose
  * transports (pretty printing) start worker threads from files beside its own code.
  * They must be dependencies: test/ops/package.test.ts checks that.
  */
-const EXTERNAL_PACKAGES = ['better-sqlite3', 'pg', 'prom-client', '@fastify/swagger', 'pino', 'pino-pretty'];
+const EXTERNAL_PACKAGES = ['better-sqlite3', 'pg', 'prom-client', '@fastify/swagger', 'umzug', 'pino', 'pino-pretty'];
 
 /**
  * dist/main.js: reads the script, checks that the cache was made from exactly this text (V8 itself
@@ -93,6 +93,8 @@ async function buildDist(outdir = join(root, 'dist')) {
   const main = join(outdir, 'main.js');
   writeFileSync(main, LOADER);
   chmodSync(main, 0o755);
+  // The schema's migration files, read at start-up beside server.cjs (see src/store/migrator.ts).
+  cpSync(join(root, 'src/store/migrations'), join(outdir, 'migrations'), { recursive: true });
   await writeCodeCache(main, join(outdir, 'server.cjs.cache'));
 }
 

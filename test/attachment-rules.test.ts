@@ -34,7 +34,7 @@ async function setUp(store: Store) {
 }
 
 test('behind the read cache a re-attach of an attached pre-built operator is answered at once, until a write', async () => {
-  const store = withReadCache(new SqliteStore({ filename: newFile() }));
+  const store = withReadCache(await SqliteStore.open({ filename: newFile() }));
   const { account, rules, serviceSid } = await setUp(store);
   const first = rules.attach(account.sid, serviceSid, SUMMARIZATION);
   assert.ok(first instanceof Promise, 'attaching writes');
@@ -57,8 +57,8 @@ test('behind the read cache a re-attach of an attached pre-built operator is ans
 
 test('behind the read cache a detach by another connection is seen by the next attach, on the next turn', async () => {
   const file = newFile();
-  const store = withReadCache(new SqliteStore({ filename: file }));
-  const other = new SqliteStore({ filename: file });
+  const store = withReadCache(await SqliteStore.open({ filename: file }));
+  const other = await SqliteStore.open({ filename: file });
   const { account, rules, serviceSid } = await setUp(store);
   await rules.attach(account.sid, serviceSid, SUMMARIZATION);
   await rules.attach(account.sid, serviceSid, SUMMARIZATION);
@@ -75,7 +75,7 @@ test('behind the read cache a detach by another connection is seen by the next a
 });
 
 test('unknown services, custom operators and stores without the read cache always take the promise', async () => {
-  const cached = withReadCache(new SqliteStore({ filename: newFile() }));
+  const cached = withReadCache(await SqliteStore.open({ filename: newFile() }));
   const { account, operators, rules, serviceSid } = await setUp(cached);
   const missing = 'GA' + '0'.repeat(32);
   for (let i = 0; i < 2; i++) {
@@ -88,7 +88,7 @@ test('unknown services, custom operators and stores without the read cache alway
   await rules.attach(account.sid, serviceSid, custom.sid);
   await cached.close();
 
-  const plain = new SqliteStore({ filename: newFile() });
+  const plain = await SqliteStore.open({ filename: newFile() });
   const direct = await setUp(plain);
   for (let i = 0; i < 3; i++) {
     const attaching = direct.rules.attach(direct.account.sid, direct.serviceSid, SUMMARIZATION);
@@ -98,8 +98,8 @@ test('unknown services, custom operators and stores without the read cache alway
   await plain.close();
 });
 
-test('a malformed SID is refused at once with 404, before anything is read', () => {
-  const store = new SqliteStore({ filename: ':memory:' });
+test('a malformed SID is refused at once with 404, before anything is read', async () => {
+  const store = await SqliteStore.open({ filename: ':memory:' });
   const rules = new AttachmentRules(store, new OperatorRules(store, catalog), 5);
   assert.throws(() => rules.attach('AC' + '0'.repeat(32), 'GA123', SUMMARIZATION), { code: 20404 });
   assert.throws(() => rules.attach('AC' + '0'.repeat(32), 'GA' + '0'.repeat(32), 'LYnope'), { code: 20404 });

@@ -24,7 +24,7 @@ async function rejects(work: unknown): Promise<boolean> {
 }
 
 test('with no trust window a revoked API key fails on the very next request', async () => {
-  const store = new SqliteStore({ filename: ':memory:' });
+  const store = await SqliteStore.open({ filename: ':memory:' });
   const account = await createAccount(store);
   const key = await createApiKey(store, account.sid);
   const authenticator = new Authenticator(store, 0);
@@ -37,7 +37,7 @@ test('with no trust window a revoked API key fails on the very next request', as
 });
 
 test('with a trust window a revoked key works until the window ends, then fails', async () => {
-  const store = new SqliteStore({ filename: ':memory:' });
+  const store = await SqliteStore.open({ filename: ':memory:' });
   const account = await createAccount(store);
   const key = await createApiKey(store, account.sid);
   const authenticator = new Authenticator(store, 150);
@@ -51,7 +51,7 @@ test('with a trust window a revoked key works until the window ends, then fails'
 });
 
 test('a wrong secret is never remembered, and a right one after it still works', async () => {
-  const store = new SqliteStore({ filename: ':memory:' });
+  const store = await SqliteStore.open({ filename: ':memory:' });
   const account = await createAccount(store);
   const authenticator = new Authenticator(store, 60_000);
   assert.ok(await rejects(authenticator.accountFor(basic(account.sid, 'wrong'))));
@@ -64,7 +64,7 @@ const directory = mkdtempSync(join(tmpdir(), 'authenticator-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
 
 test('behind the read cache an unchanged credential is answered at once; a revoked key still fails on the next request', async () => {
-  const store = withReadCache(new SqliteStore({ filename: join(directory, 'revoked.db') }));
+  const store = withReadCache(await SqliteStore.open({ filename: join(directory, 'revoked.db') }));
   const account = await createAccount(store);
   const key = await createApiKey(store, account.sid);
   const authenticator = new Authenticator(store, 0);
@@ -80,8 +80,8 @@ test('behind the read cache an unchanged credential is answered at once; a revok
 
 test('behind the read cache a key revoked by another connection fails on the next turn of the event loop', async () => {
   const file = join(directory, 'other-writer.db');
-  const store = withReadCache(new SqliteStore({ filename: file }));
-  const other = new SqliteStore({ filename: file });
+  const store = withReadCache(await SqliteStore.open({ filename: file }));
+  const other = await SqliteStore.open({ filename: file });
   const account = await createAccount(store);
   const key = await createApiKey(store, account.sid);
   const authenticator = new Authenticator(store, 0);

@@ -71,7 +71,7 @@ function serviceRecord(accountSid: string, sid: string): ServiceRecord {
 }
 
 test('a repeated read is answered from the cache; this process’s write clears it at once', async () => {
-  const raw = new CountingStore({ filename: newFile() });
+  const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw);
   const account = await createAccount(store);
   const key = await createApiKey(store, account.sid);
@@ -87,7 +87,7 @@ test('a repeated read is answered from the cache; this process’s write clears 
 });
 
 test('an attach or detach clears the cached probe, and a credential write leaves it alone', async () => {
-  const raw = new CountingStore({ filename: newFile() });
+  const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw);
   const account = await createAccount(store);
   const serviceSid = 'GA' + '1'.repeat(32);
@@ -116,9 +116,9 @@ test('an attach or detach clears the cached probe, and a credential write leaves
 
 test('another connection’s commit is seen on the next turn of the event loop', async () => {
   const file = newFile();
-  const raw = new CountingStore({ filename: file });
+  const raw = await CountingStore.open({ filename: file });
   const store = withReadCache(raw);
-  const other = new SqliteStore({ filename: file }); // as the CLI would, in its own process
+  const other = await SqliteStore.open({ filename: file }); // as the CLI would, in its own process
   const account = await createAccount(store);
   const key = await createApiKey(store, account.sid);
   assert.notEqual(await store.findCredential(key.sid), null);
@@ -133,7 +133,7 @@ test('another connection’s commit is seen on the next turn of the event loop',
 
   // A changed auth token, too.
   await other.close();
-  const again = new SqliteStore({ filename: file });
+  const again = await SqliteStore.open({ filename: file });
   again.database.prepare('UPDATE accounts SET auth_token_hash = ? WHERE sid = ?').run(hashSecret('a new token'), account.sid);
   await nextTurn();
   assert.equal((await store.findCredential(account.sid))?.secretHash, hashSecret('a new token'));
@@ -142,7 +142,7 @@ test('another connection’s commit is seen on the next turn of the event loop',
 });
 
 test('a failed read is not remembered', async () => {
-  const raw = new CountingStore({ filename: newFile() });
+  const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw);
   const account = await createAccount(store);
   raw.failNextRead = true;
@@ -153,7 +153,7 @@ test('a failed read is not remembered', async () => {
 });
 
 test('two reads with the same arguments never share an answer', async () => {
-  const store = withReadCache(new SqliteStore({ filename: newFile() }));
+  const store = withReadCache(await SqliteStore.open({ filename: newFile() }));
   const account = await createAccount(store);
   const serviceSid = 'GA' + '3'.repeat(32);
   assert.equal(await store.insertService(serviceRecord(account.sid, serviceSid)), 'inserted');
@@ -163,7 +163,7 @@ test('two reads with the same arguments never share an answer', async () => {
 });
 
 test('pages are remembered only up to the row limit, so paging cannot fill the memory', async () => {
-  const raw = new CountingStore({ filename: newFile() });
+  const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw, { entries: 1000, rows: 10, listKeys: 100 });
   const account = await createAccount(store);
   for (let i = 0; i < 6; i++) {
@@ -197,7 +197,7 @@ test('pages are remembered only up to the row limit, so paging cannot fill the m
 });
 
 test('single answers are bounded by their number, not by the row limit meant for lists', async () => {
-  const raw = new CountingStore({ filename: newFile() });
+  const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw, { entries: 1000, rows: 2, listKeys: 100 });
   const account = await createAccount(store);
   const services = ['5', '6', '7'].map((digit) => 'GA' + digit.repeat(32));
@@ -212,7 +212,7 @@ test('single answers are bounded by their number, not by the row limit meant for
 });
 
 test('a page of services is remembered until a service is written', async () => {
-  const raw = new CountingStore({ filename: newFile() });
+  const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw);
   const account = await createAccount(store);
   const first = serviceRecord(account.sid, 'GA' + '4'.repeat(32));
@@ -236,7 +236,7 @@ test('a page of services is remembered until a service is written', async () => 
 });
 
 test('a page asked for only once is not kept: a walk through pages leaves none of them in memory', async () => {
-  const raw = new CountingStore({ filename: newFile() });
+  const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw);
   const account = await createAccount(store);
   for (let i = 0; i < 5; i++) {
@@ -258,7 +258,7 @@ test('a page asked for only once is not kept: a walk through pages leaves none o
 });
 
 test('the pages asked for once are remembered up to listKeys of them, then forgotten', async () => {
-  const raw = new CountingStore({ filename: newFile() });
+  const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw, { entries: 1000, rows: 1000, listKeys: 2 });
   const account = await createAccount(store);
   const page = (limit: number) => store.listServices(account.sid, { limit });
@@ -278,7 +278,7 @@ test('the pages asked for once are remembered up to listKeys of them, then forgo
 });
 
 test('settledAnswer tells what a cached answer resolved to, and nothing of an answer not yet resolved', async () => {
-  const raw = new CountingStore({ filename: newFile() });
+  const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw);
   const account = await createAccount(store);
   const serviceSid = 'GA' + '8'.repeat(32);
@@ -311,10 +311,10 @@ test('settledAnswer tells what a cached answer resolved to, and nothing of an an
 
 test('the read generation changes with every write here, when it starts and when it settles, and with another connection’s commit', async () => {
   const file = newFile();
-  const plain = new SqliteStore({ filename: file });
+  const plain = await SqliteStore.open({ filename: file });
   assert.equal(readGeneration(plain), null, 'a store without the read cache has none');
   const store = withReadCache(plain);
-  const other = new SqliteStore({ filename: file });
+  const other = await SqliteStore.open({ filename: file });
   const account = await createAccount(store);
   const serviceSid = 'GA' + 'a'.repeat(32);
   const start = readGeneration(store);
@@ -339,3 +339,28 @@ test('the read generation changes with every write here, when it starts and when
   await store.close();
 });
 
+
+test('a unit of work clears only what its writes touch, and a unit of work that only reads clears nothing', async () => {
+  const raw = await CountingStore.open({ filename: newFile() });
+  const store = withReadCache(raw);
+  const account = await createAccount(store);
+  const key = await createApiKey(store, account.sid);
+  const serviceSid = 'GA' + '3'.repeat(32);
+  const operatorSid = 'LY' + '4'.repeat(32);
+  assert.equal(await store.insertService(serviceRecord(account.sid, serviceSid)), 'inserted');
+  await store.findCredential(key.sid);
+  await store.probeAttachment(account.sid, serviceSid, operatorSid);
+  assert.deepEqual([raw.credentialReads, raw.probeReads], [1, 1]);
+
+  assert.equal(await store.transaction(async (tx) => tx.countAccounts()), 1);
+  await store.findCredential(key.sid);
+  await store.probeAttachment(account.sid, serviceSid, operatorSid);
+  assert.deepEqual([raw.credentialReads, raw.probeReads], [1, 1], 'a unit of work that wrote nothing cleared nothing');
+
+  const attach = { accountSid: account.sid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  assert.equal(await store.transaction(async (tx) => tx.attachOperator(attach)), 'attached');
+  assert.equal((await store.probeAttachment(account.sid, serviceSid, operatorSid))?.attached, true, 'the attach is seen at once');
+  await store.findCredential(key.sid);
+  assert.deepEqual([raw.credentialReads, raw.probeReads], [1, 2], 'service data was cleared, credentials were not');
+  await store.close();
+});

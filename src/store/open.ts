@@ -6,7 +6,7 @@ import type { Store } from './store.js';
 export async function openStore(config: Pick<Config, 'database' | 'sqliteSynchronous' | 'pgPoolSize'>): Promise<Store> {
   const { database } = config;
   if (database.kind === 'sqlite') {
-    return new SqliteStore({ filename: database.filename, synchronous: config.sqliteSynchronous });
+    return SqliteStore.open({ filename: database.filename, synchronous: config.sqliteSynchronous });
   }
   // Loaded only when used: the PostgreSQL driver costs tens of milliseconds of every SQLite start.
   const { PostgresStore } = await import('./postgres.js');

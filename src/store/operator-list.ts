@@ -1,5 +1,5 @@
 // A service's attached operators as the SQLite store keeps them: one text of comma-separated
-// operator SIDs in attach order, '' for none (see sqlite-schema.ts). The write path reads and
+// operator SIDs in attach order, '' for none (see migrations/sqlite/0002-attachments-in-service-rows.sql). The write path reads and
 // changes it as text, without an array: a service may hold up to MAX_OPERATORS_PER_SERVICE of them.
 // SIDs hold no commas.
 

@@ -7,71 +7,76 @@
 // - other processes' commits (the CLI revoking a key, a second server on the same file) change
 //   SQLite's data_version, read once per turn of the event loop; a change clears everything.
 // A request that arrives after another process's commit is therefore answered from the new data.
-import { methodNames } from './method-names.js';
-import type { Store } from './store.js';
+import type { Store, StoreOperations } from './store.js';
 
 type Part = 'credentials' | 'data';
 
-/** The reads that are cached, and the part of the data each depends on. */
-const CACHED_READS: Record<string, Part> = {
-  findCredential: 'credentials',
-  probeAttachment: 'data',
-  findServiceBySid: 'data',
-  attachedOperatorSids: 'data',
-  findCustomOperator: 'data',
-  listCustomOperators: 'data',
-  listServices: 'data',
+/** What a store operation is to the cache. */
+type Kind =
+  /** A read that is cached; it depends on this part of the data. */
+  | { cached: Part; list?: true }
+  /** A read that is never cached (rare, or too varied to be worth it). */
+  | 'uncached'
+  /** A write: it clears the cached reads of these parts when it starts and when it settles. */
+  | { writes: readonly Part[] }
+  /** Work on data no cached read depends on (jobs, the log of background work): never clears the cache. */
+  | 'background';
+
+type MethodName<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
+
+const CREDENTIALS: Kind = { writes: ['credentials'] };
+const DATA: Kind = { writes: ['data'] };
+
+/** Every operation of the store's API, classified: one that is not listed here does not compile. */
+const KINDS: Record<MethodName<Store>, Kind> = {
+  findCredential: { cached: 'credentials' },
+  probeAttachment: { cached: 'data' },
+  findServiceBySid: { cached: 'data' },
+  attachedOperatorSids: { cached: 'data' },
+  findCustomOperator: { cached: 'data' },
+  // Pages of rows: kept only once asked for again (see ReadCacheLimits.listKeys).
+  listCustomOperators: { cached: 'data', list: true },
+  listServices: { cached: 'data', list: true },
+
+  ping: 'uncached',
+  close: 'uncached',
+  externalChangeCounter: 'uncached',
+  countAccounts: 'uncached',
+  findServiceByUniqueName: 'uncached',
+  schemaVersion: 'uncached',
+  exportAccount: 'uncached',
+
+  insertAccount: CREDENTIALS,
+  insertBootstrapAccount: CREDENTIALS,
+  insertApiKey: CREDENTIALS,
+  deleteApiKey: CREDENTIALS,
+  setAuthTokenHash: CREDENTIALS,
+
+  insertService: DATA,
+  updateService: DATA,
+  deleteService: DATA,
+  attachOperator: DATA,
+  detachOperator: DATA,
+  insertCustomOperator: DATA,
+  updateCustomOperator: DATA,
+  deleteCustomOperator: DATA,
+  importAccount: DATA,
+  resetAccount: DATA,
+
+  // Clears what its operations write (see withReadCache), when each starts and when it settles.
+  transaction: { writes: [] },
 };
 
-/** Calls that change nothing and are not cached. */
-const UNCACHED_READS = new Set([
-  'ping',
-  'close',
-  'externalChangeCounter',
-  'countAccounts',
-  'findServiceByUniqueName',
-  'schemaVersion',
-  'exportAccount',
-]);
-
-/** Writes that touch accounts and keys only. Every other call, a new one too, is taken to touch all. */
-const CREDENTIAL_WRITES = new Set(['insertAccount', 'insertBootstrapAccount', 'insertApiKey', 'deleteApiKey', 'setAuthTokenHash']);
-/** Writes that touch services, operators and attachments only. */
-const DATA_WRITES = new Set([
-  'insertService',
-  'updateService',
-  'deleteService',
-  'attachOperator',
-  'detachOperator',
-  'insertCustomOperator',
-  'updateCustomOperator',
-  'deleteCustomOperator',
-  'importAccount',
-  'resetAccount',
-]);
-
-/** Reads that answer a page of rows: kept only once asked for again (see ReadCacheLimits.listKeys). */
-const LIST_READS = new Set(['listCustomOperators', 'listServices']);
-
 /**
- * How much one cached read may hold before it is emptied (the hot set refills it at once): answers,
- * and the rows in list answers (a page of 1,000 custom operators counts 1,000), so that paging with
- * forged cursors cannot fill the memory. Rows kept here outlive young-generation collections, and
- * V8 lets its heap grow with what it had to keep: clients paging through 1,000,000 services took the
- * server to ~400 MB at 100,000 rows, ~275 MB at 20,000 and ~215 MB at 5,000 (100 pages of 50, still
- * more than a hot set). A single answer (a credential, an attach probe, a service) counts no rows:
- * those are bounded by the number of answers.
+ * How much one cached read may hold before it is emptied (the hot set refills it at once), so that
+ * paging with forged cursors cannot fill the memory: answers, and the rows in list answers. Rows
+ * kept here outlive young-generation collections and grow V8's heap (bench/README.md, "Storage
+ * measurements"). A single answer counts no rows: those are bounded by the number of answers.
  */
 export interface ReadCacheLimits {
   entries: number;
   rows: number;
-  /**
-   * A page is kept only when its key was asked for before, and this many such keys are known at
-   * most. A client walking through pages never asks for one again, and keeping each for the moment
-   * before the cache was emptied made V8 promote it to the old generation: about one walk in five
-   * through 1,000,000 services peaked at 253–357 MB (190–210 MB the others); with pages kept only
-   * when asked for again, 191–220 MB in each of 10.
-   */
+  /** A page is kept only when its key was asked for before (a walk through pages never is); at most this many such keys. */
   listKeys: number;
 }
 
@@ -187,14 +192,37 @@ export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LI
     }
   };
 
+  /** `method` as a write that clears `parts` when it starts and when it settles. */
+  const writing = (method: Method, self: unknown, parts: readonly Part[]): Method => (...args) => {
+    clear(parts);
+    const result = method.apply(self, args);
+    if (!(result instanceof Promise)) return result;
+    const settled = () => clear(parts);
+    result.then(settled, settled);
+    return result;
+  };
+  /** A unit of work's operations: its writes clear what they touch, once more when it settles. */
+  const unitOfWork = (tx: StoreOperations, touched: Set<Part>): StoreOperations => {
+    const classified = Object.create(tx) as Record<string, unknown>;
+    for (const [name, kind] of Object.entries(KINDS)) {
+      if (typeof kind !== 'object' || !('writes' in kind) || !(name in tx)) continue;
+      const write = writing((tx as unknown as Record<string, Method>)[name], tx, kind.writes);
+      classified[name] = (...args: unknown[]) => {
+        for (const part of kind.writes) touched.add(part);
+        return write(...args);
+      };
+    }
+    return classified as unknown as StoreOperations;
+  };
+
   const cached = Object.create(store) as Record<string, unknown>;
   const inner = store as unknown as Record<string, Method>;
-  for (const name of methodNames(store)) {
+  for (const [name, kind] of Object.entries(KINDS) as Array<[MethodName<Store>, Kind]>) {
     const method = inner[name];
-    const part = CACHED_READS[name];
-    if (part !== undefined) {
-      const cache = new Answers(limits, LIST_READS.has(name));
-      caches[part].push(cache);
+    if (kind === 'uncached' || kind === 'background') continue;
+    if ('cached' in kind) {
+      const cache = new Answers(limits, kind.list === true);
+      caches[kind.cached].push(cache);
       cached[name] = (...args: unknown[]) => {
         seeOtherWriters();
         const key = keyOf(args);
@@ -204,20 +232,16 @@ export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LI
         cache.remember(key, answer);
         return answer;
       };
-    } else if (!UNCACHED_READS.has(name)) {
-      const parts: readonly Part[] = CREDENTIAL_WRITES.has(name)
-        ? ['credentials']
-        : DATA_WRITES.has(name)
-          ? ['data']
-          : ['credentials', 'data'];
-      cached[name] = (...args: unknown[]) => {
-        clear(parts);
-        const result = method.apply(store, args);
-        if (!(result instanceof Promise)) return result;
-        const settled = () => clear(parts);
+    } else if (name === 'transaction') {
+      cached[name] = <T>(work: (tx: StoreOperations) => Promise<T>): Promise<T> => {
+        const touched = new Set<Part>();
+        const result = store.transaction((tx) => work(unitOfWork(tx, touched)));
+        const settled = () => clear([...touched]);
         result.then(settled, settled);
         return result;
       };
+    } else {
+      cached[name] = writing(method, store, kind.writes);
     }
   }
   generations.set(cached as unknown as Store, () => {

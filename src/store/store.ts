@@ -116,17 +116,8 @@ export interface AttachmentProbe {
   attached: boolean;
 }
 
-export interface Store {
-  readonly kind: 'sqlite' | 'postgres';
-  /** Answers when the database does; throws otherwise. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-  /**
-   * A number that changes whenever another connection (another process) commits to the database,
-   * read synchronously; null when the store cannot tell cheaply. Lets this process cache reads.
-   */
-  externalChangeCounter(): number | null;
-
+/** Accounts, their API keys, and the credentials requests authenticate with. */
+export interface AccountOperations {
   findCredential(sid: string): Promise<CredentialRecord | null>;
   countAccounts(): Promise<number>;
   insertAccount(account: AccountRecord): Promise<void>;
@@ -139,7 +130,9 @@ export interface Store {
   deleteApiKey(sid: string): Promise<boolean>;
   /** Replaces an account's auth token (its digest); answers whether the account exists. */
   setAuthTokenHash(accountSid: string, authTokenHash: string): Promise<boolean>;
+}
 
+export interface ServiceOperations {
   insertService(service: ServiceRecord): Promise<'inserted' | 'unique-name-taken'>;
   findServiceBySid(accountSid: string, sid: string): Promise<ServiceRecord | null>;
   findServiceByUniqueName(accountSid: string, uniqueName: string): Promise<ServiceRecord | null>;
@@ -153,7 +146,9 @@ export interface Store {
     nowMs: number,
   ): Promise<UpdateOutcome<ServiceRecord>>;
   deleteService(accountSid: string, sid: string): Promise<boolean>;
+}
 
+export interface AttachmentOperations {
   /** Attached operator SIDs per service, each list in the order of attachment. */
   attachedOperatorSids(serviceSids: string[]): Promise<Map<string, string[]>>;
   /**
@@ -167,7 +162,9 @@ export interface Store {
   ): Promise<AttachmentProbe | null>;
   attachOperator(request: AttachRequest): Promise<AttachOutcome>;
   detachOperator(accountSid: string, serviceSid: string, operatorSid: string, nowMs: number): Promise<DetachOutcome>;
+}
 
+export interface OperatorOperations {
   insertCustomOperator(operator: CustomOperatorRecord): Promise<void>;
   findCustomOperator(accountSid: string, sid: string): Promise<CustomOperatorRecord | null>;
   listCustomOperators(accountSid: string, filter: CustomOperatorFilter, query: KeysetQuery): Promise<CustomOperatorRecord[]>;
@@ -179,10 +176,10 @@ export interface Store {
     nowMs: number,
   ): Promise<UpdateOutcome<CustomOperatorRecord>>;
   deleteCustomOperator(accountSid: string, sid: string): Promise<DeleteOperatorOutcome>;
+}
 
-  // Operations (src/ops): readiness, snapshots and reset.
-  /** How many schema migrations this database has applied, and how many this build knows. */
-  schemaVersion(): Promise<{ applied: number; expected: number }>;
+/** Operations (src/ops): snapshots and reset of one account's data. */
+export interface SnapshotOperations {
   /** All that one account owns, read in one consistent transaction; null when there is no such account. */
   exportAccount(accountSid: string): Promise<AccountData | null>;
   /**
@@ -193,6 +190,34 @@ export interface Store {
   importAccount(accountSid: string, data: AccountData): Promise<ImportOutcome>;
   /** Deletes the account's services, custom operators and attachments (not the account nor its keys). */
   resetAccount(accountSid: string): Promise<ResetCounts | null>;
+}
+
+/** Every operation on the data, one module per resource and backend (src/store/<resource>/). */
+export type StoreOperations = AccountOperations &
+  ServiceOperations &
+  AttachmentOperations &
+  OperatorOperations &
+  SnapshotOperations;
+
+export interface Store extends StoreOperations {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Answers when the database does; throws otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /**
+   * A number that changes whenever another connection (another process) commits to the database,
+   * read synchronously; null when the store cannot tell cheaply. Lets this process cache reads.
+   */
+  externalChangeCounter(): number | null;
+  /** How many schema migrations this database has applied, and how many this build knows. */
+  schemaVersion(): Promise<{ applied: number; expected: number }>;
+  /**
+   * A unit of work: every operation `work` makes through `tx` commits together or not at all
+   * (a throw rolls all back). `work` must wait only on `tx`'s operations, never on other I/O:
+   * SQLite refuses one that does, since its one connection is every request's. PostgreSQL may
+   * run `work` again after a deadlock, so it must not have effects outside `tx`.
+   */
+  transaction<T>(work: (tx: StoreOperations) => Promise<T>): Promise<T>;
 }
 
 export interface AttachmentRecord {

@@ -19,7 +19,7 @@ after(() => rmSync(directory, { recursive: true, force: true }));
 
 async function storeWithServices(name: string, count: number) {
   const filename = join(directory, name);
-  const store = new SqliteStore({ filename });
+  const store = await SqliteStore.open({ filename });
   const { sid: accountSid } = await createAccount(store);
   const sizeBefore = statSync(filename).size;
   for (let i = 0; i < count; i++) {
@@ -55,7 +55,7 @@ test('closing checkpoints everything and removes the log; the file is whole', as
 test('a worker that cannot run hands checkpoints back to the connection', async () => {
   // (The store starts its worker with its first write; this one never writes.)
   const filename = join(directory, 'failing.db');
-  await new SqliteStore({ filename }).close();
+  await (await SqliteStore.open({ filename })).close();
   let handedBack: number | null = null;
   const checkpointer = new SqliteCheckpointer({
     filename,
@@ -77,7 +77,7 @@ test('a store that is never closed does not keep its process alive', () => {
   writeFileSync(
     script,
     `import { SqliteStore } from ${JSON.stringify(sqlite)};
-    const store = new SqliteStore({ filename: ${JSON.stringify(join(directory, 'open.db'))} });
+    const store = await SqliteStore.open({ filename: ${JSON.stringify(join(directory, 'open.db'))} });
     // A write starts the checkpoint worker; a checkpoint holds the process only while it runs.
     await store.insertAccount({ sid: 'AC' + '1'.repeat(32), friendlyName: null, authTokenHash: 'x', dateCreatedMs: 1 });
     const report = await store.checkpoints.checkpoint();

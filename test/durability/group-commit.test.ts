@@ -14,7 +14,7 @@ test('concurrent writes on one store each get their own outcome and all are dura
   const directory = mkdtempSync(join(tmpdir(), 'intelligence-group-commit-'));
   const filename = join(directory, 'db.sqlite');
   try {
-    const store = new SqliteStore({ filename });
+    const store = await SqliteStore.open({ filename });
     const { sid: accountSid } = await createAccount(store);
     const serviceSid = 'GA' + '1'.repeat(32);
     await store.insertService(serviceRecord(serviceSid, accountSid, 'one', 1));
@@ -38,7 +38,7 @@ test('concurrent writes on one store each get their own outcome and all are dura
     assert.equal(outcomes[9], 'service-not-found');
     await store.close();
 
-    const reopened = new SqliteStore({ filename });
+    const reopened = await SqliteStore.open({ filename });
     assert.deepEqual((await reopened.attachedOperatorSids([serviceSid])).get(serviceSid), operators.slice(0, 3));
     assert.equal((await reopened.findServiceBySid(accountSid, serviceSid))?.version, 4);
     await reopened.close();
@@ -48,7 +48,7 @@ test('concurrent writes on one store each get their own outcome and all are dura
 });
 
 test('a write that fails in a batch fails alone: the others are committed and answered', async () => {
-  const store = new SqliteStore({ filename: ':memory:' });
+  const store = await SqliteStore.open({ filename: ':memory:' });
   const { sid: accountSid } = await createAccount(store);
   const serviceSid = 'GA' + '3'.repeat(32);
   await store.insertService(serviceRecord(serviceSid, accountSid, 'three', 1));

@@ -31,7 +31,7 @@ async function writeAndReadService(store: SqliteStore): Promise<void> {
 
 test('a new database is created with 2 KB pages', async () => {
   const filename = join(directory, 'new.db');
-  const store = new SqliteStore({ filename });
+  const store = await SqliteStore.open({ filename });
   await writeAndReadService(store);
   await store.close();
   assert.equal(NEW_DATABASE_PAGE_SIZE, 2048);
@@ -46,12 +46,12 @@ test('an existing database keeps its 4 KB pages and still works', async () => {
   existing.exec('CREATE TABLE made_before (id INTEGER PRIMARY KEY)');
   existing.close();
 
-  const store = new SqliteStore({ filename });
+  const store = await SqliteStore.open({ filename });
   await writeAndReadService(store);
   await store.close();
   assert.equal(pageSizeOf(filename), 4096);
   // Reopened, it is the same database, with what was written.
-  const reopened = new SqliteStore({ filename });
+  const reopened = await SqliteStore.open({ filename });
   assert.equal(await reopened.countAccounts(), 1);
   await reopened.close();
 });

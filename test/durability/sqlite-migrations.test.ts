@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { catalogSid } from '../../src/catalog/sids.js';
-import { sqliteMigrations } from '../../src/store/sqlite-schema.js';
+import { migrateAsLegacyBuild, sqliteMigrations } from '../helpers/legacy-sqlite-schema.js';
+import { migrationFiles } from '../../src/store/migrator.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { account } from '../postgres/stores.js';
 
@@ -60,7 +61,7 @@ function databaseAtSchemaOne(filename: string): void {
 test('opening a schema-1 database moves its attachments into the services, in attach order, and keeps the rules', async () => {
   const filename = join(directory, 'schema-1.db');
   databaseAtSchemaOne(filename);
-  const store = new SqliteStore({ filename });
+  const store = await SqliteStore.open({ filename });
   try {
     assert.deepEqual(await store.schemaVersion(), { applied: sqliteMigrations.length, expected: sqliteMigrations.length });
     const attached = await store.attachedOperatorSids([serviceSid('1'), serviceSid('2'), serviceSid('3')]);
@@ -105,13 +106,13 @@ test('opening a schema-1 database moves its attachments into the services, in at
     assert.deepEqual(await store.deleteCustomOperator(accountSid, customSid('0')), { status: 'attached', serviceSids: [serviceSid('1')] });
 
     const tables = store.database.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    assert.deepEqual(tables, ['accounts', 'api_keys', 'custom_operator_attachments', 'custom_operators', 'services']);
+    assert.deepEqual(tables, ['accounts', 'api_keys', 'custom_operator_attachments', 'custom_operators', 'migrations', 'services']);
   } finally {
     await store.close();
   }
 
   // Opened again, nothing is applied twice.
-  const again = new SqliteStore({ filename });
+  const again = await SqliteStore.open({ filename });
   try {
     assert.deepEqual(await again.schemaVersion(), { applied: sqliteMigrations.length, expected: sqliteMigrations.length });
     assert.deepEqual(
@@ -124,7 +125,7 @@ test('opening a schema-1 database moves its attachments into the services, in at
 });
 
 test('only custom operators keep a row per attachment; a pre-built one lives in its service row alone', async () => {
-  const store = new SqliteStore({ filename: join(directory, 'rows.db') });
+  const store = await SqliteStore.open({ filename: join(directory, 'rows.db') });
   try {
     const run = (sql: string, ...values: unknown[]) => store.database.prepare(sql).run(...values);
     run('INSERT INTO accounts (sid, friendly_name, auth_token_hash, date_created) VALUES (?, NULL, ?, 1)', accountSid, 'h');
@@ -196,7 +197,7 @@ test('a store opening the database waits for another process that holds the writ
   const exited = once(holder, 'exit');
   await once(holder.stdout!, 'data');
   const openedAt = performance.now();
-  const store = new SqliteStore({ filename });
+  const store = await SqliteStore.open({ filename });
   try {
     assert.ok(performance.now() - openedAt > 5000, 'the store did not wait for the lock');
     assert.deepEqual(await store.schemaVersion(), { applied: sqliteMigrations.length, expected: sqliteMigrations.length });
@@ -205,4 +206,47 @@ test('a store opening the database waits for another process that holds the writ
     await store.close();
     await exited;
   }
+});
+
+test('a database made by the build before migration files upgrades in place: data kept, each file recorded once with its checksum', async () => {
+  const filename = join(directory, 'legacy-build.db');
+  const legacy = new Database(filename);
+  legacy.pragma('journal_mode = WAL');
+  migrateAsLegacyBuild(legacy);
+  legacy.prepare('INSERT INTO accounts (sid, friendly_name, auth_token_hash, date_created) VALUES (?, NULL, ?, 1)').run(accountSid, 'hash');
+  legacy
+    .prepare(
+      `INSERT INTO services (sid, account_sid, unique_name, friendly_name, language_code, auto_redaction, media_redaction,
+         auto_transcribe, data_logging, webhook_url, webhook_http_method, encryption_credential_sid, version, date_created,
+         date_updated, operator_sids)
+       VALUES (?, ?, 'kept', NULL, 'en-US', 0, 0, 0, 0, NULL, 'POST', NULL, 3, 10, 20, ?)`,
+    )
+    .run(serviceSid('4'), accountSid, `${sentiment},${summary}`);
+  assert.equal(legacy.pragma('user_version', { simple: true }), 2);
+  legacy.close();
+
+  const files = migrationFiles('sqlite');
+  for (let open = 0; open < 2; open++) {
+    const store = await SqliteStore.open({ filename });
+    try {
+      assert.deepEqual(await store.schemaVersion(), { applied: files.length, expected: files.length });
+      assert.deepEqual(
+        store.database.prepare('SELECT name, checksum FROM migrations ORDER BY name').all(),
+        files.map((file) => ({ name: file.name, checksum: file.checksum })),
+      );
+      assert.equal((await store.findServiceBySid(accountSid, serviceSid('4')))?.version, 3);
+      assert.deepEqual(await store.attachedOperatorSids([serviceSid('4')]), new Map([[serviceSid('4'), [sentiment, summary]]]));
+    } finally {
+      await store.close();
+    }
+  }
+});
+
+test('a migration file changed after it was applied stops the start-up, naming the file, and changes nothing', async () => {
+  const filename = join(directory, 'changed.db');
+  await (await SqliteStore.open({ filename })).close();
+  const db = new Database(filename);
+  db.prepare("UPDATE migrations SET checksum = 'f00d' WHERE name = ?").run(migrationFiles('sqlite')[0]!.name);
+  db.close();
+  await assert.rejects(SqliteStore.open({ filename }), /migration 0001-initial\.sql was changed after it was applied \(checksum f00d recorded/);
 });

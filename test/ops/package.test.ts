@@ -50,7 +50,7 @@ test('the package holds dist/main.js, README.md, LICENSE and package.json', () =
 
 test('the package holds nothing else: no sources, tests, benchmarks, data or maps', () => {
   const unexpected = packed.filter(
-    (file) => !/^(dist\/main\.js|dist\/server\.cjs(\.cache)?|README\.md|LICENSE|package\.json)$/.test(file),
+    (file) => !/^(dist\/main\.js|dist\/server\.cjs(\.cache)?|dist\/migrations\/(sqlite|postgres)\/\d{4}-[a-z0-9-]+\.sql|README\.md|LICENSE|package\.json)$/.test(file),
   );
   assert.deepEqual(unexpected, []);
   assert.ok(!packed.some((file) => /^(src|test|bench|data)\//.test(file)));

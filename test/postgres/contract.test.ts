@@ -195,7 +195,7 @@ describe('PostgresStore gives the same results as SqliteStore', () => {
   let sqlite: Store;
   before(async () => {
     postgres = await freshPostgres();
-    sqlite = memorySqlite();
+    sqlite = await memorySqlite();
   });
   after(async () => {
     await sqlite?.close();
@@ -204,6 +204,107 @@ describe('PostgresStore gives the same results as SqliteStore', () => {
 
   test('a fixed table of operations: every outcome, record and order', async () => {
     await runBoth(fixedSteps, sqlite, postgres.store);
+  });
+});
+
+const GA_u1 = 'GA' + 'u'.repeat(31) + '1';
+const GA_u2 = 'GA' + 'u'.repeat(31) + '2';
+const LY_u = 'LY' + 'u'.repeat(32);
+
+const unitOfWorkSteps: Step[] = [
+  ['account', (store) => store.insertAccount({ sid: A1, friendlyName: null, authTokenHash: 'h', dateCreatedMs: T0 })],
+  ['a unit of work commits every write together', (store) =>
+    store.transaction(async (tx) => [
+      await tx.insertService(service(GA_u1, A1, 'unit', T0 + 1)),
+      await tx.insertCustomOperator(customOperator(LY_u, A1, T0 + 2)),
+      await tx.attachOperator({ accountSid: A1, serviceSid: GA_u1, operatorSid: LY_u, isCustomOperator: true, maxOperatorsPerService: 5, nowMs: T0 + 3 }),
+      await tx.findServiceBySid(A1, GA_u1),
+    ])],
+  ['its writes are there after it', (store) => store.exportAccount(A1)],
+  ['a unit of work that throws leaves nothing', (store) =>
+    store.transaction(async (tx) => {
+      await tx.insertService(service(GA_u2, A1, 'gone', T0 + 4));
+      await tx.detachOperator(A1, GA_u1, LY_u, T0 + 5);
+      await tx.updateCustomOperator(A1, LY_u, { friendlyName: 'renamed', configJson: '{}' }, 1, T0 + 6);
+      throw new Error('rolled back');
+    })],
+  ['nothing of it was written', (store) => store.exportAccount(A1)],
+  ['outcomes that refuse a write leave the unit of work usable', (store) =>
+    store.transaction(async (tx) => [
+      await tx.insertService(service(GA_u2, A1, 'unit', T0 + 7)),
+      await tx.updateService(A1, GA_u1, settings(service(GA_u1, A1, 'unit', 0)), 99, T0 + 8),
+      await tx.insertApiKey({ sid: 'SK' + 'u'.repeat(32), accountSid: account('9'), friendlyName: null, secretHash: 's', dateCreatedMs: T0 }),
+      await tx.insertService(service(GA_u2, A1, 'second', T0 + 9)),
+    ])],
+  ['a statement that throws inside, caught, undoes only itself', (store) =>
+    store.transaction(async (tx) => {
+      const duplicate = await tx.insertService(service(GA_u2, A1, 'third', T0 + 10)).then(() => 'inserted', () => 'threw');
+      const detached = await tx.detachOperator(A1, GA_u1, LY_u, T0 + 11);
+      return [duplicate, detached, await tx.exportAccount(A1)];
+    })],
+  ['after both', (store) => store.exportAccount(A1)],
+  ['a reset and a bootstrap inside one unit of work', (store) =>
+    store.transaction(async (tx) => [
+      await tx.resetAccount(A1),
+      await tx.insertBootstrapAccount({ sid: A2, friendlyName: null, authTokenHash: 'h', dateCreatedMs: T0 }, false),
+      await tx.countAccounts(),
+    ])],
+  ['after the reset', (store) => Promise.all([store.exportAccount(A1), store.countAccounts()])],
+];
+
+describe('units of work behave the same on both stores', () => {
+  test('writes commit together, a throw rolls all back, refused writes keep it usable', async () => {
+    const postgres = await freshPostgres(2);
+    const sqlite = await memorySqlite();
+    try {
+      await runBoth(unitOfWorkSteps, sqlite, postgres.store);
+    } finally {
+      await sqlite.close();
+      await postgres.dispose();
+    }
+  });
+
+  test('on SQLite, a unit of work that waits on anything but its own operations is refused and rolled back', async () => {
+    const sqlite = await memorySqlite();
+    try {
+      await sqlite.insertAccount({ sid: A1, friendlyName: null, authTokenHash: 'h', dateCreatedMs: T0 });
+      await assert.rejects(
+        sqlite.transaction(async (tx) => {
+          await tx.insertService(service(GA_u1, A1, 'unit', T0 + 1));
+          await new Promise((resolve) => setImmediate(resolve));
+        }),
+        /waited for something other than its own store operations/,
+      );
+      assert.equal(await sqlite.findServiceBySid(A1, GA_u1), null);
+      // The store goes on: a write after it commits.
+      assert.equal(await sqlite.insertService(service(GA_u1, A1, 'unit', T0 + 1)), 'inserted');
+    } finally {
+      await sqlite.close();
+    }
+  });
+
+  test('on SQLite, writes asked for while a unit of work is open wait for it and are all committed', async () => {
+    const sqlite = await memorySqlite();
+    try {
+      await sqlite.insertAccount({ sid: A1, friendlyName: null, authTokenHash: 'h', dateCreatedMs: T0 });
+      const outside: Promise<unknown>[] = [];
+      const inside = sqlite.transaction(async (tx) => {
+        await tx.insertService(service(GA_u1, A1, 'inside', T0 + 1));
+        // Another request's writes, in the same turn: a group-commit write and a single-statement one.
+        outside.push(sqlite.insertService(service(GA_u2, A1, 'outside', T0 + 2)));
+        outside.push(sqlite.insertCustomOperator(customOperator(LY_u, A1, T0 + 3)));
+        await tx.attachOperator({ accountSid: A1, serviceSid: GA_u1, operatorSid: LY_p1, isCustomOperator: false, maxOperatorsPerService: 5, nowMs: T0 + 4 });
+        throw new Error('rolled back');
+      });
+      await assert.rejects(inside, /rolled back/);
+      assert.deepEqual(await Promise.all(outside), ['inserted', undefined]);
+      const data = await sqlite.exportAccount(A1);
+      assert.deepEqual(data?.services.map((record) => record.sid), [GA_u2]);
+      assert.deepEqual(data?.customOperators.map((record) => record.sid), [LY_u]);
+      assert.deepEqual(data?.attachments, []);
+    } finally {
+      await sqlite.close();
+    }
   });
 });
 
@@ -310,7 +411,7 @@ describe('random operation sequences agree on both stores', () => {
   for (const seed of [1, 2, 3, 4]) {
     test(`seed ${seed}: 400 operations`, async () => {
       const postgres = await freshPostgres(2);
-      const sqlite = memorySqlite();
+      const sqlite = await memorySqlite();
       try {
         const setup: Step[] = [
           ['account 1', (store) => store.insertAccount({ sid: A1, friendlyName: null, authTokenHash: 'h', dateCreatedMs: T0 })],

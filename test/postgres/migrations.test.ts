@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
-import { postgresMigrations } from '../../src/store/postgres-schema.js';
+import { migrateAsLegacyBuild, postgresMigrations } from '../helpers/legacy-postgres-schema.js';
+import { migrationFiles } from '../../src/store/migrator.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import {
   assertPostgresReachable,
@@ -43,7 +44,7 @@ test('five stores opening one fresh schema at once all succeed, and each migrati
       results.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason)),
       [],
     );
-    assert.deepEqual(await tablesOf(schema), ['accounts', 'api_keys', 'custom_operators', 'schema_migrations', 'service_operators', 'services']);
+    assert.deepEqual(await tablesOf(schema), ['accounts', 'api_keys', 'custom_operators', 'migrations', 'service_operators', 'services']);
     for (const store of stores) {
       assert.deepEqual(await store.schemaVersion(), { applied: postgresMigrations.length, expected: postgresMigrations.length });
     }
@@ -103,4 +104,37 @@ test('an unreachable database fails opening the store, naming the cause', async 
     PostgresStore.open({ url: 'postgres://postgres@127.0.0.1:1/test', poolSize: 1, connectionTimeoutMs: 2000 }),
     /ECONNREFUSED|connect/,
   );
+});
+
+test('a schema made by the build before migration files upgrades in place: data kept, its versions recorded as files with checksums', async () => {
+  await assertPostgresReachable();
+  const schema = newSchemaName();
+  const client = new pg.Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    await migrateAsLegacyBuild(client, schema);
+    await client.query(`INSERT INTO "${schema}".accounts (sid, friendly_name, auth_token_hash, date_created) VALUES ($1, 'kept', 'h', 1)`, [account('5')]);
+    const files = migrationFiles('postgres');
+    const stores = await Promise.all(Array.from({ length: 3 }, () => PostgresStore.open({ url: testDatabaseUrl(), poolSize: 1, schema })));
+    try {
+      for (const store of stores) {
+        assert.deepEqual(await store.schemaVersion(), { applied: files.length, expected: files.length });
+        assert.equal(await store.countAccounts(), 1);
+      }
+      assert.deepEqual(await tablesOf(schema), ['accounts', 'api_keys', 'custom_operators', 'migrations', 'service_operators', 'services']);
+      const recorded = await client.query(`SELECT name, checksum FROM "${schema}".migrations ORDER BY name`);
+      assert.deepEqual(recorded.rows, files.map((file) => ({ name: file.name, checksum: file.checksum })));
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+
+    await client.query(`UPDATE "${schema}".migrations SET checksum = 'f00d'`);
+    await assert.rejects(
+      PostgresStore.open({ url: testDatabaseUrl(), poolSize: 1, schema }),
+      /migration 0001-initial\.sql was changed after it was applied \(checksum f00d recorded/,
+    );
+  } finally {
+    await client.end();
+    await dropSchema(schema);
+  }
 });

@@ -35,7 +35,7 @@ export async function freshPostgres(poolSize = 5): Promise<FreshPostgres> {
   };
 }
 
-export const memorySqlite = () => new SqliteStore({ filename: ':memory:' });
+export const memorySqlite = () => SqliteStore.open({ filename: ':memory:' });
 
 export const account = (digit: string) => 'AC' + digit.repeat(32);
 

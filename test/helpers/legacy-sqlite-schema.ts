@@ -1,4 +1,5 @@
-// SQLite schema migrations, applied in order at start-up; PRAGMA user_version records progress.
+// The SQLite migrations as the build before migration files applied them (PRAGMA user_version
+// counting them): tests make databases of that build with them and upgrade them in place.
 export const sqliteMigrations: string[] = [
   `CREATE TABLE accounts (
      sid TEXT PRIMARY KEY,
@@ -74,3 +75,17 @@ export const sqliteMigrations: string[] = [
    CREATE INDEX custom_operator_attachments_by_operator ON custom_operator_attachments (operator_sid);
    DROP TABLE service_operators;`,
 ];
+
+/** Migrates a database file as that build's SqliteStore did: one migration per IMMEDIATE transaction. */
+export function migrateAsLegacyBuild(db: import('better-sqlite3').Database, upTo = sqliteMigrations.length): void {
+  const step = db.transaction((): boolean => {
+    const applied = db.pragma('user_version', { simple: true }) as number;
+    if (applied >= upTo) return false;
+    db.exec(sqliteMigrations[applied]!);
+    db.pragma(`user_version = ${applied + 1}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one migration per write transaction
+  }
+}

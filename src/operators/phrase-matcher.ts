@@ -1,0 +1,188 @@
+// Finds the phrases of phrase sets in tokenised sentences. `exact`: the phrase's words in order,
+// whole words, ignoring case and punctuation. `fuzzy` also accepts another form of a word (same
+// Porter stem, contractions expanded), dropped articles, a word the recogniser split in two or two
+// it joined, and one typo in words of six letters or more. Curated sets may use `*` for any one word.
+import { readPhrase, type Token } from '../engines/language/wink.js';
+import type { AnalysedSentence } from './analysed-transcript.js';
+
+export type MatchType = 'exact' | 'fuzzy';
+
+export interface PhraseSet {
+  name: string;
+  phrases: string[];
+  match: MatchType;
+}
+
+export interface PhraseHit {
+  set: string;
+  phrase: string;
+  sentence: AnalysedSentence;
+  /** Character offsets of the matched words in the sentence's text. */
+  start: number;
+  end: number;
+  /** 1 for an exact match; lower for each kind of tolerance a fuzzy match needed. */
+  score: number;
+}
+
+interface PhraseWord {
+  key: string;
+  stem: string;
+  wildcard: boolean;
+}
+
+interface CompiledPhrase {
+  set: string;
+  phrase: string;
+  match: MatchType;
+  words: PhraseWord[];
+}
+
+export interface CompiledPhraseSets {
+  phrases: CompiledPhrase[];
+  /** Candidate phrases by the key of a sentence word that may start them. */
+  byFirstKey: Map<string, CompiledPhrase[]>;
+  /** Phrases that must be tried at every word: wildcard or typo-tolerant first words. */
+  everywhere: CompiledPhrase[];
+}
+
+const ARTICLES = new Set(['a', 'an', 'the']);
+const NOT_WORDS = new Set(['punctuation', 'symbol', 'tabCRLF', 'emoji', 'emoticon']);
+const MIN_TYPO_LENGTH = 6;
+const SCORE = { stem: 0.95, split: 0.9, typo: 0.85 };
+
+const exactKey = (token: Token): string => token.value.toLowerCase();
+
+function phraseWords(phrase: string, match: MatchType, wildcards: boolean): PhraseWord[] {
+  const words: PhraseWord[] = [];
+  for (const part of wildcards ? phrase.split(/(\*)/) : [phrase]) {
+    if (part === '*') {
+      words.push({ key: '*', stem: '*', wildcard: true });
+      continue;
+    }
+    for (const token of readPhrase(part)) {
+      if (NOT_WORDS.has(token.type)) continue;
+      if (match === 'fuzzy' && ARTICLES.has(token.normal)) continue;
+      words.push({ key: match === 'exact' ? exactKey(token) : token.normal, stem: token.stem, wildcard: false });
+    }
+  }
+  return words;
+}
+
+function addCandidate(map: Map<string, CompiledPhrase[]>, key: string, phrase: CompiledPhrase): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [phrase]);
+  else if (!list.includes(phrase)) list.push(phrase);
+}
+
+export function compilePhraseSets(sets: readonly PhraseSet[], options: { wildcards?: boolean } = {}): CompiledPhraseSets {
+  const compiled: CompiledPhraseSets = { phrases: [], byFirstKey: new Map(), everywhere: [] };
+  for (const set of sets) {
+    for (const phrase of set.phrases) {
+      const words = phraseWords(phrase, set.match, options.wildcards === true);
+      if (words.length === 0) continue;
+      const entry: CompiledPhrase = { set: set.name, phrase, match: set.match, words };
+      compiled.phrases.push(entry);
+      const [first, second] = words;
+      if (first.wildcard || (set.match === 'fuzzy' && first.key.length >= MIN_TYPO_LENGTH - 1)) {
+        compiled.everywhere.push(entry);
+        continue;
+      }
+      addCandidate(compiled.byFirstKey, first.key, entry);
+      if (set.match === 'fuzzy') {
+        addCandidate(compiled.byFirstKey, `stem:${first.stem}`, entry);
+        if (second !== undefined && !second.wildcard) addCandidate(compiled.byFirstKey, first.key + second.key, entry);
+        // A sentence word split in two ("pass word") starts with a prefix of the phrase's first word.
+        for (let cut = 1; cut < first.key.length; cut++) addCandidate(compiled.byFirstKey, `prefix:${first.key.slice(0, cut)}`, entry);
+      }
+    }
+  }
+  return compiled;
+}
+
+/** Damerau–Levenshtein distance is at most 1 (one insertion, deletion, substitution or swap). */
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+function wordScore(word: PhraseWord, token: Token, match: MatchType): number {
+  if (match === 'exact') return word.key === exactKey(token) ? 1 : 0;
+  if (word.key === token.normal) return 1;
+  if (word.stem === token.stem) return SCORE.stem;
+  const long = word.key.length >= MIN_TYPO_LENGTH && token.normal.length >= MIN_TYPO_LENGTH;
+  return long && withinOneEdit(word.key, token.normal) ? SCORE.typo : 0;
+}
+
+interface Span {
+  last: number;
+  score: number;
+}
+
+/** Matches phrase words from `j` against sentence words from `i`; first success wins, so results are stable. */
+function matchFrom(phrase: CompiledPhrase, j: number, words: Token[], i: number, score: number): Span | null {
+  const { words: pw, match } = phrase;
+  if (j === pw.length) return { last: i - 1, score };
+  if (i >= words.length) return null;
+  const word = pw[j];
+  if (word.wildcard) return matchFrom(phrase, j + 1, words, i + 1, score);
+  const direct = wordScore(word, words[i], match);
+  if (direct > 0) {
+    const span = matchFrom(phrase, j + 1, words, i + 1, Math.min(score, direct));
+    if (span !== null) return span;
+  }
+  if (match === 'exact') return null;
+  const next = words[i + 1];
+  if (next !== undefined && words[i].normal + next.normal === word.key) {
+    const span = matchFrom(phrase, j + 1, words, i + 2, Math.min(score, SCORE.split));
+    if (span !== null) return span;
+  }
+  const following = pw[j + 1];
+  if (following !== undefined && !following.wildcard && word.key + following.key === words[i].normal) {
+    return matchFrom(phrase, j + 2, words, i + 1, Math.min(score, SCORE.split));
+  }
+  return null;
+}
+
+function candidates(compiled: CompiledPhraseSets, words: Token[], i: number, fuzzyWords: Token[]): CompiledPhrase[] {
+  const token = words[i];
+  const found = new Set<CompiledPhrase>(compiled.everywhere);
+  const add = (key: string) => compiled.byFirstKey.get(key)?.forEach((phrase) => found.add(phrase));
+  add(exactKey(token));
+  if (fuzzyWords === words) {
+    add(token.normal);
+    add(`stem:${token.stem}`);
+    add(`prefix:${token.normal}`);
+  }
+  return [...found];
+}
+
+function sentenceWords(sentence: AnalysedSentence, match: MatchType): Token[] {
+  return match === 'exact' ? sentence.words : sentence.words.filter((token) => !ARTICLES.has(token.normal));
+}
+
+/** Every place a phrase is said, in sentence order, then by position in the sentence. */
+export function findPhrases(compiled: CompiledPhraseSets, sentences: readonly AnalysedSentence[]): PhraseHit[] {
+  const hits: PhraseHit[] = [];
+  if (compiled.phrases.length === 0) return hits;
+  for (const sentence of sentences) {
+    const byMatch = { exact: sentenceWords(sentence, 'exact'), fuzzy: sentenceWords(sentence, 'fuzzy') };
+    for (const match of ['exact', 'fuzzy'] as const) {
+      const words = byMatch[match];
+      for (let i = 0; i < words.length; i++) {
+        for (const phrase of candidates(compiled, words, i, match === 'fuzzy' ? words : [])) {
+          if (phrase.match !== match) continue;
+          const span = matchFrom(phrase, 0, words, i, 1);
+          if (span === null) continue;
+          hits.push({ set: phrase.set, phrase: phrase.phrase, sentence, start: words[i].start, end: words[span.last].end, score: span.score });
+        }
+      }
+    }
+  }
+  return hits.sort((a, b) => a.sentence.sentenceIndex - b.sentence.sentenceIndex || a.start - b.start || a.end - b.end);
+}

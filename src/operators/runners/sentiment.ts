@@ -1,8 +1,9 @@
-// Sentiment Analysis with wink-nlp's sentence sentiment (a lexicon score in [-1, 1], already in the
-// shared reading). A sentence is positive above +0.1, negative below -0.1, else neutral. Evidence:
-// positive = P, negative = N, mixed = 2·min(P, N), neutral = max(1, U/4) — neutral talk dominates
-// calls, so four neutral sentences weigh as one opinionated one. Probabilities are the evidence
-// normalised; the label is the strongest (ties in the order neutral, positive, negative, mixed).
+// Sentiment Analysis with wink-nlp's lexicon sentiment (with negation), courtesy removed, per
+// sentence: positive above +0.1, negative below -0.1, else neutral. Evidence: positive = P, negative
+// = N, mixed = 2·min(P, N), neutral = max(1, U/4) — neutral talk dominates calls, so four neutral
+// sentences weigh as one opinionated one, and one opinionated sentence alone does not outweigh the
+// floor of 1. Probabilities are the evidence normalised; the label is the strongest (ties in the
+// order neutral, positive, negative, mixed).
 import { sentimentOf } from '../../engines/language/wink.js';
 import type { AnalysedTranscript } from '../analysed-transcript.js';
 import { conversationClassify } from '../results.js';

@@ -1,6 +1,6 @@
-// A transcript read once: every sentence tokenised by wink-nlp, with its speaker's role and
-// sentiment. Every runner of the transcript shares this one reading.
-import { readText, type Token } from '../engines/language/wink.js';
+// A transcript read once: every sentence tokenised by wink-nlp, with its speaker's role and wink's
+// entities. Every runner of the transcript shares this one reading.
+import { readText, type Token, type WinkEntity } from '../engines/language/wink.js';
 import type { Transcript, TranscriptSentence } from './types.js';
 
 export interface AnalysedSentence extends TranscriptSentence {
@@ -8,8 +8,8 @@ export interface AnalysedSentence extends TranscriptSentence {
   tokens: Token[];
   /** Tokens that are words or numbers (no punctuation or symbols). */
   words: Token[];
-  /** Cheap pre-filter for entity recognition: capitals inside the sentence, digits, dates, entities. */
-  mayHoldEntities: boolean;
+  /** wink's dates, times, numbers, amounts… found while reading. */
+  entities: WinkEntity[];
 }
 
 export interface AnalysedTranscript {
@@ -20,17 +20,6 @@ export interface AnalysedTranscript {
 }
 
 const NOT_WORDS = new Set(['punctuation', 'symbol', 'tabCRLF', 'emoji', 'emoticon']);
-const NUMERIC = new Set(['number', 'ordinal', 'time', 'currency', 'email', 'url']);
-const ENTITY_WORDS = new Set(
-  (
-    'january february march april may june july august september october november december ' +
-    'monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday tonight ' +
-    'zero one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty ' +
-    'sixty seventy eighty ninety hundred thousand million billion dollar dollars percent cents'
-  ).split(' '),
-);
-const PRONOUN_I = /^I('|$)/;
-
 /** Twilio marks sounds that are not speech with tags such as `[noise]`, `[music]`, `[hes]`. */
 const isNonSpeechTag = (tokens: Token[], i: number): boolean => tokens[i - 1]?.value === '[' && tokens[i + 1]?.value === ']';
 
@@ -41,17 +30,6 @@ function roleResolver(transcript: Transcript): (channel: number) => string {
     if (participant.role !== null && participant.role.trim() !== '') roles.set(participant.channelParticipant, participant.role);
   }
   return (channel) => roles.get(channel) ?? (channel === 1 ? 'Agent' : channel === 2 ? 'Customer' : `Participant ${channel}`);
-}
-
-function mayHoldEntities(words: Token[], hasEntity: boolean): boolean {
-  if (hasEntity) return true;
-  return words.some(
-    (token, index) =>
-      NUMERIC.has(token.type) ||
-      /\d/.test(token.value) ||
-      ENTITY_WORDS.has(token.normal) ||
-      (index > 0 ? /^[A-Z]/.test(token.value) && !PRONOUN_I.test(token.value) : token.pos === 'PROPN'),
-  );
 }
 
 export function analyse(transcript: Transcript): AnalysedTranscript {
@@ -66,7 +44,7 @@ export function analyse(transcript: Transcript): AnalysedTranscript {
       role: roleOf(sentence.mediaChannel),
       tokens: read.tokens,
       words,
-      mayHoldEntities: mayHoldEntities(words, read.hasEntity),
+      entities: read.entities,
     };
   });
   return { transcript, sentences, wordCount, roleOf };

@@ -41,13 +41,14 @@ export interface CompiledPhraseSets {
   phrases: CompiledPhrase[];
   /** Candidate phrases by the key of a sentence word that may start them. */
   byFirstKey: Map<string, CompiledPhrase[]>;
-  /** Phrases that must be tried at every word: wildcard or typo-tolerant first words. */
+  /** Phrases that must be tried at every word: those starting with a wildcard. */
   everywhere: CompiledPhrase[];
 }
 
 const ARTICLES = new Set(['a', 'an', 'the']);
 const NOT_WORDS = new Set(['punctuation', 'symbol', 'tabCRLF', 'emoji', 'emoticon']);
 const MIN_TYPO_LENGTH = 6;
+const MATCH_TYPES: readonly MatchType[] = ['exact', 'fuzzy'];
 const SCORE = { stem: 0.95, split: 0.9, typo: 0.85 };
 
 const exactKey = (token: Token): string => token.value.toLowerCase();
@@ -83,7 +84,7 @@ export function compilePhraseSets(sets: readonly PhraseSet[], options: { wildcar
       const entry: CompiledPhrase = { set: set.name, phrase, match: set.match, words };
       compiled.phrases.push(entry);
       const [first, second] = words;
-      if (first.wildcard || (set.match === 'fuzzy' && first.key.length >= MIN_TYPO_LENGTH - 1)) {
+      if (first.wildcard) {
         compiled.everywhere.push(entry);
         continue;
       }
@@ -93,10 +94,19 @@ export function compilePhraseSets(sets: readonly PhraseSet[], options: { wildcar
         if (second !== undefined && !second.wildcard) addCandidate(compiled.byFirstKey, first.key + second.key, entry);
         // A sentence word split in two ("pass word") starts with a prefix of the phrase's first word.
         for (let cut = 1; cut < first.key.length; cut++) addCandidate(compiled.byFirstKey, `prefix:${first.key.slice(0, cut)}`, entry);
+        // One typo away: the two words share a deletion variant (symmetric delete).
+        if (first.key.length >= MIN_TYPO_LENGTH) for (const variant of deletions(first.key)) addCandidate(compiled.byFirstKey, `typo:${variant}`, entry);
       }
     }
   }
   return compiled;
+}
+
+/** The word and every form of it with one letter deleted. */
+function deletions(word: string): string[] {
+  const variants = [word];
+  for (let i = 0; i < word.length; i++) variants.push(word.slice(0, i) + word.slice(i + 1));
+  return variants;
 }
 
 /** Damerau–Levenshtein distance is at most 1 (one insertion, deletion, substitution or swap). */
@@ -149,34 +159,43 @@ function matchFrom(phrase: CompiledPhrase, j: number, words: Token[], i: number,
   return null;
 }
 
-function candidates(compiled: CompiledPhraseSets, words: Token[], i: number, fuzzyWords: Token[]): CompiledPhrase[] {
+/** Phrases that may start at sentence word `i`, each once, in a stable order. */
+function candidates(compiled: CompiledPhraseSets, words: readonly Token[], i: number, match: MatchType): CompiledPhrase[] {
   const token = words[i];
-  const found = new Set<CompiledPhrase>(compiled.everywhere);
-  const add = (key: string) => compiled.byFirstKey.get(key)?.forEach((phrase) => found.add(phrase));
-  add(exactKey(token));
-  if (fuzzyWords === words) {
-    add(token.normal);
-    add(`stem:${token.stem}`);
-    add(`prefix:${token.normal}`);
+  const keys = match === 'exact' ? [exactKey(token)] : [token.normal, `stem:${token.stem}`, `prefix:${token.normal}`];
+  if (match === 'fuzzy' && token.normal.length >= MIN_TYPO_LENGTH) for (const variant of deletions(token.normal)) keys.push(`typo:${variant}`);
+  const found: CompiledPhrase[] = [...compiled.everywhere];
+  for (const key of keys) {
+    const list = compiled.byFirstKey.get(key);
+    if (list === undefined) continue;
+    for (const phrase of list) if (phrase.match === match && !found.includes(phrase)) found.push(phrase);
   }
-  return [...found];
+  return found;
 }
 
+/** Sentence words without articles, kept per sentence: every fuzzy phrase set reads the same list. */
+const withoutArticles = new WeakMap<AnalysedSentence, Token[]>();
+
 function sentenceWords(sentence: AnalysedSentence, match: MatchType): Token[] {
-  return match === 'exact' ? sentence.words : sentence.words.filter((token) => !ARTICLES.has(token.normal));
+  if (match === 'exact') return sentence.words;
+  let words = withoutArticles.get(sentence);
+  if (words === undefined) {
+    words = sentence.words.filter((token) => !ARTICLES.has(token.normal));
+    withoutArticles.set(sentence, words);
+  }
+  return words;
 }
 
 /** Every place a phrase is said, in sentence order, then by position in the sentence. */
 export function findPhrases(compiled: CompiledPhraseSets, sentences: readonly AnalysedSentence[]): PhraseHit[] {
   const hits: PhraseHit[] = [];
   if (compiled.phrases.length === 0) return hits;
+  const matchTypes = MATCH_TYPES.filter((match) => compiled.phrases.some((phrase) => phrase.match === match));
   for (const sentence of sentences) {
-    const byMatch = { exact: sentenceWords(sentence, 'exact'), fuzzy: sentenceWords(sentence, 'fuzzy') };
-    for (const match of ['exact', 'fuzzy'] as const) {
-      const words = byMatch[match];
+    for (const match of matchTypes) {
+      const words = sentenceWords(sentence, match);
       for (let i = 0; i < words.length; i++) {
-        for (const phrase of candidates(compiled, words, i, match === 'fuzzy' ? words : [])) {
-          if (phrase.match !== match) continue;
+        for (const phrase of candidates(compiled, words, i, match)) {
           const span = matchFrom(phrase, 0, words, i, 1);
           if (span === null) continue;
           hits.push({ set: phrase.set, phrase: phrase.phrase, sentence, start: words[i].start, end: words[span.last].end, score: span.score });

@@ -60,7 +60,7 @@ table('Entity Recognition', [
           Person: ['Anna Smith', 'Anna'],
           Location: ['Chicago', 'Boston'],
           Organization: ['Acme Bank'],
-          Date: ['Monday, March 3rd'],
+          Date: ['Monday', 'March 3rd'],
           Quantity: ['$49.99', 'one', '5'],
         },
         null,

@@ -1,6 +1,6 @@
 // wink-nlp with its English web model (shipped in npm, nothing downloaded): tokens with their
 // normal form, Porter stem and character offsets, and a sentence's sentiment score in [-1, 1].
-import winkNLP from 'wink-nlp';
+import winkNLP, { type ItemEntity } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 
 export interface Token {
@@ -11,7 +11,6 @@ export interface Token {
   stem: string;
   /** wink's token type: word, number, email, punctuation, … */
   type: string;
-  pos: string;
   /** A stop word in wink's list ("the", "is", "you", …). */
   stop: boolean;
   /** Offsets into the text that was read. */
@@ -19,15 +18,26 @@ export interface Token {
   end: number;
 }
 
-export interface ReadText {
-  tokens: Token[];
-  /** wink found a named-entity-like span (date, time, number, money, email, …). */
-  hasEntity: boolean;
+/** wink's rule-based entities: DATE, TIME, CARDINAL, ORDINAL, MONEY, PERCENT, EMAIL, URL, … */
+export interface WinkEntity {
+  type: string;
+  text: string;
+  /** Offsets into the text that was read, and the token range (inclusive). */
+  start: number;
+  end: number;
+  firstToken: number;
+  lastToken: number;
 }
 
-// Reading needs tokens, parts of speech and entities only; sentiment is read apart, on demand.
-const nlp = winkNLP(model, ['pos', 'ner']);
-const sentimentNlp = winkNLP(model, ['sbd', 'negation', 'sentiment']);
+export interface ReadText {
+  tokens: Token[];
+  entities: WinkEntity[];
+}
+
+// Reading needs tokens and entities only (part-of-speech tagging would cost a third more); sentiment
+// is read apart, on demand, by the one operator that needs it.
+const nlp = winkNLP(model, ['ner']);
+const sentimentNlp = winkNLP(model, ['negation', 'sentiment']);
 const its = nlp.its;
 
 /** Curly apostrophes read as straight ones, so "it’s" and "it's" normalise alike; lengths are kept. */
@@ -42,7 +52,6 @@ export function readText(text: string): ReadText {
   // The typings want model addons for stem; the model supplies them at run time.
   const stems = tokens.out(its.stem as never) as string[];
   const types = tokens.out(its.type) as string[];
-  const pos = tokens.out(its.pos) as string[];
   const stops = tokens.out(its.stopWordFlag) as unknown as boolean[];
   const read: Token[] = [];
   let cursor = 0;
@@ -52,9 +61,17 @@ export function readText(text: string): ReadText {
     const start = found >= 0 ? found : cursor;
     const end = start + value.length;
     cursor = end;
-    read.push({ value, normal: normals[i], stem: stems[i], type: types[i], pos: pos[i], stop: stops[i], start, end });
+    read.push({ value, normal: normals[i], stem: stems[i], type: types[i], stop: stops[i], start, end });
   }
-  return { tokens: read, hasEntity: doc.entities().length() > 0 };
+  const entities: WinkEntity[] = [];
+  doc.entities().each((entity: ItemEntity) => {
+    const [firstToken, lastToken] = entity.out(its.span) as unknown as [number, number];
+    const { type } = entity.out(its.detail) as unknown as { type: string };
+    const start = read[firstToken].start;
+    const end = read[lastToken].end;
+    entities.push({ type, text: text.slice(start, end), start, end, firstToken, lastToken });
+  });
+  return { tokens: read, entities };
 }
 
 // Courtesy carries no opinion about the call ("thanks for calling", "okay", "good morning", "how can

@@ -1,7 +1,7 @@
 // The contract every operator runner keeps: read the shared analysed transcript and the operator's
 // config, answer a result or no result with a reason. Runners never throw for a bad transcript.
 import type { AnalysedTranscript } from './analysed-transcript.js';
-import type { RunOutcome } from './types.js';
+import { noResult, type RunOutcome } from './types.js';
 import type { OperatorTypeOutputType } from '../catalog/types.js';
 
 export interface Runner {
@@ -29,3 +29,11 @@ export function perConfig<C extends object, T>(build: (config: C) => T): (config
     return value;
   };
 }
+
+/** A config's compiled form, read once per config object; a string says why it cannot be used. */
+export function compiledConfig<T>(read: (config: Record<string, unknown>) => T | string): (config: unknown) => T | string {
+  const once = perConfig(read);
+  return (config) => (isObject(config) ? once(config) : 'config must be an object');
+}
+
+export const unusableConfig = (problem: string): RunOutcome => noResult(`The operator's configuration cannot be used: ${problem}`);

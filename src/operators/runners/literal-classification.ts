@@ -7,8 +7,8 @@ import type { AnalysedTranscript } from '../analysed-transcript.js';
 import { readPhraseSets, problemsOf } from '../phrase-config.js';
 import { compilePhraseSets, findPhrases, type PhraseHit } from '../phrase-matcher.js';
 import { conversationClassify, utteranceClassify } from '../results.js';
-import { isObject, perConfig, type Runner } from '../runner.js';
-import { noResult, type RunOutcome, type UtteranceResult } from '../types.js';
+import { compiledConfig, isObject, unusableConfig, type Runner } from '../runner.js';
+import type { RunOutcome, UtteranceResult } from '../types.js';
 
 type Scope = 'conversation' | 'sentence';
 
@@ -19,7 +19,7 @@ function readConfig(config: unknown) {
   return typeof classes === 'string' ? classes : { scope: config.scope as Scope, classes, compiled: compilePhraseSets(classes) };
 }
 
-const compiled = perConfig((config: object) => readConfig(config));
+const compiled = compiledConfig(readConfig);
 
 /** The label with the most evidence, earlier labels winning ties; null without evidence. */
 function strongest(labels: readonly string[], evidence: Map<string, number>): string | null {
@@ -70,10 +70,10 @@ function classifySentences(labels: string[], hits: PhraseHit[]): RunOutcome {
 export const literalClassificationRunner: Runner = {
   name: 'literal-classification',
   outputType: 'text-classification',
-  checkConfig: (config) => problemsOf(readConfig(config)),
+  checkConfig: (config) => problemsOf(compiled(config)),
   run(transcript: AnalysedTranscript, config: unknown): RunOutcome {
-    const ready = isObject(config) ? compiled(config) : 'config must be an object';
-    if (typeof ready === 'string') return noResult(`The operator's configuration cannot be used: ${ready}`);
+    const ready = compiled(config);
+    if (typeof ready === 'string') return unusableConfig(ready);
     const labels = ready.classes.map((entry) => entry.name);
     const hits = findPhrases(ready.compiled, transcript.sentences);
     return ready.scope === 'conversation' ? classifyConversation(labels, hits) : classifySentences(labels, hits);

@@ -4,14 +4,13 @@ import type { AnalysedTranscript } from '../analysed-transcript.js';
 import { readPhraseSets, problemsOf } from '../phrase-config.js';
 import { compilePhraseSets, findPhrases, type PhraseHit, type PhraseSet } from '../phrase-matcher.js';
 import { extract } from '../results.js';
-import { isObject, perConfig, type Runner } from '../runner.js';
-import { noResult, type RunOutcome } from '../types.js';
+import { compiledConfig, unusableConfig, type Runner } from '../runner.js';
+import type { RunOutcome } from '../types.js';
 
-const phraseSetsOf = (config: unknown) => (isObject(config) ? readPhraseSets(config.phrase_sets, 'phrase_sets') : 'config must be an object');
-
-const compiled = perConfig((config: object) => {
-  const sets = phraseSetsOf(config);
-  return typeof sets === 'string' ? sets : { sets, compiled: compilePhraseSets(sets, { wildcards: isObject(config) && config.wildcards === true }) };
+// `wildcards` is not in LiteralSpot's config_schema: only curated and CATALOG_FILE sets use `*`.
+const compiled = compiledConfig((config) => {
+  const sets = readPhraseSets(config.phrase_sets, 'phrase_sets');
+  return typeof sets === 'string' ? sets : { sets, compiled: compilePhraseSets(sets, { wildcards: config.wildcards === true }) };
 });
 
 /** Per phrase set (in config order, only those that matched), each matching sentence once. */
@@ -30,8 +29,8 @@ export function extractResults(sets: readonly PhraseSet[], hits: readonly Phrase
 }
 
 export function spot(transcript: AnalysedTranscript, config: unknown): RunOutcome {
-  const ready = isObject(config) ? compiled(config) : 'config must be an object';
-  if (typeof ready === 'string') return noResult(`The operator's configuration cannot be used: ${ready}`);
+  const ready = compiled(config);
+  if (typeof ready === 'string') return unusableConfig(ready);
   const hits = findPhrases(ready.compiled, transcript.sentences);
   const best = hits.reduce((max, hit) => Math.max(max, hit.score), 0);
   return extract('extract', extractResults(ready.sets, hits), best);
@@ -40,6 +39,6 @@ export function spot(transcript: AnalysedTranscript, config: unknown): RunOutcom
 export const literalSpotRunner: Runner = {
   name: 'literal-spot',
   outputType: 'text-extraction',
-  checkConfig: (config) => problemsOf(phraseSetsOf(config)),
+  checkConfig: (config) => problemsOf(compiled(config)),
   run: spot,
 };

@@ -6,7 +6,7 @@ import { confidence, countPlaces, spokenSentences } from '../call-signals.js';
 import { readPhraseSets, problemsOf } from '../phrase-config.js';
 import { compilePhraseSets, findPhrases } from '../phrase-matcher.js';
 import { ruleClassify } from '../results.js';
-import { isObject, perConfig, type Runner } from '../runner.js';
+import { compiledConfig, isObject, unusableConfig, type Runner } from '../runner.js';
 import { noResult, type RunOutcome } from '../types.js';
 
 function readConfig(config: unknown) {
@@ -19,15 +19,15 @@ function readConfig(config: unknown) {
   return typeof sets === 'string' ? sets : { present, absent, compiled: compilePhraseSets(sets, { wildcards: true }) };
 }
 
-const compiled = perConfig((config: object) => readConfig(config));
+const compiled = compiledConfig(readConfig);
 
 export const phraseClassifierRunner: Runner = {
   name: 'phrase-classifier',
   outputType: 'text-classification',
-  checkConfig: (config) => problemsOf(readConfig(config)),
+  checkConfig: (config) => problemsOf(compiled(config)),
   run(transcript: AnalysedTranscript, config: unknown): RunOutcome {
-    const ready = isObject(config) ? compiled(config) : 'config must be an object';
-    if (typeof ready === 'string') return noResult(`The operator's configuration cannot be used: ${ready}`);
+    const ready = compiled(config);
+    if (typeof ready === 'string') return unusableConfig(ready);
     const spoken = spokenSentences(transcript);
     if (spoken.length === 0) return noResult('The transcript has no speech to classify.');
     const labels = [ready.present, ready.absent];

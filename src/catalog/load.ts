@@ -31,6 +31,7 @@ interface OperatorTypeEntry {
   availability: OperatorType['availability'];
   configurable: boolean;
   config_schema?: Record<string, unknown> | null;
+  engine?: { runner: string; config?: Record<string, unknown> };
   date_created?: string;
   date_updated?: string;
 }
@@ -88,6 +89,13 @@ const catalogFileSchema = {
           availability: { enum: ['internal', 'beta', 'general-availability', 'retired', 'deprecated'] },
           configurable: { type: 'boolean' },
           config_schema: { type: ['object', 'null'] },
+          // Which operator runner the type uses (src/operators/bindings.ts); checked by the registry.
+          engine: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['runner'],
+            properties: { runner: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' }, config: { type: 'object' } },
+          },
           ...dates,
         },
       },
@@ -212,6 +220,7 @@ function toOperatorType(entry: OperatorTypeEntry, index: number): OperatorType {
     availability: entry.availability,
     configurable: entry.configurable,
     configSchema,
+    ...(entry.engine === undefined ? {} : { engine: entry.engine }),
     dateCreated: new Date(entry.date_created ?? CATALOG_DATE),
     dateUpdated: new Date(entry.date_updated ?? entry.date_created ?? CATALOG_DATE),
   };

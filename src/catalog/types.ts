@@ -37,6 +37,8 @@ export interface OperatorType {
   availability: OperatorTypeAvailability;
   configurable: boolean;
   configSchema: Record<string, unknown> | null;
+  /** A CATALOG_FILE type's engine: the runner it uses and its fixed config (e.g. phrase sets). */
+  engine?: { runner: string; config?: Record<string, unknown> };
   dateCreated: Date;
   dateUpdated: Date;
 }

@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import { requireBearer } from './bearer.js';
 import { FastCounter } from './counter.js';
 import { FastHistogram } from './histogram.js';
+import { droppedLogLines } from './log-destination.js';
 import { operationsRouteConfig } from './route-config.js';
 
 type Observe = (seconds: number) => void;
@@ -61,6 +62,15 @@ export class Metrics {
       labelNames: ['version'] as const,
       registers: [registry],
     }).inc({ version: this.version }, 1);
+    new promClient.Counter({
+      name: 'intelligence_log_lines_dropped_total',
+      help: 'Log lines dropped because the reader of stdout fell behind',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(droppedLogLines());
+      },
+    });
     return registry;
   }
 

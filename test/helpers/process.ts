@@ -25,8 +25,15 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
-/** Starts `main` (the sources through tsx unless told; a path runs as is) with `serve`. */
-export async function startServerProcess(env: Record<string, string>, main = 'src/main.ts'): Promise<ServerProcess> {
+/**
+ * Starts `main` (the sources through tsx unless told; a path runs as is) with `serve`. With
+ * `readStdout: false` nobody reads its stdout (a log reader that stopped), and output() is stderr only.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  main = 'src/main.ts',
+  { readStdout = true }: { readStdout?: boolean } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const entry = main.endsWith('.ts') ? ['--import', 'tsx', main] : [main];
   const child = spawn(process.execPath, [...entry, 'serve'], {
@@ -34,8 +41,10 @@ export async function startServerProcess(env: Record<string, string>, main = 'sr
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // 'close' comes after 'exit', once the process's stdout and stderr have been read to their end.
+  const closed = new Promise<number | string | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
+  if (readStdout) child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
@@ -54,11 +63,9 @@ export async function startServerProcess(env: Record<string, string>, main = 'sr
     child,
     output: () => output,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
-      const exited = once(child, 'exit');
-      child.kill(signal);
-      const [code, exitSignal] = (await exited) as [number | null, string | null];
-      return code ?? exitSignal;
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (!readStdout) child.stdout!.resume();
+      return closed;
     },
   };
 }

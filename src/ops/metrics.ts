@@ -55,13 +55,6 @@ export class Metrics {
     for (const metric of [this.requestDuration, this.databaseDuration, this.attachmentsCreated, this.attachmentsRemoved]) {
       metric.registerIn(registry);
     }
-    promClient.collectDefaultMetrics({ register: registry });
-    new promClient.Counter({
-      name: 'intelligence_build_info',
-      help: 'Always 1; the labels say which build is running',
-      labelNames: ['version'] as const,
-      registers: [registry],
-    }).inc({ version: this.version }, 1);
     new promClient.Counter({
       name: 'intelligence_log_lines_dropped_total',
       help: 'Log lines dropped because the reader of stdout fell behind',
@@ -71,6 +64,13 @@ export class Metrics {
         this.inc(droppedLogLines());
       },
     });
+    promClient.collectDefaultMetrics({ register: registry });
+    new promClient.Counter({
+      name: 'intelligence_build_info',
+      help: 'Always 1; the labels say which build is running',
+      labelNames: ['version'] as const,
+      registers: [registry],
+    }).inc({ version: this.version }, 1);
     return registry;
   }
 

@@ -21,7 +21,7 @@ export class RateLimiter {
   private readonly limitHeader: string;
   readonly configHeader: string;
 
-  /** `replyHeaders`: set straight into the reply's headers (through reply.header() they cost ~3 % of a list request). */
+  /** `replyHeaders`: the headers are set straight into the reply's (reply.header() is slower), when the internals allow. */
   constructor(
     private readonly settings: RateLimitSettings,
     private readonly replyHeaders: ReplyHeaders | null = null,

@@ -1,12 +1,7 @@
-// Where log lines go when stdout is not a terminal: collected during one turn of the event loop and
-// written to the file descriptor with one write at the end of it. pino's default destination
-// (sonic-boom) hands every line to the libuv thread pool, or, when buffering, measures the whole
-// buffer again for each line; at one line per request either way costs more than the request's own
-// work. A line waits at most until the end of the current turn; lines are never reordered; on
-// exit whatever is pending is written synchronously.
-// When the reader falls behind (a full non-blocking pipe), what it has not taken waits in a bounded
-// backlog, retried on a timer; past the bound whole lines are dropped and counted, never waited for:
-// a slow log reader must not slow the server.
+// Log lines batched per turn of the event loop into one write to stdout (pino's sonic-boom costs
+// more per line than a request's own work); lines are never reordered, pending ones are written at
+// exit, and a reader that falls behind gets a bounded backlog, then loses lines (counted), never
+// the server's time.
 import { writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 

@@ -1,10 +1,8 @@
 // Prometheus metrics (prom-client): requests and their latency by route template, method and
 // status; database call latency; attachments made and removed; process metrics. One registry per
 // app, so several apps in one process (the tests) never share or clash.
-// prom-client (and the ~90 modules it loads, @opentelemetry/api among them) is not on the start-up
-// path: our own series count from the start without it, and it is imported about a second after
-// the server listens, or by the first GET /metrics if that comes sooner. The process metrics start
-// then: GC durations and event-loop delay are observed from that moment, not from the start.
+// prom-client loads many modules, so it is imported a second after listen (or by the first GET
+// /metrics); our own series count without it, and the process metrics are observed from then on.
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { methodNames } from '../store/method-names.js';

@@ -5,14 +5,13 @@ import type { Config } from './config.js';
 import { installPreflight } from './http/cors.js';
 import { answerClientError, answerConnect, answerFrameworkError, installErrorHandling, notFound } from './http/error-handler.js';
 import { emptyFields, invalidQueryMarker, parseFormBody, parseQueryString } from './http/form.js';
+import { internals as nodeAndFastifyInternals, warnOfMissingInternals, type Internals } from './http/internals.js';
 import { lazySchemaCompilers } from './http/lazy-compilers.js';
 import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
 import { OverloadMonitor } from './http/overload.js';
 import { RateLimiter, specListsRateLimitHeaders } from './http/rate-limit.js';
-import { IncomingRequest } from './http/incoming-request.js';
 import { newRequestId } from './http/request-id.js';
-import { setEveryResponseHeaders } from './http/response-headers.js';
-import { routeTemplateOf } from './http/route-template.js';
+import { everyResponseHeaders } from './http/response-headers.js';
 import { isValidHostHeader } from './http/urls.js';
 import { sharedSchemas } from './http/schemas.js';
 import { invalidParameter, serviceUnavailable } from './errors.js';
@@ -41,6 +40,8 @@ export interface AppParts {
   catalog: CatalogIndex;
   /** Where log lines go; defaults to stdout. */
   logStream?: NodeJS.WritableStream;
+  /** Node's and Fastify's internals as checked at start-up (tests simulate missing ones). */
+  internals?: Internals;
 }
 
 const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) => {
@@ -48,7 +49,7 @@ const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) =>
   done();
 };
 
-export async function buildApp({ config, store: plainStore, catalog, logStream }: AppParts): Promise<FastifyInstance> {
+export async function buildApp({ config, store: plainStore, catalog, logStream, internals = nodeAndFastifyInternals }: AppParts): Promise<FastifyInstance> {
   const logger = loggerOptions(config, logStream);
   const app = Fastify({
     logger,
@@ -64,18 +65,21 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
     // A request without Host gets our Twilio 400 (below) instead of Node's bare one; a request whose
-    // whole message arrived with nothing unread is not drained after its answer (incoming-request.ts).
-    http: { requireHostHeader: false, IncomingMessage: IncomingRequest },
+    // whole message arrived with nothing unread is not drained after its answer (internals.ts).
+    http: { requireHostHeader: false, ...(internals.requestClass === undefined ? {} : { IncomingMessage: internals.requestClass }) },
     // validateSchema: our schemas are fixed, and checking them against JSON Schema's meta-schema at
     // every start cost ~50 ms; test/http/lazy-compilers.test.ts checks them with it instead.
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false, validateSchema: false } },
     // Each route's validators and serialisers are compiled by its first request, not at start-up.
-    schemaController: { compilersFactory: lazySchemaCompilers() },
+    ...(internals.lowerCaseHeaderNames === null ? {} : { schemaController: { compilersFactory: lazySchemaCompilers(internals.lowerCaseHeaderNames) } }),
     // Requests that arrive while draining get our own Twilio-style 503 (see the /v2 hook).
     return503OnClosing: false,
     forceCloseConnections: false,
   });
 
+  warnOfMissingInternals(app.log, internals);
+  const { routeTemplateOf } = internals;
+  const setEveryResponseHeaders = everyResponseHeaders(internals.replyHeaders);
   app.decorateRequest('accountSid', '');
   for (const schema of sharedSchemas) app.addSchema(schema);
   installErrorHandling(app);
@@ -139,7 +143,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   const operators = new OperatorRules(store, catalog);
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);
   const context = { publicBaseUrl: config.publicBaseUrl, readGeneration: () => readGeneration(store) };
-  const rateLimiter = new RateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds });
+  const rateLimiter = new RateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds }, internals.replyHeaders);
   const overload = new OverloadMonitor({
     maxEventLoopDelayMs: config.maxEventLoopDelayMs,
     maxHeapUsedBytes: config.maxHeapUsedBytes,

@@ -1,19 +1,15 @@
-// Types for the two modules of Fastify's internals we use: the code that lowercases the property
-// names of header schemas (src/http/lazy-compilers.ts), and Fastify's symbols.
+// Types for the two modules of Fastify's internals used (only by src/http/internals.ts, which
+// checks them at start-up): the code that lowercases the property names of header schemas, and
+// Fastify's symbols.
 declare module 'fastify/lib/validation.js' {
   const validation: {
-    compileSchemasForValidation<Route>(
-      context: { schema: { headers: unknown }; config: { method?: string; url?: string } },
-      compile: (route: Route) => void,
-      isCustom: boolean,
-    ): void;
+    compileSchemasForValidation?: unknown;
   };
   export default validation;
 }
 
-// The symbols under which a reply keeps its headers (src/http/response-headers.ts) and a request its
-// route's context (src/http/route-template.ts).
+// The symbols under which a reply keeps its headers and a request its route's context.
 declare module 'fastify/lib/symbols.js' {
-  const symbols: { kReplyHeaders: symbol; kRouteContext: symbol };
+  const symbols: { kReplyHeaders?: unknown; kRouteContext?: unknown };
   export default symbols;
 }

@@ -4,21 +4,23 @@
 // test/http/lazy-compilers.test.ts compiles every route's schemas, so a broken one still fails the tests.
 import ajvCompiler from '@fastify/ajv-compiler';
 import serializerCompiler from '@fastify/fast-json-stringify-compiler';
-import fastifyValidation from 'fastify/lib/validation.js';
 import { errorCodes, type FastifyServerOptions } from 'fastify';
+import type { SchemaRoute } from './internals.js';
 
 type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 type ValidatorFactory = NonNullable<CompilersFactory['buildValidator']>;
 type SerializerFactory = NonNullable<CompilersFactory['buildSerializer']>;
 type Validate = ReturnType<ReturnType<ValidatorFactory>>;
 type Serialize = ReturnType<ReturnType<SerializerFactory>>;
-type ValidatorRoute = Parameters<ReturnType<ValidatorFactory>>[0];
 
 /** What Ajv puts on a validate function, beside calling it; Fastify reads schemaEnv and errors. */
 const VALIDATE_PROPERTIES = ['errors', 'evaluated', 'schema', 'schemaEnv', 'source', '$async'] as const;
 
-/** Fastify's default compilers, each route's schemas compiled by the first call that needs them. */
-export function lazySchemaCompilers(): Required<CompilersFactory> {
+/**
+ * Fastify's default compilers, each route's schemas compiled by the first call that needs them.
+ * `lowerCaseHeaderNames` is Fastify's own (internals.ts): it does so only for its own compiler.
+ */
+export function lazySchemaCompilers(lowerCaseHeaderNames: <Route extends SchemaRoute>(route: Route) => Route): Required<CompilersFactory> {
   const buildValidator = ajvCompiler();
   const buildSerializer = serializerCompiler();
   return {
@@ -26,7 +28,7 @@ export function lazySchemaCompilers(): Required<CompilersFactory> {
       const compile = buildValidator(externalSchemas, ajvOptions);
       return (route) => {
         if (route.httpPart === 'params' && acceptsEveryPath(route.schema)) return acceptAll;
-        const asFastifyPassesIt = route.httpPart === 'headers' ? withLowerCaseHeaderNames(route) : route;
+        const asFastifyPassesIt = route.httpPart === 'headers' ? lowerCaseHeaderNames(route) : route;
         return lazyValidate(() => compileOrExplain(compile, asFastifyPassesIt, errorCodes.FST_ERR_SCH_VALIDATION_BUILD));
       };
     },
@@ -52,21 +54,6 @@ function acceptsEveryPath(schema: unknown): boolean {
 }
 
 const acceptAll = (() => true) as unknown as Validate;
-
-/**
- * Fastify lowercases the property names of header schemas (Node lowercases received header names)
- * only for its own compiler, and any compilersFactory counts as custom: its own code does it here
- * (imported rather than required by path, so that the bundle in dist/ holds it; its types are in
- * fastify-internals.d.ts).
- */
-function withLowerCaseHeaderNames(route: ValidatorRoute): ValidatorRoute {
-  let normalised = route;
-  const context = { schema: { headers: route.schema }, config: { method: route.method, url: route.url } };
-  fastifyValidation.compileSchemasForValidation<ValidatorRoute>(context, (passed) => {
-    normalised = passed;
-  }, false);
-  return normalised;
-}
 
 /** The error Fastify would have thrown at start-up for this route, now thrown by its first request. */
 function compileOrExplain<Route extends { method?: string; url?: string }, Compiled>(

@@ -4,9 +4,8 @@
 // from has changed, so an answer asked for again is sent at once: no read, no paging, no putting
 // the page together, no promise. Where the store has no read cache (PostgreSQL) the generation is
 // null and nothing is remembered.
-// Not used for GET /v2/Services: a client walking thousands of pages of services never asks for a
-// page again while it is remembered, and in the 1,000,000-row benchmark keeping each page a while
-// longer raised the server's peak RSS from ~210 MB to as much as 290 MB.
+// Not used for GET /v2/Services: a walk through many pages never asks for one again, and keeping
+// them raised peak memory.
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { JSON_CONTENT_TYPE } from './page-json.js';
 

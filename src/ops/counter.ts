@@ -1,6 +1,6 @@
-// A counter without labels that needs no prom-client to count (see metrics.ts). It is exported
-// through prom-client's Registry by the same `get()` contract as prom-client's Counter, so the text
-// is the same.
+// A counter without labels that counts before prom-client is loaded (metrics.ts keeps it off the
+// start-up path); exported through prom-client's Registry by the same `get()` contract as
+// prom-client's Counter.
 import type { Registry } from 'prom-client';
 
 export class FastCounter {

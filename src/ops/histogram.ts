@@ -1,8 +1,6 @@
-// A histogram for the request path. prom-client's Histogram validates and hashes its labels on
-// every observe (~0.8 µs); here each label set is resolved once to a series, and an observation is
-// a bucket search and two additions (~20 ns). It is exported through prom-client's Registry by
-// the same `get()` contract as prom-client's own metrics, so the text format is prom-client's.
-// It needs no prom-client to count: the registry is given to it later (see metrics.ts).
+// A histogram for the request path: each label set is resolved to its series once, not at every
+// observe as prom-client's does; exported through prom-client's Registry (same `get()` contract),
+// which it needs only then.
 import type { Registry } from 'prom-client';
 
 type Observe = (seconds: number) => void;

@@ -10,6 +10,8 @@ import { batchedStdout } from './log-destination.js';
 import type { JsonLines, LineDestination } from './request-log.js';
 
 const require = createRequire(import.meta.url);
+/** The levels at which the destination's warning about dropped lines is written. */
+const WARN_ENABLED = new Set(['trace', 'debug', 'info', 'warn']);
 
 function prettyPrinter(): string | null {
   try {
@@ -28,7 +30,11 @@ export function loggerOptions(
   const base = { level: config.logLevel, redact: ['req.headers.authorization'], base: { pid: process.pid, hostname: hostname() } };
   if (logStream !== undefined) return { ...base, stream: logStream };
   const pretty = terminal ? prettyPrinter() : null;
-  if (pretty === null) return { ...base, stream: batchedStdout() };
+  if (pretty === null) {
+    const stream = batchedStdout();
+    stream.warnings = WARN_ENABLED.has(config.logLevel);
+    return { ...base, stream };
+  }
   return {
     ...base,
     transport: {

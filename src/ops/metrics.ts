@@ -1,10 +1,8 @@
 // Prometheus metrics (prom-client): requests and their latency by route template, method and
 // status; database call latency; attachments made and removed; process metrics. One registry per
 // app, so several apps in one process (the tests) never share or clash.
-// prom-client (and the ~90 modules it loads, @opentelemetry/api among them) is not on the start-up
-// path: our own series count from the start without it, and it is imported about a second after
-// the server listens, or by the first GET /metrics if that comes sooner. The process metrics start
-// then: GC durations and event-loop delay are observed from that moment, not from the start.
+// prom-client loads many modules, so it is imported a second after listen (or by the first GET
+// /metrics); our own series count without it, and the process metrics are observed from then on.
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { methodNames } from '../store/method-names.js';
@@ -12,6 +10,7 @@ import type { Store } from '../store/store.js';
 import { requireBearer } from './bearer.js';
 import { FastCounter } from './counter.js';
 import { FastHistogram } from './histogram.js';
+import { droppedLogLines } from './log-destination.js';
 import { operationsRouteConfig } from './route-config.js';
 
 type Observe = (seconds: number) => void;
@@ -54,6 +53,15 @@ export class Metrics {
     for (const metric of [this.requestDuration, this.databaseDuration, this.attachmentsCreated, this.attachmentsRemoved]) {
       metric.registerIn(registry);
     }
+    new promClient.Counter({
+      name: 'intelligence_log_lines_dropped_total',
+      help: 'Log lines dropped because the reader of stdout fell behind',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(droppedLogLines());
+      },
+    });
     promClient.collectDefaultMetrics({ register: registry });
     // A gauge, as Prometheus' convention for *_info metrics has it.
     new promClient.Gauge({

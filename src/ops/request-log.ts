@@ -1,7 +1,6 @@
-// The one line each request leaves in the log. Its shape never changes, so it is put together as
-// one string rather than through pino's generic serialiser (which cost a sixth of an attach
-// request's time): the same fields in the same order as pino writes them — level, time, pino's
-// base bindings (pid, hostname), reqId, then ours and msg — so a reader cannot tell.
+// The one line each request leaves in the log, put together as one string (pino's generic
+// serialiser was costly per request) with pino's fields in pino's order — level, time, pid,
+// hostname, reqId, ours, msg.
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 
 /** A stream pino writes JSON lines to (a stream or our batched stdout). */

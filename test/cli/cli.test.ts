@@ -83,7 +83,7 @@ test('the first start on an empty database prints generated credentials once, an
   const env = { DATABASE_URL: `sqlite:${join(fresh, 'db.sqlite')}`, TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' };
   try {
     const first = await startServerProcess(env);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await first.outputMatching(/TWILIO_AUTH_TOKEN=/);
     const sid = /TWILIO_ACCOUNT_SID=(AC[0-9a-f]{32})/.exec(first.output())?.[1];
     const token = /TWILIO_AUTH_TOKEN=([0-9a-f]{32})/.exec(first.output())?.[1];
     assert.ok(sid && token, first.output());
@@ -92,9 +92,8 @@ test('the first start on an empty database prints generated credentials once, an
     await first.stop();
 
     const second = await startServerProcess(env);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await second.stop(); // its output read to the end
     assert.doesNotMatch(second.output(), /TWILIO_AUTH_TOKEN=/);
-    await second.stop();
   } finally {
     rmSync(fresh, { recursive: true, force: true });
   }
@@ -105,10 +104,9 @@ test('three processes starting together on a fresh SQLite file all start and cre
   const env = { DATABASE_URL: `sqlite:${join(fresh, 'db.sqlite')}`, TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' };
   try {
     const servers = await Promise.all([1, 2, 3].map(() => startServerProcess(env)));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await Promise.all(servers.map((server) => server.stop())); // their output read to the end
     const printed = servers.filter((server) => /TWILIO_AUTH_TOKEN=/.test(server.output()));
     assert.equal(printed.length, 1, servers.map((server) => server.output()).join('\n---\n'));
-    await Promise.all(servers.map((server) => server.stop()));
   } finally {
     rmSync(fresh, { recursive: true, force: true });
   }

@@ -48,17 +48,20 @@ test('every write acknowledged before a kill -9 is there after the restart', asy
   const server = await startServerProcess(env);
   const acknowledged: string[] = [];
   let running = true;
+  let enoughAcknowledged = () => {};
+  const killTime = new Promise<void>((resolve) => (enoughAcknowledged = resolve));
   const writers = Array.from({ length: 8 }, async (_, writer) => {
     for (let index = 0; running; index++) {
       try {
         const response = await call(server.url, 'POST', '/v2/Services', { UniqueName: `crash-${writer}-${index}` });
-        if (response.status === 201) acknowledged.push(response.body.sid);
+        if (response.status === 201 && acknowledged.push(response.body.sid) === 100) enoughAcknowledged();
       } catch {
         return; // the connection died with the process
       }
     }
   });
-  await new Promise((resolve) => setTimeout(resolve, 700));
+  // Killed in the middle of the writes, once 100 were acknowledged (or at once, if the writers all failed).
+  await Promise.race([killTime, Promise.all(writers)]);
   assert.equal(await server.stop('SIGKILL'), 'SIGKILL');
   running = false;
   await Promise.all(writers);

@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { catalogSid } from '../../src/catalog/sids.js';
 import { callServer, startServerProcess } from '../helpers/process.js';
-import { basicAuth, sleep } from './support.js';
+import { basicAuth } from './support.js';
 
 const CYCLES = 4;
 const CLIENTS = 6;
@@ -39,6 +40,7 @@ const call = (base: string, method: string, path: string, form?: Record<string, 
   callServer(base, authorization, method, path, form);
 
 const prebuilt = ['Sentiment Analysis', 'Summarization', 'Call Transfer'].map((name) => catalogSid('LY', name));
+const acknowledgements = new EventEmitter();
 const figures = { acknowledged: 0, found: 0, attachmentsChecked: 0, cycles: 0, inFlightAtKill: 0, violations: [] as string[] };
 
 async function setUpClients(base: string): Promise<Client[]> {
@@ -91,8 +93,27 @@ async function drive(base: string, client: Client, random: () => number): Promis
         client.version++;
       }
     }
-    if (response.status < 300) figures.acknowledged++;
+    if (response.status < 300) {
+      figures.acknowledged++;
+      acknowledgements.emit('acknowledged');
+    }
   }
+}
+
+/** Resolves once `count` writes in all have been acknowledged, or once the traffic has ended (the server died). */
+function acknowledgedReach(count: number, traffic: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      acknowledgements.off('acknowledged', check);
+      resolve();
+    };
+    const check = () => {
+      if (figures.acknowledged >= count) done();
+    };
+    acknowledgements.on('acknowledged', check);
+    void traffic.then(done);
+    check();
+  });
 }
 
 /** Compares what the restarted server holds with each client's model, and adopts the in-flight outcome. */
@@ -159,9 +180,8 @@ test(`every acknowledged write survives ${CYCLES} kill -9 cycles and the databas
   for (let cycle = 0; cycle < CYCLES; cycle++) {
     const start = acknowledgedBefore();
     const traffic = clients.map((client) => drive(server.url, client, random));
-    const deadline = Date.now() + 5000;
-    await sleep(300 + Math.floor(random() * 500));
-    while (figures.acknowledged - start < 30 && Date.now() < deadline) await sleep(20);
+    // The kill comes at a random moment of the traffic: after 30 to 330 more acknowledged writes.
+    await acknowledgedReach(start + 30 + Math.floor(random() * 300), Promise.all(traffic));
     assert.equal(await server.stop('SIGKILL'), 'SIGKILL');
     await Promise.all(traffic);
     figures.cycles++;

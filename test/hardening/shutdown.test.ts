@@ -4,13 +4,14 @@
 // done, or by SHUTDOWN_TIMEOUT_MS when a request never finishes.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { startServerProcess } from '../helpers/process.js';
 import { startTestServer } from '../helpers/server.js';
-import { assertError, basicAuth, Connection, sleep } from './support.js';
+import { assertError, basicAuth, Connection } from './support.js';
 
 const accountSid = 'AC' + 'f'.repeat(32);
 const authToken = 'shutdown-token-5566';
@@ -21,9 +22,19 @@ after(() => rmSync(directory, { recursive: true, force: true }));
 function slowPost(authorization: string, uniqueName: string): { head: string; body: string } {
   const body = `UniqueName=${uniqueName}&FriendlyName=${'slow'.repeat(16)}`;
   return {
-    head: `POST /v2/Services HTTP/1.1\r\nHost: x\r\nAuthorization: ${authorization}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`,
+    // Expect: 100-continue: the server's 100 Continue says that it has the request.
+    head: `POST /v2/Services HTTP/1.1\r\nHost: x\r\nAuthorization: ${authorization}\r\nExpect: 100-continue\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`,
     body,
   };
+}
+
+/** Waits until one of the server's connections has read exactly `bytes` bytes (its parser has them). */
+async function serverHasRead(sockets: Set<Socket>, bytes: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (![...sockets].some((socket) => socket.bytesRead === bytes)) {
+    assert.ok(Date.now() < deadline, `no connection of the server read ${bytes} bytes`);
+    await nextTurn();
+  }
 }
 
 const connectionRefused = (url: string) =>
@@ -38,29 +49,34 @@ const connectionRefused = (url: string) =>
   });
 
 describe('graceful shutdown in process', () => {
-  test('in-flight requests complete, a request arriving while draining gets 503 20503, new connections are refused', async () => {
+  test('in-flight requests complete, a request arriving while draining gets 503 20503, new connections are refused', { timeout: 60_000 }, async () => {
     const server = await startTestServer();
     const authorization = basicAuth(server.auth.username, server.auth.password);
+    const serverSockets = new Set<Socket>();
+    server.app.server.on('connection', (socket: Socket) => serverSockets.add(socket));
     const inFlight = [new Connection(server.url), new Connection(server.url)];
     const requests = [slowPost(authorization, 'in-flight-1'), slowPost(authorization, 'in-flight-2')];
-    inFlight.forEach((connection, index) => connection.write(requests[index].head + requests[index].body.slice(0, 10)));
+    for (const [index, connection] of inFlight.entries()) {
+      connection.write(requests[index].head);
+      assert.equal((await connection.response()).status, 100, 'the server has the request');
+      connection.write(requests[index].body.slice(0, 10));
+    }
     // A request whose head is still arriving when the shutdown starts.
     const arriving = new Connection(server.url);
-    arriving.write(`GET /v2/Services HTTP/1.1\r\nHost: x\r\n`);
-    await sleep(200);
+    const partialHead = `GET /v2/Services HTTP/1.1\r\nHost: x\r\n`;
+    arriving.write(partialHead);
+    await serverHasRead(serverSockets, partialHead.length);
 
     let closed = false;
     const closing = server.app.close().then(() => (closed = true));
-    await sleep(300);
-    assert.equal(closed, false, 'close waits for the requests in flight');
     arriving.write(`Authorization: ${authorization}\r\n\r\n`);
     const draining = await arriving.response();
     assertError(draining, 503, 20503, 'request while draining');
     assert.match(JSON.parse(draining.text).message, /shutting down/);
     assert.equal(draining.headers.get('connection'), 'close');
+    assert.equal(closed, false, 'close waits for the requests in flight');
 
-    inFlight[0].write(requests[0].body.slice(10, 30));
-    await sleep(100);
+    await new Promise<void>((resolve) => inFlight[0].write(requests[0].body.slice(10, 30), resolve));
     inFlight[0].write(requests[0].body.slice(30));
     inFlight[1].write(requests[1].body.slice(10));
     for (const connection of inFlight) {
@@ -70,8 +86,7 @@ describe('graceful shutdown in process', () => {
     }
     assert.equal(await connectionRefused(server.url), true, 'new connections are refused');
     // Nobody closed a connection on the client side: the server ends them, so close() completes.
-    const deadline = sleep(2000).then(() => 'still open');
-    assert.equal(await Promise.race([closing.then(() => 'closed'), deadline]), 'closed');
+    await closing;
     for (const uniqueName of ['in-flight-1', 'in-flight-2']) {
       assert.ok(await server.store.findServiceByUniqueName(server.account.sid, uniqueName), `${uniqueName} is stored`);
     }
@@ -90,13 +105,19 @@ describe('graceful shutdown of the real process', () => {
 
   test('SIGTERM lets the in-flight request finish and exits 0 within SHUTDOWN_TIMEOUT_MS', async () => {
     const server = await startServerProcess(env('graceful', 5000));
+    const authorization = basicAuth(accountSid, authToken);
     const connection = new Connection(server.url);
-    const request = slowPost(basicAuth(accountSid, authToken), 'during-sigterm');
-    connection.write(request.head + request.body.slice(0, 5));
-    await sleep(200);
+    const request = slowPost(authorization, 'during-sigterm');
+    connection.write(request.head);
+    assert.equal((await connection.response()).status, 100, 'the server has the request');
+    connection.write(request.body.slice(0, 5));
+    // An idle keep-alive connection: the server closes it when it starts draining.
+    const idle = new Connection(server.url);
+    idle.write(`GET /v2/OperatorTypes HTTP/1.1\r\nHost: x\r\nAuthorization: ${authorization}\r\n\r\n`);
+    assert.equal((await idle.response()).status, 200);
     const started = Date.now();
     const exited = server.stop('SIGTERM');
-    await sleep(400);
+    await assert.rejects(idle.response(), /connection closed/, 'the server is draining');
     connection.write(request.body.slice(5));
     const response = await connection.response();
     assert.equal(response.status, 201, response.text);
@@ -118,8 +139,9 @@ describe('graceful shutdown of the real process', () => {
     const server = await startServerProcess(env('stalled', 1000));
     const connection = new Connection(server.url);
     const request = slowPost(basicAuth(accountSid, authToken), 'never-finished');
-    connection.write(request.head + request.body.slice(0, 5));
-    await sleep(200);
+    connection.write(request.head);
+    assert.equal((await connection.response()).status, 100, 'the server has the request');
+    connection.write(request.body.slice(0, 5));
     const started = Date.now();
     const code = await server.stop('SIGTERM');
     const elapsed = Date.now() - started;

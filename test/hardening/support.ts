@@ -129,8 +129,9 @@ export class Connection {
     });
   }
 
-  write(bytes: string | Buffer): void {
-    this.socket.write(bytes);
+  /** Writes `bytes`; `flushed` is called once they have been handed to the operating system. */
+  write(bytes: string | Buffer, flushed?: () => void): void {
+    this.socket.write(bytes, flushed);
   }
 
   /** The next complete response; rejects if the connection closes first. */

@@ -1,7 +1,7 @@
 // The real server as a child process (`src/main.ts serve`, or the built dist/main.js), for restart,
 // crash and package tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -21,12 +21,21 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   output: () => string;
+  /** The output once it matches `pattern` (read as it arrives); rejects if the process's output ends first. */
+  outputMatching(pattern: RegExp): Promise<string>;
   /** Sends the signal and waits for the process to exit; answers its exit code or signal. */
   stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
-/** Starts `main` (the sources through tsx unless told; a path runs as is) with `serve`. */
-export async function startServerProcess(env: Record<string, string>, main = 'src/main.ts'): Promise<ServerProcess> {
+/**
+ * Starts `main` (the sources through tsx unless told; a path runs as is) with `serve`. With
+ * `readStdout: false` nobody reads its stdout (a log reader that stopped), and output() is stderr only.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  main = 'src/main.ts',
+  { readStdout = true }: { readStdout?: boolean } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const entry = main.endsWith('.ts') ? ['--import', 'tsx', main] : [main];
   const child = spawn(process.execPath, [...entry, 'serve'], {
@@ -34,9 +43,17 @@ export async function startServerProcess(env: Record<string, string>, main = 'sr
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // 'close' comes after 'exit', once the process's stdout and stderr have been read to their end.
+  const closed = new Promise<number | string | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  const arrived = new EventEmitter();
+  const append = (chunk: Buffer) => {
+    output += chunk;
+    arrived.emit('data');
+  };
+  if (readStdout) child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  void closed.then(() => arrived.emit('close'));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -53,12 +70,26 @@ export async function startServerProcess(env: Record<string, string>, main = 'sr
     url,
     child,
     output: () => output,
+    outputMatching(pattern: RegExp) {
+      return new Promise<string>((resolve, reject) => {
+        const check = () => {
+          if (!pattern.test(output)) return;
+          arrived.off('data', check).off('close', ended);
+          resolve(output);
+        };
+        const ended = () => {
+          arrived.off('data', check);
+          if (pattern.test(output)) resolve(output);
+          else reject(new Error(`the process's output ended without ${pattern}: ${output}`));
+        };
+        arrived.on('data', check).once('close', ended);
+        check();
+      });
+    },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
-      const exited = once(child, 'exit');
-      child.kill(signal);
-      const [code, exitSignal] = (await exited) as [number | null, string | null];
-      return code ?? exitSignal;
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (!readStdout) child.stdout!.resume();
+      return closed;
     },
   };
 }

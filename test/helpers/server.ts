@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request as httpRequest } from 'node:http';
 import { buildApp } from '../../src/app.js';
+import type { Internals } from '../../src/http/internals.js';
 import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createAccount, createApiKey, type IssuedCredential } from '../../src/resources/accounts/rules.js';
@@ -92,6 +93,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse a directory (and so its database file) from an earlier server. */
   directory?: string;
+  /** Node's and Fastify's internals as the app finds them (the real ones unless a test simulates others). */
+  internals?: Internals;
 }
 
 /** Which store the test servers use: TEST_STORE=sqlite (the default) or TEST_STORE=postgres. */
@@ -156,7 +159,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     store = await openStore(config);
   }
   const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
-  const app = await buildApp({ config, store, catalog, logStream });
+  const app = await buildApp({ config, store, catalog, logStream, internals: options.internals });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const account = await createAccount(store);
   const auth = { username: account.sid, password: account.secret };

@@ -1,12 +1,12 @@
 // One connection, many requests: a request the server answered without reading is left alone when
 // its message had fully arrived, and drained when a body is still unread, so the next request on
-// the connection is read from the right byte either way (src/http/incoming-request.ts).
+// the connection is read from the right byte either way (src/http/internals.ts).
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { IncomingRequest } from '../../src/http/incoming-request.js';
+import { internals } from '../../src/http/internals.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { createService, prebuiltSid } from './support.js';
 
@@ -165,7 +165,8 @@ describe('requests on one connection', () => {
   });
 });
 
-describe('IncomingRequest', () => {
+describe('the request class', () => {
+  const IncomingRequest = internals.requestClass!;
   /** A bare node:http server with the class; each request is answered at once, unread. */
   const requests: IncomingMessage[] = [];
   const bare = createServer({ IncomingMessage: IncomingRequest }, (request, response) => {

@@ -8,11 +8,13 @@ import { test } from 'node:test';
 import ajvCompiler from '@fastify/ajv-compiler';
 import serializerCompiler from '@fastify/fast-json-stringify-compiler';
 import type { FastifyInstance } from 'fastify';
+import { internals } from '../../src/http/internals.js';
 import { lazySchemaCompilers } from '../../src/http/lazy-compilers.js';
 import { startTestServer } from '../helpers/server.js';
 
 const ajvOptions = { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false }, plugins: [] };
 const route = { method: 'POST', url: '/v2/Services/:Sid' };
+const lowerCaseHeaderNames = internals.lowerCaseHeaderNames!;
 
 test("every route's validators and serialisers compile (all at start-up, with Fastify's own compilers)", async () => {
   const compiled: string[] = [];
@@ -65,7 +67,7 @@ test("every route's validators and serialisers compile (all at start-up, with Fa
 });
 
 test('a validator is compiled by its first call, and a broken schema fails there naming its route', () => {
-  const compile = lazySchemaCompilers().buildValidator({}, ajvOptions);
+  const compile = lazySchemaCompilers(lowerCaseHeaderNames).buildValidator({}, ajvOptions);
   const validate = compile({ ...route, httpPart: 'body', schema: { type: 'no-such-type' } });
   assert.throws(() => validate({}), (error: Error & { code?: string }) => {
     assert.equal(error.code, 'FST_ERR_SCH_VALIDATION_BUILD');
@@ -75,7 +77,7 @@ test('a validator is compiled by its first call, and a broken schema fails there
 });
 
 test('a serialiser is compiled by its first call, and a broken schema fails there naming its route', () => {
-  const compile = lazySchemaCompilers().buildSerializer({}, {});
+  const compile = lazySchemaCompilers(lowerCaseHeaderNames).buildSerializer({}, {});
   const serialize = compile({ ...route, httpStatus: '200', schema: { $ref: 'no.such.schema#' } });
   assert.throws(() => serialize({}), (error: Error & { code?: string }) => {
     assert.equal(error.code, 'FST_ERR_SCH_SERIALIZATION_BUILD');
@@ -85,7 +87,7 @@ test('a serialiser is compiled by its first call, and a broken schema fails ther
 });
 
 test('a lazy validator answers as Ajv does, with its errors and schemaEnv', () => {
-  const compile = lazySchemaCompilers().buildValidator({}, ajvOptions);
+  const compile = lazySchemaCompilers(lowerCaseHeaderNames).buildValidator({}, ajvOptions);
   const validate = compile({ ...route, httpPart: 'querystring', schema: { type: 'object', properties: { PageSize: { type: 'string' } } } });
   assert.ok(validate.schemaEnv, 'Fastify passes parentData when schemaEnv is set');
   assert.equal(validate({ PageSize: 5 }), false);
@@ -95,7 +97,7 @@ test('a lazy validator answers as Ajv does, with its errors and schemaEnv', () =
 });
 
 test('header schemas match header names in any case, as Fastify lowercases them for its own compiler', () => {
-  const compile = lazySchemaCompilers().buildValidator({}, ajvOptions);
+  const compile = lazySchemaCompilers(lowerCaseHeaderNames).buildValidator({}, ajvOptions);
   const schema = { type: 'object', required: ['If-Match'], properties: { 'If-Match': { type: 'string' } } };
   const validate = compile({ ...route, httpPart: 'headers', schema });
   assert.equal(validate({ 'if-match': '"2"' }), true);
@@ -105,14 +107,14 @@ test('header schemas match header names in any case, as Fastify lowercases them 
 
 test('a lazy serialiser writes what fast-json-stringify writes', () => {
   const schema = { type: 'object', properties: { sid: { type: ['string', 'null'] }, version: { type: 'integer' } } };
-  const serialize = lazySchemaCompilers().buildSerializer({}, {})({ ...route, httpStatus: '200', schema });
+  const serialize = lazySchemaCompilers(lowerCaseHeaderNames).buildSerializer({}, {})({ ...route, httpStatus: '200', schema });
   const eager = serializerCompiler()({}, {})({ ...route, httpStatus: '200', schema });
   const body = { sid: 'GA123', version: 2, extra: 'dropped' };
   assert.equal(serialize(body), eager(body));
 });
 
 test('a params schema of string properties runs no validator; any other params schema is still checked', () => {
-  const compile = lazySchemaCompilers().buildValidator({}, ajvOptions);
+  const compile = lazySchemaCompilers(lowerCaseHeaderNames).buildValidator({}, ajvOptions);
   const documentsThePath = compile({ ...route, httpPart: 'params', schema: { type: 'object', properties: { Sid: { type: 'string' } } } });
   assert.equal(documentsThePath({ Sid: 'anything at all' }), true);
   assert.equal(documentsThePath.schemaEnv, undefined, 'no Ajv function behind it');

@@ -2,6 +2,7 @@
 // resources most tests need (a service, a custom operator, a catalog SID).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { catalogSid } from '../../src/catalog/sids.js';
 import type { RequestOptions, TestResponse, TestServer } from '../helpers/server.js';
 import { assertMatchesSpec, spec } from '../helpers/spec.js';
@@ -14,8 +15,11 @@ export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 /** A name no other test uses: tests of a file share one server and must not collide. */
 export const uniqueName = (prefix = 'test') => `${prefix}-${randomBytes(6).toString('hex')}`;
 
-/** Lets the clock move on, so that the next resource is created strictly later (lists order by creation time). */
-export const pause = () => new Promise((resolve) => setTimeout(resolve, 3));
+/** Waits for the clock to move on, so that the next resource is created strictly later (lists order by creation time). */
+export async function pause(): Promise<void> {
+  const now = Date.now();
+  while (Date.now() <= now) await nextTurn(); // the clock ticks within a millisecond
+}
 
 /** A well-formed SID that names nothing. */
 export const randomSid = (prefix: string) => prefix + randomBytes(16).toString('hex');

@@ -189,16 +189,17 @@ test('what is counted before prom-client is loaded is in the registry it loads, 
   assert.equal(sample(later, 'http_request_duration_seconds_count', { route: '/v2/Services', method: 'GET', status_code: '200' }), 2, 'still counted after the load');
 });
 
-test('metrics keep their order: request and database histograms, attachment counters, process metrics, the build', async () => {
+test('metrics keep their order: request and database histograms, attachment counters, dropped log lines, process metrics, the build', async () => {
   const text = await (await new Metrics('1.0.0').registry()).metrics();
   const names = [...text.matchAll(/^# TYPE (\S+)/gm)].map(([, name]) => name);
-  assert.deepEqual(names.slice(0, 4), [
+  assert.deepEqual(names.slice(0, 5), [
     'http_request_duration_seconds',
     'intelligence_db_query_duration_seconds',
     'intelligence_operator_attachments_created_total',
     'intelligence_operator_attachments_removed_total',
+    'intelligence_log_lines_dropped_total',
   ]);
-  assert.equal(names[4], 'process_cpu_user_seconds_total');
+  assert.equal(names[5], 'process_cpu_user_seconds_total');
   assert.equal(names.at(-1), 'intelligence_build_info');
   assert.match(text, /^# TYPE intelligence_build_info gauge$/m);
 });

@@ -1,5 +1,7 @@
 // Environment → typed configuration, validated once at start-up. A bad value fails fast with one line.
 
+import { DEFAULT_ACCOUNT_QUOTAS, MAX_QUOTA, quotaVariable } from './resources/accounts/quotas.js';
+
 export type DatabaseLocation =
   | { kind: 'sqlite'; filename: string }
   | { kind: 'postgres'; url: string };
@@ -11,6 +13,9 @@ export interface Config {
   publicBaseUrl: string | null;
   logLevel: string;
   maxOperatorsPerService: number;
+  /** Per-account quotas (src/resources/accounts/quotas.ts). */
+  maxServicesPerAccount: number;
+  maxCustomOperatorsPerAccount: number;
   bootstrapAccountSid: string | null;
   bootstrapAuthToken: string | null;
   catalogFile: string | null;
@@ -105,6 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl,
     logLevel,
     maxOperatorsPerService: integer(env, 'MAX_OPERATORS_PER_SERVICE', 100, 1, 100_000),
+    maxServicesPerAccount: integer(env, quotaVariable('services'), DEFAULT_ACCOUNT_QUOTAS.services, 1, MAX_QUOTA),
+    maxCustomOperatorsPerAccount: integer(env, quotaVariable('customOperators'), DEFAULT_ACCOUNT_QUOTAS.customOperators, 1, MAX_QUOTA),
     bootstrapAccountSid,
     bootstrapAuthToken,
     catalogFile: env.CATALOG_FILE || null,

@@ -58,6 +58,8 @@ const poolTypes = {
 
 /** Advisory lock class for migrations (ASCII "INTS"); the schema's name hash is the second key. */
 const MIGRATION_LOCK_CLASS = 0x494e5453;
+/** Advisory lock class for per-account quotas (ASCII "QUOT"); the account SID's hash is the second key. */
+const QUOTA_LOCK_CLASS = 0x51554f54;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const errorCode = (error: unknown): string | undefined => (error as { code?: string } | null)?.code;
@@ -300,6 +302,42 @@ export class PostgresStore implements Store {
       }
       throw error;
     }
+  }
+
+  async insertServiceWithinQuota(service: ServiceRecord, maxServices: number): Promise<'inserted' | 'unique-name-taken' | 'quota-exceeded'> {
+    try {
+      return await this.transaction(async (client) => {
+        if (!(await this.underQuota(client, 'services', service.accountSid, maxServices))) return 'quota-exceeded';
+        await this.writeServiceRow(client, service);
+        return 'inserted';
+      });
+    } catch (error) {
+      if (isUniqueNameViolation(error)) return 'unique-name-taken';
+      throw error;
+    }
+  }
+
+  async insertCustomOperatorWithinQuota(operator: CustomOperatorRecord, maxCustomOperators: number): Promise<'inserted' | 'quota-exceeded'> {
+    return this.transaction(async (client) => {
+      if (!(await this.underQuota(client, 'custom_operators', operator.accountSid, maxCustomOperators))) return 'quota-exceeded';
+      await this.writeCustomOperatorRow(client, operator);
+      return 'inserted';
+    });
+  }
+
+  /**
+   * Takes the account's quota lock, held until COMMIT (so the account's creates run one after
+   * another, across processes), then answers whether it holds fewer than `limit` rows of `table`,
+   * counted no further than `limit`. The count is a statement after the lock: its snapshot sees
+   * every create committed before.
+   */
+  private async underQuota(client: pg.PoolClient, table: 'services' | 'custom_operators', accountSid: string, limit: number): Promise<boolean> {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [QUOTA_LOCK_CLASS, accountSid]);
+    const counted = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table} WHERE account_sid = $1 LIMIT $2) AS held`,
+      [accountSid, limit],
+    );
+    return counted.rows[0].n < limit;
   }
 
   async findServiceBySid(accountSid: string, sid: string): Promise<ServiceRecord | null> {

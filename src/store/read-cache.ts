@@ -44,6 +44,8 @@ const DATA_WRITES = new Set([
   'attachOperator',
   'detachOperator',
   'insertCustomOperator',
+  'insertServiceWithinQuota',
+  'insertCustomOperatorWithinQuota',
   'updateCustomOperator',
   'deleteCustomOperator',
   'importAccount',

@@ -223,6 +223,10 @@ export class SqliteStore implements Store {
 
   async insertService(service: ServiceRecord): Promise<'inserted' | 'unique-name-taken'> {
     this.checkpointer?.committed();
+    return this.insertServiceRow(service);
+  }
+
+  private insertServiceRow(service: ServiceRecord): 'inserted' | 'unique-name-taken' {
     try {
       this.writeServiceRow(service);
       return 'inserted';
@@ -230,6 +234,26 @@ export class SqliteStore implements Store {
       if (isUniqueViolation(error)) return 'unique-name-taken';
       throw error;
     }
+  }
+
+  async insertServiceWithinQuota(service: ServiceRecord, maxServices: number): Promise<'inserted' | 'unique-name-taken' | 'quota-exceeded'> {
+    // One write transaction (BEGIN IMMEDIATE): other writers, in this process or another, wait.
+    return this.writes.run(() =>
+      this.countUpTo('services', service.accountSid, maxServices) >= maxServices ? 'quota-exceeded' : this.insertServiceRow(service),
+    );
+  }
+
+  async insertCustomOperatorWithinQuota(operator: CustomOperatorRecord, maxCustomOperators: number): Promise<'inserted' | 'quota-exceeded'> {
+    return this.writes.run(() => {
+      if (this.countUpTo('custom_operators', operator.accountSid, maxCustomOperators) >= maxCustomOperators) return 'quota-exceeded';
+      this.writeCustomOperatorRow(operator);
+      return 'inserted';
+    });
+  }
+
+  /** The account's rows in `table`, counted no further than `limit`: a quota check costs at most the quota. */
+  private countUpTo(table: 'services' | 'custom_operators', accountSid: string, limit: number): number {
+    return this.sql(`SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE account_sid = ? LIMIT ?)`).pluck().get(accountSid, limit) as number;
   }
 
   async findServiceBySid(accountSid: string, sid: string): Promise<ServiceRecord | null> {

@@ -167,6 +167,13 @@ export interface Store {
   detachOperator(accountSid: string, serviceSid: string, operatorSid: string, nowMs: number): Promise<DetachOutcome>;
 
   insertCustomOperator(operator: CustomOperatorRecord): Promise<void>;
+
+  // Per-account quotas (src/resources/accounts/quotas.ts): the count and the insert are one
+  // transaction, and creates in one account are serialised, so racing creates never over-shoot.
+  /** insertService, refused when the account holds `maxServices` services already. */
+  insertServiceWithinQuota(service: ServiceRecord, maxServices: number): Promise<'inserted' | 'unique-name-taken' | 'quota-exceeded'>;
+  /** insertCustomOperator, refused when the account holds `maxCustomOperators` custom operators already. */
+  insertCustomOperatorWithinQuota(operator: CustomOperatorRecord, maxCustomOperators: number): Promise<'inserted' | 'quota-exceeded'>;
   findCustomOperator(accountSid: string, sid: string): Promise<CustomOperatorRecord | null>;
   listCustomOperators(accountSid: string, filter: CustomOperatorFilter, query: KeysetQuery): Promise<CustomOperatorRecord[]>;
   updateCustomOperator(

@@ -8,6 +8,7 @@ import { languageSupported } from '../../languages.js';
 import { isSid, newSid } from '../../sids.js';
 import type { Cursor, CustomOperatorRecord, KeysetQuery, Store } from '../../store/store.js';
 import { ifMatchFails, type IfMatch } from '../../versions.js';
+import { quotaExceeded } from '../accounts/quotas.js';
 import { parseOperatorConfig } from './config.js';
 
 /** What every operator shows, whichever kind it is. */
@@ -105,6 +106,7 @@ export class OperatorRules {
   constructor(
     private readonly store: Store,
     private readonly catalog: CatalogIndex,
+    private readonly maxCustomOperatorsPerAccount: number,
   ) {
     this.prebuiltFactsSorted = catalog.prebuiltOperators.map(prebuiltFacts);
     this.prebuiltFactsBySid = new Map(this.prebuiltFactsSorted.map((facts) => [facts.sid, facts]));
@@ -221,7 +223,9 @@ export class OperatorRules {
       dateCreatedMs: now,
       dateUpdatedMs: now,
     };
-    await this.store.insertCustomOperator(record);
+    if ((await this.store.insertCustomOperatorWithinQuota(record, this.maxCustomOperatorsPerAccount)) === 'quota-exceeded') {
+      throw quotaExceeded('customOperators', this.maxCustomOperatorsPerAccount);
+    }
     return customFacts(record);
   }
 

@@ -4,6 +4,7 @@ import { isTranscriptionLanguage, TRANSCRIPTION_LANGUAGES } from '../../language
 import { isSid, newSid } from '../../sids.js';
 import type { KeysetQuery, ServiceRecord, ServiceSettings, Store, WebhookHttpMethod } from '../../store/store.js';
 import { ifMatchFails, type IfMatch } from '../../versions.js';
+import { quotaExceeded } from '../accounts/quotas.js';
 
 export interface ServiceInput {
   uniqueName?: string;
@@ -93,7 +94,10 @@ const uniqueNameTaken = (uniqueName: string) =>
   conflict(`A Service with UniqueName "${uniqueName}" already exists in this account`);
 
 export class ServiceRules {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly maxServicesPerAccount: number,
+  ) {}
 
   async create(accountSid: string, input: ServiceInput): Promise<ServiceView> {
     if (input.uniqueName === undefined) throw invalidParameter('Missing required parameter UniqueName in the post body');
@@ -115,7 +119,9 @@ export class ServiceRules {
     checkSettings(settings);
     const now = Date.now();
     const record: ServiceRecord = { ...settings, sid: newSid('GA'), accountSid, version: 1, dateCreatedMs: now, dateUpdatedMs: now };
-    if ((await this.store.insertService(record)) === 'unique-name-taken') throw uniqueNameTaken(settings.uniqueName);
+    const outcome = await this.store.insertServiceWithinQuota(record, this.maxServicesPerAccount);
+    if (outcome === 'unique-name-taken') throw uniqueNameTaken(settings.uniqueName);
+    if (outcome === 'quota-exceeded') throw quotaExceeded('services', this.maxServicesPerAccount);
     return { record, attachedOperatorSids: [] };
   }
 

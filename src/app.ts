@@ -139,8 +139,8 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   // changed it, even in another process), so a revoked key fails at once; a PostgreSQL round trip
   // is trusted for a second.
   const authenticator = new Authenticator(store, store.kind === 'postgres' ? 1000 : 0);
-  const services = new ServiceRules(store);
-  const operators = new OperatorRules(store, catalog);
+  const services = new ServiceRules(store, config.maxServicesPerAccount);
+  const operators = new OperatorRules(store, catalog, config.maxCustomOperatorsPerAccount);
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);
   const context = { publicBaseUrl: config.publicBaseUrl, readGeneration: () => readGeneration(store) };
   const rateLimiter = new RateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds }, internals.replyHeaders);

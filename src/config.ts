@@ -1,6 +1,8 @@
 // Environment → typed configuration, validated once at start-up. A bad value fails fast with one line.
 import { MIN_AUTH_TOKEN_LENGTH } from './resources/accounts/rules.js';
 
+import { DEFAULT_ACCOUNT_QUOTAS, MAX_QUOTA, quotaVariable } from './resources/accounts/quotas.js';
+
 export type DatabaseLocation =
   | { kind: 'sqlite'; filename: string }
   | { kind: 'postgres'; url: string };
@@ -12,6 +14,9 @@ export interface Config {
   publicBaseUrl: string | null;
   logLevel: string;
   maxOperatorsPerService: number;
+  /** Per-account quotas (src/resources/accounts/quotas.ts). */
+  maxServicesPerAccount: number;
+  maxCustomOperatorsPerAccount: number;
   bootstrapAccountSid: string | null;
   bootstrapAuthToken: string | null;
   catalogFile: string | null;
@@ -38,7 +43,8 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+/** A whole-number variable within [min, max], or `fallback` when unset. */
+export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
@@ -106,6 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl,
     logLevel,
     maxOperatorsPerService: integer(env, 'MAX_OPERATORS_PER_SERVICE', 100, 1, 100_000),
+    maxServicesPerAccount: integer(env, quotaVariable('services'), DEFAULT_ACCOUNT_QUOTAS.services, 1, MAX_QUOTA),
+    maxCustomOperatorsPerAccount: integer(env, quotaVariable('customOperators'), DEFAULT_ACCOUNT_QUOTAS.customOperators, 1, MAX_QUOTA),
     bootstrapAccountSid,
     bootstrapAuthToken,
     catalogFile: env.CATALOG_FILE || null,

@@ -19,6 +19,13 @@ export function isSid(prefix: SidPrefix, value: string): boolean {
   return pattern.test(value);
 }
 
+/**
+ * The pattern of a SID this server issues (lowercase hex, as newSid makes them). The API accepts
+ * either case in a request, but a stored SID is always this form: an uppercase twin would be a
+ * second, different key for what looks like the same resource.
+ */
+export const issuedSidPattern = (prefix: SidPrefix) => `^${prefix}[0-9a-f]{32}$`;
+
 /** A 32-character secret (auth token or API key secret). */
 export function newSecret(): string {
   return randomBytes(16).toString('hex');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { indexCatalog, loadCatalog } from '../src/catalog/load.js';
+import { DEFAULT_ACCOUNT_QUOTAS } from '../src/resources/accounts/quotas.js';
 import { createAccount } from '../src/resources/accounts/rules.js';
 import { AttachmentRules } from '../src/resources/attachments/rules.js';
 import { OperatorRules } from '../src/resources/operators/rules.js';
@@ -27,9 +28,9 @@ const SUMMARIZATION = prebuiltSid('Summarization');
 
 async function setUp(store: Store) {
   const account = await createAccount(store);
-  const operators = new OperatorRules(store, catalog);
+  const operators = new OperatorRules(store, catalog, DEFAULT_ACCOUNT_QUOTAS.customOperators);
   const rules = new AttachmentRules(store, operators, 5);
-  const service = await new ServiceRules(store).create(account.sid, { uniqueName: `rules-${files}` });
+  const service = await new ServiceRules(store, DEFAULT_ACCOUNT_QUOTAS.services).create(account.sid, { uniqueName: `rules-${files}` });
   return { account, operators, rules, serviceSid: service.record.sid };
 }
 
@@ -100,7 +101,7 @@ test('unknown services, custom operators and stores without the read cache alway
 
 test('a malformed SID is refused at once with 404, before anything is read', async () => {
   const store = await SqliteStore.open({ filename: ':memory:' });
-  const rules = new AttachmentRules(store, new OperatorRules(store, catalog), 5);
+  const rules = new AttachmentRules(store, new OperatorRules(store, catalog, DEFAULT_ACCOUNT_QUOTAS.customOperators), 5);
   assert.throws(() => rules.attach('AC' + '0'.repeat(32), 'GA123', SUMMARIZATION), { code: 20404 });
   assert.throws(() => rules.attach('AC' + '0'.repeat(32), 'GA' + '0'.repeat(32), 'LYnope'), { code: 20404 });
   void store.close();

@@ -27,7 +27,8 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
 const MAX_PAGE = 1_000_000_000;
 const TOKEN_PREFIX = 'PT';
-const tokenBody = /^([ab])\.(\d{1,15})\.([A-Z]{2}[0-9a-f]{32})$/;
+// Every cursor a stored row can give, rows an older import let in too (a negative time, an uppercase SID).
+const tokenBody = /^([ab])\.(-?\d{1,16})\.([A-Z]{2}[0-9a-fA-F]{32})$/;
 
 function parseWholeNumber(name: string, raw: string | string[] | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;

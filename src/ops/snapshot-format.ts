@@ -4,10 +4,14 @@
 // `parseSnapshot` checks everything before the database is touched.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { CatalogIndex } from '../catalog/load.js';
-import { validateOperatorConfig } from '../catalog/config-validation.js';
+import { EARLIEST_STORED_MS, LATEST_STORED_MS, parseIsoInstant } from '../clock.js';
 import { invalidParameter } from '../errors.js';
 import { TRANSCRIPTION_LANGUAGES } from '../languages.js';
-import { isSid } from '../sids.js';
+import { attachRefusal } from '../resources/attachments/rules.js';
+import { readOperatorConfig } from '../resources/operators/config.js';
+import { configurableType } from '../resources/operators/rules.js';
+import { serviceSettingsProblems } from '../resources/services/rules.js';
+import { issuedSidPattern, type SidPrefix } from '../sids.js';
 import type { AccountData, CustomOperatorRecord, ServiceRecord, WebhookHttpMethod } from '../store/store.js';
 
 export const SNAPSHOT_FORMAT = 'intelligence-server/snapshot';
@@ -60,7 +64,8 @@ export interface SnapshotProblem {
 }
 
 const MAX_PROBLEMS = 20;
-const sid = (prefix: string) => ({ type: 'string', pattern: `^${prefix}[0-9a-fA-F]{32}$` });
+// Only SIDs this server could have issued: an uppercase twin of a SID would be a second key for it.
+const sid = (prefix: SidPrefix) => ({ type: 'string', pattern: issuedSidPattern(prefix) });
 const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?Z$' };
 /** PostgreSQL keeps `version` as INTEGER: an imported version leaves room for a billion updates. */
@@ -96,7 +101,8 @@ export const snapshotSchema = {
         data_logging: { type: 'boolean' },
         webhook_url: nullable({ type: 'string', maxLength: 2048 }),
         webhook_http_method: nullable({ enum: ['GET', 'POST', 'NULL'] }),
-        encryption_credential_sid: nullable(sid('CR')),
+        // Not a SID of this server: the API stores it as given, in either case (the spec's pattern).
+        encryption_credential_sid: nullable({ type: 'string', pattern: '^CR[0-9a-fA-F]{32}$' }),
         version,
         date_created: date,
         date_updated: date,
@@ -145,73 +151,103 @@ function shapeProblems(errors: ErrorObject[]): SnapshotProblem[] {
   });
 }
 
-const milliseconds = (iso: string) => Date.parse(iso);
+const SETTINGS_FIELDS = {
+  UniqueName: 'unique_name',
+  LanguageCode: 'language_code',
+  MediaRedaction: 'media_redaction',
+  WebhookUrl: 'webhook_url',
+} as const;
 
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
+const DATE_SPAN = `${new Date(EARLIEST_STORED_MS).toISOString()} to ${new Date(LATEST_STORED_MS).toISOString()}`;
+
+/** A row's two dates, each a real instant in the span the API issues, the update not before the creation. */
+function dateProblems(at: string, row: { date_created: string; date_updated: string }): SnapshotProblem[] {
+  const problems: SnapshotProblem[] = [];
+  const created = parseIsoInstant(row.date_created);
+  const updated = parseIsoInstant(row.date_updated);
+  if (created === null) problems.push({ path: `${at}/date_created`, message: `is not a real date from ${DATE_SPAN}` });
+  if (updated === null) problems.push({ path: `${at}/date_updated`, message: `is not a real date from ${DATE_SPAN}` });
+  if (created !== null && updated !== null && updated < created) {
+    problems.push({ path: `${at}/date_updated`, message: 'is before date_created' });
   }
+  return problems;
 }
 
-/** The rules a stored row obeys that JSON Schema cannot say: references, uniqueness, the catalog. */
+const milliseconds = (iso: string) => parseIsoInstant(iso) as number;
+
+const serviceSettings = (service: SnapshotService) => ({
+  uniqueName: service.unique_name,
+  friendlyName: service.friendly_name,
+  languageCode: service.language_code,
+  autoRedaction: service.auto_redaction,
+  mediaRedaction: service.media_redaction,
+  autoTranscribe: service.auto_transcribe,
+  dataLogging: service.data_logging,
+  webhookUrl: service.webhook_url,
+  webhookHttpMethod: service.webhook_http_method,
+  encryptionCredentialSid: service.encryption_credential_sid,
+});
+
+/**
+ * The rules a stored row obeys that JSON Schema cannot say: the API's own rules for services,
+ * custom operators and attachments (the same functions the API applies), references, uniqueness.
+ */
 function ruleProblems(snapshot: Snapshot, catalog: CatalogIndex, maxOperatorsPerService: number): SnapshotProblem[] {
   const problems: SnapshotProblem[] = [];
-  const seenServices = new Set<string>();
+  const languageOfService = new Map<string, string>();
   const seenNames = new Set<string>();
   snapshot.services.forEach((service, i) => {
     const at = `/services/${i}`;
-    if (seenServices.has(service.sid)) problems.push({ path: `${at}/sid`, message: `${service.sid} appears twice` });
+    if (languageOfService.has(service.sid)) problems.push({ path: `${at}/sid`, message: `${service.sid} appears twice` });
     if (seenNames.has(service.unique_name)) {
       problems.push({ path: `${at}/unique_name`, message: `"${service.unique_name}" is used by two services` });
     }
-    seenServices.add(service.sid);
+    languageOfService.set(service.sid, service.language_code);
     seenNames.add(service.unique_name);
-    if (isSid('GA', service.unique_name)) problems.push({ path: `${at}/unique_name`, message: 'must not have the form of a Service SID' });
-    if (service.media_redaction && !service.auto_redaction) {
-      problems.push({ path: `${at}/media_redaction`, message: 'requires auto_redaction to be true' });
+    for (const problem of serviceSettingsProblems(serviceSettings(service))) {
+      problems.push({ path: `${at}/${SETTINGS_FIELDS[problem.parameter]}`, message: problem.message });
     }
-    if (service.webhook_url !== null && !isHttpUrl(service.webhook_url)) {
-      problems.push({ path: `${at}/webhook_url`, message: 'must be an absolute http or https URL' });
-    }
-    for (const field of ['date_created', 'date_updated'] as const) {
-      if (Number.isNaN(milliseconds(service[field]))) problems.push({ path: `${at}/${field}`, message: 'is not a valid date' });
-    }
+    problems.push(...dateProblems(at, service));
   });
 
-  const seenOperators = new Set<string>();
+  const customOperators = new Map<string, SnapshotCustomOperator>();
   snapshot.custom_operators.forEach((operator, i) => {
     const at = `/custom_operators/${i}`;
-    if (seenOperators.has(operator.sid)) problems.push({ path: `${at}/sid`, message: `${operator.sid} appears twice` });
+    if (customOperators.has(operator.sid)) problems.push({ path: `${at}/sid`, message: `${operator.sid} appears twice` });
     if (catalog.prebuiltBySid.has(operator.sid)) problems.push({ path: `${at}/sid`, message: `${operator.sid} is a pre-built operator` });
-    seenOperators.add(operator.sid);
-    const type = catalog.typeByName.get(operator.operator_type);
-    if (type === undefined || !type.configurable) {
+    customOperators.set(operator.sid, operator);
+    const found = configurableType(catalog, operator.operator_type);
+    if ('problem' in found || found.type.name !== operator.operator_type) {
       problems.push({ path: `${at}/operator_type`, message: `"${operator.operator_type}" is not a configurable operator type of this catalog` });
     } else {
-      for (const problem of validateOperatorConfig(type.name, operator.config, type.configSchema)) {
+      const read = readOperatorConfig(found.type, JSON.stringify(operator.config));
+      for (const problem of 'problems' in read ? read.problems : []) {
         problems.push({ path: `${at}/config${problem.path}`, message: problem.message });
       }
     }
-    for (const field of ['date_created', 'date_updated'] as const) {
-      if (Number.isNaN(milliseconds(operator[field]))) problems.push({ path: `${at}/${field}`, message: 'is not a valid date' });
-    }
+    problems.push(...dateProblems(at, operator));
   });
 
   const attachedPairs = new Set<string>();
   const perService = new Map<string, number>();
   snapshot.attachments.forEach((attachment, i) => {
     const at = `/attachments/${i}`;
-    if (!seenServices.has(attachment.service_sid)) {
+    const languageCode = languageOfService.get(attachment.service_sid);
+    if (languageCode === undefined) {
       problems.push({ path: `${at}/service_sid`, message: `${attachment.service_sid} is not a service of this snapshot` });
     }
-    if (!seenOperators.has(attachment.operator_sid) && !catalog.prebuiltBySid.has(attachment.operator_sid)) {
+    const prebuilt = catalog.prebuiltBySid.get(attachment.operator_sid);
+    const custom = customOperators.get(attachment.operator_sid);
+    const operator = prebuilt ?? (custom && { availability: custom.availability, operatorType: custom.operator_type });
+    if (operator === undefined) {
       problems.push({
         path: `${at}/operator_sid`,
         message: `${attachment.operator_sid} is neither a pre-built operator nor a custom operator of this snapshot`,
       });
+    } else if (languageCode !== undefined) {
+      const type = catalog.typeByName.get(operator.operatorType);
+      const refusal = attachRefusal(attachment.operator_sid, operator.availability, type, languageCode);
+      if (refusal !== null) problems.push({ path: at, message: refusal });
     }
     const pair = `${attachment.service_sid} ${attachment.operator_sid}`;
     if (attachedPairs.has(pair)) problems.push({ path: at, message: 'attaches the same operator to the same service twice' });
@@ -237,18 +273,9 @@ export function parseSnapshot(
   if (problems.length > 0) throw invalidSnapshot(problems);
   const accountSid = value.account_sid;
   const services = value.services.map((service): ServiceRecord => ({
+    ...serviceSettings(service),
     sid: service.sid,
     accountSid,
-    uniqueName: service.unique_name,
-    friendlyName: service.friendly_name,
-    languageCode: service.language_code,
-    autoRedaction: service.auto_redaction,
-    mediaRedaction: service.media_redaction,
-    autoTranscribe: service.auto_transcribe,
-    dataLogging: service.data_logging,
-    webhookUrl: service.webhook_url,
-    webhookHttpMethod: service.webhook_http_method,
-    encryptionCredentialSid: service.encryption_credential_sid,
     version: service.version,
     dateCreatedMs: milliseconds(service.date_created),
     dateUpdatedMs: milliseconds(service.date_updated),

@@ -43,6 +43,9 @@ export abstract class ComposedStore implements StoreOperations {
   insertService(service: ServiceRecord) {
     return this.operations.insertService(service);
   }
+  insertServiceWithinQuota(service: ServiceRecord, maxServices: number) {
+    return this.operations.insertServiceWithinQuota(service, maxServices);
+  }
   findServiceBySid(accountSid: string, sid: string) {
     return this.operations.findServiceBySid(accountSid, sid);
   }
@@ -74,6 +77,9 @@ export abstract class ComposedStore implements StoreOperations {
 
   insertCustomOperator(operator: CustomOperatorRecord) {
     return this.operations.insertCustomOperator(operator);
+  }
+  insertCustomOperatorWithinQuota(operator: CustomOperatorRecord, maxCustomOperators: number) {
+    return this.operations.insertCustomOperatorWithinQuota(operator, maxCustomOperators);
   }
   findCustomOperator(accountSid: string, sid: string) {
     return this.operations.findCustomOperator(accountSid, sid);

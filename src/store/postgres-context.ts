@@ -24,6 +24,25 @@ export interface PostgresContext extends Queryable {
 }
 
 export const errorCode = (error: unknown): string | undefined => (error as { code?: string } | null)?.code;
+
+/** Advisory lock class for per-account quotas (ASCII "QUOT"); the account SID's hash is the second key. */
+const QUOTA_LOCK_CLASS = 0x51554f54;
+
+/**
+ * Takes the account's quota lock, held until COMMIT (so the account's creates run one after
+ * another, across processes), then answers whether it holds fewer than `limit` rows of `table`,
+ * counted no further than `limit`. The count is a statement after the lock: its snapshot sees
+ * every create committed before.
+ */
+export async function underQuota(client: Queryable, table: 'services' | 'custom_operators', accountSid: string, limit: number): Promise<boolean> {
+  await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [QUOTA_LOCK_CLASS, accountSid]);
+  const counted = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table} WHERE account_sid = $1 LIMIT $2) AS held`,
+    [accountSid, limit],
+  );
+  return (counted.rows[0]?.n ?? 0) < limit;
+}
+
 /** Deadlock or serialisation failure: the transaction was rolled back and may simply run again. */
 export const isRetryable = (error: unknown) => errorCode(error) === '40P01' || errorCode(error) === '40001';
 export const MAX_TRANSACTION_ATTEMPTS = 5;

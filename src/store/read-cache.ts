@@ -53,11 +53,13 @@ const KINDS: Record<MethodName<Store>, Kind> = {
   setAuthTokenHash: CREDENTIALS,
 
   insertService: DATA,
+  insertServiceWithinQuota: DATA,
   updateService: DATA,
   deleteService: DATA,
   attachOperator: DATA,
   detachOperator: DATA,
   insertCustomOperator: DATA,
+  insertCustomOperatorWithinQuota: DATA,
   updateCustomOperator: DATA,
   deleteCustomOperator: DATA,
   importAccount: DATA,

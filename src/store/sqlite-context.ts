@@ -19,6 +19,10 @@ export interface SqliteContext {
 
 export const flag = (value: boolean) => (value ? 1 : 0);
 
+/** The account's rows in `table`, counted no further than `limit`: a quota check costs at most the quota. */
+export const countUpTo = (ctx: SqliteContext, table: 'services' | 'custom_operators', accountSid: string, limit: number): number =>
+  ctx.sql(`SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE account_sid = ? LIMIT ?)`).pluck().get(accountSid, limit) as number;
+
 export const isUniqueViolation = (error: unknown): boolean =>
   (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 

@@ -134,6 +134,10 @@ export interface AccountOperations {
 
 export interface ServiceOperations {
   insertService(service: ServiceRecord): Promise<'inserted' | 'unique-name-taken'>;
+  // Per-account quotas (src/resources/accounts/quotas.ts): the count and the insert are one
+  // transaction, and creates in one account are serialised, so racing creates never over-shoot.
+  /** insertService, refused when the account holds `maxServices` services already. */
+  insertServiceWithinQuota(service: ServiceRecord, maxServices: number): Promise<'inserted' | 'unique-name-taken' | 'quota-exceeded'>;
   findServiceBySid(accountSid: string, sid: string): Promise<ServiceRecord | null>;
   findServiceByUniqueName(accountSid: string, uniqueName: string): Promise<ServiceRecord | null>;
   listServices(accountSid: string, query: KeysetQuery): Promise<ServiceRecord[]>;
@@ -166,6 +170,8 @@ export interface AttachmentOperations {
 
 export interface OperatorOperations {
   insertCustomOperator(operator: CustomOperatorRecord): Promise<void>;
+  /** insertCustomOperator (quotas: src/resources/accounts/quotas.ts), refused when the account holds `maxCustomOperators` custom operators already. */
+  insertCustomOperatorWithinQuota(operator: CustomOperatorRecord, maxCustomOperators: number): Promise<'inserted' | 'quota-exceeded'>;
   findCustomOperator(accountSid: string, sid: string): Promise<CustomOperatorRecord | null>;
   listCustomOperators(accountSid: string, filter: CustomOperatorFilter, query: KeysetQuery): Promise<CustomOperatorRecord[]>;
   updateCustomOperator(

@@ -1,8 +1,9 @@
 // The admin HTTP API: export, import and reset of one account's data, behind ADMIN_TOKEN.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { catalogSid } from '../../src/catalog/sids.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { assertTwilioError, randomSid } from '../http/support.js';
+import { assertTwilioError, prebuiltSid, randomSid } from '../http/support.js';
 import { ADMIN_TOKEN, bearer, JSON_BODY, seedAccount, sentimentSid, visibleState } from './support.js';
 
 let server: TestServer;
@@ -12,6 +13,33 @@ before(async () => {
 after(() => server.close());
 
 const snapshotPath = (accountSid: string) => `/admin/accounts/${accountSid}/snapshot`;
+/** The same SID with its hex digits in uppercase: what the spec's pattern accepts, and no server issues. */
+const upperHex = (sid: string) => sid.slice(0, 2) + sid.slice(2).toUpperCase();
+/** 0000-01-01T00:00:00Z (Date.UTC reads years 0–99 as 1900–1999). */
+const YEAR_ZERO_MS = -62_167_219_200_000;
+const retiredSid = prebuiltSid('Sentiment Analysis (Legacy)');
+const englishOnlySid = prebuiltSid('Voicemail Detection');
+
+/** The unique names of the account's services, one per page, following next_page_url then previous_page_url. */
+async function walkServices(auth: { username: string; password: string }): Promise<string[]> {
+  const path = (url: string) => new URL(url).pathname + new URL(url).search;
+  const names: string[] = [];
+  let page = await server.request('GET', '/v2/Services?PageSize=1', { auth });
+  for (let step = 0; step < 20; step++) {
+    assert.equal(page.status, 200, page.text);
+    names.push(...page.body.services.map((service: { unique_name: string }) => service.unique_name));
+    if (page.body.meta.next_page_url === null) break;
+    page = await server.request('GET', path(page.body.meta.next_page_url), { auth });
+  }
+  const backwards: string[] = [];
+  for (let step = 0; step < 20 && page.body.meta.previous_page_url !== null; step++) {
+    page = await server.request('GET', path(page.body.meta.previous_page_url), { auth });
+    assert.equal(page.status, 200, page.text);
+    backwards.unshift(...page.body.services.map((service: { unique_name: string }) => service.unique_name));
+  }
+  assert.deepEqual(backwards, names.slice(0, -1), 'previous_page_url walks back over the same services');
+  return names;
+}
 
 async function exportSnapshot(accountSid: string) {
   const response = await server.request('GET', snapshotPath(accountSid), { auth: null, headers: bearer(ADMIN_TOKEN) });
@@ -202,7 +230,7 @@ describe('snapshots', () => {
         media_redaction: false,
         auto_transcribe: false,
         data_logging: false,
-        webhook_url: null,
+        webhook_url: null as string | null,
         webhook_http_method: null,
         encryption_credential_sid: null,
         version: 3,
@@ -258,7 +286,30 @@ describe('snapshots', () => {
     ['has a date that is not ISO 8601 UTC', (s) => ((s.services[0].date_created = '2025-01-02 03:04:05'), s), /\/services\/0\/date_created/],
     ['repeats a service SID', (s) => (s.services.push({ ...s.services[0], unique_name: 'other' }), s), /appears twice/],
     ['repeats a unique name', (s) => (s.services.push({ ...s.services[0], sid: randomSid('GA') }), s), /used by two services/],
-    ['has media redaction without auto redaction', (s) => ((s.services[0].media_redaction = true), s), /auto_redaction/],
+    ['has media redaction without auto redaction', (s) => ((s.services[0].media_redaction = true), s), /\/services\/0\/media_redaction.*AutoRedaction/],
+    ['has a unique name of the form of a Service SID', (s) => ((s.services[0].unique_name = randomSid('GA')), s), /\/services\/0\/unique_name/],
+    ['has a webhook URL that is not http(s)', (s) => ((s.services[0].webhook_url = 'ftp://example.com/x'), s), /\/services\/0\/webhook_url/],
+    ['has an uppercase-hex service SID', (s) => ((s.services[0].sid = upperHex(s.services[0].sid)), s), /\/services\/0\/sid/],
+    ['has an uppercase-hex custom operator SID', (s) => ((s.custom_operators[0].sid = upperHex(s.custom_operators[0].sid)), s), /\/custom_operators\/0\/sid/],
+    ['has an uppercase-hex account SID', (s) => ({ ...s, account_sid: upperHex(s.account_sid) }), /\/account_sid/],
+    ['attaches an uppercase-hex pre-built operator SID', (s) => (s.attachments.push({ service_sid: s.services[0].sid, operator_sid: upperHex(sentimentSid) }), s), /\/attachments\/0\/operator_sid/],
+    ['has a date in year 0000', (s) => ((s.services[0].date_created = '0000-01-01T00:00:00Z'), s), /\/services\/0\/date_created is not a real date/],
+    ['has February 31st', (s) => ((s.services[0].date_created = '2026-02-31T00:00:00Z'), s), /\/services\/0\/date_created is not a real date/],
+    ['has a 25th hour', (s) => ((s.custom_operators[0].date_updated = '2026-01-01T24:00:00Z'), s), /\/custom_operators\/0\/date_updated is not a real date/],
+    ['has a date before 1970', (s) => ((s.services[0].date_created = '1969-12-31T23:59:59.999Z'), s), /\/services\/0\/date_created/],
+    ['was updated before it was created', (s) => ((s.services[0].date_updated = '2025-01-02T03:04:05.677Z'), s), /date_updated is before date_created/],
+    ['gives an operator type by SID', (s) => ((s.custom_operators[0].operator_type = catalogSid('EY', 'Generative')), s), /\/custom_operators\/0\/operator_type/],
+    ['attaches a retired pre-built operator', (s) => (s.attachments.push({ service_sid: s.services[0].sid, operator_sid: retiredSid }), s), /\/attachments\/0.*is retired/],
+    ['attaches a retired custom operator', (s) => (
+      (s.custom_operators[0].availability = 'retired'),
+      s.attachments.push({ service_sid: s.services[0].sid, operator_sid: s.custom_operators[0].sid }),
+      s
+    ), /\/attachments\/0.*is retired/],
+    ['attaches an English-only operator to a de-DE service', (s) => (
+      (s.services[0].language_code = 'de-DE'),
+      s.attachments.push({ service_sid: s.services[0].sid, operator_sid: englishOnlySid }),
+      s
+    ), /\/attachments\/0.*does not support the Service's language de-DE/],
     ['has an unknown operator type', (s) => ((s.custom_operators[0].operator_type = 'Telepathy'), s), /operator_type/],
     ['has a config its type refuses', (s) => ((s.custom_operators[0].config = { prompt: 42 } as never), s), /\/custom_operators\/0\/config/],
     ['gives a custom operator a pre-built SID', (s) => ((s.custom_operators[0].sid = sentimentSid), s), /pre-built/],
@@ -278,6 +329,45 @@ describe('snapshots', () => {
       assert.deepEqual(await visibleState(server, auth), { services: [], operators: [] });
     });
   }
+
+  test("import refuses the uppercase twin of another account's service SID, writing nothing", async () => {
+    const owner = await server.newAccount();
+    const created = await server.request('POST', '/v2/Services', { auth: owner.auth, form: { UniqueName: 'twin' } });
+    assert.equal(created.status, 201, created.text);
+    const { account, auth } = await server.newAccount();
+    const snapshot = valid(account.sid);
+    snapshot.services[0].sid = upperHex(created.body.sid);
+    const refused = await importSnapshot(account.sid, snapshot);
+    assertTwilioError(refused, 400, 20422, /^Invalid snapshot: \/services\/0\/sid/);
+    assert.deepEqual(await visibleState(server, auth), { services: [], operators: [] });
+  });
+
+  test('services imported at the first and last instants a date may have page forward and back', async () => {
+    const { account, auth } = await server.newAccount();
+    const snapshot = valid(account.sid);
+    const [template] = snapshot.services;
+    snapshot.services = [
+      { ...template, sid: randomSid('GA'), unique_name: 'earliest', date_created: '1970-01-01T00:00:00.000Z', date_updated: '1970-01-01T00:00:00.000Z' },
+      template,
+      { ...template, sid: randomSid('GA'), unique_name: 'latest', date_created: '9999-12-31T23:59:59.999Z', date_updated: '9999-12-31T23:59:59.999Z' },
+    ];
+    const imported = await importSnapshot(account.sid, snapshot);
+    assert.equal(imported.status, 200, imported.text);
+    assert.deepEqual(await walkServices(auth), ['earliest', 'imported', 'latest']);
+  });
+
+  test('rows an older import let in (year 0000, an uppercase-hex SID) still page forward and back', async () => {
+    const { account, auth } = await server.newAccount();
+    const row = (sid: string, uniqueName: string, createdMs: number) => ({
+      sid, accountSid: account.sid, uniqueName, friendlyName: null, languageCode: 'en-US', autoRedaction: false,
+      mediaRedaction: false, autoTranscribe: false, dataLogging: false, webhookUrl: null, webhookHttpMethod: null,
+      encryptionCredentialSid: null, version: 1, dateCreatedMs: createdMs, dateUpdatedMs: createdMs,
+    });
+    assert.equal(await server.store.insertService(row(randomSid('GA'), 'year-zero', YEAR_ZERO_MS)), 'inserted');
+    assert.equal(await server.store.insertService(row(upperHex(randomSid('GA')), 'uppercase', Date.UTC(2025, 0, 1))), 'inserted');
+    assert.equal(await server.store.insertService(row(randomSid('GA'), 'now', Date.now())), 'inserted');
+    assert.deepEqual(await walkServices(auth), ['year-zero', 'uppercase', 'now']);
+  });
 
   test('import lists every problem it found in details.errors', async () => {
     const { account } = await server.newAccount();

@@ -63,7 +63,7 @@ describe('metrics without a token', () => {
   test('database calls are timed per store operation', async () => {
     await server.request('POST', '/v2/Services', { form: { UniqueName: 'metrics-db' } });
     const text = (await scrape()).text;
-    assert.ok((sample(text, 'intelligence_db_query_duration_seconds_count', { operation: 'insertService' }) ?? 0) >= 1);
+    assert.ok((sample(text, 'intelligence_db_query_duration_seconds_count', { operation: 'insertServiceWithinQuota' }) ?? 0) >= 1);
     assert.ok((sample(text, 'intelligence_db_query_duration_seconds_count', { operation: 'findCredential' }) ?? 0) >= 1);
   });
 

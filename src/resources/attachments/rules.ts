@@ -1,11 +1,29 @@
 // Attaching operators to services: the heart of the operator plane. The store makes each attach
 // and detach one atomic step (idempotent, bounded, counted once in the service's version).
+import type { OperatorType } from '../../catalog/types.js';
 import { invalidParameter, resourceNotFound } from '../../errors.js';
 import { languageSupported } from '../../languages.js';
 import { isSid } from '../../sids.js';
 import { settledAnswer } from '../../store/read-cache.js';
 import type { AttachmentProbe, Store } from '../../store/store.js';
 import type { OperatorFacts, OperatorRules } from '../operators/rules.js';
+
+/**
+ * Why an operator (its availability and type) may not be attached to a service in `languageCode`,
+ * or null when it may. The snapshot import checks attachments with it too.
+ */
+export function attachRefusal(
+  operatorSid: string,
+  availability: string,
+  type: OperatorType | undefined,
+  languageCode: string,
+): string | null {
+  if (availability === 'retired') return `Operator ${operatorSid} is retired and cannot be attached to a Service`;
+  if (type === undefined || !languageSupported(type.supportedLanguages, languageCode)) {
+    return `Operator ${operatorSid} does not support the Service's language ${languageCode} (it supports ${type?.supportedLanguages.join(', ') ?? 'no language'})`;
+  }
+  return null;
+}
 
 export class AttachmentRules {
   constructor(
@@ -70,15 +88,8 @@ export class AttachmentRules {
 
   /** Throws unless `operator` may be attached to `service`: not retired, and it supports the service's language. */
   private checkAttachable(operatorSid: string, operator: OperatorFacts, service: AttachmentProbe): void {
-    if (operator.availability === 'retired') {
-      throw invalidParameter(`Operator ${operatorSid} is retired and cannot be attached to a Service`);
-    }
-    const type = this.operators.typeOf(operator);
-    if (type === undefined || !languageSupported(type.supportedLanguages, service.languageCode)) {
-      throw invalidParameter(
-        `Operator ${operatorSid} does not support the Service's language ${service.languageCode} (it supports ${type?.supportedLanguages.join(', ') ?? 'no language'})`,
-      );
-    }
+    const refusal = attachRefusal(operatorSid, operator.availability, this.operators.typeOf(operator), service.languageCode);
+    if (refusal !== null) throw invalidParameter(refusal);
   }
 
   async detach(accountSid: string, serviceSid: string, operatorSid: string): Promise<void> {

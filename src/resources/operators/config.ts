@@ -10,17 +10,26 @@ export const MAX_CONFIG_TEXT_LENGTH = 256 * 1024;
 const invalidConfig = (problems: ConfigProblem[]) =>
   invalidParameter(`Invalid parameter ${describeFirstProblem(problems)}`, { errors: problems });
 
-export function parseOperatorConfig(type: OperatorType, text: string): Record<string, unknown> {
+/** The config `text` holds, or every problem that refuses it (the snapshot import reads configs with it too). */
+export function readOperatorConfig(
+  type: OperatorType,
+  text: string,
+): { config: Record<string, unknown> } | { problems: ConfigProblem[] } {
   if (text.length > MAX_CONFIG_TEXT_LENGTH) {
-    throw invalidConfig([{ path: '', message: `must be at most ${MAX_CONFIG_TEXT_LENGTH} characters of JSON` }]);
+    return { problems: [{ path: '', message: `must be at most ${MAX_CONFIG_TEXT_LENGTH} characters of JSON` }] };
   }
   let config: unknown;
   try {
     config = JSON.parse(text);
   } catch {
-    throw invalidConfig([{ path: '', message: 'must be a JSON text (it could not be parsed)' }]);
+    return { problems: [{ path: '', message: 'must be a JSON text (it could not be parsed)' }] };
   }
   const problems = validateOperatorConfig(type.name, config, type.configSchema);
-  if (problems.length > 0) throw invalidConfig(problems);
-  return config as Record<string, unknown>;
+  return problems.length > 0 ? { problems } : { config: config as Record<string, unknown> };
+}
+
+export function parseOperatorConfig(type: OperatorType, text: string): Record<string, unknown> {
+  const read = readOperatorConfig(type, text);
+  if ('problems' in read) throw invalidConfig(read.problems);
+  return read.config;
 }

@@ -8,6 +8,7 @@ import { languageSupported } from '../../languages.js';
 import { isSid, newSid } from '../../sids.js';
 import type { Cursor, CustomOperatorRecord, KeysetQuery, Store } from '../../store/store.js';
 import { ifMatchFails, type IfMatch } from '../../versions.js';
+import { quotaExceeded } from '../accounts/quotas.js';
 import { parseOperatorConfig } from './config.js';
 
 /** What every operator shows, whichever kind it is. */
@@ -85,6 +86,14 @@ function mergePages(a: OperatorFacts[], b: OperatorFacts[], query: KeysetQuery):
   return query.before !== undefined ? merged.slice(Math.max(0, merged.length - query.limit)) : merged.slice(0, query.limit);
 }
 
+/** The configurable operator type a custom operator may have, by name or SID, or why `nameOrSid` names none. */
+export function configurableType(catalog: CatalogIndex, nameOrSid: string): { type: OperatorType } | { problem: string } {
+  const type = isSid('EY', nameOrSid) ? catalog.typeBySid.get(nameOrSid) : catalog.typeByName.get(nameOrSid);
+  if (type === undefined) return { problem: `"${nameOrSid}" is not an operator type` };
+  if (!type.configurable) return { problem: `"${type.name}" is not configurable; custom operators need a configurable type` };
+  return { type };
+}
+
 export class OperatorRules {
   private readonly prebuiltFactsSorted: OperatorFacts[];
   private readonly prebuiltFactsBySid: Map<string, OperatorFacts>;
@@ -97,6 +106,7 @@ export class OperatorRules {
   constructor(
     private readonly store: Store,
     private readonly catalog: CatalogIndex,
+    private readonly maxCustomOperatorsPerAccount: number,
   ) {
     this.prebuiltFactsSorted = catalog.prebuiltOperators.map(prebuiltFacts);
     this.prebuiltFactsBySid = new Map(this.prebuiltFactsSorted.map((facts) => [facts.sid, facts]));
@@ -189,12 +199,9 @@ export class OperatorRules {
   }
 
   private configurableType(nameOrSid: string): OperatorType {
-    const type = isSid('EY', nameOrSid) ? this.catalog.typeBySid.get(nameOrSid) : this.catalog.typeByName.get(nameOrSid);
-    if (type === undefined) throw invalidParameter(`Invalid parameter OperatorType: "${nameOrSid}" is not an operator type`);
-    if (!type.configurable) {
-      throw invalidParameter(`Invalid parameter OperatorType: "${type.name}" is not configurable; custom operators need a configurable type`);
-    }
-    return type;
+    const found = configurableType(this.catalog, nameOrSid);
+    if ('problem' in found) throw invalidParameter(`Invalid parameter OperatorType: ${found.problem}`);
+    return found.type;
   }
 
   async createCustomOperator(
@@ -216,7 +223,9 @@ export class OperatorRules {
       dateCreatedMs: now,
       dateUpdatedMs: now,
     };
-    await this.store.insertCustomOperator(record);
+    if ((await this.store.insertCustomOperatorWithinQuota(record, this.maxCustomOperatorsPerAccount)) === 'quota-exceeded') {
+      throw quotaExceeded('customOperators', this.maxCustomOperatorsPerAccount);
+    }
     return customFacts(record);
   }
 

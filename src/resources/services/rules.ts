@@ -4,6 +4,7 @@ import { isTranscriptionLanguage, TRANSCRIPTION_LANGUAGES } from '../../language
 import { isSid, newSid } from '../../sids.js';
 import type { KeysetQuery, ServiceRecord, ServiceSettings, Store, WebhookHttpMethod } from '../../store/store.js';
 import { ifMatchFails, type IfMatch } from '../../versions.js';
+import { quotaExceeded } from '../accounts/quotas.js';
 
 export interface ServiceInput {
   uniqueName?: string;
@@ -29,29 +30,46 @@ const NONE_ATTACHED: readonly string[] = Object.freeze([]);
 
 const MAX_UPDATE_ATTEMPTS = 20;
 
-function checkSettings(settings: ServiceSettings): void {
+/** A rule a Service's settings break: the API parameter it concerns, and why. */
+export interface SettingsProblem {
+  parameter: 'UniqueName' | 'LanguageCode' | 'MediaRedaction' | 'WebhookUrl';
+  message: string;
+}
+
+/** Every rule `settings` break, in parameter order (the snapshot import checks rows with it too). */
+export function serviceSettingsProblems(settings: ServiceSettings): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
   if (isSid('GA', settings.uniqueName)) {
-    throw invalidParameter('Invalid parameter UniqueName: must not have the form of a Service SID (GA…)');
+    problems.push({ parameter: 'UniqueName', message: 'must not have the form of a Service SID (GA…)' });
   }
   if (!isTranscriptionLanguage(settings.languageCode)) {
-    throw invalidParameter(
-      `Invalid parameter LanguageCode: "${settings.languageCode}" is not a supported language (${TRANSCRIPTION_LANGUAGES.join(', ')})`,
-    );
+    problems.push({
+      parameter: 'LanguageCode',
+      message: `"${settings.languageCode}" is not a supported language (${TRANSCRIPTION_LANGUAGES.join(', ')})`,
+    });
   }
   if (settings.mediaRedaction && !settings.autoRedaction) {
-    throw invalidParameter('Invalid parameter MediaRedaction: media redaction requires AutoRedaction to be true');
+    problems.push({ parameter: 'MediaRedaction', message: 'media redaction requires AutoRedaction to be true' });
   }
-  if (settings.webhookUrl !== null) {
-    let url: URL | null = null;
-    try {
-      url = new URL(settings.webhookUrl);
-    } catch {
-      url = null;
-    }
-    if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw invalidParameter('Invalid parameter WebhookUrl: must be an absolute http or https URL');
-    }
+  if (settings.webhookUrl !== null && !isHttpUrl(settings.webhookUrl)) {
+    problems.push({ parameter: 'WebhookUrl', message: 'must be an absolute http or https URL' });
   }
+  return problems;
+}
+
+function isHttpUrl(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'http:' || url.protocol === 'https:';
+}
+
+function checkSettings(settings: ServiceSettings): void {
+  const [first] = serviceSettingsProblems(settings);
+  if (first !== undefined) throw invalidParameter(`Invalid parameter ${first.parameter}: ${first.message}`);
 }
 
 function applyInput(settings: ServiceSettings, input: ServiceInput): ServiceSettings {
@@ -76,7 +94,10 @@ const uniqueNameTaken = (uniqueName: string) =>
   conflict(`A Service with UniqueName "${uniqueName}" already exists in this account`);
 
 export class ServiceRules {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly maxServicesPerAccount: number,
+  ) {}
 
   async create(accountSid: string, input: ServiceInput): Promise<ServiceView> {
     if (input.uniqueName === undefined) throw invalidParameter('Missing required parameter UniqueName in the post body');
@@ -98,7 +119,9 @@ export class ServiceRules {
     checkSettings(settings);
     const now = Date.now();
     const record: ServiceRecord = { ...settings, sid: newSid('GA'), accountSid, version: 1, dateCreatedMs: now, dateUpdatedMs: now };
-    if ((await this.store.insertService(record)) === 'unique-name-taken') throw uniqueNameTaken(settings.uniqueName);
+    const outcome = await this.store.insertServiceWithinQuota(record, this.maxServicesPerAccount);
+    if (outcome === 'unique-name-taken') throw uniqueNameTaken(settings.uniqueName);
+    if (outcome === 'quota-exceeded') throw quotaExceeded('services', this.maxServicesPerAccount);
     return { record, attachedOperatorSids: [] };
   }
 

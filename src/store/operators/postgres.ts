@@ -1,5 +1,5 @@
 // Custom operators in PostgreSQL.
-import { conditionalUpdate, hasNul, keysetRows, type PostgresContext, type Queryable } from '../postgres-context.js';
+import { conditionalUpdate, hasNul, keysetRows, underQuota, type PostgresContext, type Queryable } from '../postgres-context.js';
 import { CUSTOM_OPERATOR_COLUMNS, customOperatorFromRow, customOperatorValues, type CustomOperatorRow } from '../rows.js';
 import type { CustomOperatorRecord, DeleteOperatorOutcome, OperatorOperations } from '../store.js';
 
@@ -14,6 +14,14 @@ export function postgresOperators(ctx: PostgresContext): OperatorOperations {
   return {
     async insertCustomOperator(operator) {
       await writeCustomOperatorRow(ctx, operator);
+    },
+
+    insertCustomOperatorWithinQuota(operator, maxCustomOperators) {
+      return ctx.transaction(async (client): Promise<'inserted' | 'quota-exceeded'> => {
+        if (!(await underQuota(client, 'custom_operators', operator.accountSid, maxCustomOperators))) return 'quota-exceeded';
+        await writeCustomOperatorRow(client, operator);
+        return 'inserted';
+      });
     },
 
     async findCustomOperator(accountSid, sid) {

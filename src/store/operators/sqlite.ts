@@ -6,7 +6,7 @@ import {
   customOperatorValues,
   type CustomOperatorRow,
 } from '../rows.js';
-import { keysetRows, type SqliteContext } from '../sqlite-context.js';
+import { countUpTo, keysetRows, type SqliteContext } from '../sqlite-context.js';
 import type { CustomOperatorRecord, DeleteOperatorOutcome, OperatorOperations, UpdateOutcome } from '../store.js';
 
 export function writeCustomOperatorRow(ctx: SqliteContext, operator: CustomOperatorRecord): void {
@@ -19,6 +19,14 @@ export function sqliteOperators(ctx: SqliteContext): OperatorOperations {
   return {
     async insertCustomOperator(operator) {
       await ctx.autocommit(() => writeCustomOperatorRow(ctx, operator));
+    },
+
+    insertCustomOperatorWithinQuota(operator, maxCustomOperators) {
+      return ctx.write((): 'inserted' | 'quota-exceeded' => {
+        if (countUpTo(ctx, 'custom_operators', operator.accountSid, maxCustomOperators) >= maxCustomOperators) return 'quota-exceeded';
+        writeCustomOperatorRow(ctx, operator);
+        return 'inserted';
+      });
     },
 
     async findCustomOperator(accountSid, sid) {

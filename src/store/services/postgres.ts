@@ -1,6 +1,6 @@
 // Services in PostgreSQL.
 import { SERVICE_UNIQUE_NAME_CONSTRAINT } from '../postgres-schema.js';
-import { conditionalUpdate, errorCode, hasNul, keysetRows, type PostgresContext, type Queryable } from '../postgres-context.js';
+import { conditionalUpdate, errorCode, hasNul, keysetRows, underQuota, type PostgresContext, type Queryable } from '../postgres-context.js';
 import { SERVICE_COLUMNS, serviceFromRow, serviceValues, type ServiceRow } from '../rows.js';
 import type { ServiceOperations, ServiceRecord } from '../store.js';
 
@@ -17,6 +17,19 @@ export async function writeServiceRow(client: Queryable, service: ServiceRecord)
 
 export function postgresServices(ctx: PostgresContext): ServiceOperations {
   return {
+    async insertServiceWithinQuota(service, maxServices) {
+      try {
+        return await ctx.transaction(async (client) => {
+          if (!(await underQuota(client, 'services', service.accountSid, maxServices))) return 'quota-exceeded';
+          await writeServiceRow(client, service);
+          return 'inserted';
+        });
+      } catch (error) {
+        if (isUniqueNameViolation(error)) return 'unique-name-taken';
+        throw error;
+      }
+    },
+
     async insertService(service) {
       try {
         await ctx.attempt(() => writeServiceRow(ctx, service));

@@ -1,6 +1,6 @@
 // Services in SQLite. A service's attachments live in its row (see attachments/sqlite.ts).
 import { SERVICE_COLUMNS, serviceFromRow, serviceFromValues, serviceValues, type ServiceRow } from '../rows.js';
-import { flag, isUniqueViolation, keysetRows, type SqliteContext } from '../sqlite-context.js';
+import { countUpTo, flag, isUniqueViolation, keysetRows, type SqliteContext } from '../sqlite-context.js';
 import type { ServiceOperations, ServiceRecord, UpdateOutcome } from '../store.js';
 
 export function writeServiceRow(ctx: SqliteContext, service: ServiceRecord): void {
@@ -9,18 +9,27 @@ export function writeServiceRow(ctx: SqliteContext, service: ServiceRecord): voi
   );
 }
 
+function insertServiceRow(ctx: SqliteContext, service: ServiceRecord): 'inserted' | 'unique-name-taken' {
+  try {
+    writeServiceRow(ctx, service);
+    return 'inserted';
+  } catch (error) {
+    if (isUniqueViolation(error)) return 'unique-name-taken';
+    throw error;
+  }
+}
+
 export function sqliteServices(ctx: SqliteContext): ServiceOperations {
   return {
     insertService(service) {
-      return ctx.autocommit((): 'inserted' | 'unique-name-taken' => {
-        try {
-          writeServiceRow(ctx, service);
-          return 'inserted';
-        } catch (error) {
-          if (isUniqueViolation(error)) return 'unique-name-taken';
-          throw error;
-        }
-      });
+      return ctx.autocommit(() => insertServiceRow(ctx, service));
+    },
+
+    insertServiceWithinQuota(service, maxServices) {
+      // One write transaction: other writers, in this process or another, wait.
+      return ctx.write(() =>
+        countUpTo(ctx, 'services', service.accountSid, maxServices) >= maxServices ? 'quota-exceeded' : insertServiceRow(ctx, service),
+      );
     },
 
     async findServiceBySid(accountSid, sid) {

@@ -10,6 +10,7 @@
 // Type checking is `npm run typecheck` (and the first step of `npm test`).
 // Usage: node scripts/build.mjs [outdir] (default: dist/ beside src/).
 import { build } from 'esbuild';
+import { buildConsole } from './build-console.mjs';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,6 +94,7 @@ async function buildDist(outdir = join(root, 'dist')) {
   const main = join(outdir, 'main.js');
   writeFileSync(main, LOADER);
   chmodSync(main, 0o755);
+  await buildConsole(join(outdir, 'console'));
   await writeCodeCache(main, join(outdir, 'server.cjs.cache'));
 }
 

@@ -4,25 +4,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, listAll, type Credentials, type Operator, type OperatorType } from './api.js';
 import { Link, navigate } from './router.js';
 import { configOf, emptyValue, formValue, SchemaField, type ConfigError } from './schema-form.js';
-import { ConfirmDialog, ErrorLine, Loading, message } from './ui.js';
+import { ConfirmDialog, ErrorLine, Loading, message, ResourceTable, Submit, useResourceList } from './ui.js';
 
 export function CustomOperatorList({ credentials }: { credentials: Credentials }) {
-  const [operators, setOperators] = useState<Operator[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState<Operator | null>(null);
-  useEffect(() => {
-    listAll<Operator>(credentials, '/v2/Operators/Custom?PageSize=1000', 'operators').then(setOperators, (failure) => setError(message(failure)));
-  }, []);
-  const remove = async (operator: Operator) => {
-    setDeleting(null);
-    setError(null);
-    try {
-      await api(credentials, 'DELETE', `/v2/Operators/Custom/${operator.sid}`);
-      setOperators((list) => list?.filter((item) => item.sid !== operator.sid) ?? null);
-    } catch (failure) {
-      setError(message(failure));
-    }
-  };
+  const { items: operators, error, deleting, setDeleting, remove } = useResourceList<Operator>(credentials, '/v2/Operators/Custom?PageSize=1000', 'operators', (operator) => `/v2/Operators/Custom/${operator.sid}`);
   return (
     <section>
       <div class="heading">
@@ -37,37 +22,14 @@ export function CustomOperatorList({ credentials }: { credentials: Credentials }
       ) : operators.length === 0 ? (
         <p class="muted">No custom operators yet: phrase spotting, classification by phrase, or a prompt of your own.</p>
       ) : (
-        <table>
-          <caption class="visually-hidden">Your custom operators</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Type</th>
-              <th scope="col">Version</th>
-              <th scope="col">SID</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {operators.map((operator) => (
-              <tr key={operator.sid}>
-                <td>
-                  <Link to={`/operators/${operator.sid}`}>{operator.friendly_name}</Link>
-                </td>
-                <td>{operator.operator_type}</td>
-                <td>{operator.version}</td>
-                <td class="sid">{operator.sid}</td>
-                <td class="actions">
-                  <button type="button" class="danger" onClick={() => setDeleting(operator)} aria-label={`Delete ${operator.friendly_name}`}>
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ResourceTable
+          caption="Your custom operators"
+          columns={['Name', 'Type', 'Version', 'SID']}
+          items={operators}
+          cells={(operator) => [<Link to={`/operators/${operator.sid}`}>{operator.friendly_name}</Link>, operator.operator_type, operator.version]}
+          name={(operator) => operator.friendly_name}
+          onDelete={setDeleting}
+        />
       )}
       {deleting && (
         <ConfirmDialog title="Delete this custom operator?" confirm="Delete operator" onConfirm={() => remove(deleting)} onCancel={() => setDeleting(null)}>
@@ -181,14 +143,7 @@ export function CustomOperatorEditor({ credentials, sid }: { credentials: Creden
         {error && !nameError && <ErrorLine error={configErrors.length > 0 ? `The config was refused: ${error.message}` : error.message} />}
         {configErrors.length > 0 && !error && <ErrorLine error="The config has problems: see the fields marked below." />}
         <div class="actions">
-          <button type="submit" class="primary">
-            {isNew ? 'Create operator' : 'Save changes'}
-          </button>
-          {saved && (
-            <span role="status" class="ok">
-              Saved
-            </span>
-          )}
+          <Submit label={isNew ? 'Create operator' : 'Save changes'} saved={saved} />
         </div>
       </form>
     </section>

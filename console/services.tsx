@@ -1,27 +1,14 @@
 // Services: the list, the create and edit form (the API's own validation messages beside the field
 // they name), deletion after a confirmation, and a service's page with its operators.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, LANGUAGES, listAll, type Credentials, type Service } from './api.js';
+import { api, ApiError, LANGUAGES, type Credentials, type Service } from './api.js';
 import { Link, navigate } from './router.js';
 import { ServiceOperators } from './service-operators.js';
-import { ConfirmDialog, ErrorLine, Loading, message } from './ui.js';
+import { ConfirmDialog, ErrorLine, Loading, message, ResourceTable, Submit, useResourceList } from './ui.js';
 
 export function ServiceList({ credentials }: { credentials: Credentials }) {
-  const [services, setServices] = useState<Service[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { items: services, error, deleting, setDeleting, remove } = useResourceList<Service>(credentials, '/v2/Services?PageSize=1000', 'services', (service) => `/v2/Services/${service.sid}`);
   const [creating, setCreating] = useState(false);
-  const [deleting, setDeleting] = useState<Service | null>(null);
-  const load = () => listAll<Service>(credentials, '/v2/Services?PageSize=1000', 'services').then(setServices, (failure) => setError(message(failure)));
-  useEffect(() => void load(), []);
-  const remove = async (service: Service) => {
-    setDeleting(null);
-    try {
-      await api(credentials, 'DELETE', `/v2/Services/${service.sid}`);
-      setServices((list) => list?.filter((item) => item.sid !== service.sid) ?? null);
-    } catch (failure) {
-      setError(message(failure));
-    }
-  };
   return (
     <section>
       <div class="heading">
@@ -44,39 +31,19 @@ export function ServiceList({ credentials }: { credentials: Credentials }) {
       ) : services.length === 0 ? (
         <p class="muted">No services yet. A service holds the settings and operators that transcripts are analysed with.</p>
       ) : (
-        <table>
-          <caption class="visually-hidden">Your services</caption>
-          <thead>
-            <tr>
-              <th scope="col">Unique name</th>
-              <th scope="col">Friendly name</th>
-              <th scope="col">Language</th>
-              <th scope="col">Operators</th>
-              <th scope="col">SID</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {services.map((service) => (
-              <tr key={service.sid}>
-                <td>
-                  <Link to={`/services/${service.sid}`}>{service.unique_name}</Link>
-                </td>
-                <td>{service.friendly_name ?? '—'}</td>
-                <td>{service.language_code}</td>
-                <td>{service.read_only_attached_operator_sids.length}</td>
-                <td class="sid">{service.sid}</td>
-                <td class="actions">
-                  <button type="button" class="danger" onClick={() => setDeleting(service)} aria-label={`Delete ${service.unique_name}`}>
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ResourceTable
+          caption="Your services"
+          columns={['Unique name', 'Friendly name', 'Language', 'Operators', 'SID']}
+          items={services}
+          cells={(service) => [
+            <Link to={`/services/${service.sid}`}>{service.unique_name}</Link>,
+            service.friendly_name ?? '—',
+            service.language_code,
+            service.read_only_attached_operator_sids.length,
+          ]}
+          name={(service) => service.unique_name}
+          onDelete={setDeleting}
+        />
       )}
       {deleting && (
         <ConfirmDialog title="Delete this service?" confirm="Delete service" onConfirm={() => remove(deleting)} onCancel={() => setDeleting(null)}>
@@ -211,14 +178,7 @@ export function ServiceForm(props: { credentials: Credentials; service?: Service
             Cancel
           </button>
         )}
-        <button type="submit" class="primary">
-          {props.service ? 'Save changes' : 'Create service'}
-        </button>
-        {saved && (
-          <span role="status" class="ok">
-            Saved
-          </span>
-        )}
+        <Submit label={props.service ? 'Save changes' : 'Create service'} saved={saved} />
       </div>
     </form>
   );

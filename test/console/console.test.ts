@@ -106,6 +106,20 @@ test('a service is refused with the API message beside its field, then created, 
   assert.equal(service.media_redaction, true);
   assert.ok(page.url().endsWith(`/console/services/${service.sid}`));
 
+  // Editing: the API's message beside the field it names, then a saved change (sent with If-Match).
+  await page.getByText('Settings').click();
+  await page.getByLabel('Webhook URL').fill('ftp://example.com/hook');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('#WebhookUrl-error').getByText(/^Invalid parameter WebhookUrl/).waitFor();
+  assert.equal((await server.request('GET', `/v2/Services/${service.sid}`)).body.version, 1);
+  await page.getByLabel('Webhook URL').fill('https://example.com/hook');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('status').getByText('Saved').waitFor();
+  const edited = (await server.request('GET', `/v2/Services/${service.sid}`)).body;
+  assert.equal(edited.webhook_url, 'https://example.com/hook');
+  assert.equal(edited.version, 2);
+  await page.getByText('Settings').click();
+
   const catalog = page.getByRole('list', { name: 'Catalog' });
   // Operators the service cannot run are listed with the reason, their Attach disabled.
   const retired = catalog.getByRole('listitem').filter({ hasText: 'Sentiment Analysis (Legacy)' });
@@ -128,12 +142,14 @@ test('a service is refused with the API message beside its field, then created, 
   await page.getByLabel('Kind').selectOption('');
 
   const attached = page.getByRole('list', { name: 'Attached operators' });
-  await page.getByRole('button', { name: 'Attach Summarization' }).click();
+  // By keyboard: Enter on the focused button attaches.
+  await page.getByRole('button', { name: 'Attach Summarization' }).focus();
+  await page.keyboard.press('Enter');
   await attached.getByText('Summarization').waitFor();
   await page.getByRole('button', { name: 'Attach Sentiment Analysis', exact: true }).click();
   await attached.getByText('Sentiment Analysis').waitFor();
   await page.getByRole('heading', { name: 'Attached operators (2)' }).waitFor();
-  await page.getByText(/version 3$/).waitFor();
+  await page.getByText(/version 4$/).waitFor();
   const summarization = (await server.request('GET', '/v2/Operators?PageSize=100')).body.operators.find((item: { friendly_name: string }) => item.friendly_name === 'Summarization');
   let operators = (await server.request('GET', `/v2/Services/${service.sid}/Operators`)).body.operator_sids;
   assert.equal(operators.length, 2);

@@ -71,6 +71,9 @@ export function ServiceOperators(props: { credentials: Credentials; service: Ser
       (availability === '' || operator.availability === availability) &&
       words.every((word) => `${operator.friendly_name} ${operator.description ?? ''} ${operator.operator_type}`.toLowerCase().includes(word)),
   );
+  // What the service can run first; what it cannot after, still listed with the reason.
+  const runnable = (operator: Operator) => (cannotRun(operator, types.get(operator.operator_type), service) === null ? 0 : 1);
+  catalog.sort((a, b) => runnable(a) - runnable(b));
   const availabilities = [...new Set(operators.map((operator) => operator.availability))].sort();
   const kinds = [...new Set(operators.map(kindOf))].filter(Boolean).sort();
   const row = (operator: Operator, isAttached: boolean) => {

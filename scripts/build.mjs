@@ -10,6 +10,7 @@
 // Type checking is `npm run typecheck` (and the first step of `npm test`).
 // Usage: node scripts/build.mjs [outdir] (default: dist/ beside src/).
 import { build } from 'esbuild';
+import { buildConsole } from './build-console.mjs';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,6 +96,7 @@ async function buildDist(outdir = join(root, 'dist')) {
   chmodSync(main, 0o755);
   // The schema's migration files, read at start-up beside server.cjs (see src/store/migrator.ts).
   cpSync(join(root, 'src/store/migrations'), join(outdir, 'migrations'), { recursive: true });
+  await buildConsole(join(outdir, 'console'));
   await writeCodeCache(main, join(outdir, 'server.cjs.cache'));
 }
 

@@ -2,6 +2,7 @@
 import Fastify, { LogController, type FastifyInstance, type preValidationHookHandler } from 'fastify';
 import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
+import { consoleRoutes } from './console/routes.js';
 import { installPreflight } from './http/cors.js';
 import { answerClientError, answerConnect, answerFrameworkError, installErrorHandling, notFound } from './http/error-handler.js';
 import { emptyFields, invalidQueryMarker, parseFormBody, parseQueryString } from './http/form.js';
@@ -192,6 +193,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
     attachmentRoutes(api, attachments, context);
   });
   healthRoutes(app, store);
+  consoleRoutes(app);
   if (config.adminToken !== null) {
     const snapshots = new SnapshotRules(store, catalog, config.maxOperatorsPerService);
     await app.register(adminRoutes, { token: config.adminToken, snapshots });

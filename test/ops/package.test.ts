@@ -50,8 +50,11 @@ test('the package holds dist/main.js, README.md, LICENSE and package.json', () =
 
 test('the package holds nothing else: no sources, tests, benchmarks, data or maps', () => {
   const unexpected = packed.filter(
-    (file) => !/^(dist\/main\.js|dist\/server\.cjs(\.cache)?|dist\/migrations\/(sqlite|postgres)\/\d{4}-[a-z0-9-]+\.sql|README\.md|LICENSE|package\.json)$/.test(file),
+    (file) =>
+      !/^(dist\/main\.js|dist\/server\.cjs(\.cache)?|dist\/migrations\/(sqlite|postgres)\/\d{4}-[a-z0-9-]+\.sql|dist\/console\/(index\.html|assets\/main-[A-Z0-9]+\.(js|css))|README\.md|LICENSE|package\.json)$/.test(file),
   );
+  // The web console: its page and one hashed script and stylesheet, built with the package.
+  assert.equal(packed.filter((file) => file.startsWith('dist/console/')).length, 3);
   assert.deepEqual(unexpected, []);
   assert.ok(!packed.some((file) => /^(src|test|bench|data)\//.test(file)));
 });

@@ -1,7 +1,8 @@
 // The package as a user gets it: built into a staging directory, packed with `npm pack`, and
-// installed from the tarball with `npm install` into an empty project. Offline: the project's
-// node_modules starts as a copy of the runtime dependencies this clone has installed (better-sqlite3
-// already built), so npm resolves everything from there and the tarball, and compiles nothing.
+// installed from the tarball with `npm install` into an empty project. The project's node_modules
+// starts as a copy of the runtime dependencies this clone has installed (better-sqlite3 already
+// built), so npm compiles nothing; it asks the npm registry only for metadata its cache lacks (a
+// fresh machine's `npm ci` caches tarballs, not every package's metadata).
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -51,7 +52,7 @@ export async function installPackedPackage(options: { withTwilio?: boolean } = {
 
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'uses-intelligence-server', version: '1.0.0', private: true }));
     for (const path of await runtimePackages()) cpSync(join(root, path), join(project, path), { recursive: true, verbatimSymlinks: true });
-    await run(npm, ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', `./${tarball}`], { cwd: project });
+    await run(npm, ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', `./${tarball}`], { cwd: project });
     if (!existsSync(join(project, 'node_modules/.bin/intelligence-server'))) throw new Error('npm install did not link the bin');
     // The SDK is what a user's project brings; its own dependencies resolve from this clone.
     if (options.withTwilio) symlinkSync(join(root, 'node_modules/twilio'), join(project, 'node_modules/twilio'), 'dir');

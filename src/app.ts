@@ -25,6 +25,7 @@ import { ServiceRules } from './resources/services/rules.js';
 import { serviceRoutes } from './resources/services/routes.js';
 import { readGeneration, withReadCache } from './store/read-cache.js';
 import type { Store } from './store/store.js';
+import { markingStoreErrors } from './store/errors.js';
 import { adminRoutes } from './ops/admin-routes.js';
 import { healthRoutes } from './ops/health.js';
 import { jsonLines, loggerOptions } from './ops/logging.js';
@@ -81,7 +82,8 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   registerOpenApi(app, packageFacts().version); // before any route, so that it sees them all
   const metrics = config.metricsEnabled ? installMetrics(app, config.metricsToken, packageFacts().version) : null;
   // The read cache outside the metrics: the database timings count real database calls only.
-  const store = withReadCache(metrics === null ? plainStore : instrumentStore(plainStore, metrics));
+  const ownStore = markingStoreErrors(plainStore);
+  const store = withReadCache(metrics === null ? ownStore : instrumentStore(ownStore, metrics));
   const notAllowed = methodNotAllowedRoutes(app);
   app.addHook('onRoute', (route) => {
     const schema = route.schema as { operationId?: string; body?: unknown } | undefined;

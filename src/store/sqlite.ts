@@ -2,10 +2,9 @@
 // transaction, so within a process each rule is checked and written atomically; BEGIN IMMEDIATE
 // keeps that true when a second process (the CLI) writes to the same file.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { operatorCount, operatorIndex, operatorSidsIn, withOperator, withoutOperatorAt } from './operator-list.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { prepareOwnerOnlyFiles } from './sqlite-files.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 import { sqliteMigrations } from './sqlite-schema.js';
 import type {
@@ -73,7 +72,7 @@ export class SqliteStore implements Store {
   private readonly writes: GroupCommit;
 
   constructor(options: SqliteOptions) {
-    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    if (options.filename !== ':memory:') prepareOwnerOnlyFiles(options.filename);
     this.db = new Database(options.filename);
     this.writes = new GroupCommit(this.db, (text) => this.sql(text), () => this.checkpointIfChanged());
     // Only a new database takes this (an existing one keeps its page size: changing it would

@@ -8,13 +8,14 @@ import { decodeUtf8, emptyFields, invalidEncoding, invalidQueryMarker, parseForm
 import { lazySchemaCompilers } from './http/lazy-compilers.js';
 import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
 import { OverloadMonitor } from './http/overload.js';
+import { AuthFailureLimiter, tooManyFailedAuthentications } from './http/auth-failures.js';
 import { RateLimiter, specListsRateLimitHeaders } from './http/rate-limit.js';
 import { IncomingRequest } from './http/incoming-request.js';
 import { newRequestId } from './http/request-id.js';
 import { setEveryResponseHeaders } from './http/response-headers.js';
 import { routeTemplateOf } from './http/route-template.js';
 import { sharedSchemas } from './http/schemas.js';
-import { invalidParameter, serviceUnavailable } from './errors.js';
+import { invalidParameter, serviceUnavailable, TwilioError } from './errors.js';
 import { Authenticator } from './resources/accounts/rules.js';
 import { AttachmentRules } from './resources/attachments/rules.js';
 import { attachmentRoutes } from './resources/attachments/routes.js';
@@ -30,6 +31,7 @@ import { adminRoutes } from './ops/admin-routes.js';
 import { healthRoutes } from './ops/health.js';
 import { jsonLines, loggerOptions } from './ops/logging.js';
 import { lazyRequestLogger, requestLogger } from './ops/request-log.js';
+import { RefusalSampler } from './ops/refusal-sampling.js';
 import { installMetrics, instrumentStore } from './ops/metrics.js';
 import { registerOpenApi } from './ops/openapi.js';
 import { SnapshotRules } from './ops/snapshot.js';
@@ -105,7 +107,9 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     done();
   });
   app.server.on('connect', answerConnect);
-  const logRequest = requestLogger(app.log, jsonLines(logger));
+  const refusals = new RefusalSampler(requestLogger(app.log, jsonLines(logger)), app.log);
+  const logRequest = refusals.log;
+  app.addHook('onClose', async () => refusals.flush());
   // One hook for the log line and the metrics: the route and the duration are read once.
   app.addHook('onResponse', (request, reply, done) => {
     const route = routeTemplateOf(request);
@@ -135,6 +139,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   const operators = new OperatorRules(store, catalog);
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);
   const context = { publicBaseUrl: config.publicBaseUrl, readGeneration: () => readGeneration(store) };
+  const authFailures = new AuthFailureLimiter({ failures: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds });
   const rateLimiter = new RateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds });
   const overload = new OverloadMonitor({
     maxEventLoopDelayMs: config.maxEventLoopDelayMs,
@@ -174,9 +179,21 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
         }
         done();
       };
-      const account = authenticator.accountFor(request.headers.authorization);
+      const { authorization } = request.headers;
+      if (authFailures.enabled) {
+        // An address past its failures is refused before any lookup, unless it presents credentials already verified.
+        const retryAfter = authFailures.retryAfterSeconds(request.ip);
+        if (retryAfter > 0 && !authenticator.hasVerified(authorization)) {
+          void reply.header('Retry-After', String(retryAfter));
+          return done(tooManyFailedAuthentications());
+        }
+      }
+      const account = authenticator.accountFor(authorization);
       if (typeof account === 'string') admit(account);
-      else account.then(admit, done);
+      else account.then(admit, (error: Error) => {
+        if (error instanceof TwilioError && error.status === 401) authFailures.recordFailure(request.ip);
+        done(error);
+      });
     });
     serviceRoutes(api, services, context);
     operatorTypeRoutes(api, operators, context);

@@ -3,6 +3,8 @@ import Fastify, { LogController, type FastifyInstance, type preValidationHookHan
 import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import { installPreflight } from './http/cors.js';
+import { BodyBudget, budgetedBodyReader } from './http/body.js';
+import { limitConnections, requestTimeouts } from './http/connection-limits.js';
 import { answerClientError, answerConnect, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { decodeUtf8, emptyFields, invalidEncoding, invalidQueryMarker, parseForm, parseQueryString } from './http/form.js';
 import { lazySchemaCompilers } from './http/lazy-compilers.js';
@@ -67,7 +69,9 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     clientErrorHandler: answerClientError,
     // A request without Host gets our Twilio 400 (below) instead of Node's bare one; a request whose
     // whole message arrived with nothing unread is not drained after its answer (incoming-request.ts).
-    http: { requireHostHeader: false, IncomingMessage: IncomingRequest },
+    http: { requireHostHeader: false, IncomingMessage: IncomingRequest, ...requestTimeouts(config.requestTimeoutMs) },
+    // How long an idle keep-alive connection is kept (Fastify's 72 s outlasts load balancers' 60 s).
+    keepAliveTimeout: config.keepAliveTimeoutMs,
     // validateSchema: our schemas are fixed, and checking them against JSON Schema's meta-schema at
     // every start cost ~50 ms; test/http/lazy-compilers.test.ts checks them with it instead.
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false, validateSchema: false } },
@@ -107,6 +111,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
     done();
   });
   app.server.on('connect', answerConnect);
+  limitConnections(app.server, { maxConnections: config.maxConnections, perClient: config.maxConnectionsPerClient }, app.log);
   const refusals = new RefusalSampler(requestLogger(app.log, jsonLines(logger)), app.log);
   const logRequest = refusals.log;
   app.addHook('onClose', async () => refusals.flush());
@@ -123,13 +128,17 @@ export async function buildApp({ config, store: plainStore, catalog, logStream }
   app.removeAllContentTypeParsers();
   // Our own parser rather than @fastify/formbody: it must see bytes, so invalid UTF-8 is refused
   // rather than replaced, and broken escapes are refused rather than passed through.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_request, body, done) => {
-    try {
-      done(null, parseForm(decodeUtf8(body as Buffer, 'post body'), 'post body'));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  const bodyBudget = new BodyBudget(config.maxBufferedBodyBytes);
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    budgetedBodyReader(bodyBudget, config.bodyLimitBytes, (body, done) => {
+      try {
+        done(null, parseForm(decodeUtf8(body, 'post body'), 'post body'));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    }),
+  );
 
   // On SQLite every request checks the stored credential (answered by the read cache until anything
   // changed it, even in another process), so a revoked key fails at once; a PostgreSQL round trip

@@ -19,6 +19,12 @@ export interface Config {
   pgPoolSize: number;
   shutdownTimeoutMs: number;
   requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** Client connections held at most; null: the open-file limit less a reserve. */
+  maxConnections: number | null;
+  maxConnectionsPerClient: number;
+  /** Request bodies buffered at once, all requests together (0 = no limit). */
+  maxBufferedBodyBytes: number;
   rateLimitRequests: number;
   rateLimitWindowSeconds: number;
   /** Failed authentications per client address per window before 429 (0 = no limit). */
@@ -126,6 +132,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 0, 3_600_000),
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 1, 3_600_000),
+    maxConnections: env.MAX_CONNECTIONS ? integer(env, 'MAX_CONNECTIONS', 0, 1, 10_000_000) : null,
+    maxConnectionsPerClient: integer(env, 'MAX_CONNECTIONS_PER_CLIENT', 256, 0, 10_000_000),
+    maxBufferedBodyBytes: integer(env, 'MAX_BUFFERED_BODY_BYTES', 256 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
     rateLimitRequests: integer(env, 'RATE_LIMIT_REQUESTS', 100_000, 0, 1_000_000_000),
     rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 1, 1, 86_400),
     authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 100, 0, 1_000_000_000),

@@ -37,7 +37,7 @@ export function budgetedBodyReader(budget: BodyBudget, defaultLimit: number, par
       budget.used += chunk.length;
       if (received > limit) return stop(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
       if (budget.maxBytes > 0 && budget.used > budget.maxBytes) {
-        return stop(serviceUnavailable('The server is overloaded; try again shortly'));
+        return stop(serviceUnavailable('The server is receiving too many request bodies at once; try again shortly'));
       }
       chunks.push(chunk);
     };

@@ -4,18 +4,21 @@ import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import { consoleRoutes } from './console/routes.js';
 import { installPreflight } from './http/cors.js';
+import { BodyBudget, budgetedBodyReader } from './http/body.js';
+import { limitConnections, requestTimeouts } from './http/connection-limits.js';
 import { answerClientError, answerConnect, answerFrameworkError, installErrorHandling, notFound } from './http/error-handler.js';
 import { emptyFields, invalidQueryMarker, parseFormBody, parseQueryString } from './http/form.js';
 import { internals as nodeAndFastifyInternals, warnOfMissingInternals, type Internals } from './http/internals.js';
 import { lazySchemaCompilers } from './http/lazy-compilers.js';
 import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
 import { OverloadMonitor } from './http/overload.js';
+import { AuthFailureLimiter, tooManyFailedAuthentications } from './http/auth-failures.js';
 import { RateLimiter, specListsRateLimitHeaders } from './http/rate-limit.js';
 import { newRequestId } from './http/request-id.js';
 import { everyResponseHeaders } from './http/response-headers.js';
 import { isValidHostHeader } from './http/urls.js';
 import { sharedSchemas } from './http/schemas.js';
-import { invalidParameter, serviceUnavailable } from './errors.js';
+import { invalidParameter, serviceUnavailable, TwilioError } from './errors.js';
 import { Authenticator } from './resources/accounts/rules.js';
 import { AttachmentRules } from './resources/attachments/rules.js';
 import { attachmentRoutes } from './resources/attachments/routes.js';
@@ -26,10 +29,12 @@ import { ServiceRules } from './resources/services/rules.js';
 import { serviceRoutes } from './resources/services/routes.js';
 import { readGeneration, withReadCache } from './store/read-cache.js';
 import type { Store } from './store/store.js';
+import { markingStoreErrors } from './store/errors.js';
 import { adminRoutes } from './ops/admin-routes.js';
 import { healthRoutes } from './ops/health.js';
 import { jsonLines, loggerOptions } from './ops/logging.js';
 import { lazyRequestLogger, requestLogger } from './ops/request-log.js';
+import { RefusalSampler } from './ops/refusal-sampling.js';
 import { installMetrics, instrumentStore } from './ops/metrics.js';
 import { registerOpenApi } from './ops/openapi.js';
 import { SnapshotRules } from './ops/snapshot.js';
@@ -67,7 +72,13 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
     clientErrorHandler: answerClientError,
     // A request without Host gets our Twilio 400 (below) instead of Node's bare one; a request whose
     // whole message arrived with nothing unread is not drained after its answer (internals.ts).
-    http: { requireHostHeader: false, ...(internals.requestClass === undefined ? {} : { IncomingMessage: internals.requestClass }) },
+    http: {
+      requireHostHeader: false,
+      ...(internals.requestClass === undefined ? {} : { IncomingMessage: internals.requestClass }),
+      ...requestTimeouts(config.requestTimeoutMs),
+    },
+    // How long an idle keep-alive connection is kept (Fastify's 72 s outlasts load balancers' 60 s).
+    keepAliveTimeout: config.keepAliveTimeoutMs,
     // validateSchema: our schemas are fixed, and checking them against JSON Schema's meta-schema at
     // every start cost ~50 ms; test/http/lazy-compilers.test.ts checks them with it instead.
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false, validateSchema: false } },
@@ -87,7 +98,8 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   registerOpenApi(app, packageFacts().version); // before any route, so that it sees them all
   const metrics = config.metricsEnabled ? installMetrics(app, config.metricsToken, packageFacts().version) : null;
   // The read cache outside the metrics: the database timings count real database calls only.
-  const store = withReadCache(metrics === null ? plainStore : instrumentStore(plainStore, metrics));
+  const ownStore = markingStoreErrors(plainStore);
+  const store = withReadCache(metrics === null ? ownStore : instrumentStore(ownStore, metrics));
   const notAllowed = methodNotAllowedRoutes(app);
   app.addHook('onRoute', (route) => {
     const schema = route.schema as { operationId?: string; body?: unknown } | undefined;
@@ -114,7 +126,10 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
     done();
   });
   app.server.on('connect', answerConnect);
-  const logRequest = requestLogger(app.log, jsonLines(logger));
+  limitConnections(app.server, { maxConnections: config.maxConnections, perClient: config.maxConnectionsPerClient }, app.log);
+  const refusals = new RefusalSampler(requestLogger(app.log, jsonLines(logger)), app.log);
+  const logRequest = refusals.log;
+  app.addHook('onClose', async () => refusals.flush());
   // One hook for the log line and the metrics: the route and the duration are read once.
   app.addHook('onResponse', (request, reply, done) => {
     const route = routeTemplateOf(request);
@@ -128,13 +143,17 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   app.removeAllContentTypeParsers();
   // Our own parser rather than @fastify/formbody: it must see bytes, so invalid UTF-8 is refused
   // rather than replaced, and broken escapes are refused rather than passed through.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_request, body, done) => {
-    try {
-      done(null, parseFormBody(body as Buffer));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  const bodyBudget = new BodyBudget(config.maxBufferedBodyBytes);
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    budgetedBodyReader(bodyBudget, config.bodyLimitBytes, (body, done) => {
+      try {
+        done(null, parseFormBody(body));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    }),
+  );
 
   // On SQLite every request checks the stored credential (answered by the read cache until anything
   // changed it, even in another process), so a revoked key fails at once; a PostgreSQL round trip
@@ -144,6 +163,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   const operators = new OperatorRules(store, catalog, config.maxCustomOperatorsPerAccount);
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);
   const context = { publicBaseUrl: config.publicBaseUrl, readGeneration: () => readGeneration(store) };
+  const authFailures = new AuthFailureLimiter({ failures: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds });
   const rateLimiter = new RateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds }, internals.replyHeaders);
   const overload = new OverloadMonitor({
     maxEventLoopDelayMs: config.maxEventLoopDelayMs,
@@ -183,9 +203,21 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
         }
         done();
       };
-      const account = authenticator.accountFor(request.headers.authorization);
+      const { authorization } = request.headers;
+      if (authFailures.enabled) {
+        // An address past its failures is refused before any lookup, unless it presents credentials already verified.
+        const retryAfter = authFailures.retryAfterSeconds(request.ip);
+        if (retryAfter > 0 && !authenticator.hasVerified(authorization)) {
+          void reply.header('Retry-After', String(retryAfter));
+          return done(tooManyFailedAuthentications());
+        }
+      }
+      const account = authenticator.accountFor(authorization);
       if (typeof account === 'string') admit(account);
-      else account.then(admit, done);
+      else account.then(admit, (error: Error) => {
+        if (error instanceof TwilioError && error.status === 401) authFailures.recordFailure(request.ip);
+        done(error);
+      });
     });
     serviceRoutes(api, services, context);
     operatorTypeRoutes(api, operators, context);

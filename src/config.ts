@@ -25,8 +25,17 @@ export interface Config {
   pgPoolSize: number;
   shutdownTimeoutMs: number;
   requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** Client connections held at most; null: the open-file limit less a reserve. */
+  maxConnections: number | null;
+  maxConnectionsPerClient: number;
+  /** Request bodies buffered at once, all requests together (0 = no limit). */
+  maxBufferedBodyBytes: number;
   rateLimitRequests: number;
   rateLimitWindowSeconds: number;
+  /** Failed authentications per client address per window before 429 (0 = no limit). */
+  authFailureLimit: number;
+  authFailureWindowSeconds: number;
   maxEventLoopDelayMs: number;
   maxHeapUsedBytes: number;
   /** /metrics and its hooks; METRICS_ENABLED=false removes both (no cost on the hot path). */
@@ -71,6 +80,11 @@ function bearerToken(env: NodeJS.ProcessEnv, name: string): string | null {
   return raw;
 }
 
+/** 127.0.0.0/8, ::1 or localhost: only this machine can connect. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 export function parseDatabaseUrl(raw: string): DatabaseLocation {
   if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) return { kind: 'postgres', url: raw };
   if (raw.startsWith('sqlite:')) {
@@ -97,8 +111,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (bootstrapAccountSid !== null && !/^AC[0-9a-f]{32}$/.test(bootstrapAccountSid)) {
     throw new ConfigError(`TWILIO_ACCOUNT_SID must be AC followed by 32 lowercase hex digits, got "${bootstrapAccountSid}"`);
   }
-  if (bootstrapAuthToken !== null && bootstrapAuthToken.length < MIN_AUTH_TOKEN_LENGTH) {
-    throw new ConfigError(`TWILIO_AUTH_TOKEN must be at least ${MIN_AUTH_TOKEN_LENGTH} characters`);
+  const host = env.HOST || '127.0.0.1';
+  // Reachable from other machines, a token must resist online guessing: Twilio's are 32 hex digits.
+  const minTokenLength = isLoopback(host) ? MIN_AUTH_TOKEN_LENGTH : 32;
+  if (bootstrapAuthToken !== null && bootstrapAuthToken.length < minTokenLength) {
+    throw new ConfigError(
+      `TWILIO_AUTH_TOKEN must be at least ${minTokenLength} characters${minTokenLength === 32 ? ` when HOST (${host}) is not a loopback address` : ''}`,
+    );
   }
   const sqliteSynchronous = (env.SQLITE_SYNCHRONOUS || 'NORMAL').toUpperCase();
   if (sqliteSynchronous !== 'NORMAL' && sqliteSynchronous !== 'FULL') {
@@ -107,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     port: integer(env, 'PORT', 4010, 0, 65535),
-    host: env.HOST || '127.0.0.1',
+    host,
     database: parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/intelligence.db'),
     publicBaseUrl,
     logLevel,
@@ -122,8 +141,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 0, 3_600_000),
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 1, 3_600_000),
+    maxConnections: env.MAX_CONNECTIONS ? integer(env, 'MAX_CONNECTIONS', 0, 1, 10_000_000) : null,
+    maxConnectionsPerClient: integer(env, 'MAX_CONNECTIONS_PER_CLIENT', 256, 0, 10_000_000),
+    maxBufferedBodyBytes: integer(env, 'MAX_BUFFERED_BODY_BYTES', 256 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
     rateLimitRequests: integer(env, 'RATE_LIMIT_REQUESTS', 100_000, 0, 1_000_000_000),
     rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 1, 1, 86_400),
+    authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 100, 0, 1_000_000_000),
+    authFailureWindowSeconds: integer(env, 'AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86_400),
     maxEventLoopDelayMs: integer(env, 'MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 600_000),
     maxHeapUsedBytes: integer(env, 'MAX_HEAP_USED_BYTES', 1536 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
     metricsEnabled: boolean(env, 'METRICS_ENABLED', true),

@@ -61,8 +61,8 @@ export const preconditionFailed = (current: number) =>
 export const payloadTooLarge = (limit: number) =>
   new TwilioError(413, 20413, `Request body is larger than ${limit} bytes`);
 
-export const tooManyRequests = () =>
-  new TwilioError(429, 20429, 'Too many requests: the rate limit for this account is exceeded');
+export const tooManyRequests = (message = 'Too many requests: the rate limit for this account is exceeded') =>
+  new TwilioError(429, 20429, message);
 
 export const serviceUnavailable = (message = 'Service temporarily unavailable') =>
   new TwilioError(503, 20503, message);

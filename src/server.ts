@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { indexCatalog, loadCatalog } from './catalog/load.js';
 import type { Config } from './config.js';
+import { handOverCredentials } from './ops/bootstrap-credentials.js';
 import { authTokenMatches, ensureBootstrapAccount } from './resources/accounts/rules.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -22,13 +23,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     accountSid: config.bootstrapAccountSid,
     authToken: config.bootstrapAuthToken,
   });
-  if (generated !== null) {
-    process.stdout.write(
-      `Created the first account. Its credentials are shown only this once:\n` +
-        `  TWILIO_ACCOUNT_SID=${generated.sid}\n  TWILIO_AUTH_TOKEN=${generated.secret}\n`,
-    );
-  }
+  const credentialsFile = generated === null ? null : handOverCredentials(generated, config.database);
   const app = await buildApp({ config, store, catalog });
+  if (credentialsFile !== null) {
+    app.log.warn({ credentials_file: credentialsFile }, 'created the first account: its credentials are in this file, readable by this user only');
+  }
   const { bootstrapAccountSid: sid, bootstrapAuthToken: token } = config;
   if (generated === null && sid !== null && token !== null && !(await authTokenMatches(store, sid, token))) {
     // The account existed already with another token, which stays the valid one.

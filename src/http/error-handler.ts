@@ -105,6 +105,8 @@ export function sendTwilioError(error: FastifyError | TwilioError, request: Fast
     request.log.error({ err: error }, 'request failed');
   }
   // /v2 asks for Basic; the operations endpoints (src/ops) set their own Bearer challenge first.
+  // Every 503 is a moment's overload or outage: a client is told when to try again.
+  if (twilioError.status === 503 && !reply.hasHeader('retry-after')) void reply.header('Retry-After', '1');
   if (twilioError.status === 401 && !reply.hasHeader('www-authenticate')) void reply.header('WWW-Authenticate', 'Basic realm="Twilio API"');
   void reply.code(twilioError.status).type('application/json; charset=utf-8').send(twilioError.toBody());
 }

@@ -1,6 +1,7 @@
 // Overload protection: when the event loop lags or the heap grows past its limits, new API
 // requests get 503 20503 at once instead of queueing until the process falls over.
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 
 export interface OverloadSettings {
   /** Event-loop delay (ms: mean over the last sample, or the sampler's own lateness) above which the server is overloaded; 0 = off. */
@@ -23,7 +24,14 @@ export class OverloadMonitor {
     this.histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     this.histogram.enable();
     this.intervalMs = settings.sampleIntervalMs ?? 500;
-    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.timer = setInterval(() => {
+      // A throw in a timer would end the process: whatever fails, the last state stands.
+      try {
+        this.sample();
+      } catch {
+        // Nothing to do: the next sample decides again.
+      }
+    }, this.intervalMs);
     this.timer.unref();
   }
 
@@ -40,7 +48,9 @@ export class OverloadMonitor {
     const { maxEventLoopDelayMs, maxHeapUsedBytes } = this.settings;
     this.overloaded =
       (maxEventLoopDelayMs > 0 && delayMs > maxEventLoopDelayMs) ||
-      (maxHeapUsedBytes > 0 && process.memoryUsage().heapUsed > maxHeapUsedBytes);
+      // Not process.memoryUsage(): it reads /proc/self/stat, which needs a file descriptor, and out
+      // of descriptors it threw (EMFILE) in this timer and the process exited.
+      (maxHeapUsedBytes > 0 && getHeapStatistics().used_heap_size > maxHeapUsedBytes);
   }
 
   get isOverloaded(): boolean {

@@ -3,13 +3,12 @@
 // keeps that true when a second process (the CLI) writes to the same file. The operations live in
 // one module per resource (src/store/<resource>/sqlite.ts); this file opens, migrates and composes.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { sqliteAccounts } from './accounts/sqlite.js';
 import { sqliteAttachments } from './attachments/sqlite.js';
 import { ComposedStore } from './operations.js';
 import { sqliteOperators } from './operators/sqlite.js';
 import { sqliteServices } from './services/sqlite.js';
+import { prepareOwnerOnlyFiles } from './sqlite-files.js';
 import { sqliteSnapshots } from './snapshots/sqlite.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { isBusy, type SqliteContext } from './sqlite-context.js';
@@ -65,7 +64,7 @@ export class SqliteStore extends ComposedStore implements Store {
     this: new (db: Database.Database, options: SqliteOptions) => S,
     options: SqliteOptions,
   ): Promise<S> {
-    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    if (options.filename !== ':memory:') prepareOwnerOnlyFiles(options.filename);
     const db = new Database(options.filename);
     try {
       // Small pages: a write logs each dirty page whole (measurements in bench/README.md). New files only.

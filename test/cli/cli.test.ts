@@ -1,7 +1,8 @@
 // The command line: account and API-key commands, the bootstrap account, and failing fast.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,22 +79,29 @@ test('bad configuration fails fast with one clear line', async () => {
   }
 });
 
-test('the first start on an empty database prints generated credentials once, and they work', async () => {
+test('the first start on an empty database writes generated credentials to an owner-only file (stdout is no terminal), once, and they work', async () => {
   const fresh = mkdtempSync(join(tmpdir(), 'intelligence-bootstrap-'));
   const env = { DATABASE_URL: `sqlite:${join(fresh, 'db.sqlite')}`, TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' };
+  const credentialsFile = join(fresh, 'db.sqlite.credentials');
   try {
     const first = await startServerProcess(env);
-    await first.outputMatching(/TWILIO_AUTH_TOKEN=/);
-    const sid = /TWILIO_ACCOUNT_SID=(AC[0-9a-f]{32})/.exec(first.output())?.[1];
-    const token = /TWILIO_AUTH_TOKEN=([0-9a-f]{32})/.exec(first.output())?.[1];
-    assert.ok(sid && token, first.output());
+    // Written before the server listens, so it is there once the server answers.
+    const written = readFileSync(credentialsFile, 'utf8');
+    assert.equal(statSync(credentialsFile).mode & 0o777, 0o600);
+    const sid = /^TWILIO_ACCOUNT_SID=(AC[0-9a-f]{32})$/m.exec(written)?.[1];
+    const token = /^TWILIO_AUTH_TOKEN=([0-9a-f]{32})$/m.exec(written)?.[1];
+    assert.ok(sid && token, written);
     const response = await fetch(`${first.url}/v2/Services`, { headers: { authorization: basic(sid, token) } });
     assert.equal(response.status, 200);
     await first.stop();
+    assert.doesNotMatch(first.output(), new RegExp(token));
+    assert.match(first.output(), /"credentials_file":"[^"]*db\.sqlite\.credentials"/);
 
+    rmSync(credentialsFile);
     const second = await startServerProcess(env);
-    await second.stop(); // its output read to the end
-    assert.doesNotMatch(second.output(), /TWILIO_AUTH_TOKEN=/);
+    await second.stop();
+    assert.equal(existsSync(credentialsFile), false, 'the second start generated nothing');
+    assert.doesNotMatch(second.output(), /credentials_file/);
   } finally {
     rmSync(fresh, { recursive: true, force: true });
   }
@@ -101,12 +109,17 @@ test('the first start on an empty database prints generated credentials once, an
 
 test('three processes starting together on a fresh SQLite file all start and create one account', async () => {
   const fresh = mkdtempSync(join(tmpdir(), 'intelligence-together-'));
-  const env = { DATABASE_URL: `sqlite:${join(fresh, 'db.sqlite')}`, TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' };
+  const databaseFile = join(fresh, 'db.sqlite');
+  const env = { DATABASE_URL: `sqlite:${databaseFile}`, TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' };
   try {
     const servers = await Promise.all([1, 2, 3].map(() => startServerProcess(env)));
-    await Promise.all(servers.map((server) => server.stop())); // their output read to the end
-    const printed = servers.filter((server) => /TWILIO_AUTH_TOKEN=/.test(server.output()));
-    assert.equal(printed.length, 1, servers.map((server) => server.output()).join('\n---\n'));
+    await Promise.all(servers.map((server) => server.stop()));
+    const db = new Database(databaseFile, { readonly: true });
+    assert.equal(db.prepare('SELECT count(*) FROM accounts').pluck().get(), 1);
+    db.close();
+    const token = /^TWILIO_AUTH_TOKEN=(.+)$/m.exec(readFileSync(`${databaseFile}.credentials`, 'utf8'))?.[1];
+    assert.ok(token);
+    assert.equal(servers.filter((server) => /credentials_file/.test(server.output())).length, 1, servers.map((server) => server.output()).join('\n---\n'));
   } finally {
     rmSync(fresh, { recursive: true, force: true });
   }

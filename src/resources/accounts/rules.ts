@@ -115,6 +115,11 @@ export class Authenticator {
     private readonly trustForMs = 0,
   ) {}
 
+  /** Whether this exact header was verified (and not found changed since): a client known to hold good credentials. */
+  hasVerified(authorization: string | undefined): boolean {
+    return authorization !== undefined && this.verified.has(authorization);
+  }
+
   /**
    * The account the header acts for: at once (a string) when the header was verified and its
    * credential is unchanged, else a promise. The read cache (store/read-cache.ts) answers a

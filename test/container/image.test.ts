@@ -149,3 +149,19 @@ test('two replicas on one PostgreSQL database, as compose.yaml runs them', async
     await dropSchema(schema);
   }
 });
+
+test('SPEECH=pocketsphinx adds the offline recogniser; another value stops the build', async () => {
+  const speechImage = `${IMAGE}-pocketsphinx`;
+  const build = (speech: string, tag: string) =>
+    run('podman', ['build', '--pull=never', '--network=host', '--format', 'docker', '--build-arg', `SPEECH=${speech}`, '-t', tag, '.'], env, { cwd: root, timeoutMs: 20 * 60_000 });
+  const bad = await build('whisper', `${IMAGE}-bad`);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr + bad.stdout, /SPEECH must be none or pocketsphinx, got whisper/);
+
+  const built = await build('pocketsphinx', speechImage);
+  assert.equal(built.code, 0, built.stderr.slice(-4000));
+  // What src/engines/speech/pocketsphinx.ts looks for: the binary on PATH, the model, the dictionary.
+  const found = await must('podman', ['run', '--rm', '--network=none', speechImage, 'sh', '-c',
+    'command -v pocketsphinx_continuous && cd /usr/share/pocketsphinx/model/en-us && test -f en-us.lm.bin -a -f cmudict-en-us.dict -a -f en-us/mdef && id -un'], env);
+  assert.deepEqual(found.trim().split('\n'), ['/usr/bin/pocketsphinx_continuous', 'intelligence']);
+});

@@ -33,7 +33,7 @@ RUN npm run build \
 
 # Runtime: the same Node (the code cache is valid only for it), production dependencies only.
 FROM ${NODE_IMAGE} AS runtime
-# SPEECH=pocketsphinx adds Debian's offline speech recogniser and its English model (~40 MB).
+# SPEECH=pocketsphinx adds Debian's offline speech recogniser and its English models (~170 MB).
 ARG SPEECH=none
 RUN case "$SPEECH" in \
       none) ;; \

@@ -24,10 +24,11 @@ const SHUTDOWN_TIMEOUT_SECONDS = 10;
 const sentiment = catalogSid('LY', 'Sentiment Analysis');
 
 let env: NodeJS.ProcessEnv;
+let removeConf = () => {};
 
 before(async () => {
   assertPodmanUsable();
-  env = podmanEnv();
+  ({ env, remove: removeConf } = podmanEnv());
   const base = await ensureBaseImage(env);
   process.stdout.write(`# base image ${base.key}: ${base.made}\n`);
   await must('podman', ['build', '--pull=never', '--network=host', '--format', 'docker', '-t', IMAGE, '.'], env, { cwd: root, timeoutMs: 20 * 60_000 });
@@ -38,6 +39,7 @@ after(async () => {
   if (env === undefined) return;
   for (const name of containers) await run('podman', ['rm', '--force', '--time', '0', name], env);
   await run('podman', ['volume', 'rm', '--force', volume], env);
+  removeConf();
 });
 
 /** Starts a container of the image on the volume (and the environment given), on the host's network, and waits for /readyz. */

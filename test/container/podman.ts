@@ -33,12 +33,13 @@ export function assertPodmanUsable(): void {
   if (process.getuid?.() !== 0) throw new Error('The container test runs podman and debootstrap as root; run it as root (as CI does)');
 }
 
-/** The environment podman runs with: runc, and no default ulimits. */
-export function podmanEnv(): NodeJS.ProcessEnv {
+/** The environment podman runs with (runc, no default ulimits), and the removal of its file. */
+export function podmanEnv(): { env: NodeJS.ProcessEnv; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'intelligence-podman-'));
   const conf = join(dir, 'containers.conf');
   writeFileSync(conf, '[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\n');
-  return { ...process.env, CONTAINERS_CONF: conf, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` };
+  const env = { ...process.env, CONTAINERS_CONF: conf, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` };
+  return { env, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface Run {

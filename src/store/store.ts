@@ -244,7 +244,7 @@ export interface JobOperations {
   /** Extends a running job's lease; false when `owner` no longer holds it. */
   extendJobLease(id: number, owner: string, leaseExpiresMs: number, nowMs: number): Promise<boolean>;
   completeJob(id: number, owner: string, nowMs: number): Promise<boolean>;
-  /** A failed attempt: queued again at `retryAtMs`, or dead when that is null; the error is kept. */
+  /** A failed attempt: queued again at `retryAtMs`, or dead when that is null; the error is kept (without NULs, which PostgreSQL text cannot hold). */
   failJob(id: number, owner: string, error: string, retryAtMs: number | null, nowMs: number): Promise<boolean>;
   findJob(id: number): Promise<JobRecord | null>;
 }

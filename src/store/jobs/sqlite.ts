@@ -75,7 +75,7 @@ export function sqliteJobs(ctx: SqliteContext): JobOperations {
                  last_error = ?, lease_owner = NULL, lease_expires = NULL, date_updated = ?
                WHERE id = ? AND state = 'running' AND lease_owner = ?`,
             )
-            .run(retryAtMs, retryAtMs, error, nowMs, id, owner).changes > 0,
+            .run(retryAtMs, retryAtMs, error.replaceAll('\0', ''), nowMs, id, owner).changes > 0,
       );
     },
 

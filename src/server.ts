@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { indexCatalog, loadCatalog } from './catalog/load.js';
 import type { Config } from './config.js';
+import { JobWorker, type JobHandler, type JobWorkerOptions } from './jobs/worker.js';
 import { handOverCredentials } from './ops/bootstrap-credentials.js';
 import { authTokenMatches, ensureBootstrapAccount } from './resources/accounts/rules.js';
 import { openStore } from './store/open.js';
@@ -13,10 +14,21 @@ export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   url: string;
+  /** The background job worker; null when no job handler is registered. */
+  jobs: JobWorker | null;
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
+export interface ServerParts {
+  /** Background job handlers by name (src/jobs); with none, no worker runs. */
+  jobHandlers?: Record<string, JobHandler>;
+  jobOptions?: Omit<JobWorkerOptions, 'store' | 'handlers'>;
+}
+
+/** What the shutdown keeps for closing the database after waiting for running jobs. */
+const CLOSE_MARGIN_MS = 500;
+
+export async function startServer(config: Config, parts: ServerParts = {}): Promise<RunningServer> {
   const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
   const store = await openStore(config);
   const generated = await ensureBootstrapAccount(store, {
@@ -37,6 +49,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     );
   }
   const url = await app.listen({ port: config.port, host: config.host });
+  const handlers = parts.jobHandlers ?? {};
+  const jobs =
+    Object.keys(handlers).length === 0
+      ? null
+      : new JobWorker({ onError: (error, doing) => app.log.error({ err: error }, `job worker: ${doing}`), ...parts.jobOptions, store, handlers });
+  await jobs?.start();
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
@@ -46,11 +64,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
         process.exit(1);
       }, config.shutdownTimeoutMs);
       timer.unref();
-      await app.close();
+      // Running jobs get the drain time too; those still running then are left to their leases.
+      await Promise.all([app.close(), jobs?.stop(Math.max(0, config.shutdownTimeoutMs - CLOSE_MARGIN_MS))]);
       await store.close();
       clearTimeout(timer);
     })();
     return stopping;
   };
-  return { app, store, url, stop };
+  return { app, store, url, jobs, stop };
 }

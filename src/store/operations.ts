@@ -6,9 +6,11 @@ import type {
   AccountRecord,
   ApiKeyRecord,
   AttachRequest,
+  ClaimRequest,
   CustomOperatorFilter,
   CustomOperatorRecord,
   KeysetQuery,
+  NewJob,
   ServiceRecord,
   ServiceSettings,
   StoreOperations,
@@ -108,5 +110,24 @@ export abstract class ComposedStore implements StoreOperations {
   }
   resetAccount(accountSid: string) {
     return this.operations.resetAccount(accountSid);
+  }
+
+  enqueueJob(job: NewJob) {
+    return this.operations.enqueueJob(job);
+  }
+  claimJobs(request: ClaimRequest) {
+    return this.operations.claimJobs(request);
+  }
+  extendJobLease(id: number, owner: string, leaseExpiresMs: number, nowMs: number) {
+    return this.operations.extendJobLease(id, owner, leaseExpiresMs, nowMs);
+  }
+  completeJob(id: number, owner: string, nowMs: number) {
+    return this.operations.completeJob(id, owner, nowMs);
+  }
+  failJob(id: number, owner: string, error: string, retryAtMs: number | null, nowMs: number) {
+    return this.operations.failJob(id, owner, error, retryAtMs, nowMs);
+  }
+  findJob(id: number) {
+    return this.operations.findJob(id);
   }
 }

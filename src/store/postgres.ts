@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { postgresAccounts } from './accounts/postgres.js';
 import { postgresAttachments } from './attachments/postgres.js';
+import { JOBS_CHANNEL, postgresJobs } from './jobs/postgres.js';
 import { ComposedStore } from './operations.js';
 import { postgresOperators } from './operators/postgres.js';
 import { isRetryable, MAX_TRANSACTION_ATTEMPTS, statementName, type PostgresContext, type Queryable } from './postgres-context.js';
@@ -21,6 +22,7 @@ const postgresOperations = (ctx: PostgresContext): StoreOperations => ({
   ...postgresAttachments(ctx),
   ...postgresOperators(ctx),
   ...postgresSnapshots(ctx),
+  ...postgresJobs(ctx),
 });
 
 const INT8_OID = 20;
@@ -69,7 +71,11 @@ export class PostgresStore extends ComposedStore implements Store {
   readonly kind = 'postgres' as const;
   protected readonly operations: StoreOperations;
 
-  private constructor(private readonly pool: pg.Pool) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    /** The pool's connection string: job watchers listen on a connection of their own. */
+    private readonly connectionString: string,
+  ) {
     super();
     this.operations = postgresOperations({
         inUnitOfWork: false,
@@ -86,8 +92,9 @@ export class PostgresStore extends ComposedStore implements Store {
     if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
       throw new Error(`PostgreSQL schema name must be lowercase letters, digits and _, got "${options.schema}"`);
     }
+    const connectionString = options.schema === undefined ? options.url : withSearchPath(options.url, options.schema);
     const pool = new pg.Pool({
-      connectionString: options.schema === undefined ? options.url : withSearchPath(options.url, options.schema),
+      connectionString,
       max: options.poolSize,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
       idleTimeoutMillis: 30_000,
@@ -99,7 +106,7 @@ export class PostgresStore extends ComposedStore implements Store {
     pool.on('error', (error) => {
       process.stderr.write(`intelligence-server: idle PostgreSQL connection failed: ${error.message}\n`);
     });
-    const store = new PostgresStore(pool);
+    const store = new PostgresStore(pool, connectionString);
     try {
       await store.migrate(options.schema);
     } catch (error) {
@@ -169,6 +176,29 @@ export class PostgresStore extends ComposedStore implements Store {
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
+  }
+
+  /**
+   * LISTEN on a connection outside the pool (it is held for as long as the watch lasts). Should that
+   * connection fail, the watch ends (logged) and the caller's bounded poll still finds every job.
+   */
+  async watchJobs(listener: () => void): Promise<() => Promise<void>> {
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'intelligence-server jobs' });
+    client.on('error', (error) => {
+      process.stderr.write(`intelligence-server: the job queue's LISTEN connection failed (polling goes on): ${error.message}\n`);
+    });
+    await client.connect();
+    try {
+      const [{ schema }] = (await client.query<{ schema: string }>('SELECT current_schema() AS schema')).rows;
+      client.on('notification', (message) => {
+        if (message.channel === JOBS_CHANNEL && message.payload === schema) listener();
+      });
+      await client.query(`LISTEN ${JOBS_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    return () => client.end().catch(() => undefined);
   }
 
   /** Other processes' commits cannot be seen without a round trip, so nothing is cached on PostgreSQL. */

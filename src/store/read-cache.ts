@@ -65,6 +65,15 @@ const KINDS: Record<MethodName<Store>, Kind> = {
   importAccount: DATA,
   resetAccount: DATA,
 
+  // The job queue: no cached read depends on its rows, and workers poll it.
+  enqueueJob: 'background',
+  claimJobs: 'background',
+  extendJobLease: 'background',
+  completeJob: 'background',
+  failJob: 'background',
+  findJob: 'background',
+  watchJobs: 'background',
+
   // Clears what its operations write (see withReadCache), when each starts and when it settles.
   transaction: { writes: [] },
 };

@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { sqliteAccounts } from './accounts/sqlite.js';
 import { sqliteAttachments } from './attachments/sqlite.js';
+import { sqliteJobs } from './jobs/sqlite.js';
 import { ComposedStore } from './operations.js';
 import { sqliteOperators } from './operators/sqlite.js';
 import { sqliteServices } from './services/sqlite.js';
@@ -16,14 +17,23 @@ import { BUSY_ATTEMPT_MS, BUSY_DEADLINE_MS, BUSY_RETRY_MS, GroupCommit } from '.
 import { loadMigrator, migrate, migrationFiles, type MigrationLedger } from './migrator.js';
 import type { Store, StoreOperations } from './store.js';
 
-/** The operations of every resource, on one context. */
-const sqliteOperations = (ctx: SqliteContext): StoreOperations => ({
-  ...sqliteAccounts(ctx),
-  ...sqliteServices(ctx),
-  ...sqliteAttachments(ctx),
-  ...sqliteOperators(ctx),
-  ...sqliteSnapshots(ctx),
-});
+/** The operations of every resource, on one context; `enqueued` hears of each job this process enqueues. */
+const sqliteOperations = (ctx: SqliteContext, enqueued: () => void): StoreOperations => {
+  const jobs = sqliteJobs(ctx);
+  return {
+    ...sqliteAccounts(ctx),
+    ...sqliteServices(ctx),
+    ...sqliteAttachments(ctx),
+    ...sqliteOperators(ctx),
+    ...sqliteSnapshots(ctx),
+    ...jobs,
+    enqueueJob: (job) =>
+      jobs.enqueueJob(job).then((id) => {
+        enqueued();
+        return id;
+      }),
+  };
+};
 
 /** Inside a unit of work each write runs at once, as a savepoint (so a failing one undoes only itself). */
 const settle = <T>(work: () => T): Promise<T> => {
@@ -58,6 +68,8 @@ export class SqliteStore extends ComposedStore implements Store {
   private readonly inTransaction: StoreOperations;
   /** Settles when the last unit of work asked for has ended: they run one at a time. */
   private unitsOfWork: Promise<void> = Promise.resolve();
+  /** This process's job watchers (see watchJobs): other processes' enqueues are found by polling. */
+  private readonly jobWatchers = new Set<() => void>();
 
   /** Opens the database file (created when missing) and applies pending migrations. */
   static async open<S extends SqliteStore>(
@@ -105,6 +117,9 @@ export class SqliteStore extends ComposedStore implements Store {
     }
     const sql = (text: string) => this.sql(text);
     const write = <T>(work: () => T) => this.writes.run(work);
+    const enqueued = () => {
+      for (const watcher of this.jobWatchers) watcher();
+    };
     this.operations = sqliteOperations({
       sql,
       write,
@@ -119,9 +134,9 @@ export class SqliteStore extends ComposedStore implements Store {
         }
       },
       read: (work) => this.db.transaction(work)(),
-    });
+    }, enqueued);
     const inUnit = <T>(work: () => T) => settle(this.db.transaction(work));
-    this.inTransaction = sqliteOperations({ sql, write: inUnit, autocommit: inUnit, read: (work) => work() });
+    this.inTransaction = sqliteOperations({ sql, write: inUnit, autocommit: inUnit, read: (work) => work() }, enqueued);
   }
 
   /** For tests and tools: checkpoints the log now, on the worker (null for an in-memory database). */
@@ -158,6 +173,15 @@ export class SqliteStore extends ComposedStore implements Store {
 
   async ping(): Promise<void> {
     this.sql('SELECT 1').get();
+  }
+
+  async watchJobs(listener: () => void): Promise<() => Promise<void>> {
+    // A job enqueued in a unit of work is claimable once it commits: the claim's write waits for that.
+    const watcher = () => setImmediate(listener);
+    this.jobWatchers.add(watcher);
+    return async () => {
+      this.jobWatchers.delete(watcher);
+    };
   }
 
   /** SQLite's data_version: changes when another connection commits, never for this one's own commits. */

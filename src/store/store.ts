@@ -198,12 +198,70 @@ export interface SnapshotOperations {
   resetAccount(accountSid: string): Promise<ResetCounts | null>;
 }
 
+export type JobState = 'queued' | 'running' | 'done' | 'dead';
+
+/** A durable job (src/jobs): work to do in the background, at least once, by a handler registered under `name`. */
+export interface JobRecord {
+  id: number;
+  name: string;
+  /** The handler's input as JSON text. */
+  payloadJson: string;
+  state: JobState;
+  /** Claims so far, a lease that expired included. */
+  attempts: number;
+  maxAttempts: number;
+  /** Not claimed before this time (a retry's backoff). */
+  runAtMs: number;
+  leaseOwner: string | null;
+  /** A running job whose lease has expired (its process died) is claimable again. */
+  leaseExpiresMs: number | null;
+  lastError: string | null;
+  createdMs: number;
+  updatedMs: number;
+}
+
+export interface NewJob {
+  name: string;
+  payloadJson: string;
+  maxAttempts: number;
+  runAtMs: number;
+  nowMs: number;
+}
+
+export interface ClaimRequest {
+  /** Only jobs with these names (the handlers this process has). */
+  names: string[];
+  owner: string;
+  limit: number;
+  nowMs: number;
+  leaseMs: number;
+}
+
+/** The job queue's rows. Every change to a claimed job names its lease owner: one that lost its lease changes nothing. */
+export interface JobOperations {
+  /** Inserts a queued job; answers its id. Inside a unit of work it exists only if that commits. */
+  enqueueJob(job: NewJob): Promise<number>;
+  /**
+   * Claims up to `limit` jobs, oldest due first, each once among all processes: queued ones that
+   * are due, and running ones whose lease expired (each claim counts as an attempt). An expired
+   * job that had no attempt left is marked dead instead.
+   */
+  claimJobs(request: ClaimRequest): Promise<JobRecord[]>;
+  /** Extends a running job's lease; false when `owner` no longer holds it. */
+  extendJobLease(id: number, owner: string, leaseExpiresMs: number, nowMs: number): Promise<boolean>;
+  completeJob(id: number, owner: string, nowMs: number): Promise<boolean>;
+  /** A failed attempt: queued again at `retryAtMs`, or dead when that is null; the error is kept (without NULs, which PostgreSQL text cannot hold). */
+  failJob(id: number, owner: string, error: string, retryAtMs: number | null, nowMs: number): Promise<boolean>;
+  findJob(id: number): Promise<JobRecord | null>;
+}
+
 /** Every operation on the data, one module per resource and backend (src/store/<resource>/). */
 export type StoreOperations = AccountOperations &
   ServiceOperations &
   AttachmentOperations &
   OperatorOperations &
-  SnapshotOperations;
+  SnapshotOperations &
+  JobOperations;
 
 export interface Store extends StoreOperations {
   readonly kind: 'sqlite' | 'postgres';
@@ -224,6 +282,11 @@ export interface Store extends StoreOperations {
    * run `work` again after a deadlock, so it must not have effects outside `tx`.
    */
   transaction<T>(work: (tx: StoreOperations) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` soon after a job may have been enqueued (PostgreSQL: LISTEN/NOTIFY, from any
+   * process; SQLite: this process's enqueues only, others are found by polling). Answers a stop.
+   */
+  watchJobs(listener: () => void): Promise<() => Promise<void>>;
 }
 
 export interface AttachmentRecord {

@@ -63,7 +63,7 @@ test('opening a schema-1 database moves its attachments into the services, in at
   databaseAtSchemaOne(filename);
   const store = await SqliteStore.open({ filename });
   try {
-    assert.deepEqual(await store.schemaVersion(), { applied: sqliteMigrations.length, expected: sqliteMigrations.length });
+    assert.deepEqual(await store.schemaVersion(), { applied: migrationFiles('sqlite').length, expected: migrationFiles('sqlite').length });
     const attached = await store.attachedOperatorSids([serviceSid('1'), serviceSid('2'), serviceSid('3')]);
     assert.deepEqual(Object.fromEntries(attached), {
       [serviceSid('1')]: [sentiment, customSid('f'), customSid('0'), summary],
@@ -106,7 +106,7 @@ test('opening a schema-1 database moves its attachments into the services, in at
     assert.deepEqual(await store.deleteCustomOperator(accountSid, customSid('0')), { status: 'attached', serviceSids: [serviceSid('1')] });
 
     const tables = store.database.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    assert.deepEqual(tables, ['accounts', 'api_keys', 'custom_operator_attachments', 'custom_operators', 'migrations', 'services']);
+    assert.deepEqual(tables, ['accounts', 'api_keys', 'custom_operator_attachments', 'custom_operators', 'jobs', 'migrations', 'services']);
   } finally {
     await store.close();
   }
@@ -114,7 +114,7 @@ test('opening a schema-1 database moves its attachments into the services, in at
   // Opened again, nothing is applied twice.
   const again = await SqliteStore.open({ filename });
   try {
-    assert.deepEqual(await again.schemaVersion(), { applied: sqliteMigrations.length, expected: sqliteMigrations.length });
+    assert.deepEqual(await again.schemaVersion(), { applied: migrationFiles('sqlite').length, expected: migrationFiles('sqlite').length });
     assert.deepEqual(
       await again.attachedOperatorSids([serviceSid('1')]),
       new Map([[serviceSid('1'), [sentiment, customSid('0'), summary]]]),
@@ -200,7 +200,7 @@ test('a store opening the database waits for another process that holds the writ
   const store = await SqliteStore.open({ filename });
   try {
     assert.ok(performance.now() - openedAt > 5000, 'the store did not wait for the lock');
-    assert.deepEqual(await store.schemaVersion(), { applied: sqliteMigrations.length, expected: sqliteMigrations.length });
+    assert.deepEqual(await store.schemaVersion(), { applied: migrationFiles('sqlite').length, expected: migrationFiles('sqlite').length });
     assert.deepEqual(await store.attachedOperatorSids([serviceSid('2')]), new Map([[serviceSid('2'), [customSid('f'), summary]]]));
   } finally {
     await store.close();

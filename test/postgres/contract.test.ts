@@ -188,6 +188,27 @@ const fixedSteps: Step[] = [
       attachments: [{ serviceSid: 'GA' + 'e'.repeat(32), operatorSid: LY_p1 }],
     })],
   ['export account 2', (store) => store.exportAccount(A2)],
+
+  ['enqueue job 1', (store) => store.enqueueJob({ name: 'job.a', payloadJson: '{"n":1,"text":"Ä ☃"}', maxAttempts: 2, runAtMs: T0, nowMs: T0 })],
+  ['enqueue job 2, due later', (store) => store.enqueueJob({ name: 'job.b', payloadJson: '{"n":2}', maxAttempts: 5, runAtMs: T0 + 5, nowMs: T0 })],
+  ['enqueue job 3', (store) => store.enqueueJob({ name: 'job.a', payloadJson: '[]', maxAttempts: 5, runAtMs: T0 + 1, nowMs: T0 })],
+  ['claim one, oldest due first', (store) => store.claimJobs({ names: ['job.a'], owner: 'A', limit: 1, nowMs: T0, leaseMs: 1000 })],
+  ['claim what is due of two names', (store) => store.claimJobs({ names: ['job.a', 'job.b'], owner: 'A', limit: 5, nowMs: T0 + 2, leaseMs: 1000 })],
+  ['claim of a name without jobs', (store) => store.claimJobs({ names: ['job.none'], owner: 'A', limit: 5, nowMs: T0 + 9, leaseMs: 1000 })],
+  ['claim the later one', (store) => store.claimJobs({ names: ['job.a', 'job.b'], owner: 'B', limit: 5, nowMs: T0 + 5, leaseMs: 1000 })],
+  ['extend a lease held by another', (store) => store.extendJobLease(1, 'B', T0 + 2000, T0 + 10)],
+  ['extend a lease', (store) => store.extendJobLease(1, 'A', T0 + 2000, T0 + 10)],
+  ['fail with a retry', (store) => store.failJob(1, 'A', 'Error: boom\u0000?', T0 + 100, T0 + 20)],
+  ['the failed job, queued again', (store) => store.findJob(1)],
+  ['claim the retry', (store) => store.claimJobs({ names: ['job.a'], owner: 'C', limit: 5, nowMs: T0 + 100, leaseMs: 1000 })],
+  ['fail the last attempt', (store) => store.failJob(1, 'C', 'Error: again', null, T0 + 110)],
+  ['the dead job', (store) => store.findJob(1)],
+  ['complete a job', (store) => store.completeJob(3, 'A', T0 + 120)],
+  ['complete it again', (store) => store.completeJob(3, 'A', T0 + 130)],
+  ['complete one held by another', (store) => store.completeJob(2, 'A', T0 + 130)],
+  ['claim after a lease expired', (store) => store.claimJobs({ names: ['job.b'], owner: 'D', limit: 5, nowMs: T0 + 1005, leaseMs: 1000 })],
+  ['the old owner has lost it', (store) => store.failJob(2, 'B', 'late', T0 + 2000, T0 + 1010)],
+  ['no such job', (store) => store.findJob(99)],
 ];
 
 describe('PostgresStore gives the same results as SqliteStore', () => {
@@ -250,6 +271,18 @@ const unitOfWorkSteps: Step[] = [
       await tx.countAccounts(),
     ])],
   ['after the reset', (store) => Promise.all([store.exportAccount(A1), store.countAccounts()])],
+  ['a job enqueued in a unit of work that throws is not there', (store) =>
+    store
+      .transaction(async (tx) => {
+        await tx.enqueueJob({ name: 'job.u', payloadJson: '{}', maxAttempts: 1, runAtMs: T0, nowMs: T0 });
+        throw new Error('rolled back');
+      })
+      .catch(() => store.claimJobs({ names: ['job.u'], owner: 'A', limit: 5, nowMs: T0, leaseMs: 1000 }))],
+  ['one enqueued in a unit of work that commits is', (store) =>
+    store
+      .transaction((tx) => tx.enqueueJob({ name: 'job.u', payloadJson: '{"kept":true}', maxAttempts: 1, runAtMs: T0, nowMs: T0 }))
+      .then(() => store.claimJobs({ names: ['job.u'], owner: 'A', limit: 5, nowMs: T0, leaseMs: 1000 }))
+      .then((jobs) => jobs.map(({ id: _id, ...job }) => job))],
 ];
 
 describe('units of work behave the same on both stores', () => {

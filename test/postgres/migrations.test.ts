@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
-import { migrateAsLegacyBuild, postgresMigrations } from '../helpers/legacy-postgres-schema.js';
+import { migrateAsLegacyBuild } from '../helpers/legacy-postgres-schema.js';
 import { migrationFiles } from '../../src/store/migrator.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import {
@@ -44,9 +44,9 @@ test('five stores opening one fresh schema at once all succeed, and each migrati
       results.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason)),
       [],
     );
-    assert.deepEqual(await tablesOf(schema), ['accounts', 'api_keys', 'custom_operators', 'migrations', 'service_operators', 'services']);
+    assert.deepEqual(await tablesOf(schema), ['accounts', 'api_keys', 'custom_operators', 'jobs', 'migrations', 'service_operators', 'services']);
     for (const store of stores) {
-      assert.deepEqual(await store.schemaVersion(), { applied: postgresMigrations.length, expected: postgresMigrations.length });
+      assert.deepEqual(await store.schemaVersion(), { applied: migrationFiles('postgres').length, expected: migrationFiles('postgres').length });
     }
     // One store's write is every store's data: they share the database, not memory.
     await stores[0].insertAccount({ sid: account('1'), friendlyName: null, authTokenHash: 'h', dateCreatedMs: 1 });
@@ -68,7 +68,7 @@ test('opening a migrated schema again changes nothing and keeps the data', async
     try {
       for (const store of again) {
         assert.equal(await store.countAccounts(), 1);
-        assert.equal((await store.schemaVersion()).applied, postgresMigrations.length);
+        assert.equal((await store.schemaVersion()).applied, migrationFiles('postgres').length);
       }
     } finally {
       await Promise.all(again.map((store) => store.close()));
@@ -121,7 +121,7 @@ test('a schema made by the build before migration files upgrades in place: data 
         assert.deepEqual(await store.schemaVersion(), { applied: files.length, expected: files.length });
         assert.equal(await store.countAccounts(), 1);
       }
-      assert.deepEqual(await tablesOf(schema), ['accounts', 'api_keys', 'custom_operators', 'migrations', 'service_operators', 'services']);
+      assert.deepEqual(await tablesOf(schema), ['accounts', 'api_keys', 'custom_operators', 'jobs', 'migrations', 'service_operators', 'services']);
       const recorded = await client.query(`SELECT name, checksum FROM "${schema}".migrations ORDER BY name`);
       assert.deepEqual(recorded.rows, files.map((file) => ({ name: file.name, checksum: file.checksum })));
     } finally {

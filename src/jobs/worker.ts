@@ -1,0 +1,230 @@
+// Runs the queue's jobs in this process: handlers registered by name, at most `concurrency` at
+// once, each under a lease that a heartbeat extends while it runs. A handler that throws is retried
+// after a backoff, and after its last attempt the job is dead with the error kept. A process that
+// dies leaves its jobs' leases to expire, and any process then claims them again, so a job runs at
+// least once: handlers must be idempotent (write their effect and its record in one unit of work).
+// Wake-ups: the store's watch (PostgreSQL NOTIFY, SQLite this process's enqueues), a bounded poll,
+// and a running job's end; nothing runs per HTTP request.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { JobRecord, Store } from '../store/store.js';
+import { backoffMs, type Backoff } from './queue.js';
+
+export interface JobContext {
+  job: JobRecord;
+  /** Aborted when this process lost the job's lease (another may run it now) or stops without waiting. */
+  signal: AbortSignal;
+}
+
+/** Does a job's work; a throw is a failed attempt. Small and idempotent: it may run more than once. */
+export type JobHandler = (payload: unknown, context: JobContext) => Promise<void>;
+
+export type JobOutcome = 'done' | 'retry' | 'dead' | 'lost';
+
+export interface JobSettled {
+  job: JobRecord;
+  outcome: JobOutcome;
+  error?: string;
+  /** For a retry: when the job is due again. */
+  retryAtMs?: number;
+  nowMs: number;
+}
+
+export interface JobWorkerOptions {
+  store: Store;
+  handlers: Record<string, JobHandler>;
+  /** Jobs run at once by this process (default 4). */
+  concurrency?: number;
+  /** How long a claim lasts without a heartbeat (default 30 s); a heartbeat comes every third of it. */
+  leaseMs?: number;
+  /** The longest wait between two looks at the queue (default 1 s). */
+  pollMs?: number;
+  backoff?: Backoff;
+  /** This process's name on its leases (default a random UUID). */
+  owner?: string;
+  now?: () => number;
+  random?: () => number;
+  /** Failures of the worker itself (the database unavailable); default: written to stderr. */
+  onError?: (error: unknown, doing: string) => void;
+}
+
+const DEFAULT_BACKOFF: Backoff = { baseMs: 1_000, maxMs: 5 * 60_000 };
+/** The most of an error kept on a job. */
+const MAX_ERROR_LENGTH = 4_000;
+
+const describe = (error: unknown): string => {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > MAX_ERROR_LENGTH ? text.slice(0, MAX_ERROR_LENGTH) : text;
+};
+
+/** Emits 'settled' (JobSettled) after each attempt, once its outcome is written. */
+export class JobWorker extends EventEmitter {
+  readonly owner: string;
+  private readonly names: string[];
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly backoff: Backoff;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly onError: (error: unknown, doing: string) => void;
+  private readonly running = new Map<number, { done: Promise<void>; abort: AbortController; heartbeat: NodeJS.Timeout }>();
+  private claiming = false;
+  private wakeAgain = false;
+  private stopping = false;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private unwatch: (() => Promise<void>) | null = null;
+
+  constructor(private readonly options: JobWorkerOptions) {
+    super();
+    this.names = Object.keys(options.handlers);
+    this.owner = options.owner ?? randomUUID();
+    this.concurrency = options.concurrency ?? 4;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.onError =
+      options.onError ??
+      ((error, doing) => process.stderr.write(`intelligence-server: job worker, ${doing}: ${describe(error)}\n`));
+  }
+
+  /** Starts listening and claiming; with no handler registered it does nothing at all. */
+  async start(): Promise<void> {
+    if (this.names.length === 0) return;
+    try {
+      this.unwatch = await this.options.store.watchJobs(() => this.wake());
+    } catch (error) {
+      this.onError(error, 'watching the queue (polling instead)');
+    }
+    this.wake();
+  }
+
+  /** Looks at the queue now (or right after the look under way). */
+  wake(): void {
+    if (this.stopping) return;
+    if (this.claiming) {
+      this.wakeAgain = true;
+      return;
+    }
+    void this.claim();
+  }
+
+  private async claim(): Promise<void> {
+    this.claiming = true;
+    if (this.pollTimer !== null) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    try {
+      while (!this.stopping && this.running.size < this.concurrency) {
+        this.wakeAgain = false;
+        const free = this.concurrency - this.running.size;
+        const jobs = await this.options.store.claimJobs({
+          names: this.names,
+          owner: this.owner,
+          limit: free,
+          nowMs: this.now(),
+          leaseMs: this.leaseMs,
+        });
+        for (const job of jobs) this.run(job);
+        if (jobs.length < free && !this.wakeAgain) break;
+      }
+    } catch (error) {
+      if (!this.stopping) this.onError(error, 'claiming jobs');
+    } finally {
+      this.claiming = false;
+      if (!this.stopping) {
+        // Kept referenced, like a listening socket: a started worker keeps the process alive until stop().
+        this.pollTimer = setTimeout(() => this.wake(), this.pollMs);
+      }
+    }
+  }
+
+  private run(job: JobRecord): void {
+    const abort = new AbortController();
+    const heartbeat = setInterval(() => {
+      const nowMs = this.now();
+      this.options.store.extendJobLease(job.id, this.owner, nowMs + this.leaseMs, nowMs).then(
+        (held) => {
+          if (!held) abort.abort(new Error(`the lease of job ${job.id} was lost`));
+        },
+        (error: unknown) => this.onError(error, `extending the lease of job ${job.id}`),
+      );
+    }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    heartbeat.unref();
+    const done = this.attempt(job, abort.signal).finally(() => {
+      clearInterval(heartbeat);
+      this.running.delete(job.id);
+      this.wake();
+    });
+    this.running.set(job.id, { done, abort, heartbeat });
+  }
+
+  private async attempt(job: JobRecord, signal: AbortSignal): Promise<void> {
+    let failure: string | null = null;
+    try {
+      await this.options.handlers[job.name](JSON.parse(job.payloadJson), { job, signal });
+    } catch (error) {
+      failure = describe(error);
+    }
+    // Stopped without waiting for it: the lease's expiry hands the job on, as if the process had died.
+    if (this.stopping && signal.aborted) return;
+    const { store } = this.options;
+    const nowMs = this.now();
+    try {
+      let settled: JobSettled;
+      if (failure === null) {
+        settled = { job, outcome: (await store.completeJob(job.id, this.owner, nowMs)) ? 'done' : 'lost', nowMs };
+      } else {
+        const retryAtMs = job.attempts < job.maxAttempts ? nowMs + backoffMs(job.attempts, this.backoff, this.random) : null;
+        const written = await store.failJob(job.id, this.owner, failure, retryAtMs, nowMs);
+        const outcome = !written ? 'lost' : retryAtMs === null ? 'dead' : 'retry';
+        settled = { job, outcome, error: failure, nowMs, ...(retryAtMs === null ? {} : { retryAtMs }) };
+        if (outcome === 'retry') this.wakeAt(retryAtMs!);
+      }
+      this.emit('settled', settled);
+    } catch (error) {
+      // The lease runs out and the job is claimed again: at least once, never lost.
+      this.onError(error, `recording the outcome of job ${job.id}`);
+    }
+  }
+
+  /** A retry sooner than the next poll is looked for when it is due. */
+  private wakeAt(atMs: number): void {
+    const delay = atMs - this.now();
+    if (delay >= this.pollMs || this.stopping) return;
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.wake();
+    }, Math.max(0, delay));
+    this.retryTimers.add(timer);
+  }
+
+  /** How many jobs this process is running. */
+  get active(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Claims nothing more and waits up to `drainMs` for the running jobs; those still running then
+   * are aborted and left to their leases' expiry (another process, or a restart, runs them again).
+   */
+  async stop(drainMs: number): Promise<void> {
+    this.stopping = true;
+    if (this.pollTimer !== null) clearTimeout(this.pollTimer);
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    await this.unwatch?.();
+    const running = [...this.running.values()];
+    if (running.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)));
+    await Promise.race([Promise.all(running.map((each) => each.done)), timedOut]);
+    clearTimeout(timer);
+    for (const each of this.running.values()) {
+      clearInterval(each.heartbeat);
+      each.abort.abort(new Error('the server is stopping'));
+    }
+  }
+}

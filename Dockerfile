@@ -22,6 +22,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
 COPY tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
+COPY console ./console
 # dist/: the bundled server and its V8 code cache (made by one start of it on this Node).
 # Of better-sqlite3's build, only the module itself is kept (its sources and objects are ~25 MB).
 RUN npm run build \

@@ -2,7 +2,7 @@
 // config schemas' validators as Ajv standalone code, generated here by
 // src/catalog/standalone-validators.ts, so that no request compiles one (GenerativeJSON's compile
 // held the event loop ~90 ms of CPU, 350 ms wall on a busy machine, in the first request using it).
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,7 +21,9 @@ export async function precompiledValidatorsPlugin() {
     logLevel: 'warning',
   });
   const url = `data:text/javascript;base64,${Buffer.from(generator.outputFiles[0].contents).toString('base64')}`;
-  const contents = (await import(url)).standaloneValidatorsModule();
+  const generated = (await import(url)).standaloneValidatorsModule();
+  // Minified: GenerativeJSON's validators alone are ~290 KB of generated code, read at every start.
+  const { code: contents } = await transform(generated, { minify: true, format: 'esm', target: 'node20' });
   return {
     name: 'precompiled-validators',
     setup(plugin) {

@@ -8,6 +8,7 @@ import type {
   AttachRequest,
   CustomOperatorFilter,
   CustomOperatorRecord,
+  ImportQuotas,
   KeysetQuery,
   ServiceRecord,
   ServiceSettings,
@@ -103,8 +104,8 @@ export abstract class ComposedStore implements StoreOperations {
   exportAccount(accountSid: string) {
     return this.operations.exportAccount(accountSid);
   }
-  importAccount(accountSid: string, data: AccountData) {
-    return this.operations.importAccount(accountSid, data);
+  importAccount(accountSid: string, data: AccountData, quotas: ImportQuotas) {
+    return this.operations.importAccount(accountSid, data, quotas);
   }
   resetAccount(accountSid: string) {
     return this.operations.resetAccount(accountSid);

@@ -4,11 +4,12 @@
 // snapshot it refuses: test/ops/admin-store.test.ts). Item 11: PostgreSQL keeps `version` as
 // INTEGER, and a service imported at version 2,147,483,647 overflowed at its next update (a 500 on
 // every change); import refuses a version above MAX_IMPORTED_VERSION, one at the bound takes updates.
+// Item 5: import could take an account past its quotas; it is refused as the API's create is.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MAX_IMPORTED_VERSION } from '../../src/ops/snapshot-format.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { prebuiltSid, randomSid } from '../http/support.js';
+import { prebuiltSid, randomSid, uniqueName, type Auth } from '../http/support.js';
 import { ADMIN_TOKEN, bearer, JSON_BODY } from '../ops/support.js';
 import { assertError, dumpTables } from './support.js';
 
@@ -32,12 +33,14 @@ let server: TestServer;
 before(async () => {
   // No overload guard: an import compiles the snapshot and config schemas, which a busy test
   // machine can stretch past the guard's threshold.
-  server = await startTestServer({ env: { ADMIN_TOKEN, MAX_EVENT_LOOP_DELAY_MS: '0' } });
+  server = await startTestServer({
+    env: { ADMIN_TOKEN, MAX_EVENT_LOOP_DELAY_MS: '0', MAX_SERVICES_PER_ACCOUNT: '3', MAX_CUSTOM_OPERATORS_PER_ACCOUNT: '2' },
+  });
 });
 after(() => server.close());
 
-const importSnapshot = (snapshot: unknown) =>
-  server.request('POST', `/admin/accounts/${server.account.sid}/snapshot`, {
+const importSnapshot = (snapshot: unknown, accountSid = server.account.sid) =>
+  server.request('POST', `/admin/accounts/${accountSid}/snapshot`, {
     auth: null,
     headers: { ...bearer(ADMIN_TOKEN), ...JSON_BODY },
     body: JSON.stringify(snapshot),
@@ -97,5 +100,35 @@ describe('imported versions', () => {
     });
     assert.equal(operator.status, 202, operator.text);
     assert.equal(operator.body.version, MAX_IMPORTED_VERSION + 1);
+  });
+});
+
+describe('imports beyond the per-account quotas (3 services, 2 custom operators)', () => {
+  /** A snapshot of `services` services and `operators` custom operators, each with its own SID and name. */
+  function sized(accountSid: string, services: number, operators: number) {
+    const snapshot = snapshotOf(accountSid, 1, 1);
+    const [service, operator] = [snapshot.services[0]!, snapshot.custom_operators[0]!];
+    snapshot.services = Array.from({ length: services }, (_, i) => ({ ...service, sid: randomSid('GA'), unique_name: `imported-${i}` }));
+    snapshot.custom_operators = Array.from({ length: operators }, () => ({ ...operator, sid: randomSid('LY') }));
+    return snapshot;
+  }
+  const createService = (auth: Auth) => server.request('POST', '/v2/Services', { auth, form: { UniqueName: uniqueName('held') } });
+
+  test('services that would take the account past its quota: 400 21102, nothing imported', async () => {
+    const { account, auth } = await server.newAccount();
+    for (let i = 0; i < 2; i++) assert.equal((await createService(auth)).status, 201);
+    const before = await dumpTables(server);
+    assertError(await importSnapshot(sized(account.sid, 2, 0), account.sid), 400, 21102, 'services over quota');
+    assert.deepEqual(await dumpTables(server), before);
+    // Up to the quota is fine.
+    assert.equal((await importSnapshot(sized(account.sid, 1, 0), account.sid)).status, 200);
+  });
+
+  test('custom operators beyond the quota: 400 59200, and the services with them not imported either', async () => {
+    const { account } = await server.newAccount();
+    const before = await dumpTables(server);
+    assertError(await importSnapshot(sized(account.sid, 1, 3), account.sid), 400, 59200, 'custom operators over quota');
+    assert.deepEqual(await dumpTables(server), before);
+    assert.equal((await importSnapshot(sized(account.sid, 3, 2), account.sid)).status, 200);
   });
 });

@@ -11,6 +11,7 @@
 // Usage: node scripts/build.mjs [outdir] (default: dist/ beside src/).
 import { build } from 'esbuild';
 import { buildConsole } from './build-console.mjs';
+import { precompiledValidatorsPlugin } from './precompiled-validators.mjs';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -86,6 +87,7 @@ async function buildDist(outdir = join(root, 'dist')) {
     external: EXTERNAL_PACKAGES,
     // The loader passes the script's own URL in (see LOADER).
     define: { 'import.meta.url': '__importMetaUrl' },
+    plugins: [await precompiledValidatorsPlugin()],
     logLevel: 'warning',
   });
   // The entry's #! line cannot stay inside the function the loader wraps the script in (it becomes a comment).

@@ -38,6 +38,7 @@ import { RefusalSampler } from './ops/refusal-sampling.js';
 import { installMetrics, instrumentStore } from './ops/metrics.js';
 import { registerOpenApi } from './ops/openapi.js';
 import { SnapshotRules } from './ops/snapshot.js';
+import { accountQuotas } from './resources/accounts/quotas.js';
 import { packageFacts } from './ops/version.js';
 
 export interface AppParts {
@@ -227,7 +228,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   healthRoutes(app, store);
   consoleRoutes(app);
   if (config.adminToken !== null) {
-    const snapshots = new SnapshotRules(store, catalog, config.maxOperatorsPerService);
+    const snapshots = new SnapshotRules(store, catalog, config.maxOperatorsPerService, accountQuotas(config));
     await app.register(adminRoutes, { token: config.adminToken, snapshots });
   }
   notAllowed.install();

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { indexCatalog, loadCatalog } from '../catalog/load.js';
 import { loadConfig } from '../config.js';
 import { SnapshotRules } from '../ops/snapshot.js';
+import { accountQuotas } from '../resources/accounts/quotas.js';
 import { createAccount, createApiKey, MIN_AUTH_TOKEN_LENGTH, setAuthToken } from '../resources/accounts/rules.js';
 import { startServer } from '../server.js';
 import { isSid } from '../sids.js';
@@ -37,7 +38,7 @@ async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
 function snapshotRules(store: Store): SnapshotRules {
   const config = loadConfig();
   const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
-  return new SnapshotRules(store, catalog, config.maxOperatorsPerService);
+  return new SnapshotRules(store, catalog, config.maxOperatorsPerService, accountQuotas(config));
 }
 
 const print = (value: unknown) => process.stdout.write(JSON.stringify(value, null, 2) + '\n');

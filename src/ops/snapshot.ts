@@ -4,7 +4,8 @@
 import type { CatalogIndex } from '../catalog/load.js';
 import { conflict, TwilioError } from '../errors.js';
 import { isSid } from '../sids.js';
-import type { ResetCounts, Store } from '../store/store.js';
+import { quotaExceeded } from '../resources/accounts/quotas.js';
+import type { ImportQuotas, ResetCounts, Store } from '../store/store.js';
 import { parseSnapshot, toSnapshot, type Snapshot } from './snapshot-format.js';
 
 export interface ImportSummary {
@@ -28,6 +29,8 @@ export class SnapshotRules {
     private readonly store: Store,
     private readonly catalog: CatalogIndex,
     private readonly maxOperatorsPerService: number,
+    /** The per-account quotas the API's creates respect; an import may not take an account past them. */
+    private readonly quotas: ImportQuotas,
   ) {}
 
   async export(accountSid: string): Promise<Snapshot> {
@@ -44,8 +47,9 @@ export class SnapshotRules {
     const parsed = parseSnapshot(snapshot, this.catalog, this.maxOperatorsPerService);
     const accountSid = targetAccountSid ?? parsed.accountSid;
     if (!isSid('AC', accountSid)) throw noSuchAccount(accountSid);
-    const outcome = await this.store.importAccount(accountSid, parsed.data);
+    const outcome = await this.store.importAccount(accountSid, parsed.data, this.quotas);
     if (outcome.status === 'account-not-found') throw noSuchAccount(accountSid);
+    if (outcome.status === 'quota-exceeded') throw quotaExceeded(outcome.resource, outcome.limit);
     if (outcome.status === 'conflict') {
       const clashes = [
         ...listed('services', outcome.serviceSids),

@@ -9,6 +9,7 @@ import type {
   ClaimRequest,
   CustomOperatorFilter,
   CustomOperatorRecord,
+  ImportQuotas,
   KeysetQuery,
   NewJob,
   ServiceRecord,
@@ -105,8 +106,8 @@ export abstract class ComposedStore implements StoreOperations {
   exportAccount(accountSid: string) {
     return this.operations.exportAccount(accountSid);
   }
-  importAccount(accountSid: string, data: AccountData) {
-    return this.operations.importAccount(accountSid, data);
+  importAccount(accountSid: string, data: AccountData, quotas: ImportQuotas) {
+    return this.operations.importAccount(accountSid, data, quotas);
   }
   resetAccount(accountSid: string) {
     return this.operations.resetAccount(accountSid);

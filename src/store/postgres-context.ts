@@ -36,11 +36,16 @@ const QUOTA_LOCK_CLASS = 0x51554f54;
  */
 export async function underQuota(client: Queryable, table: 'services' | 'custom_operators', accountSid: string, limit: number): Promise<boolean> {
   await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [QUOTA_LOCK_CLASS, accountSid]);
+  return (await heldUpTo(client, table, accountSid, limit)) < limit;
+}
+
+/** The account's rows in `table`, counted no further than `limit`: a quota check costs at most the quota. */
+export async function heldUpTo(client: Queryable, table: 'services' | 'custom_operators', accountSid: string, limit: number): Promise<number> {
   const counted = await client.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table} WHERE account_sid = $1 LIMIT $2) AS held`,
     [accountSid, limit],
   );
-  return (counted.rows[0]?.n ?? 0) < limit;
+  return counted.rows[0]?.n ?? 0;
 }
 
 /** Deadlock or serialisation failure: the transaction was rolled back and may simply run again. */

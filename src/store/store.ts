@@ -193,7 +193,8 @@ export interface SnapshotOperations {
    * not exist, or when a service or custom-operator SID exists already (in any account), or a
    * service's unique name is already used in this account. Rows keep their SIDs, versions and dates.
    */
-  importAccount(accountSid: string, data: AccountData): Promise<ImportOutcome>;
+  /** Refused, writing nothing, when it would take the account past `quotas` (as the API's creates are). */
+  importAccount(accountSid: string, data: AccountData, quotas: ImportQuotas): Promise<ImportOutcome>;
   /** Deletes the account's services, custom operators and attachments (not the account nor its keys). */
   resetAccount(accountSid: string): Promise<ResetCounts | null>;
 }
@@ -305,8 +306,15 @@ export interface AccountData {
   attachments: AttachmentRecord[];
 }
 
+/** The per-account quotas (src/resources/accounts/quotas.ts) an import must respect. */
+export interface ImportQuotas {
+  services: number;
+  customOperators: number;
+}
+
 export type ImportOutcome =
   | { status: 'imported' }
+  | { status: 'quota-exceeded'; resource: keyof ImportQuotas; limit: number }
   | { status: 'account-not-found' }
   | { status: 'conflict'; serviceSids: string[]; customOperatorSids: string[]; uniqueNames: string[] };
 

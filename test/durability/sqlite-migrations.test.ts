@@ -16,6 +16,7 @@ import { migrateAsLegacyBuild, sqliteMigrations } from '../helpers/legacy-sqlite
 import { migrationFiles } from '../../src/store/migrator.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { account } from '../postgres/stores.js';
+import { DEFAULT_ACCOUNT_QUOTAS } from '../../src/resources/accounts/quotas.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'intelligence-migrations-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -163,7 +164,7 @@ test('only custom operators keep a row per attachment; a pre-built one lives in 
     const withBoth = (await store.exportAccount(accountSid))!;
     assert.deepEqual(await store.resetAccount(accountSid), { services: 1, customOperators: 1, attachments: 2 });
     assert.deepEqual(customRows(), []);
-    assert.deepEqual(await store.importAccount(accountSid, withBoth), { status: 'imported' });
+    assert.deepEqual(await store.importAccount(accountSid, withBoth, DEFAULT_ACCOUNT_QUOTAS), { status: 'imported' });
     assert.deepEqual(await store.exportAccount(accountSid), withBoth);
     assert.deepEqual(withBoth.attachments.map((attachment) => attachment.operatorSid), [customSid('f'), summary]);
     assert.deepEqual(customRows(), [{ service_sid: serviceSid('1'), operator_sid: customSid('f') }]);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AccountData, Store } from '../../src/store/store.js';
 import { account, customOperator, freshPostgres, memorySqlite, service, type FreshPostgres } from './stores.js';
+import { DEFAULT_ACCOUNT_QUOTAS } from '../../src/resources/accounts/quotas.js';
 
 /** What a call gave: its value (Maps as entry lists), or that it threw. */
 async function outcome(call: () => Promise<unknown>): Promise<unknown> {
@@ -159,17 +160,17 @@ const fixedSteps: Step[] = [
   ['detach custom', (store) => store.detachOperator(A1, GA_a, LY_c1, T0 + 800)],
   ['now it can go', (store) => store.deleteCustomOperator(A1, LY_c1)],
 
-  ['move account 1 into account 2 (conflicts)', async (store) => store.importAccount(A2, (await store.exportAccount(A1))!)],
+  ['move account 1 into account 2 (conflicts)', async (store) => store.importAccount(A2, (await store.exportAccount(A1))!, DEFAULT_ACCOUNT_QUOTAS)],
   ['reset account 1', (store) => store.resetAccount(A1)],
   ['reset missing account', (store) => store.resetAccount(account('9'))],
   ['account 1 is empty', (store) => store.exportAccount(A1)],
-  ['import into missing account', (store) => store.importAccount(account('9'), { services: [], customOperators: [], attachments: [] })],
+  ['import into missing account', (store) => store.importAccount(account('9'), { services: [], customOperators: [], attachments: [] }, DEFAULT_ACCOUNT_QUOTAS)],
   ['import conflicts', (store) =>
     store.importAccount(A2, {
       services: [service(GA_other, A1, 'zz', T0), service('GA' + '6'.repeat(32), A1, 'alpha', T0)],
       customOperators: [customOperator(LY_C3, A1, T0)],
       attachments: [],
-    })],
+    }, DEFAULT_ACCOUNT_QUOTAS)],
   ['import', (store) =>
     store.importAccount(A2, {
       services: [service('GA' + '6'.repeat(32), A1, 'imported', T0 + 3, { version: 4 })],
@@ -178,7 +179,7 @@ const fixedSteps: Step[] = [
         { serviceSid: 'GA' + '6'.repeat(32), operatorSid: 'LY' + '6'.repeat(32) },
         { serviceSid: 'GA' + '6'.repeat(32), operatorSid: LY_p1 },
       ],
-    })],
+    }, DEFAULT_ACCOUNT_QUOTAS)],
   ['an imported custom operator attached on import cannot be deleted', (store) =>
     store.deleteCustomOperator(A2, 'LY' + '6'.repeat(32))],
   ['import with a dangling attachment throws', (store) =>
@@ -186,7 +187,7 @@ const fixedSteps: Step[] = [
       services: [],
       customOperators: [],
       attachments: [{ serviceSid: 'GA' + 'e'.repeat(32), operatorSid: LY_p1 }],
-    })],
+    }, DEFAULT_ACCOUNT_QUOTAS)],
   ['export account 2', (store) => store.exportAccount(A2)],
 
   ['enqueue job 1', (store) => store.enqueueJob({ name: 'job.a', payloadJson: '{"n":1,"text":"Ä ☃"}', maxAttempts: 2, runAtMs: T0, nowMs: T0 })],
@@ -430,7 +431,7 @@ function randomSteps(seed: number, count: number): Step[] {
         return data;
       }];
     } else if (roll < 0.98) {
-      step = [`importAccount into ${accountSid}`, (store) => store.importAccount(accountSid, exported.get(store) ?? { services: [], customOperators: [], attachments: [] })];
+      step = [`importAccount into ${accountSid}`, (store) => store.importAccount(accountSid, exported.get(store) ?? { services: [], customOperators: [], attachments: [] }, DEFAULT_ACCOUNT_QUOTAS)];
     } else {
       step = [`resetAccount ${accountSid}`, (store) => store.resetAccount(accountSid)];
     }

@@ -25,6 +25,12 @@ const QUOTA_FACTS: Record<QuotaResource, { noun: string; code: number; variable:
   customOperators: { noun: 'Custom Operators', code: 59200, variable: 'MAX_CUSTOM_OPERATORS_PER_ACCOUNT' },
 };
 
+/** The quotas a configuration sets (MAX_SERVICES_PER_ACCOUNT, MAX_CUSTOM_OPERATORS_PER_ACCOUNT). */
+export const accountQuotas = (config: { maxServicesPerAccount: number; maxCustomOperatorsPerAccount: number }): AccountQuotas => ({
+  services: config.maxServicesPerAccount,
+  customOperators: config.maxCustomOperatorsPerAccount,
+});
+
 export const quotaVariable = (resource: QuotaResource) => QUOTA_FACTS[resource].variable;
 
 export function quotaExceeded(resource: QuotaResource, limit: number): TwilioError {

@@ -1,5 +1,5 @@
 // An account's data as a whole in PostgreSQL: export, import and reset (src/ops/snapshot.ts).
-import { accountExists, hasNul, type PostgresContext, type Queryable } from '../postgres-context.js';
+import { accountExists, hasNul, heldUpTo, type PostgresContext, type Queryable } from '../postgres-context.js';
 import { writeCustomOperatorRow } from '../operators/postgres.js';
 import { CUSTOM_OPERATOR_COLUMNS, customOperatorFromRow, SERVICE_COLUMNS, serviceFromRow, type CustomOperatorRow, type ServiceRow } from '../rows.js';
 import { writeServiceRow } from '../services/postgres.js';
@@ -46,7 +46,7 @@ export function postgresSnapshots(ctx: PostgresContext): SnapshotOperations {
       });
     },
 
-    async importAccount(accountSid, data) {
+    async importAccount(accountSid, data, quotas) {
       if (hasNul(accountSid)) return { status: 'account-not-found' };
       return ctx.transaction(async (client): Promise<ImportOutcome> => {
         await lockOperatorPlane(client);
@@ -65,6 +65,15 @@ export function postgresSnapshots(ctx: PostgresContext): SnapshotOperations {
         const uniqueNames = await existing('services', 'unique_name', data.services.map((service) => service.uniqueName), true);
         if (serviceSids.length + customOperatorSids.length + uniqueNames.length > 0) {
           return { status: 'conflict', serviceSids, customOperatorSids, uniqueNames };
+        }
+        // The table lock above holds the API's creates off, so the counts hold until COMMIT.
+        const over = async (table: 'services' | 'custom_operators', adding: number, limit: number) =>
+          adding > 0 && (await heldUpTo(client, table, accountSid, limit)) + adding > limit;
+        if (await over('services', data.services.length, quotas.services)) {
+          return { status: 'quota-exceeded', resource: 'services', limit: quotas.services };
+        }
+        if (await over('custom_operators', data.customOperators.length, quotas.customOperators)) {
+          return { status: 'quota-exceeded', resource: 'customOperators', limit: quotas.customOperators };
         }
         for (const service of data.services) await writeServiceRow(client, { ...service, accountSid });
         for (const operator of data.customOperators) await writeCustomOperatorRow(client, { ...operator, accountSid });

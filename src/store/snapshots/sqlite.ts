@@ -1,7 +1,7 @@
 // An account's data as a whole in SQLite: export, import and reset (src/ops/snapshot.ts).
 import { withOperator, operatorSidsIn } from '../operator-list.js';
 import { customOperatorFromRow, serviceFromRow, type CustomOperatorRow, type ServiceRow } from '../rows.js';
-import { accountExists, type SqliteContext } from '../sqlite-context.js';
+import { accountExists, countUpTo, type SqliteContext } from '../sqlite-context.js';
 import type { AccountData, ImportOutcome, ResetCounts, SnapshotOperations } from '../store.js';
 import { writeCustomOperatorRow } from '../operators/sqlite.js';
 import { writeServiceRow } from '../services/sqlite.js';
@@ -30,7 +30,7 @@ export function sqliteSnapshots(ctx: SqliteContext): SnapshotOperations {
       });
     },
 
-    importAccount(accountSid, data) {
+    importAccount(accountSid, data, quotas) {
       return ctx.write((): ImportOutcome => {
         if (!accountExists(ctx, accountSid)) return { status: 'account-not-found' };
         const existing = (table: string, column: string, values: string[], scope = '') =>
@@ -48,6 +48,15 @@ export function sqliteSnapshots(ctx: SqliteContext): SnapshotOperations {
         );
         if (serviceSids.length + customOperatorSids.length + uniqueNames.length > 0) {
           return { status: 'conflict', serviceSids, customOperatorSids, uniqueNames };
+        }
+        // Counted inside the write transaction, as the API's creates count (insert*WithinQuota).
+        const over = (table: 'services' | 'custom_operators', adding: number, limit: number) =>
+          adding > 0 && countUpTo(ctx, table, accountSid, limit) + adding > limit;
+        if (over('services', data.services.length, quotas.services)) {
+          return { status: 'quota-exceeded', resource: 'services', limit: quotas.services };
+        }
+        if (over('custom_operators', data.customOperators.length, quotas.customOperators)) {
+          return { status: 'quota-exceeded', resource: 'customOperators', limit: quotas.customOperators };
         }
         for (const service of data.services) writeServiceRow(ctx, { ...service, accountSid });
         for (const operator of data.customOperators) writeCustomOperatorRow(ctx, { ...operator, accountSid });

@@ -34,7 +34,9 @@ describe('jobs across processes', { timeout: 120_000 }, () => {
   let js: JobStore;
   const servers: ServerProcess[] = [];
   const start = async (owner: string, env: Record<string, string> = {}) => {
-    const server = await startServerProcess({ DATABASE_URL: js.url, JOB_OWNER: owner, JOB_POLL_MS: '50', ...env }, SERVER);
+    // A named bootstrap account: a generated one would be written to a credentials file in the clone.
+    const account = { TWILIO_ACCOUNT_SID: 'AC' + '7'.repeat(32), TWILIO_AUTH_TOKEN: 'jobs-test-auth-token' };
+    const server = await startServerProcess({ DATABASE_URL: js.url, JOB_OWNER: owner, JOB_POLL_MS: '50', ...account, ...env }, SERVER);
     servers.push(server);
     await line(server, /^ready$/m);
     return server;

@@ -205,8 +205,8 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
         done();
       };
       const { authorization } = request.headers;
-      if (authFailures.enabled) {
-        // An address past its failures is refused before any lookup, unless it presents credentials already verified.
+      // An address past its failures is refused before any lookup, unless it presents credentials already verified.
+      if (authFailures.enabled && authFailures.tracksAny()) {
         const retryAfter = authFailures.retryAfterSeconds(request.ip);
         if (retryAfter > 0 && !authenticator.hasVerified(authorization)) {
           void reply.header('Retry-After', String(retryAfter));

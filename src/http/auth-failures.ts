@@ -30,10 +30,15 @@ export class AuthFailureLimiter {
   }
 
   /** Seconds until `address` may authenticate again; 0 when it may now. */
-  retryAfterSeconds(address: string, nowMs = Date.now()): number {
+  /** False while no address has failed: the request path then skips the address lookup. */
+  tracksAny(): boolean {
+    return this.windows.size > 0;
+  }
+
+  retryAfterSeconds(address: string, nowMs?: number): number {
     const window = this.windows.get(address);
     if (window === undefined || window.failures < this.settings.failures) return 0;
-    const leftMs = window.startedMs + this.windowMs - nowMs;
+    const leftMs = window.startedMs + this.windowMs - (nowMs ?? Date.now());
     if (leftMs <= 0) {
       this.windows.delete(address);
       return 0;

@@ -1,16 +1,32 @@
 // Twilio SIDs: a two-letter prefix and 32 lowercase hex digits.
 import { randomBytes } from 'node:crypto';
 
-export type SidPrefix = 'AC' | 'SK' | 'GA' | 'LY' | 'EY' | 'RQ' | 'CR';
+export type SidPrefix = 'AC' | 'SK' | 'GA' | 'LY' | 'EY' | 'RQ' | 'CR' | 'GT' | 'GX' | 'NO' | 'RE';
+
+declare const sidBrand: unique symbol;
+/** A SID known to have prefix P: made by newSid, or checked once at the edge (parseSid). */
+export type Sid<P extends SidPrefix> = string & { readonly [sidBrand]: P };
+export type AccountSid = Sid<'AC'>;
+export type ServiceSid = Sid<'GA'>;
+export type OperatorSid = Sid<'LY'>;
+export type TranscriptSid = Sid<'GT'>;
+export type SentenceSid = Sid<'GX'>;
+export type AlertSid = Sid<'NO'>;
+export type RecordingSid = Sid<'RE'>;
 
 const sidPatterns = new Map<string, RegExp>();
 
-export function newSid(prefix: SidPrefix): string {
-  return prefix + randomBytes(16).toString('hex');
+export function newSid<P extends SidPrefix>(prefix: P): Sid<P> {
+  return (prefix + randomBytes(16).toString('hex')) as Sid<P>;
+}
+
+/** The value as a SID of this kind, or null when it is not one (what the spec's pattern accepts). */
+export function parseSid<P extends SidPrefix>(prefix: P, value: string): Sid<P> | null {
+  return isSid(prefix, value) ? (value as Sid<P>) : null;
 }
 
 /** Accepts what the spec's patterns accept: ^XX[0-9a-fA-F]{32}$. */
-export function isSid(prefix: SidPrefix, value: string): boolean {
+export function isSid<P extends SidPrefix>(prefix: P, value: string): value is Sid<P> {
   let pattern = sidPatterns.get(prefix);
   if (pattern === undefined) {
     pattern = new RegExp(`^${prefix}[0-9a-fA-F]{32}$`);

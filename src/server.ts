@@ -2,6 +2,7 @@
 // graceful stop on SIGTERM/SIGINT (in-flight requests finish, the database is closed).
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { backgroundHandlers } from './background.js';
 import { indexCatalog, loadCatalog } from './catalog/load.js';
 import type { Config } from './config.js';
 import { JobWorker, type JobHandler, type JobWorkerOptions } from './jobs/worker.js';
@@ -20,7 +21,7 @@ export interface RunningServer {
 }
 
 export interface ServerParts {
-  /** Background job handlers by name (src/jobs); with none, no worker runs. */
+  /** More background job handlers by name (src/jobs), beside src/background.ts's; with none at all, no worker runs. */
   jobHandlers?: Record<string, JobHandler>;
   jobOptions?: Omit<JobWorkerOptions, 'store' | 'handlers'>;
 }
@@ -49,7 +50,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     );
   }
   const url = await app.listen({ port: config.port, host: config.host });
-  const handlers = parts.jobHandlers ?? {};
+  const handlers = { ...backgroundHandlers({ config, store, catalog, log: app.log }), ...parts.jobHandlers };
   const jobs =
     Object.keys(handlers).length === 0
       ? null

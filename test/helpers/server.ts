@@ -8,6 +8,8 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request as httpRequest } from 'node:http';
 import { buildApp } from '../../src/app.js';
+import { backgroundHandlers } from '../../src/background.js';
+import { JobWorker, type JobWorkerOptions } from '../../src/jobs/worker.js';
 import type { Internals } from '../../src/http/internals.js';
 import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -37,6 +39,8 @@ export interface TestServer {
   app: FastifyInstance;
   store: Store;
   config: Config;
+  /** The background job worker, when started with `jobs`. */
+  jobs: JobWorker | null;
   directory: string;
   databaseFile: string;
   account: IssuedCredential;
@@ -95,6 +99,8 @@ export interface StartOptions {
   directory?: string;
   /** Node's and Fastify's internals as the app finds them (the real ones unless a test simulates others). */
   internals?: Internals;
+  /** Runs the background job worker (src/background.ts's handlers) in this server, as `serve` does. */
+  jobs?: boolean | Omit<JobWorkerOptions, 'store' | 'handlers'>;
 }
 
 /** Which store the test servers use: TEST_STORE=sqlite (the default) or TEST_STORE=postgres. */
@@ -164,6 +170,13 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
   const app = await buildApp({ config, store, catalog, logStream, internals: options.internals });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  let jobs: JobWorker | null = null;
+  if (options.jobs) {
+    const jobOptions = options.jobs === true ? {} : options.jobs;
+    const handlers = backgroundHandlers({ config, store, catalog, log: app.log });
+    jobs = new JobWorker({ pollMs: 50, ...jobOptions, store, handlers });
+    await jobs.start();
+  }
   const account = await createAccount(store);
   const auth = { username: account.sid, password: account.secret };
 
@@ -196,6 +209,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     app,
     store,
     config,
+    jobs,
     directory,
     databaseFile,
     account,
@@ -208,6 +222,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     },
     newApiKey: (accountSid: string) => createApiKey(store, accountSid),
     async close() {
+      await jobs?.stop(5_000);
       await app.close();
       await store.close();
       if (ownedSchema !== null) await dropSchema(ownedSchema);

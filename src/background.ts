@@ -1,0 +1,19 @@
+// The background work every server process does: the durable job queue's handlers, by job name.
+// Each data-plane module adds its own here (transcript processing, webhook delivery, alert retention);
+// the queue itself (src/jobs) knows nothing of them.
+import type { FastifyBaseLogger } from 'fastify';
+import type { CatalogIndex } from './catalog/load.js';
+import type { Config } from './config.js';
+import type { JobHandler } from './jobs/worker.js';
+import type { Store } from './store/store.js';
+
+export interface BackgroundParts {
+  config: Config;
+  store: Store;
+  catalog: CatalogIndex;
+  log: FastifyBaseLogger;
+}
+
+export function backgroundHandlers(_parts: BackgroundParts): Record<string, JobHandler> {
+  return {};
+}

@@ -1,4 +1,5 @@
 // Environment → typed configuration, validated once at start-up. A bad value fails fast with one line.
+import { dirname, join, resolve } from 'node:path';
 import { MIN_AUTH_TOKEN_LENGTH } from './resources/accounts/rules.js';
 
 import { DEFAULT_ACCOUNT_QUOTAS, MAX_QUOTA, quotaVariable } from './resources/accounts/quotas.js';
@@ -44,6 +45,8 @@ export interface Config {
   metricsToken: string | null;
   /** When set, /admin/* exists and needs `Authorization: Bearer <token>`; unset, /admin/* is 404. */
   adminToken: string | null;
+  /** Where transcripts' media are kept (src/media/media-store.ts); several PostgreSQL nodes share one. */
+  mediaDir: string;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +98,12 @@ export function parseDatabaseUrl(raw: string): DatabaseLocation {
   throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${raw}"`);
 }
 
+/** MEDIA_DIR, else a `media` directory beside the SQLite file, else (PostgreSQL) ./media. */
+function mediaDirectory(env: NodeJS.ProcessEnv, database: DatabaseLocation): string {
+  if (env.MEDIA_DIR) return resolve(env.MEDIA_DIR);
+  return database.kind === 'sqlite' ? join(dirname(resolve(database.filename)), 'media') : resolve('media');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicBaseUrl = env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null;
   if (publicBaseUrl !== null && !/^https?:\/\/[^/\s]+$/.test(publicBaseUrl)) {
@@ -124,10 +133,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`SQLITE_SYNCHRONOUS must be NORMAL or FULL, got "${env.SQLITE_SYNCHRONOUS}"`);
   }
 
+  const database = parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/intelligence.db');
+
   return {
     port: integer(env, 'PORT', 4010, 0, 65535),
     host,
-    database: parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/intelligence.db'),
+    database,
     publicBaseUrl,
     logLevel,
     maxOperatorsPerService: integer(env, 'MAX_OPERATORS_PER_SERVICE', 100, 1, 100_000),
@@ -154,5 +165,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsEnabled: boolean(env, 'METRICS_ENABLED', true),
     metricsToken: bearerToken(env, 'METRICS_TOKEN'),
     adminToken: bearerToken(env, 'ADMIN_TOKEN'),
+    mediaDir: mediaDirectory(env, database),
   };
 }

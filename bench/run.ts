@@ -14,7 +14,8 @@
 // as shipped), BENCH_SERVER_FLAGS (extra node flags for the server, e.g. --cpu-prof
 // --cpu-prof-dir=/tmp/prof), BENCH_LOAD_FLAGS (the same for the load generator), BENCH_ONLY (a
 // regular expression: only the workloads it matches run, besides the reference), BENCH_QUIET_WAIT
-// (seconds to wait for an idle machine before each workload, default 20).
+// (seconds to wait for an idle machine before each workload, default 20), BENCH_SERVER_ENTRY (the
+// server's entry file, default dist/main.js: another build's, for an A/B comparison).
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,8 @@ const SCALE_ROWS = number('BENCH_SCALE_ROWS', 1_000_000);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'info';
 const SERVER_FLAGS = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+/** The server to measure (BENCH_SERVER_ENTRY, e.g. another build's dist/main.js for an A/B run). */
+const SERVER_ENTRY = process.env.BENCH_SERVER_ENTRY || 'dist/main.js';
 /** How long to wait for the machine to be idle before each workload (it is shared). */
 const QUIET_WAIT_MS = number('BENCH_QUIET_WAIT', 20) * 1000;
 const PAGE_SIZE = 50;
@@ -200,7 +203,7 @@ function serverWorkloads(seed: SmallSeed): Array<[string, RequestSpec[][]]> {
 /** Starts this server from dist/ and answers how long until its first authenticated 200. */
 async function startServer(databaseFile: string, env: Record<string, string> = {}): Promise<{ server: Child; readyMs: number }> {
   const since = performance.now();
-  const server = await startPinned([...SERVER_FLAGS, 'dist/main.js', 'serve'], {
+  const server = await startPinned([...SERVER_FLAGS, SERVER_ENTRY, 'serve'], {
     DATABASE_URL: `sqlite:${databaseFile}`,
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,

@@ -47,6 +47,8 @@ export interface Config {
   adminToken: string | null;
   /** Where transcripts' media are kept (src/media/media-store.ts); several PostgreSQL nodes share one. */
   mediaDir: string;
+  /** How long a media URL of GET /v2/Transcripts/{Sid}/Media stays valid. */
+  mediaUrlTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -166,5 +168,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: bearerToken(env, 'METRICS_TOKEN'),
     adminToken: bearerToken(env, 'ADMIN_TOKEN'),
     mediaDir: mediaDirectory(env, database),
+    mediaUrlTtlSeconds: integer(env, 'MEDIA_URL_TTL_SECONDS', 600, 1, 7 * 86_400),
   };
 }

@@ -38,6 +38,8 @@ function toJsonSchema(node: unknown): unknown {
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats.default(ajv);
+// The spec's `links` objects say `format: uri-map` (a map of URIs), a format of Twilio's own.
+ajv.addFormat('uri-map', true);
 ajv.addSchema(toJsonSchema(spec) as object, 'spec');
 
 export const operations = new Map<string, { path: string; method: string; operation: Operation }>();

@@ -74,6 +74,19 @@ describe('transcript store', () => {
     assert.equal(await js.store.insertTranscript(transcript({ sourceSid, accountSid: newSid('AC') })), 'inserted');
   });
 
+  test('inside a unit of work, a taken recording is an answer: the unit goes on and commits its other writes', async () => {
+    const sourceSid = newSid('RE');
+    assert.equal(await js.store.insertTranscript(transcript({ sourceSid })), 'inserted');
+    const other = transcript();
+    const outcome = await js.store.transaction(async (tx) => {
+      const taken = await tx.insertTranscript(transcript({ sourceSid }));
+      await tx.insertTranscript(other);
+      return taken;
+    });
+    assert.equal(outcome, 'source-sid-taken');
+    assert.equal((await js.store.findTranscript(account, other.sid))?.sid, other.sid);
+  });
+
   test('filters and keyset pages', async () => {
     const other = newSid('AC');
     const otherService = newSid('GA');

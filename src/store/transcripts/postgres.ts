@@ -56,16 +56,15 @@ async function keysetTranscripts(ctx: PostgresContext, where: string, params: un
 
 export function postgresTranscripts(ctx: PostgresContext): TranscriptOperations {
   return {
-    insertTranscript(transcript) {
-      return ctx.attempt(async () => {
-        try {
-          await ctx.query(`INSERT INTO transcripts (${TRANSCRIPT_COLUMNS}) VALUES (${numbered(22)})`, transcriptValues(transcript, Boolean));
-          return 'inserted' as const;
-        } catch (error) {
-          if (errorCode(error) === '23505') return 'source-sid-taken' as const;
-          throw error;
-        }
-      });
+    async insertTranscript(transcript) {
+      // Caught outside the attempt: inside a unit of work its savepoint must be rolled back, not released.
+      try {
+        await ctx.attempt(() => ctx.query(`INSERT INTO transcripts (${TRANSCRIPT_COLUMNS}) VALUES (${numbered(22)})`, transcriptValues(transcript, Boolean)));
+        return 'inserted' as const;
+      } catch (error) {
+        if (errorCode(error) === '23505') return 'source-sid-taken' as const;
+        throw error;
+      }
     },
 
     async findTranscript(accountSid, sid) {

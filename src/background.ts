@@ -4,6 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
+import type { ThreadPool } from './jobs/threads.js';
 import type { JobHandler } from './jobs/worker.js';
 import type { Store } from './store/store.js';
 
@@ -12,6 +13,8 @@ export interface BackgroundParts {
   store: Store;
   catalog: CatalogIndex;
   log: FastifyBaseLogger;
+  /** The process's worker threads, for a handler's CPU-heavy work (src/threads.ts); closed after the jobs stop. */
+  threads: ThreadPool;
 }
 
 export function backgroundHandlers(_parts: BackgroundParts): Record<string, JobHandler> {

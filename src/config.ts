@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { MIN_AUTH_TOKEN_LENGTH } from './resources/accounts/rules.js';
 
 import { DEFAULT_ACCOUNT_QUOTAS, MAX_QUOTA, quotaVariable } from './resources/accounts/quotas.js';
+import { defaultThreadCount } from './jobs/threads.js';
 
 export type DatabaseLocation =
   | { kind: 'sqlite'; filename: string }
@@ -49,6 +50,8 @@ export interface Config {
   mediaDir: string;
   /** How long a media URL of GET /v2/Transcripts/{Sid}/Media stays valid. */
   mediaUrlTtlSeconds: number;
+  /** Worker threads for CPU-heavy background work (audio decoding, operators). */
+  workerThreads: number;
 }
 
 export class ConfigError extends Error {
@@ -169,5 +172,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: bearerToken(env, 'ADMIN_TOKEN'),
     mediaDir: mediaDirectory(env, database),
     mediaUrlTtlSeconds: integer(env, 'MEDIA_URL_TTL_SECONDS', 600, 1, 7 * 86_400),
+    workerThreads: integer(env, 'WORKER_THREADS', defaultThreadCount(), 1, 256),
   };
 }

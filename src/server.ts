@@ -8,8 +8,10 @@ import type { Config } from './config.js';
 import { JobWorker, type JobHandler, type JobWorkerOptions } from './jobs/worker.js';
 import { handOverCredentials } from './ops/bootstrap-credentials.js';
 import { authTokenMatches, ensureBootstrapAccount } from './resources/accounts/rules.js';
+import type { ThreadPool } from './jobs/threads.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
+import { createThreadPool } from './threads.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -17,6 +19,8 @@ export interface RunningServer {
   url: string;
   /** The background job worker; null when no job handler is registered. */
   jobs: JobWorker | null;
+  /** The worker threads for CPU-heavy work (threads start when a task first needs one). */
+  threads: ThreadPool;
   stop(): Promise<void>;
 }
 
@@ -31,6 +35,8 @@ const CLOSE_MARGIN_MS = 500;
 
 export async function startServer(config: Config, parts: ServerParts = {}): Promise<RunningServer> {
   const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
+  // Before the store opens: a package built without its worker entry fails here, at once.
+  const threads = createThreadPool(config.workerThreads);
   const store = await openStore(config);
   const generated = await ensureBootstrapAccount(store, {
     accountSid: config.bootstrapAccountSid,
@@ -50,7 +56,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     );
   }
   const url = await app.listen({ port: config.port, host: config.host });
-  const handlers = { ...backgroundHandlers({ config, store, catalog, log: app.log }), ...parts.jobHandlers };
+  const handlers = { ...backgroundHandlers({ config, store, catalog, log: app.log, threads }), ...parts.jobHandlers };
   const jobs =
     Object.keys(handlers).length === 0
       ? null
@@ -67,10 +73,12 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
       timer.unref();
       // Running jobs get the drain time too; those still running then are left to their leases.
       await Promise.all([app.close(), jobs?.stop(Math.max(0, config.shutdownTimeoutMs - CLOSE_MARGIN_MS))]);
+      // Jobs still running were aborted, which ended their threads' tasks.
+      await threads.close();
       await store.close();
       clearTimeout(timer);
     })();
     return stopping;
   };
-  return { app, store, url, jobs, stop };
+  return { app, store, url, jobs, threads, stop };
 }

@@ -1,9 +1,12 @@
 // Picks each operator's runner by its operator type's binding, reads the transcript once and runs
 // every operator on that one reading. A runner that throws gives no result with the reason; it never
-// takes the other operators' results with it.
+// takes the other operators' results with it. Given worker threads, the operators that do not call
+// the language model run on one of them (off-thread.ts), and the rest here, at the same time.
 import type { ChatModel } from '../engines/llm/chat.js';
+import type { ThreadPool } from '../jobs/threads.js';
 import { analyse } from './analysed-transcript.js';
 import { BUILTIN_BINDINGS, type EngineBinding } from './bindings.js';
+import { runOperatorsOffThread } from './off-thread.js';
 import type { Runner } from './runner.js';
 import { entityRecognitionRunner } from './runners/entity-recognition.js';
 import { generativeJsonRunner } from './runners/generative-json.js';
@@ -43,14 +46,20 @@ export interface OperatorRegistry {
   bindingOf(type: BindableType): EngineBinding | null;
   /** Problems that keep an operator type from running, [] when it can: for checks at start-up. */
   checkType(type: BindableType): string[];
-  runAll(transcript: Transcript, operators: readonly OperatorToRun[]): Promise<OperatorRun[]>;
+  /** One run per operator, in their order; aborting stops the work on a thread (rejecting with the reason). */
+  runAll(transcript: Transcript, operators: readonly OperatorToRun[], signal?: AbortSignal): Promise<OperatorRun[]>;
 }
 
 export interface Engines {
   llm: ChatModel | null;
 }
 
-export function createOperatorRegistry(engines: Engines): OperatorRegistry {
+export interface RegistryOptions {
+  /** Worker threads for the operators that do not call the language model; null or absent: all run here. */
+  threads?: ThreadPool | null;
+}
+
+export function createOperatorRegistry(engines: Engines, options: RegistryOptions = {}): OperatorRegistry {
   const runners = new Map<string, Runner>(
     [
       literalSpotRunner,
@@ -93,15 +102,34 @@ export function createOperatorRegistry(engines: Engines): OperatorRegistry {
     }
   }
 
+  async function runHere(transcript: Transcript, operators: readonly OperatorToRun[]): Promise<OperatorRun[]> {
+    if (operators.length === 0) return [];
+    const analysed = analyse(transcript);
+    const runs: OperatorRun[] = [];
+    for (const operator of operators) runs.push({ operatorSid: operator.operatorSid, outcome: await runOne(operator, analysed) });
+    return runs;
+  }
+
+  const callsModel = (operator: OperatorToRun): boolean => {
+    const binding = bindingOf(operator.operatorType);
+    return engines.llm !== null && binding !== null && runners.get(binding.runner)?.usesModel === true;
+  };
+
   return {
     runnerNames: () => [...runners.keys()],
     bindingOf,
     checkType,
-    async runAll(transcript, operators) {
-      const analysed = analyse(transcript);
-      const runs: OperatorRun[] = [];
-      for (const operator of operators) runs.push({ operatorSid: operator.operatorSid, outcome: await runOne(operator, analysed) });
-      return runs;
+    async runAll(transcript, operators, signal) {
+      const { threads } = options;
+      if (threads === undefined || threads === null) return runHere(transcript, operators);
+      const here = operators.filter(callsModel);
+      const there = operators.filter((operator) => !callsModel(operator));
+      const [offThread, onThisThread] = await Promise.all([
+        there.length === 0 ? [] : runOperatorsOffThread(threads, transcript, there, signal),
+        runHere(transcript, here),
+      ]);
+      // Back in the operators' order.
+      return operators.map((operator) => (callsModel(operator) ? onThisThread : offThread).shift()!);
     },
   };
 }

@@ -9,6 +9,8 @@ export interface Runner {
   name: string;
   /** The operator type output_type whose results this runner produces. */
   outputType: OperatorTypeOutputType;
+  /** Calls the language model when one is configured: such runs stay on the main thread, where its client is. */
+  usesModel?: boolean;
   /** Problems of a config for this runner, [] when it can run with it. */
   checkConfig(config: unknown): string[];
   run(transcript: AnalysedTranscript, config: unknown): RunOutcome | Promise<RunOutcome>;

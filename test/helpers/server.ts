@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request as httpRequest } from 'node:http';
 import { buildApp } from '../../src/app.js';
+import { createThreadPool } from '../../src/threads.js';
 import { backgroundHandlers } from '../../src/background.js';
 import { JobWorker, type JobWorkerOptions } from '../../src/jobs/worker.js';
 import type { Internals } from '../../src/http/internals.js';
@@ -175,9 +176,11 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const app = await buildApp({ config, store, catalog, logStream, internals: options.internals, secretKey: options.secretKey });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   let jobs: JobWorker | null = null;
+  // As `serve` has: threads start only when a handler first needs one.
+  const threads = createThreadPool(config.workerThreads);
   if (options.jobs) {
     const jobOptions = options.jobs === true ? {} : options.jobs;
-    const handlers = backgroundHandlers({ config, store, catalog, log: app.log });
+    const handlers = backgroundHandlers({ config, store, catalog, log: app.log, threads });
     jobs = new JobWorker({ pollMs: 50, ...jobOptions, store, handlers });
     await jobs.start();
   }
@@ -227,6 +230,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     newApiKey: (accountSid: string) => createApiKey(store, accountSid),
     async close() {
       await jobs?.stop(5_000);
+      await threads.close();
       await app.close();
       await store.close();
       if (ownedSchema !== null) await dropSchema(ownedSchema);

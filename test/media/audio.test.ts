@@ -8,11 +8,16 @@ import { readChannel } from '../../src/media/audio/pcm.js';
 import { redactToWav } from '../../src/media/audio/redact.js';
 import { resampleChannelFile } from '../../src/media/audio/resample.js';
 import { detectMediaFile } from '../../src/media/detect.js';
+import { createThreadPool } from '../../src/threads.js';
 import { failsWith, PNG_BYTES, readMonoWav, run, scratchDirectory, speak, type SampleLayout, wavBytes, writeWav } from '../helpers/media.js';
 
 let scratch: Awaited<ReturnType<typeof scratchDirectory>>;
+const threads = createThreadPool(1);
 before(async () => (scratch = await scratchDirectory()));
-after(() => scratch.remove());
+after(async () => {
+  await threads.close();
+  await scratch.remove();
+});
 
 async function samplesOf(file: string): Promise<Int16Array> {
   const blocks: Int16Array[] = [];
@@ -104,15 +109,15 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
   test('on a worker thread: the same result, failures keep their code (a system error its errno code)', async () => {
     const flac = join(scratch.path, 'stereo.flac');
     const inThread = await decodeAudioFile(flac, 'flac', join(scratch.path, 'flac-a'));
-    const offThread = await decodeAudioOffThread(flac, 'flac', join(scratch.path, 'flac-b'));
+    const offThread = await decodeAudioOffThread(threads, flac, 'flac', join(scratch.path, 'flac-b'));
     assert.deepEqual({ ...offThread, channelFiles: [] }, { ...inThread, channelFiles: [] });
     assert.deepEqual(await samplesOf(offThread.channelFiles[1]), await samplesOf(inThread.channelFiles[1]));
     const png = join(scratch.path, 'picture-off.wav');
     await writeFile(png, PNG_BYTES);
-    await assert.rejects(decodeAudioOffThread(png, 'wav', join(scratch.path, 'png-off')), failsWith(95104, /not a WAV file/));
-    await assert.rejects(decodeAudioOffThread(join(scratch.path, 'missing.flac'), 'flac', join(scratch.path, 'missing')), { code: 'ENOENT' });
+    await assert.rejects(decodeAudioOffThread(threads, png, 'wav', join(scratch.path, 'png-off')), failsWith(95104, /not a WAV file/));
+    await assert.rejects(decodeAudioOffThread(threads, join(scratch.path, 'missing.flac'), 'flac', join(scratch.path, 'missing')), { code: 'ENOENT' });
     const aborted = new AbortController();
-    const pending = decodeAudioOffThread(flac, 'flac', join(scratch.path, 'flac-c'), aborted.signal);
+    const pending = decodeAudioOffThread(threads, flac, 'flac', join(scratch.path, 'flac-c'), aborted.signal);
     aborted.abort(new Error('transcript deleted'));
     await assert.rejects(pending, /transcript deleted/);
   });
@@ -198,7 +203,7 @@ describe('media redaction', () => {
     assert.equal(right[8000 * 1.5], Math.round(-0.5 * 32767), 'the channel-1 range leaves channel 2 as it was');
 
     const offThread = join(scratch.path, 'redacted-off.wav');
-    await redactToWavOffThread(audio, [{ startTime: 1, endTime: 2.5, mediaChannel: 1 }, { startTime: 10, endTime: 10.5 }], offThread);
+    await redactToWavOffThread(threads, audio, [{ startTime: 1, endTime: 2.5, mediaChannel: 1 }, { startTime: 10, endTime: 10.5 }], offThread);
     assert.deepEqual(await readFile(offThread), await readFile(output));
   });
 });

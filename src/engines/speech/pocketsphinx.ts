@@ -6,8 +6,10 @@ import { existsSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { ThreadPool } from '../../jobs/threads.js';
 import { transcriptionFailed } from '../../media/failure.js';
 import { resampleChannelFileOffThread } from '../../media/audio/off-thread.js';
+import { resampleChannelFile } from '../../media/audio/resample.js';
 import { type RecognisedSentence, type SpeechEngine, type SpeechInput, clamp01, mean } from './engine.js';
 
 export interface PocketsphinxOptions {
@@ -18,6 +20,8 @@ export interface PocketsphinxOptions {
   phoneModelDirectory?: string;
   /** Per channel; default 60 s plus twice the audio's length. */
   timeoutMs?: number;
+  /** Where resampling runs; without a pool, on the calling thread (yielding between blocks). */
+  threads?: ThreadPool | null;
 }
 
 export const POCKETSPHINX_BINARY = 'pocketsphinx_continuous';
@@ -65,7 +69,11 @@ export function pocketsphinxEngine(options: PocketsphinxOptions = {}): SpeechEng
       const common = ['-infile', pcmFile, '-time', 'yes', '-logfn', '/dev/null', '-dict', join(model, 'cmudict-en-us.dict'), '-lm', join(model, 'en-us.lm.bin'), ...SPEED_FLAGS];
       const args = rate === 8000 ? [...common, '-hmm', phoneModel, '-fdict', join(phoneModel, 'noisedict.txt'), ...PHONE_BAND_FLAGS] : [...common, '-hmm', join(model, 'en-us')];
       try {
-        if (pcmFile !== input.pcmFile) await resampleChannelFileOffThread(input.pcmFile, pcmFile, input.sampleRate, rate, input.signal);
+        if (pcmFile !== input.pcmFile) {
+          await (options.threads
+            ? resampleChannelFileOffThread(options.threads, input.pcmFile, pcmFile, input.sampleRate, rate, input.signal)
+            : resampleChannelFile(input.pcmFile, pcmFile, input.sampleRate, rate));
+        }
         const seconds = await pcmSeconds(pcmFile, rate);
         const output = await run(binary, args, options.timeoutMs ?? 60_000 + seconds * 2000, input.signal);
         return parseTimedOutput(output);

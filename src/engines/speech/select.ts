@@ -1,5 +1,6 @@
 // Which speech engine runs (TRANSCRIPTS.md §4): TRANSCRIBER = openai | pocketsphinx | none; unset,
 // openai when TRANSCRIBER_URL is set, else pocketsphinx when installed, else none.
+import type { ThreadPool } from '../../jobs/threads.js';
 import { transcriptionFailed } from '../../media/failure.js';
 import type { SpeechEngine } from './engine.js';
 import { openAiEngine } from './openai.js';
@@ -15,8 +16,11 @@ export const NO_TRANSCRIBER_MESSAGE =
 
 export type SpeechEnv = Partial<Record<'TRANSCRIBER' | 'TRANSCRIBER_URL' | 'TRANSCRIBER_API_KEY' | 'TRANSCRIBER_MODEL', string>>;
 
-/** Throws (a configuration error, at start-up) for an unknown TRANSCRIBER or openai without a URL. */
-export function selectSpeechEngine(env: SpeechEnv = process.env): SpeechEngine {
+/**
+ * Throws (a configuration error, at start-up) for an unknown TRANSCRIBER or openai without a URL.
+ * `threads`: the process's worker threads, for the engine's CPU-heavy audio work.
+ */
+export function selectSpeechEngine(env: SpeechEnv = process.env, threads: ThreadPool | null = null): SpeechEngine {
   const name = env.TRANSCRIBER?.trim() || defaultTranscriber(env);
   if (!(TRANSCRIBERS as readonly string[]).includes(name)) {
     throw new Error(`TRANSCRIBER must be one of ${TRANSCRIBERS.join(', ')}, got "${name}"`);
@@ -26,7 +30,7 @@ export function selectSpeechEngine(env: SpeechEnv = process.env): SpeechEngine {
       if (!env.TRANSCRIBER_URL) throw new Error('TRANSCRIBER=openai needs TRANSCRIBER_URL (the server\'s base URL, e.g. http://127.0.0.1:8000/v1)');
       return openAiEngine({ url: env.TRANSCRIBER_URL, apiKey: env.TRANSCRIBER_API_KEY, model: env.TRANSCRIBER_MODEL });
     case 'pocketsphinx':
-      return pocketsphinxEngine();
+      return pocketsphinxEngine({ threads });
     case 'none':
       return noEngine;
   }

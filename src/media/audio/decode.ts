@@ -10,7 +10,7 @@ import { ChannelWriter, type DecodedAudio } from './pcm.js';
 /**
  * Decodes `path` (of the detected `type`) into `outputDirectory` (created if missing):
  * channel-1.pcm and, for stereo, channel-2.pcm. Runs on the calling thread, yielding between
- * blocks; `decodeAudioOffThread` (./worker.ts) runs it on a worker thread.
+ * blocks; `decodeAudioOffThread` (./off-thread.ts) runs it on a worker thread.
  */
 export async function decodeAudioFile(
   path: string,

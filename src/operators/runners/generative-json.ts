@@ -46,6 +46,7 @@ function problemOf(value: unknown, validate: ValidateFunction): string | null {
 export function generativeJsonRunner(llm: ChatModel | null): Runner {
   return {
     name: 'generative-json',
+    usesModel: true,
   outputType: 'json',
     checkConfig(config) {
       const problems = readPrompt(config) === null ? ['prompt must be a non-blank string'] : [];

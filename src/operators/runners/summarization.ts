@@ -39,6 +39,7 @@ export function extractiveSummary(transcript: AnalysedTranscript): string {
 export function summarizationRunner(llm: ChatModel | null): Runner {
   return {
     name: 'summarization',
+    usesModel: true,
   outputType: 'text-generation',
     checkConfig: () => [],
     async run(transcript: AnalysedTranscript): Promise<RunOutcome> {

@@ -78,7 +78,7 @@ export function createOperatorRegistry(engines: Engines, options: RegistryOption
   );
 
   const bindingOf = (type: BindableType): EngineBinding | null =>
-    type.engine ?? (Object.hasOwn(BUILTIN_BINDINGS, type.name) ? BUILTIN_BINDINGS[type.name] : null);
+    type.engine ?? (Object.hasOwn(BUILTIN_BINDINGS, type.name) ? BUILTIN_BINDINGS[type.name] ?? null : null);
 
   function checkType(type: BindableType): string[] {
     const binding = bindingOf(type);

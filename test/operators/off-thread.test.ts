@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import { builtinCatalog } from '../../src/catalog/builtin.js';
 import { openAiChatModel } from '../../src/engines/llm/chat.js';
 import { runOperatorsOffThread } from '../../src/operators/off-thread.js';
-import { createOperatorRegistry, type OperatorRegistry, type OperatorToRun } from '../../src/operators/registry.js';
+import { createOperatorRegistry, type OperatorToRun } from '../../src/operators/registry.js';
 import type { Transcript } from '../../src/operators/types.js';
 import { createThreadPool } from '../../src/threads.js';
 import { startChatStub, type ChatStub } from '../helpers/chat-stub.js';

@@ -46,7 +46,7 @@ export interface RunOptions {
 }
 
 export interface ThreadPoolOptions {
-  /** The worker's entry module: a compiled .js file, or beside it the .ts source (run through tsx). */
+  /** The worker's entry module: a compiled .js or .cjs file, or in its place the .ts source (run through tsx). */
   entry: URL;
   /** Threads at most (default: the CPU cores less one, at least 1). */
   size?: number;
@@ -225,7 +225,7 @@ function forget(waiting: Waiting): void {
  */
 function workerStarter(entry: URL): () => Worker {
   if (existsSync(fileURLToPath(entry))) return () => new Worker(entry);
-  const source = new URL(entry.href.replace(/\.js$/, '.ts'));
+  const source = new URL(entry.href.replace(/\.c?js$/, '.ts'));
   if (source.href === entry.href || !existsSync(fileURLToPath(source))) {
     throw new Error(`The worker thread entry ${fileURLToPath(entry)} does not exist (is the package built completely?)`);
   }

@@ -9,10 +9,19 @@ import { builtinModules } from 'node:module';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
+import { builtinCatalog } from '../../src/catalog/builtin.js';
 import { catalogSid } from '../../src/catalog/sids.js';
+import { ThreadPool } from '../../src/jobs/threads.js';
+import { decodeAudioFile } from '../../src/media/audio/decode.js';
+import { decodeAudioOffThread } from '../../src/media/audio/off-thread.js';
+import { MediaFailure } from '../../src/media/failure.js';
+import { runOperatorsOffThread } from '../../src/operators/off-thread.js';
+import { createOperatorRegistry } from '../../src/operators/registry.js';
+import { conversation } from '../helpers/conversations.js';
+import { writeWav } from '../helpers/media.js';
 import { assertPostgresReachable, createSchema, dropSchema, newSchemaName, urlWithSearchPath } from '../helpers/postgres.js';
 import { groupMembers, stopGroup, untilReady } from '../helpers/installed-package.js';
 import { callServer, freePort, startServerProcess } from '../helpers/process.js';
@@ -44,14 +53,14 @@ before(async () => {
 }, { timeout: 120_000 });
 after(() => rmSync(staging, { recursive: true, force: true }));
 
-test('the package holds dist/main.js, README.md, LICENSE and package.json', () => {
-  for (const file of ['dist/main.js', 'README.md', 'LICENSE', 'package.json']) assert.ok(packed.includes(file), `${file} is not packed`);
+test('the package holds dist/main.js, its worker threads\' entry, README.md, LICENSE and package.json', () => {
+  for (const file of ['dist/main.js', 'dist/thread-tasks.cjs', 'README.md', 'LICENSE', 'package.json']) assert.ok(packed.includes(file), `${file} is not packed`);
 });
 
 test('the package holds nothing else: no sources, tests, benchmarks, data or maps', () => {
   const unexpected = packed.filter(
     (file) =>
-      !/^(dist\/main\.js|dist\/server\.cjs(\.cache)?|dist\/migrations\/(sqlite|postgres)\/\d{4}-[a-z0-9-]+\.sql|dist\/console\/(index\.html|assets\/main-[A-Z0-9]+\.(js|css))|README\.md|LICENSE|package\.json)$/.test(file),
+      !/^(dist\/main\.js|dist\/server\.cjs(\.cache)?|dist\/thread-tasks\.cjs|dist\/migrations\/(sqlite|postgres)\/\d{4}-[a-z0-9-]+\.sql|dist\/console\/(index\.html|assets\/main-[A-Z0-9]+\.(js|css))|README\.md|LICENSE|package\.json)$/.test(file),
   );
   // The web console: its page and one hashed script and stylesheet, built with the package.
   assert.equal(packed.filter((file) => file.startsWith('dist/console/')).length, 3);
@@ -121,6 +130,55 @@ test('the built command runs with the code cache the build made, and runs the sa
   await versionWith(copy, 'none');
   rmSync(join(copy, 'server.cjs.cache'));
   await versionWith(copy, 'none');
+});
+
+test('the built worker entry runs the tasks on its threads: decodes a WAV and runs operators, as the sources do', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'intelligence-built-threads-'));
+  const threads = new ThreadPool({ entry: pathToFileURL(join(staging, 'dist/thread-tasks.cjs')), size: 1 });
+  try {
+    const wav = join(directory, 'tone.wav');
+    await writeWav(wav, { sampleRate: 8000, channels: 2, frames: 8000 * 3 });
+    const decoded = await decodeAudioOffThread(threads, wav, 'wav', join(directory, 'off-thread'));
+    const expected = await decodeAudioFile(wav, 'wav', join(directory, 'here'));
+    assert.deepEqual({ ...decoded, channelFiles: [] }, { ...expected, channelFiles: [] });
+    assert.deepEqual(readFileSync(decoded.channelFiles[1]!), readFileSync(expected.channelFiles[1]!));
+    // A failure keeps its class and Twilio code across the thread.
+    writeFileSync(join(directory, 'short.wav'), readFileSync(wav).subarray(0, 100));
+    await assert.rejects(decodeAudioOffThread(threads, join(directory, 'short.wav'), 'wav', join(directory, 'short')), MediaFailure);
+
+    const transcript = conversation('1: Thanks for calling, this is Anna.', '2: I was charged twice and I am really unhappy, I want my money back.');
+    const operators = builtinCatalog.prebuiltOperators.map((operator) => ({
+      operatorSid: operator.sid,
+      operatorType: builtinCatalog.operatorTypes.find((type) => type.name === operator.operatorType)!,
+      config: null,
+    }));
+    const runs = await runOperatorsOffThread(threads, transcript, operators);
+    assert.deepEqual(runs, await createOperatorRegistry({ llm: null }).runAll(transcript, operators));
+    assert.ok(runs.filter((run) => run.outcome.ok).length >= 5, 'the language models loaded in the thread');
+  } finally {
+    await threads.close();
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test('the built server finds its worker entry beside server.cjs, and without it refuses to start, naming the file', async () => {
+  const copy = join(staging, 'dist-without-threads');
+  cpSync(join(staging, 'dist'), copy, { recursive: true });
+  rmSync(join(copy, 'thread-tasks.cjs'));
+  const directory = mkdtempSync(join(tmpdir(), 'intelligence-no-threads-'));
+  try {
+    const failed = await run(process.execPath, [join(copy, 'main.js'), 'serve'], {
+      env: { ...process.env, DATABASE_URL: `sqlite:${join(directory, 'db.sqlite')}`, PORT: '0', HOST: '127.0.0.1' },
+    }).then(
+      () => assert.fail('the server started without its worker entry'),
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.equal(failed.code, 1);
+    assert.ok(failed.stderr.includes(`The worker thread entry ${join(copy, 'thread-tasks.cjs')} does not exist`), failed.stderr);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+    rmSync(directory, { recursive: true, force: true });
+  }
 });
 
 const accountSid = 'AC' + 'b'.repeat(32);

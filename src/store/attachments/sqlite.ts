@@ -1,7 +1,7 @@
 // Attachments in SQLite: a service's operators are a text column of its own row, in attach order
 // (operator-list.ts); custom operators also keep a row each, so deleting one can be refused while
 // a service uses it (pre-built operators are never deleted).
-// Two storage models, one contract (issue #21): PostgreSQL's row per attachment measured 1.10–1.21× slower attach/detach here, beyond the 5 % allowed (bench/README.md).
+// Two storage models, one contract (issue #21): PostgreSQL's row per attachment gave 9–17 % less attach/detach here (this model 1.10–1.21×), beyond the 5 % allowed (bench/README.md).
 import { operatorCount, operatorIndex, operatorSidsIn, withOperator, withoutOperatorAt } from '../operator-list.js';
 import type { SqliteContext } from '../sqlite-context.js';
 import type { AttachmentOperations, AttachOutcome, DetachOutcome } from '../store.js';

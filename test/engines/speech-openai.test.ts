@@ -9,6 +9,7 @@ import { NO_TRANSCRIBER_MESSAGE, selectSpeechEngine } from '../../src/engines/sp
 import { transcribeAudio } from '../../src/engines/speech/transcribe.js';
 import { decodeAudioFile } from '../../src/media/audio/decode.js';
 import type { DecodedAudio } from '../../src/media/audio/pcm.js';
+import { createThreadPool } from '../../src/threads.js';
 import { failsWith, scratchDirectory, writeWav } from '../helpers/media.js';
 
 interface Received {
@@ -92,7 +93,12 @@ before(async () => {
   await writeWav(path, { sampleRate: 8000, channels: 2, frames: 8000 * 5 });
   stereo = await decodeAudioFile(path, 'wav', join(scratch.path, 'stereo'));
 });
-after(() => scratch.remove());
+// The engines' worker threads (pocketsphinx resamples on them); none starts in these tests.
+const threads = createThreadPool(1);
+after(async () => {
+  await threads.close();
+  await scratch.remove();
+});
 
 describe('openai engine', () => {
   test('posts each channel as a WAV with verbose_json and segment+word timestamps, and keeps the channels apart', async () => {
@@ -194,22 +200,22 @@ describe('openai engine', () => {
 
 describe('engine selection (TRANSCRIBER)', () => {
   test('openai when TRANSCRIBER_URL is set, pocketsphinx when installed, none on request', () => {
-    assert.equal(selectSpeechEngine({ TRANSCRIBER_URL: 'http://127.0.0.1:9/v1' }).name, 'openai');
-    assert.equal(selectSpeechEngine({}).name, 'pocketsphinx', 'this machine has pocketsphinx (.ci/run installs it)');
-    assert.equal(selectSpeechEngine({ TRANSCRIBER: 'pocketsphinx', TRANSCRIBER_URL: 'http://127.0.0.1:9' }).name, 'pocketsphinx');
-    assert.equal(selectSpeechEngine({ TRANSCRIBER: 'none', TRANSCRIBER_URL: 'http://127.0.0.1:9' }).name, 'none');
+    assert.equal(selectSpeechEngine(threads, { TRANSCRIBER_URL: 'http://127.0.0.1:9/v1' }).name, 'openai');
+    assert.equal(selectSpeechEngine(threads, {}).name, 'pocketsphinx', 'this machine has pocketsphinx (.ci/run installs it)');
+    assert.equal(selectSpeechEngine(threads, { TRANSCRIBER: 'pocketsphinx', TRANSCRIBER_URL: 'http://127.0.0.1:9' }).name, 'pocketsphinx');
+    assert.equal(selectSpeechEngine(threads, { TRANSCRIBER: 'none', TRANSCRIBER_URL: 'http://127.0.0.1:9' }).name, 'none');
   });
 
   test('none fails every transcription with 95106 saying how to configure a recogniser', async () => {
     await assert.rejects(
-      selectSpeechEngine({ TRANSCRIBER: 'none' }).transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' }),
+      selectSpeechEngine(threads, { TRANSCRIBER: 'none' }).transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' }),
       failsWith(95106, /no speech recogniser is configured\. Set TRANSCRIBER_URL .* pocketsphinx-en-us/),
     );
     assert.match(NO_TRANSCRIBER_MESSAGE, /TRANSCRIBER_API_KEY, TRANSCRIBER_MODEL/);
   });
 
   test('an unknown TRANSCRIBER, or openai without a URL, is a configuration error', () => {
-    assert.throws(() => selectSpeechEngine({ TRANSCRIBER: 'whisper' }), /TRANSCRIBER must be one of openai, pocketsphinx, none, got "whisper"/);
-    assert.throws(() => selectSpeechEngine({ TRANSCRIBER: 'openai' }), /TRANSCRIBER=openai needs TRANSCRIBER_URL/);
+    assert.throws(() => selectSpeechEngine(threads, { TRANSCRIBER: 'whisper' }), /TRANSCRIBER must be one of openai, pocketsphinx, none, got "whisper"/);
+    assert.throws(() => selectSpeechEngine(threads, { TRANSCRIBER: 'openai' }), /TRANSCRIBER=openai needs TRANSCRIBER_URL/);
   });
 });

@@ -6,6 +6,7 @@ import type { RecognisedSentence } from '../../src/engines/speech/engine.js';
 import { parseTimedOutput, pocketsphinxEngine, soundswallowerModelDirectory } from '../../src/engines/speech/pocketsphinx.js';
 import { transcribeAudio } from '../../src/engines/speech/transcribe.js';
 import { decodeAudioFile } from '../../src/media/audio/decode.js';
+import { createThreadPool } from '../../src/threads.js';
 import { failsWith, readMonoWav, run, scratchDirectory, speak, writeWav } from '../helpers/media.js';
 
 // Call-centre sentences; flite's speech is recognised with a word error rate well under 50 %.
@@ -45,10 +46,14 @@ function assertTimesIncrease(sentences: RecognisedSentence[], duration: number) 
 }
 
 let scratch: Awaited<ReturnType<typeof scratchDirectory>>;
+const threads = createThreadPool(1);
 before(async () => (scratch = await scratchDirectory()));
-after(() => scratch.remove());
+after(async () => {
+  await threads.close();
+  await scratch.remove();
+});
 
-const engine = pocketsphinxEngine();
+const engine = pocketsphinxEngine(threads);
 
 describe('pocketsphinx engine on flite speech', () => {
   for (const rate of [8000, 16000] as const) {
@@ -142,21 +147,21 @@ describe('pocketsphinx engine failures', () => {
     await writeFile(hanging, '#!/bin/sh\nexec sleep 600\n');
     await chmod(hanging, 0o755);
     await assert.rejects(
-      pocketsphinxEngine({ binary: hanging, timeoutMs: 300 }).transcribe({ pcmFile, sampleRate: 8000, languageCode: 'en-US' }),
+      pocketsphinxEngine(threads, { binary: hanging, timeoutMs: 300 }).transcribe({ pcmFile, sampleRate: 8000, languageCode: 'en-US' }),
       failsWith95106(/did not finish within 0 s|did not finish within \d+ s/),
     );
   });
 
   test('a missing binary, a crash and a language without a model → 95106', async () => {
     await assert.rejects(
-      pocketsphinxEngine({ binary: join(scratch.path, 'no-such-binary') }).transcribe({ pcmFile, sampleRate: 8000, languageCode: 'en-US' }),
+      pocketsphinxEngine(threads, { binary: join(scratch.path, 'no-such-binary') }).transcribe({ pcmFile, sampleRate: 8000, languageCode: 'en-US' }),
       failsWith95106(/could not be started/),
     );
     const crashing = join(scratch.path, 'crashing-recogniser');
     await writeFile(crashing, '#!/bin/sh\necho "FATAL: acoustic model missing" >&2\nexit 3\n');
     await chmod(crashing, 0o755);
     await assert.rejects(
-      pocketsphinxEngine({ binary: crashing }).transcribe({ pcmFile, sampleRate: 8000, languageCode: 'en-US' }),
+      pocketsphinxEngine(threads, { binary: crashing }).transcribe({ pcmFile, sampleRate: 8000, languageCode: 'en-US' }),
       failsWith95106(/exited with code 3: FATAL: acoustic model missing/),
     );
     await assert.rejects(engine.transcribe({ pcmFile, sampleRate: 8000, languageCode: 'es-ES' }), failsWith95106(/English model only, not es-ES/));

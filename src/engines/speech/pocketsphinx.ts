@@ -9,7 +9,6 @@ import { dirname, join } from 'node:path';
 import type { ThreadPool } from '../../jobs/threads.js';
 import { transcriptionFailed } from '../../media/failure.js';
 import { resampleChannelFileOffThread } from '../../media/audio/off-thread.js';
-import { resampleChannelFile } from '../../media/audio/resample.js';
 import { type RecognisedSentence, type SpeechEngine, type SpeechInput, clamp01, mean } from './engine.js';
 
 export interface PocketsphinxOptions {
@@ -20,8 +19,6 @@ export interface PocketsphinxOptions {
   phoneModelDirectory?: string;
   /** Per channel; default 60 s plus twice the audio's length. */
   timeoutMs?: number;
-  /** Where resampling runs; without a pool, on the calling thread (yielding between blocks). */
-  threads?: ThreadPool | null;
 }
 
 export const POCKETSPHINX_BINARY = 'pocketsphinx_continuous';
@@ -53,7 +50,8 @@ export function pocketsphinxInstalled(options: PocketsphinxOptions = {}): boolea
   return onPath && existsSync(join(model, 'en-us.lm.bin')) && existsSync(join(model, 'cmudict-en-us.dict'));
 }
 
-export function pocketsphinxEngine(options: PocketsphinxOptions = {}): SpeechEngine {
+/** `threads`: the process's worker threads, where audio that is neither 8 nor 16 kHz is resampled. */
+export function pocketsphinxEngine(threads: ThreadPool, options: PocketsphinxOptions = {}): SpeechEngine {
   const binary = options.binary ?? POCKETSPHINX_BINARY;
   const model = options.modelDirectory ?? DEBIAN_MODEL_DIRECTORY;
   const phoneModel = options.phoneModelDirectory ?? soundswallowerModelDirectory();
@@ -69,11 +67,7 @@ export function pocketsphinxEngine(options: PocketsphinxOptions = {}): SpeechEng
       const common = ['-infile', pcmFile, '-time', 'yes', '-logfn', '/dev/null', '-dict', join(model, 'cmudict-en-us.dict'), '-lm', join(model, 'en-us.lm.bin'), ...SPEED_FLAGS];
       const args = rate === 8000 ? [...common, '-hmm', phoneModel, '-fdict', join(phoneModel, 'noisedict.txt'), ...PHONE_BAND_FLAGS] : [...common, '-hmm', join(model, 'en-us')];
       try {
-        if (pcmFile !== input.pcmFile) {
-          await (options.threads
-            ? resampleChannelFileOffThread(options.threads, input.pcmFile, pcmFile, input.sampleRate, rate, input.signal)
-            : resampleChannelFile(input.pcmFile, pcmFile, input.sampleRate, rate));
-        }
+        if (pcmFile !== input.pcmFile) await resampleChannelFileOffThread(threads, input.pcmFile, pcmFile, input.sampleRate, rate, input.signal);
         const seconds = await pcmSeconds(pcmFile, rate);
         const output = await run(binary, args, options.timeoutMs ?? 60_000 + seconds * 2000, input.signal);
         return parseTimedOutput(output);

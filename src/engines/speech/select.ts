@@ -20,7 +20,7 @@ export type SpeechEnv = Partial<Record<'TRANSCRIBER' | 'TRANSCRIBER_URL' | 'TRAN
  * Throws (a configuration error, at start-up) for an unknown TRANSCRIBER or openai without a URL.
  * `threads`: the process's worker threads, for the engine's CPU-heavy audio work.
  */
-export function selectSpeechEngine(env: SpeechEnv = process.env, threads: ThreadPool | null = null): SpeechEngine {
+export function selectSpeechEngine(threads: ThreadPool, env: SpeechEnv = process.env): SpeechEngine {
   const name = env.TRANSCRIBER?.trim() || defaultTranscriber(env);
   if (!(TRANSCRIBERS as readonly string[]).includes(name)) {
     throw new Error(`TRANSCRIBER must be one of ${TRANSCRIBERS.join(', ')}, got "${name}"`);
@@ -30,7 +30,7 @@ export function selectSpeechEngine(env: SpeechEnv = process.env, threads: Thread
       if (!env.TRANSCRIBER_URL) throw new Error('TRANSCRIBER=openai needs TRANSCRIBER_URL (the server\'s base URL, e.g. http://127.0.0.1:8000/v1)');
       return openAiEngine({ url: env.TRANSCRIBER_URL, apiKey: env.TRANSCRIBER_API_KEY, model: env.TRANSCRIBER_MODEL });
     case 'pocketsphinx':
-      return pocketsphinxEngine({ threads });
+      return pocketsphinxEngine(threads);
     case 'none':
       return noEngine;
   }

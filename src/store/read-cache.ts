@@ -73,6 +73,13 @@ const KINDS: Record<MethodName<Store>, Kind> = {
   failJob: 'background',
   findJob: 'background',
   watchJobs: 'background',
+  enqueueJobUnlessQueued: 'background',
+
+  // Alerts: a log that no cached read depends on, and whose reads are not cached (rare, filtered).
+  insertAlert: 'background',
+  deleteAlertsGeneratedBefore: 'background',
+  findAlert: 'uncached',
+  listAlerts: 'uncached',
 
   // Clears what its operations write (see withReadCache), when each starts and when it settles.
   transaction: { writes: [] },

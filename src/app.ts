@@ -20,6 +20,8 @@ import { isValidHostHeader } from './http/urls.js';
 import { sharedSchemas } from './http/schemas.js';
 import { invalidParameter, serviceUnavailable, TwilioError } from './errors.js';
 import { Authenticator } from './resources/accounts/rules.js';
+import { AlertRules } from './resources/alerts/rules.js';
+import { alertRoutes } from './resources/alerts/routes.js';
 import { AttachmentRules } from './resources/attachments/rules.js';
 import { attachmentRoutes } from './resources/attachments/routes.js';
 import { OperatorRules } from './resources/operators/rules.js';
@@ -163,6 +165,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   const services = new ServiceRules(store, config.maxServicesPerAccount);
   const operators = new OperatorRules(store, catalog, config.maxCustomOperatorsPerAccount);
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);
+  const alerts = new AlertRules(store);
   const context = { publicBaseUrl: config.publicBaseUrl, readGeneration: () => readGeneration(store) };
   const authFailures = new AuthFailureLimiter({ failures: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds });
   const rateLimiter = new RateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds }, internals.replyHeaders);
@@ -224,6 +227,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
     operatorTypeRoutes(api, operators, context);
     operatorRoutes(api, operators, context);
     attachmentRoutes(api, attachments, context);
+    alertRoutes(api, alerts, context);
   });
   healthRoutes(app, store);
   consoleRoutes(app);

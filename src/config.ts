@@ -44,6 +44,8 @@ export interface Config {
   metricsToken: string | null;
   /** When set, /admin/* exists and needs `Authorization: Bearer <token>`; unset, /admin/* is 404. */
   adminToken: string | null;
+  /** Alerts older than this many days are deleted by a background job (src/resources/alerts/retention.ts). */
+  alertRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -154,5 +156,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsEnabled: boolean(env, 'METRICS_ENABLED', true),
     metricsToken: bearerToken(env, 'METRICS_TOKEN'),
     adminToken: bearerToken(env, 'ADMIN_TOKEN'),
+    alertRetentionDays: integer(env, 'ALERT_RETENTION_DAYS', 30, 1, 36_500),
   };
 }

@@ -2,7 +2,7 @@
 // graceful stop on SIGTERM/SIGINT (in-flight requests finish, the database is closed).
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { backgroundHandlers } from './background.js';
+import { backgroundHandlers, scheduleBackgroundJobs } from './background.js';
 import { indexCatalog, loadCatalog } from './catalog/load.js';
 import type { Config } from './config.js';
 import { JobWorker, type JobHandler, type JobWorkerOptions } from './jobs/worker.js';
@@ -50,12 +50,13 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     );
   }
   const url = await app.listen({ port: config.port, host: config.host });
-  const handlers = { ...backgroundHandlers({ config, store, catalog, log: app.log }), ...parts.jobHandlers };
+  const handlers = { ...backgroundHandlers({ config, store, catalog, log: app.log, now: parts.jobOptions?.now }), ...parts.jobHandlers };
   const jobs =
     Object.keys(handlers).length === 0
       ? null
       : new JobWorker({ onError: (error, doing) => app.log.error({ err: error }, `job worker: ${doing}`), ...parts.jobOptions, store, handlers });
   await jobs?.start();
+  await scheduleBackgroundJobs({ store, now: parts.jobOptions?.now });
 
   let stopping: Promise<void> | null = null;
   const stop = () => {

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request as httpRequest } from 'node:http';
 import { buildApp } from '../../src/app.js';
-import { backgroundHandlers } from '../../src/background.js';
+import { backgroundHandlers, scheduleBackgroundJobs } from '../../src/background.js';
 import { JobWorker, type JobWorkerOptions } from '../../src/jobs/worker.js';
 import type { Internals } from '../../src/http/internals.js';
 import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
@@ -173,9 +173,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   let jobs: JobWorker | null = null;
   if (options.jobs) {
     const jobOptions = options.jobs === true ? {} : options.jobs;
-    const handlers = backgroundHandlers({ config, store, catalog, log: app.log });
+    const handlers = backgroundHandlers({ config, store, catalog, log: app.log, now: jobOptions.now });
     jobs = new JobWorker({ pollMs: 50, ...jobOptions, store, handlers });
     await jobs.start();
+    await scheduleBackgroundJobs({ store, now: jobOptions.now });
   }
   const account = await createAccount(store);
   const auth = { username: account.sid, password: account.secret };

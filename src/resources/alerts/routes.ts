@@ -123,5 +123,5 @@ export function alertRoutes(app: FastifyInstance, rules: AlertRules, context: Ro
 
   app.get('/v1/Alerts/:Sid', {
     schema: { operationId: 'FetchAlert', params: sidParams, response: { 200: ref('monitor.v1.alert-instance') } },
-  }, async (request) => alertBody(await rules.fetch(request.accountSid, paramsOf(request).Sid), base(request)));
+  }, async (request) => alertBody(await rules.fetch(request.accountSid, paramsOf(request).Sid ?? ''), base(request)));
 }

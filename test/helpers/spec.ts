@@ -61,7 +61,7 @@ function operationsOf(document: typeof spec, specId: string): Map<string, Operat
 
 /** The Intelligence API's operations by operationId. */
 export const operations = operationsOf(spec, 'spec');
-/** The Monitor API's operations (ListAlert, FetchAlert) by operationId. */
+/** The Monitor API's operations (Alerts and Events) by operationId. */
 export const monitorOperations = operationsOf(monitorSpec, 'monitor-spec');
 
 const validators = new Map<string, ValidateFunction>();

@@ -37,6 +37,8 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     authToken: config.bootstrapAuthToken,
   });
   const credentialsFile = generated === null ? null : handOverCredentials(generated, config.database);
+  // Before listening: a database that cannot take it fails the start-up, as the migrations would.
+  await scheduleBackgroundJobs({ store, now: parts.jobOptions?.now });
   const app = await buildApp({ config, store, catalog });
   if (credentialsFile !== null) {
     app.log.warn({ credentials_file: credentialsFile }, 'created the first account: its credentials are in this file, readable by this user only');
@@ -56,7 +58,6 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
       ? null
       : new JobWorker({ onError: (error, doing) => app.log.error({ err: error }, `job worker: ${doing}`), ...parts.jobOptions, store, handlers });
   await jobs?.start();
-  await scheduleBackgroundJobs({ store, now: parts.jobOptions?.now });
 
   let stopping: Promise<void> | null = null;
   const stop = () => {

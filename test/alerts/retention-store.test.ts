@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { JobWorker, type JobSettled } from '../../src/jobs/worker.js';
 import { recordAlert } from '../../src/resources/alerts/rules.js';
 import { ALERT_RETENTION_BATCH, ALERT_RETENTION_EVERY_MS, ALERT_RETENTION_JOB, deleteExpiredAlerts } from '../../src/resources/alerts/retention.js';
+import { startServer } from '../../src/server.js';
 import { openStore } from '../../src/store/open.js';
 import type { AlertOperations } from '../../src/store/store.js';
 import { jobStore, type JobStore } from '../jobs/stores.js';
@@ -142,5 +143,35 @@ test('start-up queues one run; each run deletes the expired alerts and queues th
     );
   } finally {
     await worker.stop(5_000);
+  }
+});
+
+test('a served process (startServer, as `serve`) queues the run before it listens, and its worker runs it', async () => {
+  const own = await jobStore();
+  try {
+    const old = await recordAlert(own.store, { accountSid: A1, errorCode: 95105, logLevel: 'error', alertText: 'old', generatedMs: T - 31 * DAY }, T);
+    const kept = await recordAlert(own.store, { accountSid: A1, errorCode: 95105, logLevel: 'error', alertText: 'kept', generatedMs: T - 29 * DAY }, T);
+    // A named bootstrap account: a generated one would be written to a credentials file.
+    const config = loadConfig({
+      DATABASE_URL: own.url,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      TWILIO_ACCOUNT_SID: A1,
+      TWILIO_AUTH_TOKEN: 'retention-test-auth-token',
+    });
+    const server = await startServer(config, { jobOptions: { now: () => T, pollMs: 50 } });
+    try {
+      const ran = nextSettled(server.jobs!);
+      // The first run may have settled before the listener: then its job is done already.
+      const queued = (await own.sql(`SELECT id, state FROM jobs WHERE name = '${ALERT_RETENTION_JOB}' ORDER BY id`))[0];
+      assert.ok(queued, 'the start-up queued a run');
+      if ((await own.store.findJob(Number(queued.id)))?.state !== 'done') assert.equal((await ran).outcome, 'done');
+      assert.equal(await own.store.findAlert(A1, old.sid), null);
+      assert.notEqual(await own.store.findAlert(A1, kept.sid), null);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await own.dispose();
   }
 });

@@ -10,8 +10,8 @@ import type { AlertOperations, JobOperations } from '../../store/store.js';
 export const ALERT_RETENTION_JOB = 'alerts.retention';
 /** How often the retention job runs. */
 export const ALERT_RETENTION_EVERY_MS = 3_600_000;
-/** Rows per delete statement: each is short, so SQLite's one connection is never held long. */
-export const ALERT_RETENTION_BATCH = 1_000;
+/** Rows per delete statement: a few milliseconds each on SQLite, whose one connection serves every request too. */
+export const ALERT_RETENTION_BATCH = 250;
 const MS_PER_DAY = 86_400_000;
 
 /** Deletes the alerts generated more than `retentionDays` before `nowMs`; answers how many. */
@@ -23,6 +23,8 @@ export async function deleteExpiredAlerts(store: AlertOperations, retentionDays:
     const batch = await store.deleteAlertsGeneratedBefore(cutoffMs, ALERT_RETENTION_BATCH);
     deleted += batch;
     if (batch < ALERT_RETENTION_BATCH) return deleted;
+    // SQLite answers at once: without a turn of the event loop, requests would wait for the whole backlog.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

@@ -1,7 +1,7 @@
 // Alerts in PostgreSQL. Lists run newest first on (account_sid[, log_level], date_generated, sid).
 import { hasNul, type PostgresContext } from '../postgres-context.js';
 import type { AlertOperations } from '../store.js';
-import { alertFromRow, alertSummaryFromRow, alertValues, generatedRange, RECORD_COLUMNS, SUMMARY_COLUMNS, type AlertRow, type AlertSummaryRow } from './row.js';
+import { alertFromRow, alertSummaryFromRow, alertValues, pageRange, RECORD_COLUMNS, SUMMARY_COLUMNS, type AlertRow, type AlertSummaryRow } from './row.js';
 
 const PLACEHOLDERS = RECORD_COLUMNS.split(',').map((_, index) => `$${index + 1}`).join(', ');
 
@@ -19,7 +19,7 @@ export function postgresAlerts(ctx: PostgresContext): AlertOperations {
 
     async listAlerts(accountSid, filter, query) {
       if (hasNul(accountSid)) return [];
-      const [from, before] = generatedRange(filter);
+      const [from, before] = pageRange(filter, query);
       const params: unknown[] = [accountSid];
       let where = 'account_sid = $1';
       if (filter.logLevel !== undefined) {

@@ -1,5 +1,5 @@
 // An alerts row as both backends return it (PostgreSQL's BIGINTs are parsed to numbers by the pool).
-import type { AlertLogLevel, AlertRecord, AlertSummary } from '../store.js';
+import type { AlertFilter, AlertLogLevel, AlertRecord, AlertSummary, KeysetQuery } from '../store.js';
 
 /** What a list reads: the request and response details are left to a fetch of one alert. */
 export const SUMMARY_COLUMNS =
@@ -74,8 +74,15 @@ export const alertValues = (alert: AlertRecord): unknown[] => [
   alert.responseHeaders,
 ];
 
-/** The bounds of a filter's date range (generated_from inclusive, generated_before exclusive), unbounded when unset. */
-export const generatedRange = (filter: { generatedFromMs?: number; generatedBeforeMs?: number }): [number, number] => [
-  filter.generatedFromMs ?? Number.MIN_SAFE_INTEGER,
-  filter.generatedBeforeMs ?? Number.MAX_SAFE_INTEGER,
-];
+/**
+ * The date range a page reads, as [from inclusive, before exclusive]: the filter's, narrowed to the
+ * cursor's side of it, so that an index range starts at the cursor (a deep page costs what the
+ * first does) instead of scanning down from the newest alert to it.
+ */
+export function pageRange(filter: AlertFilter, query: KeysetQuery): [number, number] {
+  let from = filter.generatedFromMs ?? Number.MIN_SAFE_INTEGER;
+  let before = filter.generatedBeforeMs ?? Number.MAX_SAFE_INTEGER;
+  if (query.after !== undefined) before = Math.min(before, query.after.createdMs + 1);
+  if (query.before !== undefined) from = Math.max(from, query.before.createdMs);
+  return [from, before];
+}

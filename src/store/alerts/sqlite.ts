@@ -1,7 +1,7 @@
 // Alerts in SQLite. Lists run newest first on (account_sid[, log_level], date_generated, sid).
 import type { SqliteContext } from '../sqlite-context.js';
 import type { AlertOperations } from '../store.js';
-import { alertFromRow, alertSummaryFromRow, alertValues, generatedRange, RECORD_COLUMNS, SUMMARY_COLUMNS, type AlertRow, type AlertSummaryRow } from './row.js';
+import { alertFromRow, alertSummaryFromRow, alertValues, pageRange, RECORD_COLUMNS, SUMMARY_COLUMNS, type AlertRow, type AlertSummaryRow } from './row.js';
 
 const PLACEHOLDERS = RECORD_COLUMNS.split(',').map(() => '?').join(', ');
 
@@ -21,10 +21,12 @@ export function sqliteAlerts(ctx: SqliteContext): AlertOperations {
     },
 
     async listAlerts(accountSid, filter, query) {
-      const [from, before] = generatedRange(filter);
-      const level = filter.logLevel === undefined ? '' : ' AND log_level = ?';
+      const [from, before] = pageRange(filter, query);
+      // Without statistics SQLite picks the index without the level, and filters an account's every alert by it.
+      const [index, level] =
+        filter.logLevel === undefined ? ['alerts_by_account_generated', ''] : ['alerts_by_account_level_generated', ' AND log_level = ?'];
       const params: unknown[] = [accountSid, ...(filter.logLevel === undefined ? [] : [filter.logLevel]), from, before];
-      const select = `SELECT ${SUMMARY_COLUMNS} FROM alerts WHERE account_sid = ?${level} AND date_generated >= ? AND date_generated < ?`;
+      const select = `SELECT ${SUMMARY_COLUMNS} FROM alerts INDEXED BY ${index} WHERE account_sid = ?${level} AND date_generated >= ? AND date_generated < ?`;
       let rows: AlertSummaryRow[];
       if (query.before !== undefined) {
         // Newer than the cursor: read upwards from it, then turn back to newest first.

@@ -100,6 +100,13 @@ describe('alerts in the store', { timeout: 60_000 }, () => {
       sids(await store.listAlerts(A1, { logLevel: 'error', generatedFromMs: T - 1000 }, { limit: 10, after: { createdMs: T + 1000, sid: newer.sid } })),
       [tieA.sid],
     );
+    // A cursor and a date filter together: whichever bound is tighter holds.
+    const cursorOf = (alert: AlertRecord) => ({ createdMs: alert.dateGeneratedMs, sid: alert.sid });
+    assert.deepEqual(sids(await store.listAlerts(A1, { generatedBeforeMs: T + 1 }, { limit: 10, after: cursorOf(newer) })), [tieA.sid, tieB.sid, older.sid]);
+    assert.deepEqual(sids(await store.listAlerts(A1, { generatedBeforeMs: T }, { limit: 10, after: cursorOf(tieA) })), [older.sid]);
+    assert.deepEqual(sids(await store.listAlerts(A1, { generatedBeforeMs: T }, { limit: 10, before: cursorOf(older) })), []);
+    assert.deepEqual(sids(await store.listAlerts(A1, { generatedFromMs: T }, { limit: 10, before: cursorOf(older) })), [newer.sid, tieA.sid, tieB.sid]);
+    assert.deepEqual(sids(await store.listAlerts(A1, { generatedFromMs: T - 1000 }, { limit: 10, before: cursorOf(tieA) })), [newer.sid]);
   });
 
   test('deletes alerts generated before a cutoff, of every account, at most `limit` at a time', async () => {

@@ -1,5 +1,7 @@
 // The benchmark's output: one line per workload, the issue's targets with PASS/MISS, and a Markdown
 // table for bench/README.md (the README keeps a summary).
+import type { DataPlaneFigures } from './dataplane.js';
+import type { SpeechFigures } from './speech.js';
 import type { LoadResult } from './types.js';
 
 export interface WorkloadResult extends LoadResult {
@@ -69,7 +71,7 @@ export function targetLine(target: Target): string {
 /** Targets from the issue, evaluated over one run's results (looked up by workload name). */
 export function evaluateTargets(
   results: Map<string, WorkloadResult>,
-  extra: { at: string; page: number; coldStartMs: number | null; scaleRss: number | null },
+  extra: { at: string; page: number; coldStartMs: number | null; scaleRss: number | null; dataPlane?: DataPlaneFigures; speech?: SpeechFigures | null },
 ): Target[] {
   const targets: Target[] = [];
   const at = extra.at;
@@ -101,6 +103,8 @@ export function evaluateTargets(
     near(`${at}: ${name} within 20 % of small database`, `${name} ${at}`);
   }
   near(`${at}: services from page ${extra.page} within 20 % of from page 1`, `services from page ${extra.page} ${at}`);
+  dataPlaneTargets(targets, results, extra.dataPlane ?? {}, extra.speech ?? null, { atLeast, p99AtMost, near });
+  near(`${at}: list transcripts within 20 % of small database`, `list transcripts ${at}`);
   if (extra.scaleRss !== null) {
     targets.push({ label: `${at}: server peak RSS ≤ 250 MB`, measured: mb(extra.scaleRss), pass: extra.scaleRss <= 250 * 1048576 });
   }
@@ -112,6 +116,48 @@ export function evaluateTargets(
     });
   }
   return targets;
+}
+
+type Check = (label: string, name: string, limit: number) => void;
+
+/** Issues 22–24: transcripts, sentences, operator results and webhooks. */
+function dataPlaneTargets(
+  targets: Target[],
+  results: Map<string, WorkloadResult>,
+  figures: DataPlaneFigures,
+  speech: SpeechFigures | null,
+  { atLeast, p99AtMost, near }: { atLeast: Check; p99AtMost: Check; near: (label: string, name: string) => void },
+): void {
+  const idle = results.get('data plane: attach, idle');
+  const busy = results.get('data plane: attach while 2 transcripts process');
+  if (idle && busy) {
+    const share = busy.rps / idle.rps;
+    targets.push({ label: 'attach while 2 transcripts process: ≥ 0.5× idle', measured: `${share.toFixed(2)}×`, pass: share >= 0.5 });
+  }
+  p99AtMost('attach while 2 transcripts process: p99 ≤ 5 ms', 'data plane: attach while 2 transcripts process', 5);
+  if (figures.documentsPerSecond !== undefined) {
+    targets.push({ label: 'document transcripts (500 sentences): ≥ 50/s', measured: `${figures.documentsPerSecond.toFixed(1)}/s`, pass: figures.documentsPerSecond >= 50 });
+  }
+  if (figures.documentsWithOperatorsPerSecond !== undefined) {
+    const rate = figures.documentsWithOperatorsPerSecond;
+    targets.push({ label: 'document transcripts with 6 operators: ≥ 5/s', measured: `${rate.toFixed(1)}/s`, pass: rate >= 5 });
+  }
+  p99AtMost('sentences: page 1 of 1,000: p99 ≤ 20 ms', 'sentences: page 1 of 1,000', 20);
+  p99AtMost('sentences: page 10 of 1,000: p99 ≤ 20 ms', 'sentences: page 10 of 1,000', 20);
+  near('sentences: page 10 within 20 % of page 1', 'sentences: page 10 of 1,000');
+  atLeast('operator results: req/s ≥ 0.5× reference', 'operator results: list', 0.5);
+  if (figures.webhooks !== undefined) {
+    const hooks = figures.webhooks;
+    targets.push({
+      label: '1,000 webhooks: every one delivered',
+      measured: `${hooks.uniqueTokens} of ${hooks.transcripts} (${hooks.duplicateDeliveries} repeats)`,
+      pass: hooks.uniqueTokens === hooks.transcripts,
+    });
+  }
+  p99AtMost('attach while 1,000 webhooks go out: p99 ≤ 5 ms', 'data plane: attach while 1,000 webhooks go out', 5);
+  if (speech !== null) {
+    targets.push({ label: 'pocketsphinx: real-time factor ≤ 0.25', measured: `${speech.realTimeFactor.toFixed(3)}× (${speech.audioSeconds.toFixed(1)} s of 8 kHz speech)`, pass: speech.realTimeFactor <= 0.25 });
+  }
 }
 
 export function markdownTable(reference: WorkloadResult, results: WorkloadResult[]): string {

@@ -14,7 +14,8 @@
 // as shipped), BENCH_SERVER_FLAGS (extra node flags for the server, e.g. --cpu-prof
 // --cpu-prof-dir=/tmp/prof), BENCH_LOAD_FLAGS (the same for the load generator), BENCH_ONLY (a
 // regular expression: only the workloads it matches run, besides the reference), BENCH_QUIET_WAIT
-// (seconds to wait for an idle machine before each workload, default 20).
+// (seconds to wait for an idle machine before each workload, default 20), BENCH_SERVER_ENTRY (the
+// server's entry file, default dist/main.js: another build's, for an A/B comparison).
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,9 @@ import {
   type Child,
 } from './processes.js';
 import { evaluateTargets, markdownTable, medianOf, PRISM, targetLine, workloadLine, type WorkloadResult } from './report.js';
-import { seedDirectly, seedThroughApi, type SmallSeed } from './seed.js';
+import { runDataPlane, type DataPlaneFigures } from './dataplane.js';
+import { measureSpeech, type SpeechFigures } from './speech.js';
+import { seedDirectly, seedThroughApi, seedTranscripts, type SmallSeed } from './seed.js';
 import type { RequestSpec } from './types.js';
 
 const number = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -44,6 +47,8 @@ const SCALE_ROWS = number('BENCH_SCALE_ROWS', 1_000_000);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'info';
 const SERVER_FLAGS = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+/** The server to measure (BENCH_SERVER_ENTRY, e.g. another build's dist/main.js for an A/B run). */
+const SERVER_ENTRY = process.env.BENCH_SERVER_ENTRY || 'dist/main.js';
 /** How long to wait for the machine to be idle before each workload (it is shared). */
 const QUIET_WAIT_MS = number('BENCH_QUIET_WAIT', 20) * 1000;
 const PAGE_SIZE = 50;
@@ -196,13 +201,14 @@ function serverWorkloads(seed: SmallSeed): Array<[string, RequestSpec[][]]> {
 }
 
 /** Starts this server from dist/ and answers how long until its first authenticated 200. */
-async function startServer(databaseFile: string): Promise<{ server: Child; readyMs: number }> {
+async function startServer(databaseFile: string, env: Record<string, string> = {}): Promise<{ server: Child; readyMs: number }> {
   const since = performance.now();
-  const server = await startPinned([...SERVER_FLAGS, 'dist/main.js', 'serve'], {
+  const server = await startPinned([...SERVER_FLAGS, SERVER_ENTRY, 'serve'], {
     DATABASE_URL: `sqlite:${databaseFile}`,
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     LOG_LEVEL,
+    ...env,
   });
   const readyMs = await waitForOk(server, `${server.url}/v2/Services?PageSize=1`, { authorization: auth }, since);
   return { server, readyMs };
@@ -227,6 +233,8 @@ async function main(): Promise<void> {
   let coldStartMs: number | null = null;
   let scaleRss: number | null = null;
   let server: Child | null = null;
+  const dataPlane: DataPlaneFigures = {};
+  let speech: SpeechFigures | null = null;
   try {
     // The reference (what Node allows for a fixed answer to the same request), then bare Fastify.
     const fixed = same({ method: 'POST', path: `/v2/Services/GA${'0'.repeat(32)}/Operators/LY${'0'.repeat(32)}` });
@@ -264,7 +272,24 @@ async function main(): Promise<void> {
       say(`      list operators reaches ${(list.ratio / results.get(name)!.ratio).toFixed(2)}× of a bare node:http server sending a body of the same size`);
     }
 
+    // The data plane, on a server of its own (its job worker processes transcripts meanwhile).
+    const dataPlaneFile = join(directory, 'dataplane.db');
+    await runDataPlane(
+      {
+        auth,
+        say,
+        results,
+        only: ONLY,
+        startServer: async (env) => (await startServer(dataPlaneFile, { MEDIA_DIR: join(directory, 'media'), ...env })).server,
+        measure: (name, workloadServer, requests, options) => measure(name, workloadServer, requests, options),
+      },
+      dataPlane,
+    );
+    if (ONLY === null || ONLY.test('speech')) speech = await measureSpeech(say);
+
     if (SCALE_ROWS > 0) {
+      // A few transcripts in the small database, to list beside the million of the large one.
+      seedTranscripts(databaseFile, ACCOUNT_SID, seed.listService, 100);
       // The small database as it is now, to measure beside the grown one (its server has stopped).
       const smallDatabaseFile = join(directory, 'small.db');
       copyFileSync(databaseFile, smallDatabaseFile);
@@ -274,6 +299,7 @@ async function main(): Promise<void> {
       const operators = [seed.attachOperator, seed.churnOperator];
       const walks = [{ from: 0, count: WALK }, { from: PAGE, count: WALK }];
       const large = seedDirectly(databaseFile, ACCOUNT_SID, operators, { rows: SCALE_ROWS, batch: 100_000, pageSize: PAGE_SIZE, walks }, () => {});
+      seedTranscripts(databaseFile, ACCOUNT_SID, seed.listService, SCALE_ROWS);
       info.seed = { rows: large.rows, seconds: large.seconds, databaseBytes: large.databaseBytes };
       say(`seeded in ${large.seconds.toFixed(1)} s; database ${(large.databaseBytes / 1048576).toFixed(0)} MB\n`);
 
@@ -310,6 +336,8 @@ async function main(): Promise<void> {
           })),
         ),
       );
+      const transcriptList = same({ method: 'GET', path: `/v2/Transcripts?PageSize=${PAGE_SIZE}` });
+      await measure(`list transcripts ${AT}`, scaled, transcriptList, { baseline: { name: 'small database', requests: transcriptList }, fresh: freshPair });
       await measure(`services from page 1 ${AT}`, scaled, fromFirst);
       await measure(`services from page ${PAGE} ${AT}`, scaled, fromMiddle, {
         baseline: { name: 'from page 1', server: scaled, requests: fromFirst },
@@ -325,7 +353,7 @@ async function main(): Promise<void> {
     rmSync(directory, { recursive: true, force: true });
   }
 
-  const targets = evaluateTargets(results, { at: AT, page: PAGE, coldStartMs, scaleRss });
+  const targets = evaluateTargets(results, { at: AT, page: PAGE, coldStartMs, scaleRss, dataPlane, speech });
   say('\ntargets');
   for (const target of targets) say(targetLine(target));
   const reference = results.values().next().value as WorkloadResult;
@@ -343,6 +371,8 @@ async function main(): Promise<void> {
     workloads: ours,
     coldStartMs,
     scalePeakRss: scaleRss,
+    dataPlane,
+    speech,
     ...info,
     targets,
     totalSeconds: (performance.now() - started) / 1000,

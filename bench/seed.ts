@@ -115,3 +115,24 @@ export function seedDirectly(
     walks,
   };
 }
+
+/**
+ * Adds `rows` completed transcripts (no sentences) of one service to `accountSid`, older than what is
+ * there, one millisecond apart, in batches of pure-SQL inserts (the server is stopped).
+ */
+export function seedTranscripts(filename: string, accountSid: string, serviceSid: string, rows: number, batch = 100_000): void {
+  const db = new Database(filename);
+  db.pragma('synchronous = OFF');
+  const base = Date.now() - rows - 86_400_000;
+  const insert = db.prepare(`
+    WITH RECURSIVE n(i) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
+    INSERT INTO transcripts (sid, account_sid, service_sid, status, channel, media_url, source_sid, language_code,
+      data_logging, redaction, media_redaction, customer_key, media_start_time, duration, operator_sids, error_code,
+      error_message, media_path, media_content_type, redacted_media_path, date_created, date_updated)
+    SELECT 'GT' || lower(hex(randomblob(16))), ?, ?, 'completed',
+      '{"type":"voice","media_properties":{"source":"ExternalRecording","source_sid":null,"media_url":"https://example.com/call.vtt"},"participants":[]}',
+      'https://example.com/call.vtt', NULL, 'en-US', 0, 0, 0, 'scale-' || i, NULL, 60, '[]', NULL, NULL, NULL, NULL, NULL, ? + i, ? + i FROM n`);
+  for (let from = 0; from < rows; from += batch) insert.run(from, Math.min(rows, from + batch), accountSid, serviceSid, base, base);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}

@@ -137,3 +137,72 @@ export interface JsonSchema {
 }
 
 export const LANGUAGES = ['da-DK', 'nl-NL', 'en-AU', 'en-GB', 'en-US', 'fr-FR', 'de-DE', 'it-IT', 'no-NO', 'pl-PL', 'pt-BR', 'pt-PT', 'es-MX', 'es-ES', 'es-US', 'sv-SE'];
+
+export type TranscriptStatus = 'queued' | 'in-progress' | 'completed' | 'failed' | 'new' | 'error' | 'canceled';
+
+export interface Participant {
+  channel_participant: number;
+  role: string | null;
+  full_name: string | null;
+}
+
+export interface Transcript {
+  sid: string;
+  service_sid: string;
+  status: TranscriptStatus;
+  channel: { media_properties?: { media_url?: string | null; source_sid?: string | null }; participants?: Participant[] } | null;
+  language_code: string | null;
+  customer_key: string | null;
+  duration: number;
+  redaction: boolean | null;
+  date_created: string;
+  date_updated: string;
+}
+
+export interface Sentence {
+  sid: string;
+  sentence_index: number;
+  media_channel: number;
+  start_time: string | null;
+  end_time: string | null;
+  confidence: string | null;
+  transcript: string | null;
+}
+
+export interface UtteranceResult {
+  sentence_index: number;
+  media_channel: number;
+  label: string;
+  probability: number;
+  text: string;
+}
+
+export interface OperatorResult {
+  operator_sid: string;
+  name: string;
+  operator_type: string;
+  extract_match: boolean | null;
+  match_probability: number | null;
+  normalized_result: string | null;
+  utterance_results: UtteranceResult[] | null;
+  utterance_match: boolean | null;
+  predicted_label: string | null;
+  predicted_probability: number | null;
+  label_probabilities: Record<string, number> | null;
+  extract_results: Record<string, string[]> | null;
+  text_generation_results: { result: string; format: string } | null;
+  json_results: Record<string, unknown> | null;
+}
+
+export interface Alert {
+  sid: string;
+  alert_text: string | null;
+  error_code: string | null;
+  log_level: string | null;
+  resource_sid: string | null;
+  request_url: string | null;
+  date_generated: string;
+}
+
+/** Finished: nothing about the transcript changes any more (the page stops asking). */
+export const isSettled = (status: TranscriptStatus) => status === 'completed' || status === 'failed' || status === 'error' || status === 'canceled';

@@ -3,9 +3,12 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, storeCredentials, storedCredentials, type Credentials } from './api.js';
+import { AlertList } from './alerts.js';
 import { CustomOperatorEditor, CustomOperatorList } from './operators.js';
 import { ServiceList, ServicePage } from './services.js';
 import { BASE, Link, usePath } from './router.js';
+import { TranscriptPage } from './transcript.js';
+import { TranscriptList } from './transcripts.js';
 import './style.css';
 
 function SignIn({ onSignedIn }: { onSignedIn: (credentials: Credentials) => void }) {
@@ -86,6 +89,9 @@ function Page({ path, credentials }: { path: string; credentials: Credentials })
   if (parts[0] === 'services' && parts.length === 2) return <ServicePage key={parts[1]} credentials={credentials} sid={parts[1]} />;
   if (parts[0] === 'operators' && parts.length === 1) return <CustomOperatorList credentials={credentials} />;
   if (parts[0] === 'operators' && parts.length === 2) return <CustomOperatorEditor key={parts[1]} credentials={credentials} sid={parts[1]} />;
+  if (parts[0] === 'transcripts' && parts.length === 1) return <TranscriptList credentials={credentials} />;
+  if (parts[0] === 'transcripts' && parts.length === 2) return <TranscriptPage key={parts[1]} credentials={credentials} sid={parts[1]} />;
+  if (parts[0] === 'alerts' && parts.length === 1) return <AlertList credentials={credentials} />;
   return (
     <section>
       <h1>Not found</h1>
@@ -96,11 +102,13 @@ function Page({ path, credentials }: { path: string; credentials: Credentials })
   );
 }
 
+const SECTIONS: Record<string, string> = { services: 'Services', operators: 'Custom operators', transcripts: 'Transcripts', alerts: 'Alerts' };
+
 function App() {
   const [credentials, setCredentials] = useState(storedCredentials());
   const path = usePath();
   useEffect(() => {
-    const section = path.split('/')[1] === 'operators' ? 'Custom operators' : 'Services';
+    const section = SECTIONS[path.split('/')[1] ?? ''] ?? 'Services';
     document.title = `${section} · Intelligence console`;
   }, [path]);
   if (credentials === null) return <SignIn onSignedIn={setCredentials} />;
@@ -118,6 +126,12 @@ function App() {
           </Link>
           <Link to="/operators" class={current('operators') ? 'active' : ''}>
             Custom operators
+          </Link>
+          <Link to="/transcripts" class={current('transcripts') ? 'active' : ''}>
+            Transcripts
+          </Link>
+          <Link to="/alerts" class={current('alerts') ? 'active' : ''}>
+            Alerts
           </Link>
         </nav>
         <span class="account" title="Signed in account">

@@ -29,6 +29,12 @@ import { operatorRoutes } from './resources/operators/routes.js';
 import { operatorTypeRoutes } from './resources/operators/type-routes.js';
 import { ServiceRules } from './resources/services/rules.js';
 import { serviceRoutes } from './resources/services/routes.js';
+import { TranscriptRules } from './resources/transcripts/rules.js';
+import { transcriptRoutes } from './resources/transcripts/routes.js';
+import { sentenceRoutes } from './resources/transcripts/sentences-routes.js';
+import { mediaFileRoutes, mediaRoutes } from './resources/transcripts/media-routes.js';
+import { MediaStore } from './media/media-store.js';
+import { MediaUrlSigner } from './media/signed-urls.js';
 import { readGeneration, withReadCache } from './store/read-cache.js';
 import type { Store } from './store/store.js';
 import { markingStoreErrors } from './store/errors.js';
@@ -51,6 +57,8 @@ export interface AppParts {
   logStream?: NodeJS.WritableStream;
   /** Node's and Fastify's internals as checked at start-up (tests simulate missing ones). */
   internals?: Internals;
+  /** The server's secret key (SECRET_KEY); media URLs are signed with a key derived from it. */
+  secretKey?: Buffer;
 }
 
 const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) => {
@@ -58,7 +66,7 @@ const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) =>
   done();
 };
 
-export async function buildApp({ config, store: plainStore, catalog, logStream, internals = nodeAndFastifyInternals }: AppParts): Promise<FastifyInstance> {
+export async function buildApp({ config, store: plainStore, catalog, logStream, internals = nodeAndFastifyInternals, secretKey }: AppParts): Promise<FastifyInstance> {
   const logger = loggerOptions(config, logStream);
   const app = Fastify({
     logger,
@@ -166,6 +174,12 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   const operators = new OperatorRules(store, catalog, config.maxCustomOperatorsPerAccount);
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);
   const alerts = new AlertRules(store);
+  const transcripts = new TranscriptRules(store, new MediaStore(config.mediaDir));
+  const mediaSigner =
+    secretKey === undefined ? MediaUrlSigner.ephemeral(config.mediaUrlTtlSeconds) : MediaUrlSigner.fromSecretKey(secretKey, config.mediaUrlTtlSeconds);
+  if (secretKey === undefined) {
+    app.log.warn('no secret key: media URLs are signed with a key of this process only, so they fail after a restart and on other nodes');
+  }
   const context = { publicBaseUrl: config.publicBaseUrl, readGeneration: () => readGeneration(store) };
   const authFailures = new AuthFailureLimiter({ failures: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds });
   const rateLimiter = new RateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds }, internals.replyHeaders);
@@ -228,7 +242,11 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
     operatorRoutes(api, operators, context);
     attachmentRoutes(api, attachments, context);
     alertRoutes(api, alerts, context);
+    transcriptRoutes(api, transcripts, context);
+    sentenceRoutes(api, transcripts, context);
+    mediaRoutes(api, transcripts, mediaSigner, context);
   });
+  mediaFileRoutes(app, transcripts, mediaSigner);
   healthRoutes(app, store);
   consoleRoutes(app);
   if (config.adminToken !== null) {

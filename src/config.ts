@@ -1,4 +1,5 @@
 // Environment → typed configuration, validated once at start-up. A bad value fails fast with one line.
+import { dirname, join, resolve } from 'node:path';
 import { MIN_AUTH_TOKEN_LENGTH } from './resources/accounts/rules.js';
 
 import { DEFAULT_ACCOUNT_QUOTAS, MAX_QUOTA, quotaVariable } from './resources/accounts/quotas.js';
@@ -46,6 +47,10 @@ export interface Config {
   adminToken: string | null;
   /** Alerts older than this many days are deleted by a background job (src/resources/alerts/retention.ts). */
   alertRetentionDays: number;
+  /** Where transcripts' media are kept (src/media/media-store.ts); several PostgreSQL nodes share one. */
+  mediaDir: string;
+  /** How long a media URL of GET /v2/Transcripts/{Sid}/Media stays valid. */
+  mediaUrlTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +102,12 @@ export function parseDatabaseUrl(raw: string): DatabaseLocation {
   throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${raw}"`);
 }
 
+/** MEDIA_DIR, else a `media` directory beside the SQLite file, else (PostgreSQL) ./media. */
+function mediaDirectory(env: NodeJS.ProcessEnv, database: DatabaseLocation): string {
+  if (env.MEDIA_DIR) return resolve(env.MEDIA_DIR);
+  return database.kind === 'sqlite' ? join(dirname(resolve(database.filename)), 'media') : resolve('media');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicBaseUrl = env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null;
   if (publicBaseUrl !== null && !/^https?:\/\/[^/\s]+$/.test(publicBaseUrl)) {
@@ -126,10 +137,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`SQLITE_SYNCHRONOUS must be NORMAL or FULL, got "${env.SQLITE_SYNCHRONOUS}"`);
   }
 
+  const database = parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/intelligence.db');
+
   return {
     port: integer(env, 'PORT', 4010, 0, 65535),
     host,
-    database: parseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/intelligence.db'),
+    database,
     publicBaseUrl,
     logLevel,
     maxOperatorsPerService: integer(env, 'MAX_OPERATORS_PER_SERVICE', 100, 1, 100_000),
@@ -157,5 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: bearerToken(env, 'METRICS_TOKEN'),
     adminToken: bearerToken(env, 'ADMIN_TOKEN'),
     alertRetentionDays: integer(env, 'ALERT_RETENTION_DAYS', 30, 1, 36_500),
+    mediaDir: mediaDirectory(env, database),
+    mediaUrlTtlSeconds: integer(env, 'MEDIA_URL_TTL_SECONDS', 600, 1, 7 * 86_400),
   };
 }

@@ -22,7 +22,7 @@ const TYPES: Record<string, string> = {
 
 /** Nothing but our own files; the API is same-origin, so no other origin is ever needed. */
 export const CONSOLE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; media-src 'self'; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** dist/console beside the bundled server (dist/server.cjs), or the built one when run from src/ by tsx. */

@@ -30,7 +30,7 @@ const TOKEN_PREFIX = 'PT';
 // Every cursor a stored row can give, rows an older import let in too (a negative time, an uppercase SID).
 const tokenBody = /^([ab])\.(-?\d{1,16})\.([A-Z]{2}[0-9a-fA-F]{32})$/;
 
-function parseWholeNumber(name: string, raw: string | string[] | undefined, min: number, max: number): number | undefined {
+export function parseWholeNumber(name: string, raw: string | string[] | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string') throw invalidParameter(`Parameter ${name} was given more than once`);
   if (!/^\d{1,10}$/.test(raw)) throw invalidParameter(`Invalid parameter ${name}: must be a whole number from ${min} to ${max}`);

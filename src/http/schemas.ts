@@ -113,6 +113,82 @@ export const alertInstanceSchema = {
   },
 } as const;
 
+export const transcriptSchema = {
+  $id: 'intelligence.v2.transcript',
+  type: 'object',
+  properties: {
+    account_sid: nullable('string'),
+    service_sid: nullable('string'),
+    sid: nullable('string'),
+    date_created: nullable('string'),
+    date_updated: nullable('string'),
+    status: { type: 'string' },
+    channel: anyJson,
+    data_logging: nullable('boolean'),
+    language_code: nullable('string'),
+    customer_key: nullable('string'),
+    media_start_time: nullable('string'),
+    duration: { type: 'integer' },
+    url: nullable('string'),
+    redaction: nullable('boolean'),
+    encryption_credential_sid: nullable('string'),
+    links: {
+      type: ['object', 'null'],
+      properties: {
+        sentences: { type: 'string' },
+        encrypted_sentences: { type: 'string' },
+        media: { type: 'string' },
+        operator_results: { type: 'string' },
+        encrypted_operator_results: { type: 'string' },
+      },
+    },
+  },
+} as const;
+
+const wordSchema = {
+  type: 'object',
+  properties: { word: { type: 'string' }, start_time: nullable('number'), end_time: nullable('number') },
+} as const;
+
+export const sentenceSchema = {
+  $id: 'intelligence.v2.transcript.sentence',
+  type: 'object',
+  properties: {
+    media_channel: { type: 'integer' },
+    sentence_index: { type: 'integer' },
+    start_time: nullable('string'),
+    end_time: nullable('string'),
+    transcript: nullable('string'),
+    sid: nullable('string'),
+    confidence: nullable('string'),
+    words: { type: ['array', 'null'], items: wordSchema },
+  },
+} as const;
+
+export const transcriptMediaSchema = {
+  $id: 'intelligence.v2.transcript.media',
+  type: 'object',
+  properties: {
+    account_sid: nullable('string'),
+    media_url: nullable('string'),
+    service_sid: nullable('string'),
+    sid: nullable('string'),
+    url: nullable('string'),
+  },
+} as const;
+
+export const encryptedSentencesSchema = {
+  $id: 'intelligence.v2.transcript.encrypted_sentences',
+  type: 'object',
+  properties: { location: nullable('string'), transcript_sid: nullable('string'), url: nullable('string') },
+} as const;
+
+export const encryptedOperatorResultsSchema = {
+  $id: 'intelligence.v2.transcript.encrypted_operator_results',
+  type: 'object',
+  properties: { locations: stringArray, transcript_sid: nullable('string'), url: nullable('string') },
+} as const;
+
 export const errorSchema = {
   $id: 'twilio.error',
   type: 'object',
@@ -153,6 +229,11 @@ export const sharedSchemas = [
   operatorAttachmentsSchema,
   alertSchema,
   alertInstanceSchema,
+  transcriptSchema,
+  sentenceSchema,
+  transcriptMediaSchema,
+  encryptedSentencesSchema,
+  encryptedOperatorResultsSchema,
   errorSchema,
 ];
 

@@ -16,7 +16,13 @@ import type {
   NewJob,
   ServiceRecord,
   ServiceSettings,
+  SentenceQuery,
+  StoredOperatorResult,
+  StoredSentence,
   StoreOperations,
+  TranscriptFilter,
+  TranscriptMedia,
+  TranscriptRecord,
 } from './store.js';
 
 export abstract class ComposedStore implements StoreOperations {
@@ -148,5 +154,48 @@ export abstract class ComposedStore implements StoreOperations {
   }
   deleteAlertsGeneratedBefore(cutoffMs: number, limit: number) {
     return this.operations.deleteAlertsGeneratedBefore(cutoffMs, limit);
+  }
+
+  insertTranscript(transcript: TranscriptRecord) {
+    return this.operations.insertTranscript(transcript);
+  }
+  findTranscript(accountSid: string, sid: string) {
+    return this.operations.findTranscript(accountSid, sid);
+  }
+  findTranscriptForJob(sid: string) {
+    return this.operations.findTranscriptForJob(sid);
+  }
+  listTranscripts(accountSid: string, filter: TranscriptFilter, query: KeysetQuery) {
+    return this.operations.listTranscripts(accountSid, filter, query);
+  }
+  deleteTranscript(accountSid: string, sid: string) {
+    return this.operations.deleteTranscript(accountSid, sid);
+  }
+  startTranscript(sid: string, nowMs: number) {
+    return this.operations.startTranscript(sid, nowMs);
+  }
+  setTranscriptMedia(sid: string, media: TranscriptMedia, nowMs: number) {
+    return this.operations.setTranscriptMedia(sid, media, nowMs);
+  }
+  replaceSentences(sid: string, sentences: StoredSentence[], nowMs: number) {
+    return this.operations.replaceSentences(sid, sentences, nowMs);
+  }
+  replaceOperatorResults(sid: string, results: StoredOperatorResult[], nowMs: number) {
+    return this.operations.replaceOperatorResults(sid, results, nowMs);
+  }
+  completeTranscript(sid: string, nowMs: number) {
+    return this.operations.completeTranscript(sid, nowMs);
+  }
+  failTranscript(sid: string, errorCode: number, errorMessage: string, nowMs: number) {
+    return this.operations.failTranscript(sid, errorCode, errorMessage, nowMs);
+  }
+  listSentences(transcriptSid: string, query: SentenceQuery) {
+    return this.operations.listSentences(transcriptSid, query);
+  }
+  listOperatorResults(transcriptSid: string) {
+    return this.operations.listOperatorResults(transcriptSid);
+  }
+  findOperatorResult(transcriptSid: string, operatorSid: string) {
+    return this.operations.findOperatorResult(transcriptSid, operatorSid);
   }
 }

@@ -14,6 +14,7 @@ import { isRetryable, MAX_TRANSACTION_ATTEMPTS, statementName, type PostgresCont
 import { loadMigrator, migrate, migrationFiles, type MigrationLedger } from './migrator.js';
 import { postgresServices } from './services/postgres.js';
 import { postgresSnapshots } from './snapshots/postgres.js';
+import { postgresTranscripts } from './transcripts/postgres.js';
 import type { Store, StoreOperations } from './store.js';
 
 /** The operations of every resource, on one context. */
@@ -23,6 +24,7 @@ const postgresOperations = (ctx: PostgresContext): StoreOperations => ({
   ...postgresAttachments(ctx),
   ...postgresOperators(ctx),
   ...postgresSnapshots(ctx),
+  ...postgresTranscripts(ctx),
   ...postgresJobs(ctx),
   ...postgresAlerts(ctx),
 });

@@ -81,6 +81,22 @@ const KINDS: Record<MethodName<Store>, Kind> = {
   findAlert: 'uncached',
   listAlerts: 'uncached',
 
+  // Transcripts change in the background (the transcript job): never cached, and no cached read depends on them.
+  insertTranscript: 'background',
+  findTranscript: 'uncached',
+  findTranscriptForJob: 'uncached',
+  listTranscripts: 'uncached',
+  deleteTranscript: 'background',
+  startTranscript: 'background',
+  setTranscriptMedia: 'background',
+  replaceSentences: 'background',
+  replaceOperatorResults: 'background',
+  completeTranscript: 'background',
+  failTranscript: 'background',
+  listSentences: 'uncached',
+  listOperatorResults: 'uncached',
+  findOperatorResult: 'uncached',
+
   // Clears what its operations write (see withReadCache), when each starts and when it settles.
   transaction: { writes: [] },
 };

@@ -12,6 +12,7 @@ import { sqliteOperators } from './operators/sqlite.js';
 import { sqliteServices } from './services/sqlite.js';
 import { prepareOwnerOnlyFiles } from './sqlite-files.js';
 import { sqliteSnapshots } from './snapshots/sqlite.js';
+import { sqliteTranscripts } from './transcripts/sqlite.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { isBusy, type SqliteContext } from './sqlite-context.js';
 import { BUSY_ATTEMPT_MS, BUSY_DEADLINE_MS, BUSY_RETRY_MS, GroupCommit } from './sqlite-group-commit.js';
@@ -27,6 +28,7 @@ const sqliteOperations = (ctx: SqliteContext, enqueued: () => void): StoreOperat
     ...sqliteAttachments(ctx),
     ...sqliteOperators(ctx),
     ...sqliteSnapshots(ctx),
+    ...sqliteTranscripts(ctx),
     ...jobs,
     ...sqliteAlerts(ctx),
     enqueueJob: (job) =>

@@ -315,6 +315,145 @@ export interface AlertOperations {
   deleteAlertsGeneratedBefore(cutoffMs: number, limit: number): Promise<number>;
 }
 
+export type TranscriptStatus = 'queued' | 'in-progress' | 'completed' | 'failed';
+
+/** A transcript (TRANSCRIPTS.md §1–2). Settings copied from its service when it was created stay as they were. */
+export interface TranscriptRecord {
+  sid: string;
+  accountSid: string;
+  serviceSid: string;
+  status: TranscriptStatus;
+  /** The `channel` object exactly as the API serves it (every participant key present), as JSON text. */
+  channelJson: string;
+  /** From the channel's media_properties (also inside channelJson): what the job fetches. */
+  mediaUrl: string | null;
+  /** RE…: unique per account (one transcript per recording). */
+  sourceSid: string | null;
+  languageCode: string;
+  dataLogging: boolean;
+  /** The service's auto_redaction when the transcript was created. */
+  redaction: boolean;
+  /** The service's media_redaction when the transcript was created. */
+  mediaRedaction: boolean;
+  customerKey: string | null;
+  mediaStartTimeMs: number | null;
+  /** Whole seconds of media; 0 until known. */
+  durationSeconds: number;
+  /** The operators attached to the service when the transcript was created, in attachment order: the ones that run. */
+  operatorSids: string[];
+  /** Why the transcript failed: a Twilio code (95xxx) and a message a person can act on; null otherwise. */
+  errorCode: number | null;
+  errorMessage: string | null;
+  /** The stored media, relative to MEDIA_DIR, and its type; null until fetched. */
+  mediaPath: string | null;
+  mediaContentType: string | null;
+  /** The media with silence over PII (media_redaction), relative to MEDIA_DIR. */
+  redactedMediaPath: string | null;
+  dateCreatedMs: number;
+  dateUpdatedMs: number;
+}
+
+/** GET /v2/Transcripts filters; every one optional, all that are given must hold. */
+export interface TranscriptFilter {
+  serviceSid?: string;
+  status?: TranscriptStatus;
+  languageCode?: string;
+  sourceSid?: string;
+  /** date_created strictly after / before (milliseconds). */
+  createdAfterMs?: number;
+  createdBeforeMs?: number;
+  /** media_start_time strictly after / before; transcripts without one never match these. */
+  startAfterMs?: number;
+  startBeforeMs?: number;
+}
+
+export interface StoredWord {
+  word: string;
+  startTime: number | null;
+  endTime: number | null;
+}
+
+/** A sentence as stored: the original, and its redacted form when the transcript has redaction. */
+export interface StoredSentence {
+  /** GX… */
+  sid: string;
+  transcriptSid: string;
+  /** 0-based, by start time across channels. */
+  sentenceIndex: number;
+  mediaChannel: number;
+  startTime: number | null;
+  endTime: number | null;
+  confidence: number | null;
+  transcript: string;
+  words: StoredWord[];
+  /** Null when the transcript has no redaction (the original is served either way). */
+  redactedTranscript: string | null;
+  redactedWords: StoredWord[] | null;
+}
+
+/** One operator's result on one transcript (TRANSCRIPTS.md §6); at most one per (transcript, operator). */
+export interface StoredOperatorResult {
+  transcriptSid: string;
+  operatorSid: string;
+  /** The operator's friendly_name when it ran. */
+  name: string;
+  /** The operator's place among the transcript's operatorSids: the order results are listed in. */
+  position: number;
+  /** The result's computed fields (operators/types.ts OperatorResultBody) as JSON text, on the original text. */
+  resultJson: string;
+  /** The same served with Redacted=true when the transcript has redaction; null when it has none. */
+  redactedResultJson: string | null;
+  dateCreatedMs: number;
+}
+
+/** Rows after or before a sentence index, in index order, at most `limit`. */
+export interface SentenceQuery {
+  limit: number;
+  afterIndex?: number;
+  beforeIndex?: number;
+}
+
+/** What the transcript job writes when it has the media. */
+export interface TranscriptMedia {
+  mediaPath: string;
+  mediaContentType: string;
+  redactedMediaPath: string | null;
+  durationSeconds: number;
+}
+
+/**
+ * Transcripts, their sentences and operator results. The job's writes name a transcript by SID only
+ * and change nothing (answer false) once it is deleted or finished, so a job that outlives its
+ * transcript writes nothing afterwards.
+ */
+export interface TranscriptOperations {
+  /** 'source-sid-taken' when another transcript of the account has the same source_sid. */
+  insertTranscript(transcript: TranscriptRecord): Promise<'inserted' | 'source-sid-taken'>;
+  findTranscript(accountSid: string, sid: string): Promise<TranscriptRecord | null>;
+  /** The job's read: the transcript whatever its account; null when deleted. */
+  findTranscriptForJob(sid: string): Promise<TranscriptRecord | null>;
+  listTranscripts(accountSid: string, filter: TranscriptFilter, query: KeysetQuery): Promise<TranscriptRecord[]>;
+  /** Deletes the transcript with its sentences and results; answers its media paths (to remove), or null when there was none. */
+  deleteTranscript(accountSid: string, sid: string): Promise<{ mediaPaths: string[] } | null>;
+  /** queued (or in-progress, a retried job) → in-progress; false when deleted or finished. */
+  startTranscript(sid: string, nowMs: number): Promise<boolean>;
+  /** Records the fetched media and the duration; false when deleted or finished. */
+  setTranscriptMedia(sid: string, media: TranscriptMedia, nowMs: number): Promise<boolean>;
+  /** Replaces the transcript's sentences with these (a retried job leaves one set); false when deleted or finished. */
+  replaceSentences(sid: string, sentences: StoredSentence[], nowMs: number): Promise<boolean>;
+  /** Replaces the transcript's operator results with these; false when deleted or finished. */
+  replaceOperatorResults(sid: string, results: StoredOperatorResult[], nowMs: number): Promise<boolean>;
+  /** in-progress → completed; false when deleted or not in progress. */
+  completeTranscript(sid: string, nowMs: number): Promise<boolean>;
+  /** queued or in-progress → failed with the code and message; false when deleted or finished. */
+  failTranscript(sid: string, errorCode: number, errorMessage: string, nowMs: number): Promise<boolean>;
+  /** A page of a transcript's sentences in index order (the caller has checked the transcript's account). */
+  listSentences(transcriptSid: string, query: SentenceQuery): Promise<StoredSentence[]>;
+  /** A transcript's results in operator order (the caller has checked the transcript's account). */
+  listOperatorResults(transcriptSid: string): Promise<StoredOperatorResult[]>;
+  findOperatorResult(transcriptSid: string, operatorSid: string): Promise<StoredOperatorResult | null>;
+}
+
 /** Every operation on the data, one module per resource and backend (src/store/<resource>/). */
 export type StoreOperations = AccountOperations &
   ServiceOperations &
@@ -322,7 +461,8 @@ export type StoreOperations = AccountOperations &
   OperatorOperations &
   SnapshotOperations &
   JobOperations &
-  AlertOperations;
+  AlertOperations &
+  TranscriptOperations;
 
 export interface Store extends StoreOperations {
   readonly kind: 'sqlite' | 'postgres';

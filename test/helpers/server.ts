@@ -101,6 +101,8 @@ export interface StartOptions {
   internals?: Internals;
   /** Runs the background job worker (src/background.ts's handlers) in this server, as `serve` does. */
   jobs?: boolean | Omit<JobWorkerOptions, 'store' | 'handlers'>;
+  /** The server's secret key (AppParts.secretKey); unset, the app makes a key of its own. */
+  secretKey?: Buffer;
 }
 
 /** Which store the test servers use: TEST_STORE=sqlite (the default) or TEST_STORE=postgres. */
@@ -145,6 +147,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     LOG_LEVEL: 'info',
     PORT: '0',
     PG_POOL_SIZE: '5',
+    // Media in the server's own directory (PostgreSQL's default, ./media, would be the working directory).
+    MEDIA_DIR: join(directory, 'media'),
     // The event-loop guard measures the machine as much as the server: on a loaded test machine it
     // answered 503 to ordinary tests. Tests of the guard set it themselves.
     MAX_EVENT_LOOP_DELAY_MS: '0',
@@ -168,7 +172,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     store = await openStore(config);
   }
   const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
-  const app = await buildApp({ config, store, catalog, logStream, internals: options.internals });
+  const app = await buildApp({ config, store, catalog, logStream, internals: options.internals, secretKey: options.secretKey });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   let jobs: JobWorker | null = null;
   if (options.jobs) {

@@ -42,6 +42,8 @@ export const monitorSpec = JSON.parse(readFileSync(monitorSpecPath, 'utf8')) as 
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats.default(ajv);
+// The spec's `links` objects say `format: uri-map` (a map of URIs), a format of Twilio's own.
+ajv.addFormat('uri-map', true);
 ajv.addSchema(toJsonSchema(spec) as object, 'spec');
 ajv.addSchema(toJsonSchema(monitorSpec) as object, 'monitor-spec');
 

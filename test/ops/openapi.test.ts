@@ -125,7 +125,7 @@ test('every /v2 operation of openapi.json is in the official spec, with the same
     assert.equal(path, official.path, `${operation.operationId}: path`);
     assert.equal(method, official.method, `${operation.operationId}: method`);
   }
-  assert.ok(count >= 19, `only ${count} /v2 operations`);
+  assert.ok(count >= 27, `only ${count} /v2 operations`);
 });
 
 test('every /v2 operation has the official success status, path, query and header parameters', () => {
@@ -174,10 +174,13 @@ test('every /v2 response body has the official fields (list endpoints: the list 
   }
 });
 
-test('every official /v2 operation except Transcripts is implemented', () => {
+/** Official operations not served yet, each with its reason: the operator results come with the operators' runs. */
+const notYetServed = new Set(['ListOperatorResult', 'FetchOperatorResult']);
+
+test('every official /v2 operation except the operator results is implemented', () => {
   const ours = new Set([...ourOperations('/v2/')].map(({ operation }) => operation.operationId));
   const missing = [...operations.entries()]
-    .filter(([, { path }]) => path.startsWith('/v2/') && !path.startsWith('/v2/Transcripts'))
+    .filter(([operationId, { path }]) => path.startsWith('/v2/') && !notYetServed.has(operationId))
     .map(([operationId]) => operationId)
     .filter((operationId) => !ours.has(operationId));
   assert.deepEqual(missing, []);

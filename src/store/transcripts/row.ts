@@ -1,0 +1,192 @@
+// Transcript, sentence and operator-result rows as both databases return them, and their records.
+// Booleans differ (SQLite 0/1, PostgreSQL true/false); PostgreSQL BIGINT arrives as text.
+import type { StoredOperatorResult, StoredSentence, StoredWord, TranscriptRecord, TranscriptStatus } from '../store.js';
+
+export const TRANSCRIPT_COLUMNS =
+  'sid, account_sid, service_sid, status, channel, media_url, source_sid, language_code, data_logging, redaction, ' +
+  'media_redaction, customer_key, media_start_time, duration, operator_sids, error_code, error_message, media_path, ' +
+  'media_content_type, redacted_media_path, date_created, date_updated';
+
+export interface TranscriptRow {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  status: string;
+  channel: string;
+  media_url: string | null;
+  source_sid: string | null;
+  language_code: string;
+  data_logging: number | boolean;
+  redaction: number | boolean;
+  media_redaction: number | boolean;
+  customer_key: string | null;
+  media_start_time: number | string | null;
+  duration: number;
+  operator_sids: string;
+  error_code: number | null;
+  error_message: string | null;
+  media_path: string | null;
+  media_content_type: string | null;
+  redacted_media_path: string | null;
+  date_created: number | string;
+  date_updated: number | string;
+}
+
+const optionalNumber = (value: number | string | null): number | null => (value === null ? null : Number(value));
+
+export const transcriptFromRow = (row: TranscriptRow): TranscriptRecord => ({
+  sid: row.sid,
+  accountSid: row.account_sid,
+  serviceSid: row.service_sid,
+  status: row.status as TranscriptStatus,
+  channelJson: row.channel,
+  mediaUrl: row.media_url,
+  sourceSid: row.source_sid,
+  languageCode: row.language_code,
+  dataLogging: Boolean(row.data_logging),
+  redaction: Boolean(row.redaction),
+  mediaRedaction: Boolean(row.media_redaction),
+  customerKey: row.customer_key,
+  mediaStartTimeMs: optionalNumber(row.media_start_time),
+  durationSeconds: row.duration,
+  operatorSids: JSON.parse(row.operator_sids) as string[],
+  errorCode: row.error_code,
+  errorMessage: row.error_message,
+  mediaPath: row.media_path,
+  mediaContentType: row.media_content_type,
+  redactedMediaPath: row.redacted_media_path,
+  dateCreatedMs: Number(row.date_created),
+  dateUpdatedMs: Number(row.date_updated),
+});
+
+/** The values of TRANSCRIPT_COLUMNS, in order, with booleans as `flag` writes them. */
+export const transcriptValues = (t: TranscriptRecord, flag: (value: boolean) => number | boolean): unknown[] => [
+  t.sid,
+  t.accountSid,
+  t.serviceSid,
+  t.status,
+  t.channelJson,
+  t.mediaUrl,
+  t.sourceSid,
+  t.languageCode,
+  flag(t.dataLogging),
+  flag(t.redaction),
+  flag(t.mediaRedaction),
+  t.customerKey,
+  t.mediaStartTimeMs,
+  t.durationSeconds,
+  JSON.stringify(t.operatorSids),
+  t.errorCode,
+  t.errorMessage,
+  t.mediaPath,
+  t.mediaContentType,
+  t.redactedMediaPath,
+  t.dateCreatedMs,
+  t.dateUpdatedMs,
+];
+
+export const SENTENCE_COLUMNS =
+  'transcript_sid, sentence_index, sid, media_channel, start_time, end_time, confidence, transcript, words, redacted_transcript, redacted_words';
+
+export interface SentenceRow {
+  transcript_sid: string;
+  sentence_index: number;
+  sid: string;
+  media_channel: number;
+  start_time: number | null;
+  end_time: number | null;
+  confidence: number | null;
+  transcript: string;
+  words: string;
+  redacted_transcript: string | null;
+  redacted_words: string | null;
+}
+
+// Words as compact [word, start, end] triples: a 10,000-sentence transcript holds ~130,000 of them.
+type WordTriple = [string, number | null, number | null];
+const encodeWords = (words: StoredWord[]): string => JSON.stringify(words.map((w): WordTriple => [w.word, w.startTime, w.endTime]));
+const decodeWords = (text: string): StoredWord[] =>
+  (JSON.parse(text) as WordTriple[]).map(([word, startTime, endTime]) => ({ word, startTime, endTime }));
+
+export const sentenceFromRow = (row: SentenceRow): StoredSentence => ({
+  sid: row.sid,
+  transcriptSid: row.transcript_sid,
+  sentenceIndex: row.sentence_index,
+  mediaChannel: row.media_channel,
+  startTime: row.start_time,
+  endTime: row.end_time,
+  confidence: row.confidence,
+  transcript: row.transcript,
+  words: decodeWords(row.words),
+  redactedTranscript: row.redacted_transcript,
+  redactedWords: row.redacted_words === null ? null : decodeWords(row.redacted_words),
+});
+
+export const sentenceValues = (transcriptSid: string, s: StoredSentence): unknown[] => [
+  transcriptSid,
+  s.sentenceIndex,
+  s.sid,
+  s.mediaChannel,
+  s.startTime,
+  s.endTime,
+  s.confidence,
+  s.transcript,
+  encodeWords(s.words),
+  s.redactedTranscript,
+  s.redactedWords === null ? null : encodeWords(s.redactedWords),
+];
+
+export const RESULT_COLUMNS = 'transcript_sid, operator_sid, name, position, result, redacted_result, date_created';
+
+export interface ResultRow {
+  transcript_sid: string;
+  operator_sid: string;
+  name: string;
+  position: number;
+  result: string;
+  redacted_result: string | null;
+  date_created: number | string;
+}
+
+export const resultFromRow = (row: ResultRow): StoredOperatorResult => ({
+  transcriptSid: row.transcript_sid,
+  operatorSid: row.operator_sid,
+  name: row.name,
+  position: row.position,
+  resultJson: row.result,
+  redactedResultJson: row.redacted_result,
+  dateCreatedMs: Number(row.date_created),
+});
+
+export const resultValues = (transcriptSid: string, r: StoredOperatorResult): unknown[] => [
+  transcriptSid,
+  r.operatorSid,
+  r.name,
+  r.position,
+  r.resultJson,
+  r.redactedResultJson,
+  r.dateCreatedMs,
+];
+
+/** The filter's conditions as SQL (`?` placeholders, or `$n` from `first` when numbered) and their values. */
+export function filterConditions(
+  filter: import('../store.js').TranscriptFilter,
+  placeholder: (index: number) => string,
+  first: number,
+): { sql: string; values: unknown[] } {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  const add = (condition: string, value: unknown) => {
+    values.push(value);
+    parts.push(condition.replace('?', placeholder(first + values.length - 1)));
+  };
+  if (filter.serviceSid !== undefined) add('service_sid = ?', filter.serviceSid);
+  if (filter.status !== undefined) add('status = ?', filter.status);
+  if (filter.languageCode !== undefined) add('language_code = ?', filter.languageCode);
+  if (filter.sourceSid !== undefined) add('source_sid = ?', filter.sourceSid);
+  if (filter.createdAfterMs !== undefined) add('date_created > ?', filter.createdAfterMs);
+  if (filter.createdBeforeMs !== undefined) add('date_created < ?', filter.createdBeforeMs);
+  if (filter.startAfterMs !== undefined) add('media_start_time > ?', filter.startAfterMs);
+  if (filter.startBeforeMs !== undefined) add('media_start_time < ?', filter.startBeforeMs);
+  return { sql: parts.map((part) => ` AND ${part}`).join(''), values };
+}

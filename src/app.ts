@@ -20,6 +20,8 @@ import { isValidHostHeader } from './http/urls.js';
 import { sharedSchemas } from './http/schemas.js';
 import { invalidParameter, serviceUnavailable, TwilioError } from './errors.js';
 import { Authenticator } from './resources/accounts/rules.js';
+import { AlertRules } from './resources/alerts/rules.js';
+import { alertRoutes } from './resources/alerts/routes.js';
 import { AttachmentRules } from './resources/attachments/rules.js';
 import { attachmentRoutes } from './resources/attachments/routes.js';
 import { OperatorRules } from './resources/operators/rules.js';
@@ -171,6 +173,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   const services = new ServiceRules(store, config.maxServicesPerAccount);
   const operators = new OperatorRules(store, catalog, config.maxCustomOperatorsPerAccount);
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);
+  const alerts = new AlertRules(store);
   const transcripts = new TranscriptRules(store, new MediaStore(config.mediaDir));
   const mediaSigner =
     secretKey === undefined ? MediaUrlSigner.ephemeral(config.mediaUrlTtlSeconds) : MediaUrlSigner.fromSecretKey(secretKey, config.mediaUrlTtlSeconds);
@@ -238,6 +241,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
     operatorTypeRoutes(api, operators, context);
     operatorRoutes(api, operators, context);
     attachmentRoutes(api, attachments, context);
+    alertRoutes(api, alerts, context);
     transcriptRoutes(api, transcripts, context);
     sentenceRoutes(api, transcripts, context);
     mediaRoutes(api, transcripts, mediaSigner, context);

@@ -6,6 +6,7 @@ import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import type { ThreadPool } from './jobs/threads.js';
 import type { JobHandler } from './jobs/worker.js';
+import { ALERT_RETENTION_JOB, alertRetentionHandler, scheduleAlertRetention } from './resources/alerts/retention.js';
 import type { Store } from './store/store.js';
 
 export interface BackgroundParts {
@@ -15,8 +16,17 @@ export interface BackgroundParts {
   log: FastifyBaseLogger;
   /** The process's worker threads, for a handler's CPU-heavy work (src/threads.ts); closed after the jobs stop. */
   threads: ThreadPool;
+  /** The clock handlers read (tests pass one they control); default Date.now. */
+  now?: () => number;
 }
 
-export function backgroundHandlers(_parts: BackgroundParts): Record<string, JobHandler> {
-  return {};
+export function backgroundHandlers({ config, store, log, now = Date.now }: BackgroundParts): Record<string, JobHandler> {
+  return {
+    [ALERT_RETENTION_JOB]: alertRetentionHandler({ store, retentionDays: config.alertRetentionDays, log, now }),
+  };
+}
+
+/** Recurring work, queued by every process at start-up; each is queued once however many processes start. */
+export async function scheduleBackgroundJobs({ store, now = Date.now }: Pick<BackgroundParts, 'store' | 'now'>): Promise<void> {
+  await scheduleAlertRetention(store, now());
 }

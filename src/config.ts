@@ -46,6 +46,8 @@ export interface Config {
   metricsToken: string | null;
   /** When set, /admin/* exists and needs `Authorization: Bearer <token>`; unset, /admin/* is 404. */
   adminToken: string | null;
+  /** Alerts older than this many days are deleted by a background job (src/resources/alerts/retention.ts). */
+  alertRetentionDays: number;
   /** Where transcripts' media are kept (src/media/media-store.ts); several PostgreSQL nodes share one. */
   mediaDir: string;
   /** How long a media URL of GET /v2/Transcripts/{Sid}/Media stays valid. */
@@ -170,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsEnabled: boolean(env, 'METRICS_ENABLED', true),
     metricsToken: bearerToken(env, 'METRICS_TOKEN'),
     adminToken: bearerToken(env, 'ADMIN_TOKEN'),
+    alertRetentionDays: integer(env, 'ALERT_RETENTION_DAYS', 30, 1, 36_500),
     mediaDir: mediaDirectory(env, database),
     mediaUrlTtlSeconds: integer(env, 'MEDIA_URL_TTL_SECONDS', 600, 1, 7 * 86_400),
     workerThreads: integer(env, 'WORKER_THREADS', defaultThreadCount(), 1, 256),

@@ -2,7 +2,7 @@
 // graceful stop on SIGTERM/SIGINT (in-flight requests finish, the database is closed).
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { backgroundHandlers } from './background.js';
+import { backgroundHandlers, scheduleBackgroundJobs } from './background.js';
 import { indexCatalog, loadCatalog } from './catalog/load.js';
 import type { Config } from './config.js';
 import { JobWorker, type JobHandler, type JobWorkerOptions } from './jobs/worker.js';
@@ -43,6 +43,8 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     authToken: config.bootstrapAuthToken,
   });
   const credentialsFile = generated === null ? null : handOverCredentials(generated, config.database);
+  // Before listening: a database that cannot take it fails the start-up, as the migrations would.
+  await scheduleBackgroundJobs({ store, now: parts.jobOptions?.now });
   const app = await buildApp({ config, store, catalog });
   if (credentialsFile !== null) {
     app.log.warn({ credentials_file: credentialsFile }, 'created the first account: its credentials are in this file, readable by this user only');
@@ -56,7 +58,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     );
   }
   const url = await app.listen({ port: config.port, host: config.host });
-  const handlers = { ...backgroundHandlers({ config, store, catalog, log: app.log, threads }), ...parts.jobHandlers };
+  const handlers = { ...backgroundHandlers({ config, store, catalog, log: app.log, threads, now: parts.jobOptions?.now }), ...parts.jobHandlers };
   const jobs =
     Object.keys(handlers).length === 0
       ? null

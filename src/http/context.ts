@@ -10,7 +10,7 @@ declare module 'fastify' {
     methodNotAllowed?: boolean;
   }
   interface FastifyRequest {
-    /** The account the credentials act for; set by the auth hook on every /v2 route. */
+    /** The account the credentials act for; set by the auth hook on every /v1 and /v2 route. */
     accountSid: string;
   }
 }

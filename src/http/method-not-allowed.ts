@@ -16,7 +16,7 @@ export function methodNotAllowedRoutes(app: FastifyInstance) {
   return {
     install(): void {
       for (const [path, methods] of [...methodsByPath]) {
-        if (!path.startsWith('/v2/')) continue;
+        if (!path.startsWith('/v2/') && !path.startsWith('/v1/')) continue;
         const missing = answerable.filter((method) => !methods.has(method));
         if (missing.length === 0) continue;
         app.route({

@@ -80,6 +80,39 @@ export const operatorAttachmentsSchema = {
   properties: { service_sid: nullable('string'), operator_sids: stringArray, url: nullable('string') },
 } as const;
 
+const alertProperties = {
+  account_sid: nullable('string'),
+  alert_text: nullable('string'),
+  api_version: nullable('string'),
+  date_created: nullable('string'),
+  date_generated: nullable('string'),
+  date_updated: nullable('string'),
+  error_code: nullable('string'),
+  log_level: nullable('string'),
+  more_info: nullable('string'),
+  request_method: nullable('string'),
+  request_url: nullable('string'),
+  resource_sid: nullable('string'),
+  sid: nullable('string'),
+  url: nullable('string'),
+  service_sid: nullable('string'),
+};
+
+/** The Monitor API's Alert in lists, and fetched alone (with the request and response details). */
+export const alertSchema = { $id: 'monitor.v1.alert', type: 'object', properties: alertProperties } as const;
+
+export const alertInstanceSchema = {
+  $id: 'monitor.v1.alert-instance',
+  type: 'object',
+  properties: {
+    ...alertProperties,
+    request_variables: nullable('string'),
+    response_body: nullable('string'),
+    response_headers: nullable('string'),
+    request_headers: nullable('string'),
+  },
+} as const;
+
 export const transcriptSchema = {
   $id: 'intelligence.v2.transcript',
   type: 'object',
@@ -194,6 +227,8 @@ export const sharedSchemas = [
   operatorTypeSchema,
   operatorAttachmentSchema,
   operatorAttachmentsSchema,
+  alertSchema,
+  alertInstanceSchema,
   transcriptSchema,
   sentenceSchema,
   transcriptMediaSchema,

@@ -2,7 +2,7 @@
 // row (src/store/jobs/), so enqueueing it inside a unit of work makes "write X and queue its job"
 // atomic. Hand-written SQL rather than pg-boss or graphile-worker: those bring their own schema and
 // PostgreSQL only, and SQLite would still need a second mechanism with the same guarantees.
-import type { JobOperations } from '../store/store.js';
+import type { JobOperations, NewJob } from '../store/store.js';
 
 export interface EnqueueOptions {
   /** Attempts before the job is dead (default 5); a lease that expired counts as one. */
@@ -17,12 +17,24 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
 
 /** Queues `payload` (anything JSON can hold) for the handler named `name`; answers the job's id. */
 export function enqueue(store: JobOperations, name: string, payload: unknown, options: EnqueueOptions = {}): Promise<number> {
+  return store.enqueueJob(newJob(name, payload, options));
+}
+
+function newJob(name: string, payload: unknown, options: EnqueueOptions): NewJob {
   const nowMs = options.nowMs ?? Date.now();
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
   const payloadJson = JSON.stringify(payload);
   if (payloadJson === undefined) throw new TypeError(`the payload of job ${name} cannot be written as JSON`);
-  return store.enqueueJob({ name, payloadJson, maxAttempts, runAtMs: nowMs + (options.delayMs ?? 0), nowMs });
+  return { name, payloadJson, maxAttempts, runAtMs: nowMs + (options.delayMs ?? 0), nowMs };
+}
+
+/**
+ * enqueue, unless a job of this name is queued already (then null): recurring work that every
+ * process schedules at start-up stays one pending job, however many processes start at once.
+ */
+export function enqueueUnlessQueued(store: JobOperations, name: string, payload: unknown, options: EnqueueOptions = {}): Promise<number | null> {
+  return store.enqueueJobUnlessQueued(newJob(name, payload, options));
 }
 
 export interface Backoff {

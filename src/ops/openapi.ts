@@ -84,6 +84,7 @@ function swaggerOptions(version: string): FastifyDynamicSwaggerOptions {
       },
       tags: [
         { name: 'v2', description: "Twilio's Conversational Intelligence API v2" },
+        { name: 'v1', description: "Twilio's Monitor API v1: the Alerts of this server's background work" },
         { name: 'operations', description: 'Health, readiness, metrics and this document (no credentials unless noted)' },
         { name: 'admin', description: 'Snapshots and reset of one account (only when ADMIN_TOKEN is set)' },
       ],
@@ -98,13 +99,14 @@ function swaggerOptions(version: string): FastifyDynamicSwaggerOptions {
       }
       // Every failure is a Twilio error body: the one error handler writes them all.
       const response = { ...(schema.response as object | undefined), default: { description: 'A Twilio error body', $ref: 'twilio.error#' } };
-      if (!url.startsWith('/v2/')) return { schema: { ...schema, response }, url };
-      // /v2 takes form bodies only (the one content-type parser there) and HTTP Basic credentials.
+      const api = url.startsWith('/v2/') ? 'v2' : url.startsWith('/v1/') ? 'v1' : null;
+      if (api === null) return { schema: { ...schema, response }, url };
+      // /v1 and /v2 take form bodies only (the one content-type parser there) and HTTP Basic credentials.
       return {
         schema: {
           ...schema,
           response,
-          tags: ['v2'],
+          tags: [api],
           security: [{ accountSid_authToken: [] }],
           ...(schema.body ? { consumes: [FORM] } : {}),
         },

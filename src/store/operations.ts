@@ -3,6 +3,8 @@
 // Prototype methods (not own properties) so that wrappers and subclasses see ordinary methods.
 import type {
   AccountData,
+  AlertFilter,
+  AlertRecord,
   AccountRecord,
   ApiKeyRecord,
   AttachRequest,
@@ -136,6 +138,22 @@ export abstract class ComposedStore implements StoreOperations {
   }
   findJob(id: number) {
     return this.operations.findJob(id);
+  }
+  enqueueJobUnlessQueued(job: NewJob) {
+    return this.operations.enqueueJobUnlessQueued(job);
+  }
+
+  insertAlert(alert: AlertRecord) {
+    return this.operations.insertAlert(alert);
+  }
+  findAlert(accountSid: string, sid: string) {
+    return this.operations.findAlert(accountSid, sid);
+  }
+  listAlerts(accountSid: string, filter: AlertFilter, query: KeysetQuery) {
+    return this.operations.listAlerts(accountSid, filter, query);
+  }
+  deleteAlertsGeneratedBefore(cutoffMs: number, limit: number) {
+    return this.operations.deleteAlertsGeneratedBefore(cutoffMs, limit);
   }
 
   insertTranscript(transcript: TranscriptRecord) {

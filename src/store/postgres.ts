@@ -5,6 +5,7 @@
 // and composes the resources' operations on the pool or on one unit of work's connection.
 import pg from 'pg';
 import { postgresAccounts } from './accounts/postgres.js';
+import { postgresAlerts } from './alerts/postgres.js';
 import { postgresAttachments } from './attachments/postgres.js';
 import { JOBS_CHANNEL, postgresJobs } from './jobs/postgres.js';
 import { ComposedStore } from './operations.js';
@@ -25,6 +26,7 @@ const postgresOperations = (ctx: PostgresContext): StoreOperations => ({
   ...postgresSnapshots(ctx),
   ...postgresTranscripts(ctx),
   ...postgresJobs(ctx),
+  ...postgresAlerts(ctx),
 });
 
 const INT8_OID = 20;

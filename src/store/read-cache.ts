@@ -73,6 +73,13 @@ const KINDS: Record<MethodName<Store>, Kind> = {
   failJob: 'background',
   findJob: 'background',
   watchJobs: 'background',
+  enqueueJobUnlessQueued: 'background',
+
+  // Alerts: a log that no cached read depends on, and whose reads are not cached (rare, filtered).
+  insertAlert: 'background',
+  deleteAlertsGeneratedBefore: 'background',
+  findAlert: 'uncached',
+  listAlerts: 'uncached',
 
   // Transcripts change in the background (the transcript job): never cached, and no cached read depends on them.
   insertTranscript: 'background',

@@ -4,6 +4,7 @@
 // one module per resource (src/store/<resource>/sqlite.ts); this file opens, migrates and composes.
 import Database from 'better-sqlite3';
 import { sqliteAccounts } from './accounts/sqlite.js';
+import { sqliteAlerts } from './alerts/sqlite.js';
 import { sqliteAttachments } from './attachments/sqlite.js';
 import { sqliteJobs } from './jobs/sqlite.js';
 import { ComposedStore } from './operations.js';
@@ -29,9 +30,15 @@ const sqliteOperations = (ctx: SqliteContext, enqueued: () => void): StoreOperat
     ...sqliteSnapshots(ctx),
     ...sqliteTranscripts(ctx),
     ...jobs,
+    ...sqliteAlerts(ctx),
     enqueueJob: (job) =>
       jobs.enqueueJob(job).then((id) => {
         enqueued();
+        return id;
+      }),
+    enqueueJobUnlessQueued: (job) =>
+      jobs.enqueueJobUnlessQueued(job).then((id) => {
+        if (id !== null) enqueued();
         return id;
       }),
   };

@@ -254,6 +254,65 @@ export interface JobOperations {
   /** A failed attempt: queued again at `retryAtMs`, or dead when that is null; the error is kept (without NULs, which PostgreSQL text cannot hold). */
   failJob(id: number, owner: string, error: string, retryAtMs: number | null, nowMs: number): Promise<boolean>;
   findJob(id: number): Promise<JobRecord | null>;
+  /**
+   * enqueueJob, unless a queued job of the same name exists already (then null): however many
+   * processes ask at once, one job is queued. For recurring work that each start-up schedules.
+   */
+  enqueueJobUnlessQueued(job: NewJob): Promise<number | null>;
+}
+
+export type AlertLogLevel = 'error' | 'warning' | 'notice' | 'debug';
+
+/** An Alert as lists show it (the Monitor API's list items leave out the request and response details). */
+export interface AlertSummary {
+  /** NO… */
+  sid: string;
+  accountSid: string;
+  /** The Intelligence Service (GA…) the alert concerns, if any. */
+  serviceSid: string | null;
+  /** The resource it concerns (a transcript, GT…), if any. */
+  resourceSid: string | null;
+  /** Twilio's error code (95xxx for Intelligence). */
+  errorCode: number;
+  logLevel: AlertLogLevel;
+  alertText: string;
+  apiVersion: string | null;
+  requestMethod: 'GET' | 'POST' | null;
+  requestUrl: string | null;
+  /** When the condition happened. */
+  dateGeneratedMs: number;
+  dateCreatedMs: number;
+  dateUpdatedMs: number;
+}
+
+/** An Alert with what only a fetch of one shows. */
+export interface AlertRecord extends AlertSummary {
+  requestVariables: string | null;
+  requestHeaders: string | null;
+  responseBody: string | null;
+  responseHeaders: string | null;
+}
+
+/** Which alerts a list shows: all of them when a field is undefined. */
+export interface AlertFilter {
+  logLevel?: AlertLogLevel;
+  /** Generated at or after this instant. */
+  generatedFromMs?: number;
+  /** Generated strictly before this instant. */
+  generatedBeforeMs?: number;
+}
+
+/** Alerts (src/resources/alerts): written by the server's background work, read by the Monitor API. */
+export interface AlertOperations {
+  insertAlert(alert: AlertRecord): Promise<void>;
+  findAlert(accountSid: string, sid: string): Promise<AlertRecord | null>;
+  /**
+   * A page of the account's alerts, NEWEST first (by date generated, ties by SID descending): for
+   * alerts `after` a cursor means older than it, `before` newer; answered in list order either way.
+   */
+  listAlerts(accountSid: string, filter: AlertFilter, query: KeysetQuery): Promise<AlertSummary[]>;
+  /** Deletes up to `limit` alerts (of any account) generated before `cutoffMs`; answers how many. */
+  deleteAlertsGeneratedBefore(cutoffMs: number, limit: number): Promise<number>;
 }
 
 export type TranscriptStatus = 'queued' | 'in-progress' | 'completed' | 'failed';
@@ -402,6 +461,7 @@ export type StoreOperations = AccountOperations &
   OperatorOperations &
   SnapshotOperations &
   JobOperations &
+  AlertOperations &
   TranscriptOperations;
 
 export interface Store extends StoreOperations {

@@ -107,7 +107,7 @@ test('opening a schema-1 database moves its attachments into the services, in at
     assert.deepEqual(await store.deleteCustomOperator(accountSid, customSid('0')), { status: 'attached', serviceSids: [serviceSid('1')] });
 
     const tables = store.database.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    assert.deepEqual(tables, ['accounts', 'api_keys', 'custom_operator_attachments', 'custom_operators', 'jobs', 'migrations', 'operator_results', 'sentences', 'services', 'transcripts']);
+    assert.deepEqual(tables, ['accounts', 'alerts', 'api_keys', 'custom_operator_attachments', 'custom_operators', 'jobs', 'migrations', 'operator_results', 'sentences', 'services', 'transcripts']);
   } finally {
     await store.close();
   }

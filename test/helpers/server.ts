@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { Agent, request as httpRequest } from 'node:http';
 import { buildApp } from '../../src/app.js';
 import { createThreadPool } from '../../src/threads.js';
-import { backgroundHandlers } from '../../src/background.js';
+import { backgroundHandlers, scheduleBackgroundJobs } from '../../src/background.js';
 import { JobWorker, type JobWorkerOptions } from '../../src/jobs/worker.js';
 import type { Internals } from '../../src/http/internals.js';
 import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
@@ -180,9 +180,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const threads = createThreadPool(config.workerThreads);
   if (options.jobs) {
     const jobOptions = options.jobs === true ? {} : options.jobs;
-    const handlers = backgroundHandlers({ config, store, catalog, log: app.log, threads });
+    const handlers = backgroundHandlers({ config, store, catalog, log: app.log, threads, now: jobOptions.now });
     jobs = new JobWorker({ pollMs: 50, ...jobOptions, store, handlers });
     await jobs.start();
+    await scheduleBackgroundJobs({ store, now: jobOptions.now });
   }
   const account = await createAccount(store);
   const auth = { username: account.sid, password: account.secret };

@@ -36,25 +36,40 @@ function toJsonSchema(node: unknown): unknown {
   return out;
 }
 
+/** The Monitor API (Alerts), from the same package. */
+export const monitorSpecPath = require.resolve('@twilio/cli-core/src/services/twilio-api/twilio_monitor_v1.json');
+export const monitorSpec = JSON.parse(readFileSync(monitorSpecPath, 'utf8')) as typeof spec;
+
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats.default(ajv);
 // The spec's `links` objects say `format: uri-map` (a map of URIs), a format of Twilio's own.
 ajv.addFormat('uri-map', true);
 ajv.addSchema(toJsonSchema(spec) as object, 'spec');
+ajv.addSchema(toJsonSchema(monitorSpec) as object, 'monitor-spec');
 
-export const operations = new Map<string, { path: string; method: string; operation: Operation }>();
-for (const [path, item] of Object.entries(spec.paths)) {
-  for (const [method, operation] of Object.entries(item)) {
-    if (typeof operation === 'object' && operation !== null && 'operationId' in operation) {
-      operations.set((operation as Operation).operationId, { path, method, operation: operation as Operation });
+type OperationEntry = { path: string; method: string; operation: Operation; specId: string };
+
+function operationsOf(document: typeof spec, specId: string): Map<string, OperationEntry> {
+  const found = new Map<string, OperationEntry>();
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (typeof operation === 'object' && operation !== null && 'operationId' in operation) {
+        found.set((operation as Operation).operationId, { path, method, operation: operation as Operation, specId });
+      }
     }
   }
+  return found;
 }
+
+/** The Intelligence API's operations by operationId. */
+export const operations = operationsOf(spec, 'spec');
+/** The Monitor API's operations (Alerts and Events) by operationId. */
+export const monitorOperations = operationsOf(monitorSpec, 'monitor-spec');
 
 const validators = new Map<string, ValidateFunction>();
 
 export function assertMatchesSpec(operationId: string, status: number, body: unknown): void {
-  const entry = operations.get(operationId);
+  const entry = operations.get(operationId) ?? monitorOperations.get(operationId);
   assert.ok(entry, `operation ${operationId} is not in the spec`);
   const response = entry.operation.responses[String(status)];
   assert.ok(response, `${operationId} has no ${status} response in the spec`);
@@ -64,7 +79,7 @@ export function assertMatchesSpec(operationId: string, status: number, body: unk
     const pointer = ['paths', entry.path, entry.method, 'responses', String(status), 'content', 'application/json', 'schema']
       .map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1'))
       .join('/');
-    validate = ajv.getSchema(`spec#/${pointer}`);
+    validate = ajv.getSchema(`${entry.specId}#/${pointer}`);
     assert.ok(validate, `no schema for ${key}`);
     validators.set(key, validate);
   }

@@ -56,7 +56,10 @@ const server = await startServer(loadConfig(), {
     concurrency: Number(process.env.JOB_CONCURRENCY ?? 4),
   },
 });
-server.jobs!.on('settled', (settled: JobSettled) => process.stdout.write(`settled ${settled.job.id} ${settled.outcome}\n`));
+// The test's own jobs only: the server's background jobs (alert retention) settle here too.
+server.jobs!.on('settled', (settled: JobSettled) => {
+  if (settled.job.name === 'test.effect') process.stdout.write(`settled ${settled.job.id} ${settled.outcome}\n`);
+});
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => void server.stop().then(() => process.exit(0)));
 }

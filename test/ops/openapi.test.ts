@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { operations, spec } from '../helpers/spec.js';
+import { monitorOperations, monitorSpec, operations, spec } from '../helpers/spec.js';
 import { ADMIN_TOKEN } from './support.js';
 
 type Schema = {
@@ -184,6 +184,32 @@ test('every official /v2 operation except the operator results is implemented', 
     .map(([operationId]) => operationId)
     .filter((operationId) => !ours.has(operationId));
   assert.deepEqual(missing, []);
+});
+
+test('the /v1 operations are the Monitor API\'s Alerts, with its paths, parameters and response fields', () => {
+  const monitorDocument = monitorSpec as unknown as Document;
+  const ours = [...ourOperations('/v1/')];
+  // The Monitor API's Events are Twilio's account events: this server has none.
+  const alertOperations = [...monitorOperations].filter(([, { path }]) => path.startsWith('/v1/Alerts')).map(([id]) => id);
+  assert.deepEqual(sorted(ours.map(({ operation }) => operation.operationId!)), sorted(alertOperations));
+  assert.equal(ours.length, 2);
+  for (const { path, method, operation } of ours) {
+    const id = operation.operationId!;
+    const official = monitorOperations.get(id)!;
+    assert.equal(path, official.path, `${id}: path`);
+    assert.equal(method, official.method, `${id}: method`);
+    const theirs = official.operation as unknown as Operation;
+    assert.deepEqual(successCodes(operation), successCodes(theirs), `${id}: success status codes`);
+    for (const where of ['path', 'query', 'header']) {
+      assert.deepEqual(parameterNames(operation, where), parameterNames(theirs, where), `${id}: ${where} parameters`);
+    }
+    const theirBody = resolve(theirs.responses['200']!.content!['application/json']!.schema, monitorDocument)!;
+    const ourBody = resolve(operation.responses['200']!.content!['application/json']!.schema, document)!;
+    const fields = (schema: Schema, within: Document) =>
+      sorted(Object.keys(resolve(schema.properties?.alerts?.items ?? schema, within)!.properties ?? {}));
+    assert.deepEqual(fields(ourBody, document), fields(theirBody, monitorDocument), `${id}: response fields`);
+    assert.ok(fields(ourBody, document).includes('alert_text'));
+  }
 });
 
 test('openapi.json also describes the operations endpoints, and no preflight or 405 routes', () => {

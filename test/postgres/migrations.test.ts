@@ -44,7 +44,7 @@ test('five stores opening one fresh schema at once all succeed, and each migrati
       results.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason)),
       [],
     );
-    assert.deepEqual(await tablesOf(schema), ['accounts', 'api_keys', 'custom_operators', 'jobs', 'migrations', 'operator_results', 'sentences', 'service_operators', 'services', 'transcripts']);
+    assert.deepEqual(await tablesOf(schema), ['accounts', 'alerts', 'api_keys', 'custom_operators', 'jobs', 'migrations', 'operator_results', 'sentences', 'service_operators', 'services', 'transcripts']);
     for (const store of stores) {
       assert.deepEqual(await store.schemaVersion(), { applied: migrationFiles('postgres').length, expected: migrationFiles('postgres').length });
     }
@@ -121,7 +121,7 @@ test('a schema made by the build before migration files upgrades in place: data 
         assert.deepEqual(await store.schemaVersion(), { applied: files.length, expected: files.length });
         assert.equal(await store.countAccounts(), 1);
       }
-      assert.deepEqual(await tablesOf(schema), ['accounts', 'api_keys', 'custom_operators', 'jobs', 'migrations', 'operator_results', 'sentences', 'service_operators', 'services', 'transcripts']);
+      assert.deepEqual(await tablesOf(schema), ['accounts', 'alerts', 'api_keys', 'custom_operators', 'jobs', 'migrations', 'operator_results', 'sentences', 'service_operators', 'services', 'transcripts']);
       const recorded = await client.query(`SELECT name, checksum FROM "${schema}".migrations ORDER BY name`);
       assert.deepEqual(recorded.rows, files.map((file) => ({ name: file.name, checksum: file.checksum })));
     } finally {

@@ -3,23 +3,39 @@
 // (delivered at commit, so a unit of work that rolls back wakes nobody). The notification carries
 // the schema, since one database may hold several (tests make one per server).
 import type { PostgresContext } from '../postgres-context.js';
-import type { JobOperations } from '../store.js';
+import type { JobOperations, NewJob } from '../store.js';
 import { jobFromRow, LEASE_EXPIRED_ERROR, type JobRow } from './row.js';
 
 /** The channel every store on the database notifies; the payload is the schema whose queue changed. */
 export const JOBS_CHANNEL = 'intelligence_jobs';
 
+/** Advisory lock class for enqueueJobUnlessQueued (ASCII "JOB1"); the job name's hash is the second key. */
+const UNIQUE_JOB_LOCK_CLASS = 0x4a4f4231;
+
+const INSERT_JOB = `WITH inserted AS (
+     INSERT INTO jobs (name, payload, state, max_attempts, run_at, date_created, date_updated)
+     VALUES ($1, $2, 'queued', $3, $4, $5, $5) RETURNING id)
+   SELECT id, pg_notify('${JOBS_CHANNEL}', current_schema()) FROM inserted`;
+
+const jobValues = (job: NewJob) => [job.name, job.payloadJson, job.maxAttempts, job.runAtMs, job.nowMs];
+
 export function postgresJobs(ctx: PostgresContext): JobOperations {
   return {
     async enqueueJob(job) {
-      const [row] = await ctx.rows<{ id: number }>(
-        `WITH inserted AS (
-           INSERT INTO jobs (name, payload, state, max_attempts, run_at, date_created, date_updated)
-           VALUES ($1, $2, 'queued', $3, $4, $5, $5) RETURNING id)
-         SELECT id, pg_notify('${JOBS_CHANNEL}', current_schema()) FROM inserted`,
-        [job.name, job.payloadJson, job.maxAttempts, job.runAtMs, job.nowMs],
-      );
-      return row.id;
+      const [row] = await ctx.rows<{ id: number }>(INSERT_JOB, jobValues(job));
+      return row!.id;
+    },
+
+    enqueueJobUnlessQueued(job) {
+      // The name's lock, held to COMMIT, puts processes asking at once in turn; each later one's
+      // look is a statement after the lock, so it sees the job the one before committed.
+      return ctx.transaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [UNIQUE_JOB_LOCK_CLASS, job.name]);
+        const queued = await client.query(`SELECT 1 FROM jobs WHERE state = 'queued' AND name = $1 LIMIT 1`, [job.name]);
+        if ((queued.rowCount ?? 0) > 0) return null;
+        const { rows } = await client.query<{ id: number }>(INSERT_JOB, jobValues(job));
+        return rows[0]!.id;
+      });
     },
 
     claimJobs({ names, owner, limit, nowMs, leaseMs }) {

@@ -3,20 +3,28 @@
 // never claim the same job; names are passed as one JSON array so the statement text stays fixed.
 import type { SqliteContext } from '../sqlite-context.js';
 import type { JobOperations } from '../store.js';
+import type { NewJob } from '../store.js';
 import { jobFromRow, LEASE_EXPIRED_ERROR, type JobRow } from './row.js';
+
+const insertJob = (ctx: SqliteContext, job: NewJob): number =>
+  ctx
+    .sql(
+      `INSERT INTO jobs (name, payload, state, max_attempts, run_at, date_created, date_updated)
+       VALUES (?, ?, 'queued', ?, ?, ?, ?) RETURNING id`,
+    )
+    .pluck()
+    .get(job.name, job.payloadJson, job.maxAttempts, job.runAtMs, job.nowMs, job.nowMs) as number;
 
 export function sqliteJobs(ctx: SqliteContext): JobOperations {
   return {
     enqueueJob(job) {
-      return ctx.autocommit(
-        () =>
-          ctx
-            .sql(
-              `INSERT INTO jobs (name, payload, state, max_attempts, run_at, date_created, date_updated)
-               VALUES (?, ?, 'queued', ?, ?, ?, ?) RETURNING id`,
-            )
-            .pluck()
-            .get(job.name, job.payloadJson, job.maxAttempts, job.runAtMs, job.nowMs, job.nowMs) as number,
+      return ctx.autocommit(() => insertJob(ctx, job));
+    },
+
+    enqueueJobUnlessQueued(job) {
+      // One IMMEDIATE write transaction: the look and the insert hold the file's write lock together.
+      return ctx.write(() =>
+        ctx.sql(`SELECT 1 FROM jobs WHERE state = 'queued' AND name = ? LIMIT 1`).get(job.name) === undefined ? insertJob(ctx, job) : null,
       );
     },
 

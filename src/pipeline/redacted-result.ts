@@ -3,17 +3,64 @@
 // quoted string (extract_results, normalized_result, utterance texts, json_results' string values) gets
 // PII markers, and text generation is replaced by `[Redacted: <friendly name>]` because a model's
 // prose may restate PII in forms the rules cannot see.
-import { redactText } from '../redaction/redact.js';
+import { findPii, redactText, type PiiSpan } from '../redaction/redact.js';
 import type { OperatorResultBody } from '../operators/types.js';
 
-/** Redacts one quoted string: a sentence's stored redacted form when the string is that sentence, else the PII rules. */
+/** Redacts one string a result quotes. */
 export type StringRedactor = (text: string) => string;
 
-/** A redactor that reuses the sentences' redacted forms, so results read as the Sentences API does. */
-export function sentenceRedactor(sentences: ReadonlyArray<{ transcript: string; redactedTranscript: string | null }>): StringRedactor {
-  const known = new Map<string, string>();
-  for (const sentence of sentences) if (sentence.redactedTranscript !== null) known.set(sentence.transcript, sentence.redactedTranscript);
-  return (text) => known.get(text) ?? redactText(text).text;
+interface SentenceText {
+  transcript: string;
+  redactedTranscript: string | null;
+}
+
+const isWordCharacter = (character: string | undefined) => character !== undefined && /[\p{L}\p{N}]/u.test(character);
+
+/** Where `part` occurs in `text` as whole words, else anywhere; -1 when it does not. */
+function occurrence(text: string, part: string): number {
+  let first = -1;
+  for (let at = text.indexOf(part); at !== -1; at = text.indexOf(part, at + 1)) {
+    if (first === -1) first = at;
+    if (!isWordCharacter(text[at - 1]) && !isWordCharacter(text[at + part.length])) return at;
+  }
+  return first;
+}
+
+/** text[start, end) with the PII spans that overlap it replaced by their markers. */
+function redactedSlice(text: string, spans: readonly PiiSpan[], start: number, end: number): string {
+  let out = '';
+  let cursor = start;
+  for (const span of spans) {
+    if (span.end <= start || span.start >= end) continue;
+    out += text.slice(cursor, Math.max(cursor, span.start)) + `[${span.entity}]`;
+    cursor = Math.min(end, Math.max(cursor, span.end));
+  }
+  return out + text.slice(cursor, end);
+}
+
+/**
+ * A whole sentence reads as the Sentences API serves it; a part of a sentence (an entity, a phrase)
+ * is redacted with the PII found in its sentence, so "415" of a phone number said in full is hidden
+ * too; any other string (a model's answer) goes through the PII rules on its own.
+ */
+export function sentenceRedactor(sentences: readonly SentenceText[]): StringRedactor {
+  const whole = new Map<string, string>();
+  for (const sentence of sentences) if (sentence.redactedTranscript !== null) whole.set(sentence.transcript, sentence.redactedTranscript);
+  const spansOf = new Map<number, PiiSpan[]>();
+  return (text) => {
+    const known = whole.get(text);
+    if (known !== undefined) return known;
+    if (text.trim() !== '') {
+      for (const [index, sentence] of sentences.entries()) {
+        const at = occurrence(sentence.transcript, text);
+        if (at === -1) continue;
+        let spans = spansOf.get(index);
+        if (spans === undefined) spansOf.set(index, (spans = findPii(sentence.transcript)));
+        return redactedSlice(sentence.transcript, spans, at, at + text.length);
+      }
+    }
+    return redactText(text).text;
+  };
 }
 
 function redactJson(value: unknown, redact: StringRedactor): unknown {

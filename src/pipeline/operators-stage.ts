@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogIndex } from '../catalog/load.js';
 import type { Config } from '../config.js';
 import type { ChatModel } from '../engines/llm/chat.js';
+import type { LlmSettings } from '../engines/llm/settings.js';
 import { createOperatorRegistry, type OperatorRun, type OperatorToRun } from '../operators/registry.js';
 import type { Transcript, TranscriptParticipant } from '../operators/types.js';
 import type { Store, StoredOperatorResult, StoredSentence, TranscriptRecord } from '../store/store.js';
@@ -37,21 +38,27 @@ export const NO_LANGUAGE_MODEL_WARNING =
   'No language model is configured (LLM_BASE_URL is unset): Generative and GenerativeJSON operators will produce no result, ' +
   'and Summarization gives an extractive summary.';
 
+/** The chat model, its client (the openai module, ~0.25 s to load) loaded by the first call. */
+function lazyChatModel(settings: LlmSettings): ChatModel {
+  let loaded: Promise<ChatModel> | undefined;
+  return {
+    model: settings.model,
+    async complete(messages, options) {
+      loaded ??= import('../engines/llm/chat.js').then(({ openAiChatModel }) => openAiChatModel(settings));
+      return (await loaded).complete(messages, options);
+    },
+  };
+}
+
 /** The parts the job needs, built once per process; says once, at start-up, when no language model is configured. */
-export async function operatorsStageParts(parts: {
+export function operatorsStageParts(parts: {
   config: Pick<Config, 'llm'>;
   store: Pick<Store, 'findCustomOperator'>;
   catalog: CatalogIndex;
   log: Pick<FastifyBaseLogger, 'warn'>;
-}): Promise<OperatorsStageParts> {
-  let llm: ChatModel | null = null;
+}): OperatorsStageParts {
   if (parts.config.llm === null) parts.log.warn(NO_LANGUAGE_MODEL_WARNING);
-  else {
-    // Loaded only when configured: the openai module takes ~0.25 s to load.
-    const { openAiChatModel } = await import('../engines/llm/chat.js');
-    llm = openAiChatModel(parts.config.llm);
-  }
-  const registry = createOperatorRegistry({ llm });
+  const registry = createOperatorRegistry({ llm: parts.config.llm === null ? null : lazyChatModel(parts.config.llm) });
   return { store: parts.store, catalog: parts.catalog, runOperators: (transcript, operators) => registry.runAll(transcript, operators) };
 }
 

@@ -29,7 +29,7 @@ describe('rate limit headers', () => {
     const transcriptSid = (await server.request('POST', '/v2/Transcripts', { form: { ServiceSid: f.serviceSid, Channel: channel } })).body.sid;
     const scratchTranscript = (await server.request('POST', '/v2/Transcripts', { form: { ServiceSid: f.serviceSid, Channel: channel } })).body.sid;
     await storeMedia(server, transcriptSid, { bytes: Buffer.from('WEBVTT\n'), name: 'media.vtt', contentType: 'text/vtt' });
-    const { transcript } = await transcriptWithResults(server.store, await stageParts(server.store), {
+    const { transcript } = await transcriptWithResults(server.store, stageParts(server.store), {
       accountSid: server.account.sid,
       operatorSids: [f.prebuiltSid],
       fixture: 'neutral-hours',

@@ -34,7 +34,7 @@ let catalogIndex: CatalogIndex | undefined;
 /** The built-in catalog, as a test server without CATALOG_FILE has it. */
 export const builtinIndex = (): CatalogIndex => (catalogIndex ??= indexCatalog(loadCatalog()));
 
-export async function stageParts(store: Store, llm: LlmSettings | null = null, warnings: string[] = []): Promise<OperatorsStageParts> {
+export function stageParts(store: Store, llm: LlmSettings | null = null, warnings: string[] = []): OperatorsStageParts {
   return operatorsStageParts({ config: { llm }, store, catalog: builtinIndex(), log: { warn: (message: string) => warnings.push(message) } });
 }
 

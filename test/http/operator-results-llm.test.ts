@@ -43,7 +43,7 @@ async function withStub(replies: Reply[], timeoutMs = 10_000): Promise<{ stub: C
 }
 
 async function run(settings: LlmSettings, operatorSids: string[], options: { fixture?: string; redaction?: boolean } = {}) {
-  const parts = await stageParts(server.store, settings);
+  const parts = stageParts(server.store, settings);
   return transcriptWithResults(server.store, parts, { accountSid: server.account.sid, operatorSids, fixture: options.fixture ?? 'pii', redaction: options.redaction });
 }
 

@@ -14,7 +14,7 @@ let parts: OperatorsStageParts;
 
 before(async () => {
   server = await startTestServer();
-  parts = await stageParts(server.store);
+  parts = stageParts(server.store);
 });
 after(() => server.close());
 
@@ -248,12 +248,12 @@ describe('the operators stage', () => {
     assert.deepEqual(body.text_generation_results, { result: 'Receptionist: No, I think you have the wrong number.', format: 'text' });
   });
 
-  test('without a language model the stage\'s parts say so once; with one they say nothing', async () => {
+  test('without a language model the stage\'s parts say so once; with one they say nothing', () => {
     const warnings: string[] = [];
-    await stageParts(server.store, null, warnings);
+    stageParts(server.store, null, warnings);
     assert.deepEqual(warnings, [NO_LANGUAGE_MODEL_WARNING]);
     const none: string[] = [];
-    await stageParts(server.store, { baseUrl: 'http://127.0.0.1:9/v1', apiKey: null, model: 'm', timeoutMs: 1000 }, none);
+    stageParts(server.store, { baseUrl: 'http://127.0.0.1:9/v1', apiKey: null, model: 'm', timeoutMs: 1000 }, none);
     assert.deepEqual(none, []);
   });
 });

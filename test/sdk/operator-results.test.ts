@@ -61,7 +61,7 @@ before(async () => {
   server = await startTestServer();
   client = twilio(server.account.sid, server.account.secret);
   client.intelligence.baseUrl = server.url;
-  parts = await stageParts(server.store);
+  parts = stageParts(server.store);
   for (const [friendlyName, operatorType, config] of CUSTOM) {
     const created = await client.intelligence.v2.customOperators.create({ friendlyName, operatorType, config });
     customSids.set(friendlyName, created.sid);
@@ -256,5 +256,29 @@ describe('listing through the SDK', () => {
     assert.deepEqual(listed.map((result) => result.operatorSid), produced);
     assert.equal(listed.length, allOperatorSids().length - 2);
     for (const result of listed) assert.equal(result.url, `${server.url}/v2/Transcripts/${sid}/OperatorResults/${result.operatorSid}`);
+  });
+});
+
+describe('Redacted through the SDK', () => {
+  test('redacted by default on a transcript with redaction; redacted: false gives the original', async () => {
+    const agentIntroduction = catalogSid('LY', 'Agent Introduction');
+    const { transcript } = await transcriptWithResults(server.store, parts, {
+      accountSid: server.account.sid,
+      operatorSids: [agentIntroduction, catalogSid('LY', 'Summarization')],
+      fixture: 'pii',
+      redaction: true,
+    });
+    const results = client.intelligence.v2.transcripts(transcript.sid).operatorResults;
+    assert.deepEqual((await results(agentIntroduction).fetch()).extractResults, {
+      'Agent Introduction': ['Thanks for calling Acme Bank, my name is [Name].', 'My name is [Name] and I need a refund to my card.'],
+    });
+    assert.deepEqual((await results(agentIntroduction).fetch({ redacted: false })).extractResults, {
+      'Agent Introduction': ['Thanks for calling Acme Bank, my name is Anna Smith.', 'My name is Robert Chen and I need a refund to my card.'],
+    });
+    assert.deepEqual((await results.list()).map((result) => result.textGenerationResults), [null, { result: '[Redacted: Summarization]', format: 'text' }]);
+    assert.deepEqual((await results.list({ redacted: false })).map((result) => result.textGenerationResults), [
+      null,
+      { result: 'Customer: You can reach me at 415 555 0134 if the refund fails.', format: 'text' },
+    ]);
   });
 });

@@ -6,13 +6,14 @@ import type { CatalogIndex } from '../catalog/load.js';
 import type { Config } from '../config.js';
 import type { ChatModel } from '../engines/llm/chat.js';
 import type { LlmSettings } from '../engines/llm/settings.js';
+import type { ThreadPool } from '../jobs/threads.js';
 import { createOperatorRegistry, type OperatorRun, type OperatorToRun } from '../operators/registry.js';
 import type { Transcript, TranscriptParticipant } from '../operators/types.js';
 import type { Store, StoredOperatorResult, StoredSentence, TranscriptRecord } from '../store/store.js';
 import { redactedResult, sentenceRedactor } from './redacted-result.js';
 
-/** Runs the operators on one reading of the transcript: the registry's runAll, or the same off the main thread. */
-export type RunOperators = (transcript: Transcript, operators: readonly OperatorToRun[]) => Promise<OperatorRun[]>;
+/** Runs the operators on one reading of the transcript: the registry's runAll (deterministic ones on worker threads when it has them). */
+export type RunOperators = (transcript: Transcript, operators: readonly OperatorToRun[], signal?: AbortSignal) => Promise<OperatorRun[]>;
 
 export interface OperatorsStageParts {
   store: Pick<Store, 'findCustomOperator'>;
@@ -56,10 +57,12 @@ export function operatorsStageParts(parts: {
   store: Pick<Store, 'findCustomOperator'>;
   catalog: CatalogIndex;
   log: Pick<FastifyBaseLogger, 'warn'>;
+  /** The process's worker threads: the operators that call no model run there. */
+  threads?: ThreadPool | null;
 }): OperatorsStageParts {
   if (parts.config.llm === null) parts.log.warn(NO_LANGUAGE_MODEL_WARNING);
-  const registry = createOperatorRegistry({ llm: parts.config.llm === null ? null : lazyChatModel(parts.config.llm) });
-  return { store: parts.store, catalog: parts.catalog, runOperators: (transcript, operators) => registry.runAll(transcript, operators) };
+  const registry = createOperatorRegistry({ llm: parts.config.llm === null ? null : lazyChatModel(parts.config.llm) }, { threads: parts.threads ?? null });
+  return { store: parts.store, catalog: parts.catalog, runOperators: (transcript, operators, signal) => registry.runAll(transcript, operators, signal) };
 }
 
 interface ResolvedOperator {
@@ -129,6 +132,7 @@ export async function runOperatorsStage(
   parts: OperatorsStageParts,
   transcript: TranscriptRecord,
   sentences: StoredSentence[],
+  signal?: AbortSignal,
 ): Promise<OperatorsStageOutcome> {
   const failures: OperatorFailure[] = [];
   const operators: ResolvedOperator[] = [];
@@ -140,7 +144,7 @@ export async function runOperatorsStage(
     if (resolution.ok) operators.push(resolution.operator);
     else failures.push(resolution.failure);
   }
-  const runs = operators.length === 0 ? [] : await parts.runOperators(runnerTranscript(transcript, sentences), operators.map((operator) => operator.run));
+  const runs = operators.length === 0 ? [] : await parts.runOperators(runnerTranscript(transcript, sentences), operators.map((operator) => operator.run), signal);
   const redact = transcript.redaction ? sentenceRedactor(sentences) : null;
   const nowMs = (parts.now ?? Date.now)();
   const results: StoredOperatorResult[] = [];

@@ -10,6 +10,7 @@ import { redactText } from '../../src/redaction/redact.js';
 import { newSid } from '../../src/sids.js';
 import type { Store, StoredSentence, TranscriptRecord } from '../../src/store/store.js';
 import type { LlmSettings } from '../../src/engines/llm/settings.js';
+import type { ThreadPool } from '../../src/jobs/threads.js';
 
 export const OPERATOR_FIXTURES = new URL('../fixtures/operators/', import.meta.url);
 
@@ -34,8 +35,8 @@ let catalogIndex: CatalogIndex | undefined;
 /** The built-in catalog, as a test server without CATALOG_FILE has it. */
 export const builtinIndex = (): CatalogIndex => (catalogIndex ??= indexCatalog(loadCatalog()));
 
-export function stageParts(store: Store, llm: LlmSettings | null = null, warnings: string[] = []): OperatorsStageParts {
-  return operatorsStageParts({ config: { llm }, store, catalog: builtinIndex(), log: { warn: (message: string) => warnings.push(message) } });
+export function stageParts(store: Store, llm: LlmSettings | null = null, warnings: string[] = [], threads: ThreadPool | null = null): OperatorsStageParts {
+  return operatorsStageParts({ config: { llm }, store, catalog: builtinIndex(), log: { warn: (message: string) => warnings.push(message) }, threads });
 }
 
 /** Inserts a transcript, starts it and stores the fixture's sentences (redacted too when `redaction`). */

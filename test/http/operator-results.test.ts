@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { NO_LANGUAGE_MODEL_WARNING } from '../../src/pipeline/operators-stage.js';
 import type { OperatorsStageParts } from '../../src/pipeline/operators-stage.js';
+import { createThreadPool } from '../../src/threads.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { finishWithOperators, stageParts, storeTranscript, transcriptWithResults } from '../helpers/transcripts.js';
 import { assertEveryField, assertOk, assertTwilioError, createCustomOperator, prebuiltSid, randomSid, walkBack, walkForward } from './support.js';
@@ -246,6 +247,20 @@ describe('the operators stage', () => {
     await finishWithOperators(server.store, parts, transcript, sentences);
     const body = assertOk(await server.request('GET', results(transcript.sid, `/${prebuiltSid('Summarization')}`)), 'FetchOperatorResult', 200);
     assert.deepEqual(body.text_generation_results, { result: 'Receptionist: No, I think you have the wrong number.', format: 'text' });
+  });
+
+  test('on worker threads the stage stores the same results as on the main thread', async () => {
+    const threads = createThreadPool(1);
+    try {
+      const custom = await createCustomOperator(server, { operatorType: 'LiteralSpot', config: { phrase_sets: [{ name: 'Refund', phrases: ['refund'], match: 'fuzzy' }] } });
+      const operatorSids = [...PREBUILT, custom.sid];
+      const here = await completedTranscript('refund-call', operatorSids);
+      const there = await transcriptWithResults(server.store, stageParts(server.store, null, [], threads), { accountSid: server.account.sid, operatorSids, fixture: 'refund-call' });
+      assert.equal(there.outcome.results.length, operatorSids.length);
+      assert.deepEqual(there.outcome.results.map((result) => result.resultJson), here.outcome.results.map((result) => result.resultJson));
+    } finally {
+      await threads.close();
+    }
   });
 
   test('without a language model the stage\'s parts say so once; with one they say nothing', () => {

@@ -14,6 +14,11 @@ import { sentimentRunner } from '../src/operators/runners/sentiment.js';
 import { voicemailDetectionRunner } from '../src/operators/runners/voicemail-detection.js';
 import { BUILTIN_BINDINGS } from '../src/operators/bindings.js';
 import type { Transcript } from '../src/operators/types.js';
+import { indexCatalog } from '../src/catalog/load.js';
+import { catalogSid } from '../src/catalog/sids.js';
+import { runOperatorsStage, type OperatorsStageParts } from '../src/pipeline/operators-stage.js';
+import { redactText } from '../src/redaction/redact.js';
+import type { CustomOperatorRecord, StoredSentence, TranscriptRecord } from '../src/store/store.js';
 
 const CPU_SECONDS = Number(process.env.BENCH_OPERATOR_SECONDS ?? 5);
 const WARM_RUNS = 10;
@@ -47,7 +52,7 @@ const CUSTOMER = [
 function benchTranscript(sentences: number): Transcript {
   const lines = Array.from({ length: sentences }, (_, i) => {
     const pool = i % 2 === 0 ? AGENT : CUSTOMER;
-    return { channel: i % 2 === 0 ? 1 : 2, text: pool[(i * 7 + Math.floor(i / 20)) % pool.length] };
+    return { channel: i % 2 === 0 ? 1 : 2, text: pool[(i * 7 + Math.floor(i / 20)) % pool.length]! };
   });
   return {
     participants: [],
@@ -118,7 +123,7 @@ process.stdout.write(
 );
 
 const perThousand = (ms: number) => `${((ms * 1000) / words).toFixed(2)} ms / 1,000 words`;
-const [load] = loadavg();
+const load = loadavg()[0] ?? 0;
 process.stdout.write(`load average ${load.toFixed(1)} on ${cpus().length} cores\n`);
 const endToEnd = await measure(() => registry.runAll(transcript, operators));
 process.stdout.write(
@@ -132,7 +137,7 @@ const runnerOf: Record<string, [Runner, unknown]> = {
   LiteralClassification: [literalClassificationRunner, literalClassificationConfig],
   Sentiment: [sentimentRunner, null],
   EntityRecognition: [entityRecognitionRunner, null],
-  AgentIntroduction: [literalSpotRunner, BUILTIN_BINDINGS.AgentIntroduction.config],
+  AgentIntroduction: [literalSpotRunner, BUILTIN_BINDINGS.AgentIntroduction?.config],
   VoicemailDetection: [voicemailDetectionRunner, null],
 };
 for (const [name, [runner, config]] of Object.entries(runnerOf)) parts.push([name, () => runner.run(read as AnalysedTranscript, config)]);
@@ -140,4 +145,43 @@ process.stdout.write(`  ${'part (CPU time)'.padEnd(48)} per transcript  per 1,00
 for (const [name, work] of parts) {
   const { cpuMs } = await measure(work);
   process.stdout.write(`  ${name.padEnd(48)} ${cpuMs.toFixed(2).padStart(7)} ms  ${perThousand(cpuMs)}\n`);
+}
+
+// The transcript job's stage over the same six operators: resolving them, running them, and the
+// stored results (JSON), without and with redaction (quoted text redacted with its sentence's PII).
+const catalog = indexCatalog(builtinCatalog);
+const customs = new Map<string, CustomOperatorRecord>(
+  [['LYbe0c0000000000000000000000000001', 'LiteralSpot', literalSpotConfig], ['LYbe0c0000000000000000000000000002', 'LiteralClassification', literalClassificationConfig]].map(
+    ([sid, type, config]) => [sid as string, {
+      sid: sid as string, accountSid: 'AC0', friendlyName: type as string, description: null, operatorType: type as string,
+      configJson: JSON.stringify(config), availability: 'general-availability', version: 1, dateCreatedMs: 0, dateUpdatedMs: 0,
+    }],
+  ),
+);
+const stageParts: OperatorsStageParts = {
+  store: { findCustomOperator: async (_account, sid) => customs.get(sid) ?? null },
+  catalog,
+  runOperators: (t, ops) => registry.runAll(t, ops),
+};
+const record = (redaction: boolean): TranscriptRecord => ({
+  sid: 'GT0', accountSid: 'AC0', serviceSid: 'GA0', status: 'in-progress', channelJson: '{"participants": []}', mediaUrl: null, sourceSid: null,
+  languageCode: 'en-US', dataLogging: false, redaction, mediaRedaction: false, customerKey: null, mediaStartTimeMs: null, durationSeconds: 2000,
+  operatorSids: [...customs.keys(), ...['Sentiment Analysis', 'Entity Recognition', 'Agent Introduction', 'Voicemail Detection'].map((name) => catalogSid('LY', name))],
+  errorCode: null, errorMessage: null, mediaPath: null, mediaContentType: null, redactedMediaPath: null, dateCreatedMs: 0, dateUpdatedMs: 0,
+});
+const stored = (redaction: boolean): StoredSentence[] =>
+  transcript.sentences.map((sentence) => ({
+    sid: 'GX0', transcriptSid: 'GT0', sentenceIndex: sentence.sentenceIndex, mediaChannel: sentence.mediaChannel, startTime: sentence.startTime,
+    endTime: sentence.endTime, confidence: null, transcript: sentence.text, words: [],
+    redactedTranscript: redaction ? redactText(sentence.text).text : null, redactedWords: null,
+  }));
+for (const redaction of [false, true]) {
+  const [plain, sentences] = [record(redaction), stored(redaction)];
+  const check = await runOperatorsStage(stageParts, plain, sentences);
+  if (check.results.length !== 6) throw new Error(`the stage gave ${check.results.length} results: ${JSON.stringify(check.failures)}`);
+  const { wallMs, cpuMs } = await measure(() => runOperatorsStage(stageParts, plain, sentences));
+  process.stdout.write(
+    `operators stage, 6 operators${redaction ? ', redacted results too' : ''}: CPU ${cpuMs.toFixed(1)} ms (wall ${wallMs.toFixed(1)} ms) = ` +
+      `${(1000 / cpuMs).toFixed(1)} transcripts per CPU-second, ${perThousand(cpuMs)}\n`,
+  );
 }

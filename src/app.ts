@@ -24,6 +24,8 @@ import { AlertRules } from './resources/alerts/rules.js';
 import { alertRoutes } from './resources/alerts/routes.js';
 import { AttachmentRules } from './resources/attachments/rules.js';
 import { attachmentRoutes } from './resources/attachments/routes.js';
+import { OperatorResultRules } from './resources/operator-results/rules.js';
+import { operatorResultRoutes } from './resources/operator-results/routes.js';
 import { OperatorRules } from './resources/operators/rules.js';
 import { operatorRoutes } from './resources/operators/routes.js';
 import { operatorTypeRoutes } from './resources/operators/type-routes.js';
@@ -245,6 +247,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
     transcriptRoutes(api, transcripts, context);
     sentenceRoutes(api, transcripts, context);
     mediaRoutes(api, transcripts, mediaSigner, context);
+    operatorResultRoutes(api, new OperatorResultRules(store), context);
   });
   mediaFileRoutes(app, transcripts, mediaSigner);
   healthRoutes(app, store);

@@ -1,5 +1,6 @@
 // Environment → typed configuration, validated once at start-up. A bad value fails fast with one line.
 import { dirname, join, resolve } from 'node:path';
+import { llmSettingsFromEnv, type LlmSettings } from './engines/llm/settings.js';
 import { MIN_AUTH_TOKEN_LENGTH } from './resources/accounts/rules.js';
 
 import { DEFAULT_ACCOUNT_QUOTAS, MAX_QUOTA, quotaVariable } from './resources/accounts/quotas.js';
@@ -54,6 +55,8 @@ export interface Config {
   mediaUrlTtlSeconds: number;
   /** Worker threads for CPU-heavy background work (audio decoding, operators). */
   workerThreads: number;
+  /** The language model of Generative, GenerativeJSON and Summarization (LLM_BASE_URL…); null: none configured. */
+  llm: LlmSettings | null;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +112,14 @@ export function parseDatabaseUrl(raw: string): DatabaseLocation {
 function mediaDirectory(env: NodeJS.ProcessEnv, database: DatabaseLocation): string {
   if (env.MEDIA_DIR) return resolve(env.MEDIA_DIR);
   return database.kind === 'sqlite' ? join(dirname(resolve(database.filename)), 'media') : resolve('media');
+}
+
+function languageModel(env: NodeJS.ProcessEnv): LlmSettings | null {
+  try {
+    return llmSettingsFromEnv(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -176,5 +187,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaDir: mediaDirectory(env, database),
     mediaUrlTtlSeconds: integer(env, 'MEDIA_URL_TTL_SECONDS', 600, 1, 7 * 86_400),
     workerThreads: integer(env, 'WORKER_THREADS', defaultThreadCount(), 1, 256),
+    llm: languageModel(env),
   };
 }

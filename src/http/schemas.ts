@@ -189,6 +189,30 @@ export const encryptedOperatorResultsSchema = {
   properties: { locations: stringArray, transcript_sid: nullable('string'), url: nullable('string') },
 } as const;
 
+/** Free-form JSON parts (label_probabilities, extract_results, …) are serialised as computed. */
+export const operatorResultSchema = {
+  $id: 'intelligence.v2.transcript.operator_result',
+  type: 'object',
+  properties: {
+    operator_type: nullable('string'),
+    name: nullable('string'),
+    operator_sid: nullable('string'),
+    extract_match: nullable('boolean'),
+    match_probability: nullable('number'),
+    normalized_result: nullable('string'),
+    utterance_results: { type: ['array', 'null'], items: anyJson },
+    utterance_match: nullable('boolean'),
+    predicted_label: nullable('string'),
+    predicted_probability: nullable('number'),
+    label_probabilities: anyJson,
+    extract_results: anyJson,
+    text_generation_results: anyJson,
+    json_results: anyJson,
+    transcript_sid: nullable('string'),
+    url: nullable('string'),
+  },
+} as const;
+
 export const errorSchema = {
   $id: 'twilio.error',
   type: 'object',
@@ -234,6 +258,7 @@ export const sharedSchemas = [
   transcriptMediaSchema,
   encryptedSentencesSchema,
   encryptedOperatorResultsSchema,
+  operatorResultSchema,
   errorSchema,
 ];
 

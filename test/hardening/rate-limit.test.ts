@@ -7,6 +7,7 @@ import twilio from 'twilio';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { operations } from '../helpers/spec.js';
 import { storeMedia } from '../transcripts/http-support.js';
+import { stageParts, transcriptWithResults } from '../helpers/transcripts.js';
 import { createFixture, generativeConfig } from './fixture.js';
 import { assertError } from './support.js';
 
@@ -28,6 +29,11 @@ describe('rate limit headers', () => {
     const transcriptSid = (await server.request('POST', '/v2/Transcripts', { form: { ServiceSid: f.serviceSid, Channel: channel } })).body.sid;
     const scratchTranscript = (await server.request('POST', '/v2/Transcripts', { form: { ServiceSid: f.serviceSid, Channel: channel } })).body.sid;
     await storeMedia(server, transcriptSid, { bytes: Buffer.from('WEBVTT\n'), name: 'media.vtt', contentType: 'text/vtt' });
+    const { transcript } = await transcriptWithResults(server.store, stageParts(server.store), {
+      accountSid: server.account.sid,
+      operatorSids: [f.prebuiltSid],
+      fixture: 'neutral-hours',
+    });
     const requests: Record<string, [string, string, Record<string, string>?]> = {
       CreateService: ['POST', '/v2/Services', { UniqueName: 'rate-create' }],
       ListService: ['GET', '/v2/Services'],
@@ -54,9 +60,11 @@ describe('rate limit headers', () => {
       DeleteTranscript: ['DELETE', `/v2/Transcripts/${scratchTranscript}`],
       ListSentence: ['GET', `/v2/Transcripts/${transcriptSid}/Sentences`],
       FetchMedia: ['GET', `/v2/Transcripts/${transcriptSid}/Media`],
+      ListOperatorResult: ['GET', `/v2/Transcripts/${transcript.sid}/OperatorResults`],
+      FetchOperatorResult: ['GET', `/v2/Transcripts/${transcript.sid}/OperatorResults/${f.prebuiltSid}`],
     };
-    // Encrypted variants never succeed here (no transcript has an encryption credential); operator results come later.
-    const unanswerable = /^\/v2\/Transcripts\/\{TranscriptSid\}\/OperatorResults|\/Encrypted$/;
+    // Encrypted variants never succeed here (no transcript has an encryption credential).
+    const unanswerable = /\/Encrypted$/;
     const implemented = [...operations].filter(([, { path }]) => !unanswerable.test(path)).map(([id]) => id);
     assert.deepEqual(Object.keys(requests).sort(), implemented.sort(), 'every implemented operation is checked');
     for (const [operationId, [method, path, body]] of Object.entries(requests)) {

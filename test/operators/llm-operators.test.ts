@@ -2,6 +2,7 @@
 // prompt carries, the schema asked for and enforced, invalid answers, errors and a server that hangs.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { llmSettingsFromEnv, openAiChatModel, type LlmSettings } from '../../src/engines/llm/chat.js';
 import { analyse } from '../../src/operators/analysed-transcript.js';
 import { generativeJsonRunner } from '../../src/operators/runners/generative-json.js';
@@ -170,4 +171,14 @@ describe('LLM settings from the environment', () => {
     assert.throws(() => llmSettingsFromEnv({ LLM_BASE_URL: 'ftp://llm' }), { message: 'LLM_BASE_URL must be an http(s) URL, got "ftp://llm"' }));
   test('a timeout that is not a positive whole number is refused', () =>
     assert.throws(() => llmSettingsFromEnv({ LLM_BASE_URL: 'http://llm', LLM_TIMEOUT_MS: '0' }), /LLM_TIMEOUT_MS must be a positive whole number/));
+  test('the configuration reads them once at start-up; a bad value stops it with a ConfigError', () => {
+    assert.equal(loadConfig({}).llm, null);
+    assert.deepEqual(loadConfig({ LLM_BASE_URL: 'http://llm/v1', LLM_MODEL: 'small', LLM_API_KEY: 'k', LLM_TIMEOUT_MS: '500' }).llm, {
+      baseUrl: 'http://llm/v1',
+      apiKey: 'k',
+      model: 'small',
+      timeoutMs: 500,
+    });
+    assert.throws(() => loadConfig({ LLM_BASE_URL: 'llm:8000' }), (error: Error) => error instanceof ConfigError && /^LLM_BASE_URL must be an http\(s\) URL/.test(error.message));
+  });
 });

@@ -177,9 +177,9 @@ describe('compose.yaml under podman-compose', { skip }, () => {
 
     // SIGTERM to the servers (they drain), SIGINT to PostgreSQL (its fast shutdown): all exit 0.
     await compose('stop');
-    for (const service of SERVICES) {
-      const state = (await must('podman', ['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', container(service)], env)).trim();
-      assert.equal(state, 'exited 0', `${service}: ${state}\n${await projectLogs()}`);
+    for (const each of SERVICES) {
+      const state = (await must('podman', ['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', container(each)], env)).trim();
+      assert.equal(state, 'exited 0', `${each}: ${state}\n${await projectLogs()}`);
     }
     await compose('down', '--volumes');
     assert.deepEqual(await projectContainers(), []);

@@ -45,7 +45,7 @@ RUN case "$SPEECH" in \
     esac \
  && groupadd --system --gid 10001 intelligence \
  && useradd --system --uid 10001 --gid intelligence --home-dir /data --shell /usr/sbin/nologin intelligence \
- && mkdir /data && chown intelligence:intelligence /data
+ && mkdir -p /data /media && chown intelligence:intelligence /data /media
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
@@ -55,6 +55,8 @@ ENV NODE_ENV=production \
     PORT=4010 \
     DATABASE_URL=sqlite:/data/intelligence.db
 VOLUME ["/data"]
+# /media: where compose.yaml mounts the replicas' shared media volume (MEDIA_DIR); a new volume
+# takes this directory's owner, so the server's user can write to it.
 EXPOSE 4010
 USER intelligence
 # /readyz is 200 while the database answers and 503 while the server drains; no curl in a slim image.

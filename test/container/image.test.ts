@@ -10,7 +10,7 @@ import twilio from 'twilio';
 import { catalogSid } from '../../src/catalog/sids.js';
 import { freePort } from '../helpers/process.js';
 import { assertPostgresReachable, createSchema, dropSchema, newSchemaName, urlWithSearchPath } from '../helpers/postgres.js';
-import { assertPodmanUsable, ensureBaseImage, must, podmanEnv, run } from './podman.js';
+import { assertPodmanUsable, buildServerImage, must, podmanEnv, run } from './podman.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const IMAGE = 'localhost/intelligence-server:test';
@@ -29,9 +29,8 @@ let removeConf = () => {};
 before(async () => {
   assertPodmanUsable();
   ({ env, remove: removeConf } = podmanEnv());
-  const base = await ensureBaseImage(env);
+  const base = await buildServerImage(env, root, IMAGE);
   process.stdout.write(`# base image ${base.key}: ${base.made}\n`);
-  await must('podman', ['build', '--pull=never', '--network=host', '--format', 'docker', '-t', IMAGE, '.'], env, { cwd: root, timeoutMs: 20 * 60_000 });
   await must('podman', ['volume', 'create', volume], env);
 });
 

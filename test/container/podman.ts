@@ -3,11 +3,12 @@
 // Node and npm in /usr/local, as in the official image) and imported under that name, and the
 // build runs with --pull=never. Debian's podman runs as root with runc; CONTAINERS_CONF drops the
 // default ulimits, which this machine refuses (crun refuses its hybrid cgroups).
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const BASE_IMAGE = 'docker.io/library/node:20-bookworm-slim';
 /** Kept between runs (outside the repository): the base's root file system as a tar, by its key. */
@@ -22,15 +23,22 @@ const RECIPE = 'debootstrap --variant=minbase bookworm; node, npm, include/node 
 const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const BASE_CA_BUNDLE = '/usr/local/share/host-ca-bundle.crt';
 
-/** Fails with what to install when podman, runc or debootstrap is missing, or when not root. */
-export function assertPodmanUsable(): void {
-  const missing = ['podman', 'runc', 'debootstrap'].filter(
+/** Why the container tests cannot run here (a tool missing, not root), or undefined when they can. */
+export function podmanUnusable(tools = ['podman', 'runc', 'debootstrap']): string | undefined {
+  const missing = tools.filter(
     (tool) => spawnSync('sh', ['-c', `command -v ${tool} || test -x /usr/sbin/${tool}`], { stdio: 'ignore' }).status !== 0,
   );
   if (missing.length > 0) {
-    throw new Error(`The container test needs ${missing.join(', ')}: apt-get install -y podman runc debootstrap (as .ci/run does)`);
+    return `The container tests need ${missing.join(', ')}: apt-get install -y ${tools.join(' ')} (as .ci/run does)`;
   }
-  if (process.getuid?.() !== 0) throw new Error('The container test runs podman and debootstrap as root; run it as root (as CI does)');
+  if (process.getuid?.() !== 0) return 'The container tests run podman and debootstrap as root; run them as root (as CI does)';
+  return undefined;
+}
+
+/** Fails with what to install when podman, runc or debootstrap is missing, or when not root. */
+export function assertPodmanUsable(): void {
+  const reason = podmanUnusable();
+  if (reason !== undefined) throw new Error(reason);
 }
 
 /** The environment podman runs with (runc, no default ulimits), and the removal of its file. */
@@ -38,7 +46,9 @@ export function podmanEnv(): { env: NodeJS.ProcessEnv; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'intelligence-podman-'));
   const conf = join(dir, 'containers.conf');
   writeFileSync(conf, '[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\n');
-  const env = { ...process.env, CONTAINERS_CONF: conf, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` };
+  // Docker's image format for every build, those podman-compose starts too: a build in another
+  // format finds none of the layers cached by the others and starts over (minutes).
+  const env = { ...process.env, CONTAINERS_CONF: conf, BUILDAH_FORMAT: 'docker', PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` };
   return { env, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -129,4 +139,50 @@ export async function ensureBaseImage(env: NodeJS.ProcessEnv): Promise<{ key: st
     tar, BASE_IMAGE,
   ], env, { timeoutMs: 5 * 60_000 });
   return { key, made };
+}
+
+/**
+ * Runs work holding an exclusive lock (flock(1) on a file under CACHE_DIR), so that test files
+ * running at once make each image once; the kernel releases it if this process dies.
+ */
+export async function withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const lock = join(CACHE_DIR, `${name}.lock`);
+  // The holder keeps the lock until its stdin closes: when work ends, or with this process.
+  const holder = spawn('flock', ['--exclusive', lock, 'sh', '-c', 'echo locked && exec cat >/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolveExit) => holder.once('close', resolveExit));
+  await new Promise<void>((resolveLocked, reject) => {
+    holder.stdout.once('data', () => resolveLocked());
+    holder.once('error', reject);
+    void exited.then((code) => reject(new Error(`flock ${lock} exited ${code} without taking the lock`)));
+  });
+  try {
+    return await work();
+  } finally {
+    holder.stdin.end();
+    await exited;
+  }
+}
+
+/**
+ * Makes the base (ensureBaseImage) and builds the Dockerfile in root as tag, one test file at a
+ * time: the first builds, the others find every layer cached.
+ */
+export function buildServerImage(env: NodeJS.ProcessEnv, root: string, tag: string): Promise<{ key: string; made: 'kept' | 'imported' | 'built' }> {
+  return withLock('images', async () => {
+    const base = await ensureBaseImage(env);
+    await must('podman', ['build', '--pull=never', '--network=host', '--format', 'docker', '-t', tag, '.'], env, { cwd: root, timeoutMs: 20 * 60_000 });
+    return base;
+  });
+}
+
+/** Where compose.test.ts's stand-in for the official postgres image is built from. */
+const POSTGRES_CONTEXT = fileURLToPath(new URL('./postgres', import.meta.url));
+
+/** Builds test/container/postgres/Containerfile (Debian's PostgreSQL 15 on the base) as tag. */
+export function buildPostgresImage(env: NodeJS.ProcessEnv, tag: string): Promise<void> {
+  return withLock('images', async () => {
+    await ensureBaseImage(env);
+    await must('podman', ['build', '--pull=never', '--network=host', '-t', tag, '.'], env, { cwd: POSTGRES_CONTEXT, timeoutMs: 20 * 60_000 });
+  });
 }

@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import type { JobHandler } from './jobs/worker.js';
+import { TRANSCRIPT_JOB, transcriptJob } from './pipeline/transcript-job.js';
 import type { Store } from './store/store.js';
 
 export interface BackgroundParts {
@@ -14,6 +15,8 @@ export interface BackgroundParts {
   log: FastifyBaseLogger;
 }
 
-export function backgroundHandlers(_parts: BackgroundParts): Record<string, JobHandler> {
-  return {};
+export function backgroundHandlers(parts: BackgroundParts): Record<string, JobHandler> {
+  return {
+    [TRANSCRIPT_JOB]: transcriptJob(parts),
+  };
 }

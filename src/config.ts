@@ -1,6 +1,10 @@
 // Environment → typed configuration, validated once at start-up. A bad value fails fast with one line.
 import { dirname, join, resolve } from 'node:path';
 import { MIN_AUTH_TOKEN_LENGTH } from './resources/accounts/rules.js';
+import { parseOutboundAllowlist, type OutboundPolicy } from './net/outbound-policy.js';
+import { parseMediaFetchLimits, type MediaFetchLimits } from './net/fetch-media.js';
+import type { SpeechEnv } from './engines/speech/select.js';
+import { parseRecordingsApi, parseTranscriber, type RecordingsApi } from './pipeline/config.js';
 
 import { DEFAULT_ACCOUNT_QUOTAS, MAX_QUOTA, quotaVariable } from './resources/accounts/quotas.js';
 
@@ -47,6 +51,14 @@ export interface Config {
   adminToken: string | null;
   /** Where transcripts' media are kept (src/media/media-store.ts); several PostgreSQL nodes share one. */
   mediaDir: string;
+  /** OUTBOUND_ALLOWLIST: the non-public addresses webhooks and media downloads may reach. */
+  outboundPolicy: OutboundPolicy;
+  /** MEDIA_MAX_BYTES, MEDIA_FETCH_TIMEOUT_MS, MEDIA_MAX_REDIRECTS. */
+  mediaFetch: MediaFetchLimits;
+  /** TRANSCRIBER*: which speech engine transcribes audio (src/engines/speech/select.ts). */
+  transcriber: SpeechEnv;
+  /** RECORDINGS_*: where `source_sid` recordings are fetched from; null when not configured. */
+  recordings: RecordingsApi | null;
 }
 
 export class ConfigError extends Error {
@@ -166,5 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: bearerToken(env, 'METRICS_TOKEN'),
     adminToken: bearerToken(env, 'ADMIN_TOKEN'),
     mediaDir: mediaDirectory(env, database),
+    outboundPolicy: parseOutboundAllowlist(env.OUTBOUND_ALLOWLIST),
+    mediaFetch: parseMediaFetchLimits(env),
+    transcriber: parseTranscriber(env),
+    recordings: parseRecordingsApi(env),
   };
 }

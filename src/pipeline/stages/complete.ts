@@ -1,0 +1,19 @@
+// Stages 6 and 7: the operators' results (when an operators stage is plugged in) and `completed`, in
+// one unit of work, so that a completed transcript always has its results.
+import type { StoredOperatorResult, StoredSentence } from '../../store/store.js';
+import type { PipelineParts, Run } from '../context.js';
+import { TranscriptGone } from '../failure.js';
+
+export async function operatorsStage(parts: PipelineParts, run: Run, sentences: StoredSentence[]): Promise<StoredOperatorResult[] | null> {
+  if (parts.operators === undefined) return null;
+  return parts.operators(run.transcript, sentences, run.signal);
+}
+
+export async function completeStage(parts: PipelineParts, run: Run, results: StoredOperatorResult[] | null): Promise<void> {
+  const sid = run.transcript.sid;
+  const nowMs = (parts.now ?? Date.now)();
+  await parts.store.transaction(async (tx) => {
+    if (results !== null && !(await tx.replaceOperatorResults(sid, results, nowMs))) throw new TranscriptGone(`transcript ${sid} was deleted or finished`);
+    if (!(await tx.completeTranscript(sid, nowMs))) throw new TranscriptGone(`transcript ${sid} was deleted or finished`);
+  });
+}

@@ -85,7 +85,8 @@ export function transcriptJobHandler(parts: PipelineParts): JobHandler {
         throw error;
       }
       const message = failure.retryable ? `${failure.message} (after ${job.attempts} attempts)` : failure.message;
-      // A failed transcript keeps no media: whatever a run moved into its directory goes.
+      // A failed transcript keeps no media: whatever a run moved into its directory goes, before the status says failed.
+      await rm(scratch, { recursive: true, force: true });
       await parts.media.removeTranscript(sid);
       if (!(await parts.store.failTranscript(sid, failure.code, message, now()))) return await gone(parts, sid);
       await parts.onTranscriptFailed({
@@ -115,6 +116,8 @@ async function process(parts: PipelineParts, run: Run): Promise<number> {
   const sentences = await storeSentencesStage(parts, run, { path: fetched.path, type, durationSeconds: recognised.durationSeconds }, redacted);
   const results = await operatorsStage(parts, run, sentences);
   run.signal.throwIfAborted();
+  // Nothing is left behind once the status says completed.
+  await rm(run.scratch, { recursive: true, force: true });
   await completeStage(parts, run, results);
   return sentences.length;
 }

@@ -165,8 +165,11 @@ export async function mediaServer(files: Map<string, Served>): Promise<LocalServ
  * An OpenAI-compatible transcription server. Its answer depends on the audio: the tests' channel 1
  * is a 440 Hz tone and channel 2 an 880 Hz one, so each channel's words say which it heard.
  */
-export async function transcriptionStub(words: { low: string[]; high: string[] } = DEFAULT_WORDS): Promise<LocalServer> {
+export async function transcriptionStub(options: { words?: { low: string[]; high: string[] }; hold?: () => boolean } = {}): Promise<LocalServer> {
+  const words = options.words ?? DEFAULT_WORDS;
   return listen((request, response) => {
+    // Held: never answered (a process killed meanwhile closes the connection).
+    if (options.hold?.()) return;
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {

@@ -38,12 +38,8 @@ export function parseTranscriber(env: NodeJS.ProcessEnv): SpeechEnv {
     TRANSCRIBER_API_KEY: env.TRANSCRIBER_API_KEY,
     TRANSCRIBER_MODEL: env.TRANSCRIBER_MODEL,
   };
-  if (speech.TRANSCRIBER_URL) {
-    try {
-      new URL(speech.TRANSCRIBER_URL);
-    } catch {
-      throw new ConfigError(`TRANSCRIBER_URL must be a URL such as http://127.0.0.1:8000/v1, got "${speech.TRANSCRIBER_URL}"`);
-    }
+  if (speech.TRANSCRIBER_URL && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(speech.TRANSCRIBER_URL)) {
+    throw new ConfigError(`TRANSCRIBER_URL must be an http(s) URL such as http://127.0.0.1:8000/v1, got "${speech.TRANSCRIBER_URL}"`);
   }
   try {
     selectSpeechEngine(speech);

@@ -1,8 +1,9 @@
 // Stage 4: with the transcript's redaction, each sentence's PII replaced by entity markers (its words
 // too: the words of one PII span become one marker word over their times); with media_redaction, a
 // WAV of the audio with silence over the PII words. Redaction is CPU work on this thread, so it
-// yields to the event loop between small batches of sentences.
+// yields to the event loop every few milliseconds.
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { redactToWavOffThread } from '../../media/audio/off-thread.js';
 import type { SilenceRange } from '../../media/audio/redact.js';
@@ -12,8 +13,8 @@ import { piiTimeRanges, piiWordIndexes } from '../../redaction/words.js';
 import type { Run } from '../context.js';
 import type { Recognised } from './sentences.js';
 
-/** Sentences redacted between two yields to the event loop. */
-const BATCH = 16;
+/** The longest stretch of redaction between two yields to the event loop (a sentence takes ~1–5 ms). */
+const SLICE_MS = 8;
 
 export interface RedactedSentence extends SentenceRecord {
   redactedTranscript: string | null;
@@ -34,10 +35,12 @@ export async function redactStage(recognised: Recognised, run: Run): Promise<Red
   }
   const sentences: RedactedSentence[] = [];
   const silence: SilenceRange[] = [];
-  for (const [index, sentence] of recognised.sentences.entries()) {
-    if (index > 0 && index % BATCH === 0) {
+  let sliceStart = performance.now();
+  for (const sentence of recognised.sentences) {
+    if (performance.now() - sliceStart > SLICE_MS) {
       await yieldToLoop();
       run.signal.throwIfAborted();
+      sliceStart = performance.now();
     }
     const { text, spans } = redactText(sentence.transcript);
     sentences.push({

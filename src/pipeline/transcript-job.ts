@@ -89,14 +89,19 @@ export function transcriptJobHandler(parts: PipelineParts): JobHandler {
       await rm(scratch, { recursive: true, force: true });
       await parts.media.removeTranscript(sid);
       if (!(await parts.store.failTranscript(sid, failure.code, message, now()))) return await gone(parts, sid);
-      await parts.onTranscriptFailed({
+      const event: TranscriptFailedEvent = {
         accountSid: transcript.accountSid,
         serviceSid: transcript.serviceSid,
         transcriptSid: sid,
         code: failure.code,
         message,
         requestUrl: failure.requestUrl ?? run.requestUrl,
-      });
+      };
+      parts.log.warn(
+        { transcript_sid: sid, account_sid: event.accountSid, service_sid: event.serviceSid, code: event.code, request_url: event.requestUrl, attempt: job.attempts },
+        `transcript failed: ${message}`,
+      );
+      await parts.onTranscriptFailed(event);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

@@ -37,6 +37,7 @@ describe('transcript job: bad inputs', { timeout: 120_000 }, () => {
     files.set('/broken.vtt', { body: 'WEBVTT\n\nid\n00:05.000 --> 00:04.000\nhello\n', contentType: 'text/vtt' });
     files.set('/big.vtt', { body: 'WEBVTT\n\n' + 'x'.repeat(MAX_BYTES), contentType: 'text/vtt' });
     files.set('/never.vtt', { hang: true });
+    files.set('/redirect.vtt', { status: 302, headers: { location: 'http://127.0.0.2/call.vtt' } });
     media = await mediaServer(files);
     stub = await transcriptionStub();
     server = await startTestServer({
@@ -59,6 +60,12 @@ describe('transcript job: bad inputs', { timeout: 120_000 }, () => {
       code: 95105,
       message: /^media URL 127\.0\.0\.2:\d+ resolves to 127\.0\.0\.2, a loopback address, which is not allowed; add it to OUTBOUND_ALLOWLIST$/,
     },
+    {
+      name: 'a redirect to a loopback address outside OUTBOUND_ALLOWLIST',
+      url: () => `${media.url}/redirect.vtt`,
+      code: 95105,
+      message: /^media URL 127\.0\.0\.2 resolves to 127\.0\.0\.2, a loopback address, which is not allowed; add it to OUTBOUND_ALLOWLIST$/,
+    },
     { name: 'a 404 media URL', url: () => `${media.url}/missing.wav`, code: 95105, message: /^media URL answered 404 Not Found/ },
     {
       name: 'a server that never answers (retried, then failed)',
@@ -71,7 +78,7 @@ describe('transcript job: bad inputs', { timeout: 120_000 }, () => {
     { name: 'a 1 s WAV', url: () => `${media.url}/short.wav`, code: 95109, message: /^The audio is 1\.00 s long; at least 2 s is required$/ },
     { name: 'a 6 kHz WAV', url: () => `${media.url}/low-rate.wav`, code: 95112, message: /^The audio's sample rate is 6000 Hz; at least 8000 Hz is required$/ },
     { name: 'a 3-channel WAV', url: () => `${media.url}/three.wav`, code: 95115, message: /^The audio has 3 channels; at most 2/ },
-    { name: 'a PNG named .wav', url: () => `${media.url}/image.wav`, code: 95104, message: /^The wav file could not be decoded|WAV/ },
+    { name: 'a PNG named .wav', url: () => `${media.url}/image.wav`, code: 95104, message: /^The media is not a WAV file \(no RIFF\/WAVE header\)$/ },
     { name: 'a WebVTT with broken timings', url: () => `${media.url}/broken.vtt`, code: 95104, message: /ends \(00:04\.000\) before it starts \(00:05\.000\)/ },
     { name: 'a truncated FLAC', url: () => `${media.url}/truncated.flac`, code: 95104, message: /FLAC file is truncated/ },
   ];

@@ -207,7 +207,7 @@ describe('transcript job', { timeout: 120_000 }, () => {
     const created = await create({ mediaUrl: `${media.url}/missing.vtt`, maxAttempts: 1 });
     const done = await waitForStatus(server.store, created.sid);
     assert.deepEqual([done.status, done.errorCode], ['failed', 95105]);
-    await waitFor(() => server.logs.some((line) => line.includes(created.sid) && line.includes('"code":95105')), 'the log line');
+    await waitFor(() => server.logs.some((line) => line.includes(created.sid) && line.includes('"code":95105') && line.includes('transcript failed')), 'the log line');
     const line = JSON.parse(server.logs.find((each) => each.includes(created.sid) && each.includes('"code":95105'))!);
     assert.deepEqual([line.transcript_sid, line.code, line.request_url], [created.sid, 95105, `${media.url}/missing.vtt`]);
     assert.match(line.msg, /^transcript failed: media URL answered 404 Not Found/);

@@ -65,7 +65,7 @@ export function transcriptJobHandler(parts: PipelineParts): JobHandler {
       return;
     }
     const transcript = await parts.store.findTranscriptForJob(sid);
-    if (transcript === null) return parts.media.removeTranscript(sid);
+    if (transcript === null) return removeAll(parts.media, sid);
     if (transcript.status === 'completed' || transcript.status === 'failed') return;
     if (!(await parts.store.startTranscript(sid, now()))) return gone(parts, sid);
 
@@ -73,7 +73,7 @@ export function transcriptJobHandler(parts: PipelineParts): JobHandler {
     const run: Run = { transcript: { ...transcript, status: 'in-progress' }, scratch, signal, requestUrl: null };
     const started = performance.now();
     try {
-      const sentences = await process(parts, run);
+      const sentences = await runStages(parts, run);
       parts.log.info({ transcript_sid: sid, sentences, ms: Math.round(performance.now() - started), attempt: job.attempts }, 'transcript completed');
     } catch (error) {
       // A lost lease or a stop: another run (here after a restart, or another process) does it all again.
@@ -108,7 +108,7 @@ export function transcriptJobHandler(parts: PipelineParts): JobHandler {
   };
 }
 
-async function process(parts: PipelineParts, run: Run): Promise<number> {
+async function runStages(parts: PipelineParts, run: Run): Promise<number> {
   const fetched = await fetchStage(parts, run);
   run.signal.throwIfAborted();
   const type = await detectStage(fetched);
@@ -129,14 +129,28 @@ async function process(parts: PipelineParts, run: Run): Promise<number> {
 
 /** Deleted while it ran: the files written for it go too (the delete may have removed them before they were written). */
 async function gone(parts: PipelineParts, sid: string): Promise<void> {
-  if ((await parts.store.findTranscriptForJob(sid)) === null) await parts.media.removeTranscript(sid);
+  if ((await parts.store.findTranscriptForJob(sid)) === null) await removeAll(parts.media, sid);
 }
 
-/** A new scratch directory for this run; an earlier run's (a process killed mid-run) is removed first. */
-async function freshScratch(media: MediaStore, sid: string): Promise<string> {
+/** Everything kept for a transcript: its media, and any scratch directory of an earlier run (a process killed mid-run). */
+async function removeAll(media: MediaStore, sid: string): Promise<void> {
+  await media.removeTranscript(sid);
+  await removeEarlierScratch(media, sid);
+}
+
+async function removeEarlierScratch(media: MediaStore, sid: string): Promise<void> {
   const root = join(media.root, SCRATCH_DIRECTORY);
-  await mkdir(root, { recursive: true, mode: 0o700 });
-  const earlier = (await readdir(root)).filter((name) => name.startsWith(`${sid}.`));
+  const names = await readdir(root).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  const earlier = names.filter((name) => name.startsWith(`${sid}.`));
   await Promise.all(earlier.map((name) => rm(join(root, name), { recursive: true, force: true })));
-  return mkdtemp(join(root, `${sid}.`));
+}
+
+/** A new scratch directory for this run; an earlier run's is removed first. */
+async function freshScratch(media: MediaStore, sid: string): Promise<string> {
+  await mkdir(join(media.root, SCRATCH_DIRECTORY), { recursive: true, mode: 0o700 });
+  await removeEarlierScratch(media, sid);
+  return mkdtemp(join(media.root, SCRATCH_DIRECTORY, `${sid}.`));
 }

@@ -2,7 +2,7 @@
 // reruns after a failed attempt (one set of sentences), the last attempt of a retryable failure, the
 // transcript-failed hook, a finished transcript left alone, and a lost lease writing nothing.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -151,6 +151,18 @@ describe('transcript job handler', () => {
     const after = await js.store.findTranscriptForJob(transcript.sid);
     assert.deepEqual([after?.status, after?.errorCode], ['in-progress', null]);
     assert.deepEqual(leftovers(join(scratch, 'media'), transcript.sid).scratch, []);
+  });
+
+  test("a transcript deleted after a killed run: the rerun removes the killed run's scratch files and its media", async () => {
+    const transcript = await create();
+    const mediaDir = join(scratch, 'media');
+    mkdirSync(join(mediaDir, '.work', `${transcript.sid}.killed`), { recursive: true });
+    writeFileSync(join(mediaDir, '.work', `${transcript.sid}.killed`, '.original.part'), 'partial');
+    mkdirSync(join(mediaDir, transcript.sid), { recursive: true });
+    writeFileSync(join(mediaDir, transcript.sid, 'media.vtt'), VTT);
+    assert.deepEqual(await js.store.deleteTranscript(ACCOUNT, transcript.sid), { mediaPaths: [] });
+    await transcriptJobHandler(parts())({ transcriptSid: transcript.sid }, context(2));
+    assert.deepEqual(leftovers(mediaDir, transcript.sid), { scratch: [], media: [] });
   });
 
   test('a payload without a transcript SID is logged and dropped, not retried', async () => {

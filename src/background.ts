@@ -6,6 +6,7 @@ import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import type { ThreadPool } from './jobs/threads.js';
 import type { JobHandler } from './jobs/worker.js';
+import { TRANSCRIPT_JOB, transcriptJob } from './pipeline/transcript-job.js';
 import { ALERT_RETENTION_JOB, alertRetentionHandler, scheduleAlertRetention } from './resources/alerts/retention.js';
 import type { Store } from './store/store.js';
 
@@ -20,8 +21,10 @@ export interface BackgroundParts {
   now?: () => number;
 }
 
-export function backgroundHandlers({ config, store, log, now = Date.now }: BackgroundParts): Record<string, JobHandler> {
+export function backgroundHandlers(parts: BackgroundParts): Record<string, JobHandler> {
+  const { config, store, log, now = Date.now } = parts;
   return {
+    [TRANSCRIPT_JOB]: transcriptJob(parts),
     [ALERT_RETENTION_JOB]: alertRetentionHandler({ store, retentionDays: config.alertRetentionDays, log, now }),
   };
 }

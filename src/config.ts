@@ -2,6 +2,10 @@
 import { dirname, join, resolve } from 'node:path';
 import { llmSettingsFromEnv, type LlmSettings } from './engines/llm/settings.js';
 import { MIN_AUTH_TOKEN_LENGTH } from './resources/accounts/rules.js';
+import { parseOutboundAllowlist, type OutboundPolicy } from './net/outbound-policy.js';
+import { parseMediaFetchLimits, type MediaFetchLimits } from './net/fetch-media.js';
+import type { SpeechEnv } from './engines/speech/select.js';
+import { parseRecordingsApi, parseTranscriber, type RecordingsApi } from './pipeline/config.js';
 
 import { DEFAULT_ACCOUNT_QUOTAS, MAX_QUOTA, quotaVariable } from './resources/accounts/quotas.js';
 import { defaultThreadCount } from './jobs/threads.js';
@@ -57,6 +61,14 @@ export interface Config {
   workerThreads: number;
   /** The language model of Generative, GenerativeJSON and Summarization (LLM_BASE_URL…); null: none configured. */
   llm: LlmSettings | null;
+  /** OUTBOUND_ALLOWLIST: the non-public addresses webhooks and media downloads may reach. */
+  outboundPolicy: OutboundPolicy;
+  /** MEDIA_MAX_BYTES, MEDIA_FETCH_TIMEOUT_MS, MEDIA_MAX_REDIRECTS. */
+  mediaFetch: MediaFetchLimits;
+  /** TRANSCRIBER*: which speech engine transcribes audio (src/engines/speech/select.ts). */
+  transcriber: SpeechEnv;
+  /** RECORDINGS_*: where `source_sid` recordings are fetched from; null when not configured. */
+  recordings: RecordingsApi | null;
 }
 
 export class ConfigError extends Error {
@@ -188,5 +200,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaUrlTtlSeconds: integer(env, 'MEDIA_URL_TTL_SECONDS', 600, 1, 7 * 86_400),
     workerThreads: integer(env, 'WORKER_THREADS', defaultThreadCount(), 1, 256),
     llm: languageModel(env),
+    outboundPolicy: parseOutboundAllowlist(env.OUTBOUND_ALLOWLIST),
+    mediaFetch: parseMediaFetchLimits(env),
+    transcriber: parseTranscriber(env),
+    recordings: parseRecordingsApi(env),
   };
 }

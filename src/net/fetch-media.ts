@@ -53,6 +53,8 @@ export interface MediaFetchFailure {
   kind: MediaFetchFailureKind;
   /** Says what went wrong and, where the user can act, what to do. */
   message: string;
+  /** The HTTP status, for kind 'http-status' (a 5xx may be worth a retry, a 4xx is not). */
+  status?: number;
 }
 
 export const DEFAULT_MEDIA_FETCH_LIMITS: MediaFetchLimits = { maxBytes: 3 * 1024 ** 3, timeoutMs: 600_000, maxRedirects: 5 };
@@ -64,16 +66,18 @@ class Failure extends Error {
   constructor(
     readonly kind: MediaFetchFailureKind,
     message: string,
+    readonly status?: number,
   ) {
     super(message);
   }
 }
 
-const failure = (kind: MediaFetchFailureKind, message: string): MediaFetchFailure => ({
+const failure = (kind: MediaFetchFailureKind, message: string, status?: number): MediaFetchFailure => ({
   ok: false,
   code: kind === 'too-large' ? MEDIA_TOO_LARGE : MEDIA_DOWNLOAD_FAILED,
   kind,
   message,
+  ...(status === undefined ? {} : { status }),
 });
 
 const seconds = (ms: number) => `${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
@@ -114,7 +118,7 @@ export async function fetchMedia(request: FetchMediaRequest): Promise<FetchedMed
     return { ok: true, path, ...fetched };
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
-    if (error instanceof Failure) return failure(error.kind, error.message);
+    if (error instanceof Failure) return failure(error.kind, error.message, error.status);
     if (deadline.signal.aborted) {
       return failure('timeout', `media URL did not finish downloading within ${seconds(request.timeoutMs)}`);
     }
@@ -147,7 +151,7 @@ async function download(
     const status = response.statusCode ?? 0;
     if (status < 200 || status > 299) {
       response.destroy();
-      throw new Failure('http-status', `media URL answered ${status} ${response.statusMessage ?? ''}`.trimEnd() + ` (${url.href})`);
+      throw new Failure('http-status', `media URL answered ${status} ${response.statusMessage ?? ''}`.trimEnd() + ` (${url.href})`, status);
     }
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > request.maxBytes) {

@@ -16,19 +16,26 @@ export const NO_TRANSCRIBER_MESSAGE =
 
 export type SpeechEnv = Partial<Record<'TRANSCRIBER' | 'TRANSCRIBER_URL' | 'TRANSCRIBER_API_KEY' | 'TRANSCRIBER_MODEL', string>>;
 
+/** The engine TRANSCRIBER names (or the default one); throws for an unknown name or openai without a URL. */
+export function checkSpeechEnv(env: SpeechEnv = process.env): TranscriberName {
+  const name = env.TRANSCRIBER?.trim() || defaultTranscriber(env);
+  if (!(TRANSCRIBERS as readonly string[]).includes(name)) {
+    throw new Error(`TRANSCRIBER must be one of ${TRANSCRIBERS.join(', ')}, got "${name}"`);
+  }
+  if (name === 'openai' && !env.TRANSCRIBER_URL) {
+    throw new Error("TRANSCRIBER=openai needs TRANSCRIBER_URL (the server's base URL, e.g. http://127.0.0.1:8000/v1)");
+  }
+  return name as TranscriberName;
+}
+
 /**
  * Throws (a configuration error, at start-up) for an unknown TRANSCRIBER or openai without a URL.
  * `threads`: the process's worker threads, for the engine's CPU-heavy audio work.
  */
 export function selectSpeechEngine(threads: ThreadPool, env: SpeechEnv = process.env): SpeechEngine {
-  const name = env.TRANSCRIBER?.trim() || defaultTranscriber(env);
-  if (!(TRANSCRIBERS as readonly string[]).includes(name)) {
-    throw new Error(`TRANSCRIBER must be one of ${TRANSCRIBERS.join(', ')}, got "${name}"`);
-  }
-  switch (name as TranscriberName) {
+  switch (checkSpeechEnv(env)) {
     case 'openai':
-      if (!env.TRANSCRIBER_URL) throw new Error('TRANSCRIBER=openai needs TRANSCRIBER_URL (the server\'s base URL, e.g. http://127.0.0.1:8000/v1)');
-      return openAiEngine({ url: env.TRANSCRIBER_URL, apiKey: env.TRANSCRIBER_API_KEY, model: env.TRANSCRIBER_MODEL });
+      return openAiEngine({ url: env.TRANSCRIBER_URL!, apiKey: env.TRANSCRIBER_API_KEY, model: env.TRANSCRIBER_MODEL });
     case 'pocketsphinx':
       return pocketsphinxEngine(threads);
     case 'none':

@@ -191,9 +191,9 @@ export async function runDataPlane(ctx: DataPlaneContext, figures: DataPlaneFigu
     const analysed = await service('bench-six-operators');
     const hooked = await service('bench-webhooks', { WebhookUrl: `${receiver.url}/hook`, WebhookHttpMethod: 'POST' });
 
-    const prebuilt = await call<{ operators: Array<{ sid: string; friendly_name: string }> }>(base, auth, 'GET', '/v2/Operators/PreBuilt?PageSize=100');
+    const prebuilt = await call<{ operators: Array<{ sid: string; friendly_name: string; availability: string }> }>(base, auth, 'GET', '/v2/Operators/PreBuilt?PageSize=100');
     const named = (pattern: RegExp) => {
-      const found = prebuilt.operators.find((operator) => pattern.test(operator.friendly_name));
+      const found = prebuilt.operators.find((operator) => pattern.test(operator.friendly_name) && operator.availability !== 'retired');
       if (found === undefined) throw new Error(`no pre-built operator matches ${pattern}`);
       return found.sid;
     };

@@ -1,0 +1,165 @@
+// The console's data-plane pages in a real browser against a real server with its job worker: a
+// transcript created from a WebVTT file served locally, followed to `completed` without a reload,
+// laid out by speaker with its result cards (an extract highlighting its sentences), the redacted /
+// original switch, a failed transcript with the Alert that says why, and the Alerts page.
+// CONSOLE_SCREENSHOTS=1 writes the screenshots to docs/ (the normal run keeps them in a temp dir).
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const CALL = `WEBVTT
+
+00:00:00.500 --> 00:00:04.000
+<v Agent>Thank you for calling Acme support, my name is Anna, how can I help you?
+
+00:00:04.500 --> 00:00:08.000
+<v Customer>Hi, this is John Smith, I would like a refund for my order.
+
+00:00:08.500 --> 00:00:12.000
+<v Agent>I am sorry about that. I will send the refund today.
+
+00:00:12.500 --> 00:00:15.000
+<v Customer>Great, thank you so much, that is wonderful.
+`;
+
+let server: TestServer;
+let media: Server;
+let mediaUrl: string;
+let browser: Browser;
+let page: Page;
+let shots: string;
+let serviceSid: string;
+const pageErrors: string[] = [];
+
+before(async () => {
+  if (!existsSync(join(root, 'dist/console/index.html'))) {
+    const { buildConsole } = await import(join(root, 'scripts/build-console.mjs'));
+    await buildConsole(join(root, 'dist/console'));
+  }
+  media = createServer((request, response) => {
+    if (request.url === '/call.vtt') response.writeHead(200, { 'content-type': 'text/vtt' }).end(CALL);
+    else response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve));
+  mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
+  server = await startTestServer({ jobs: true, env: { OUTBOUND_ALLOWLIST: '127.0.0.1', TRANSCRIBER: 'none' } });
+  shots = process.env.CONSOLE_SCREENSHOTS === '1' ? join(root, 'docs') : server.directory;
+
+  // The service and its operators through the API: the console's part is the transcripts.
+  serviceSid = (await server.request('POST', '/v2/Services', { form: { UniqueName: 'support', FriendlyName: 'Support', AutoRedaction: 'true' } })).body.sid;
+  const prebuilt = (await server.request('GET', '/v2/Operators/PreBuilt?PageSize=100')).body.operators as Array<{ sid: string; friendly_name: string; availability: string }>;
+  const named = (pattern: RegExp) => prebuilt.find((operator) => pattern.test(operator.friendly_name) && operator.availability !== 'retired')!.sid;
+  const spot = await server.request('POST', '/v2/Operators/Custom', {
+    form: { FriendlyName: 'Refund requests', OperatorType: 'LiteralSpot', Config: JSON.stringify({ phrase_sets: [{ name: 'refund', phrases: ['refund'], match: 'exact' }] }) },
+  });
+  assert.equal(spot.status, 202, spot.text);
+  for (const operator of [named(/^Sentiment/), named(/^Agent Introduction/), spot.body.sid]) {
+    const attached = await server.request('POST', `/v2/Services/${serviceSid}/Operators/${operator}`);
+    assert.equal(attached.status, 202, attached.text);
+  }
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const credentials = JSON.stringify({ username: server.account.sid, password: server.account.secret, accountSid: server.account.sid });
+  await page.addInitScript((value) => sessionStorage.setItem('intelligence-console-credentials', value), credentials);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await new Promise((resolve) => media?.close(resolve));
+});
+
+const shoot = (name: string) => page.screenshot({ path: join(shots, `console-${name}.png`) });
+
+test('a transcript created in the console completes on its page without a reload, laid out by speaker with its results', async () => {
+  await page.goto(`${server.url}/console/transcripts`);
+  await page.getByText('No transcripts yet').waitFor();
+  await page.getByRole('button', { name: 'New transcript' }).click();
+  await page.getByLabel('Media URL').fill(`${mediaUrl}/call.vtt`);
+  await page.getByLabel('Channel 1 role').fill('Agent');
+  await page.getByLabel('Channel 1 full name').fill('Anna');
+  await page.getByLabel('Channel 2 role').fill('Customer');
+  await page.getByLabel('Customer key (optional)').fill('order-1234');
+  await page.getByRole('button', { name: 'Create transcript' }).click();
+  await page.getByRole('heading', { name: /^Transcript GT/, level: 1 }).waitFor();
+  const sid = /\/console\/transcripts\/(GT[0-9a-f]{32})$/.exec(page.url())![1]!;
+  const reloads: string[] = [];
+  page.on('framenavigated', (frame) => reloads.push(frame.url()));
+
+  // The status follows by itself to completed, then the conversation and the cards appear.
+  const conversation = page.getByRole('list', { name: 'Conversation' });
+  await conversation.locator('li').first().waitFor();
+  assert.deepEqual(reloads, []);
+  const api = (await server.request('GET', `/v2/Transcripts/${sid}`)).body;
+  assert.equal(api.status, 'completed');
+  assert.equal(api.customer_key, 'order-1234');
+  const sentences = (await server.request('GET', `/v2/Transcripts/${sid}/Sentences`)).body.sentences as Array<{ transcript: string }>;
+  const rows = conversation.locator('li');
+  assert.equal(await rows.count(), sentences.length);
+  assert.equal(await rows.nth(0).locator('.speaker').textContent(), 'Anna');
+  assert.equal(await rows.nth(1).locator('.speaker').textContent(), 'Customer');
+  // Redacted by default (the service redacts): what the API serves by default, the customer's name gone.
+  assert.equal(await rows.nth(1).locator('.text').textContent(), sentences[1]!.transcript);
+  assert.doesNotMatch(sentences[1]!.transcript, /John Smith/);
+
+  const results = (await server.request('GET', `/v2/Transcripts/${sid}/OperatorResults`)).body.operator_results as Array<{ name: string; predicted_label: string | null }>;
+  assert.equal(results.length, 3);
+  const cards = page.getByLabel('Operator results').locator('article');
+  assert.equal(await cards.count(), 3);
+  for (const result of results) {
+    const card = cards.filter({ has: page.getByRole('heading', { name: result.name }) });
+    await card.waitFor();
+    if (result.predicted_label !== null) assert.match((await card.locator('.label').textContent())!, new RegExp(result.predicted_label));
+  }
+
+  // The extract card highlights the sentences that say "refund".
+  await cards.filter({ has: page.getByRole('heading', { name: 'Refund requests' }) }).getByRole('button', { name: 'Show in conversation' }).click();
+  const highlighted = await conversation.locator('li.highlighted .text').allTextContents();
+  assert.deepEqual(highlighted, sentences.map((sentence) => sentence.transcript).filter((text) => /refund/i.test(text)));
+  await shoot('transcript');
+
+  // The original, on request.
+  await page.getByLabel('Show the original (not redacted)').check();
+  await conversation.getByText('John Smith', { exact: false }).waitFor();
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transcripts' }).click();
+  const row = page.getByRole('row').filter({ hasText: sid });
+  await row.getByText('completed').waitFor();
+  await shoot('transcripts');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a transcript whose media cannot be fetched shows as failed with the Alert that says why, and the Alerts page links to it', async () => {
+  const created = await server.request('POST', '/v2/Transcripts', {
+    form: { ServiceSid: serviceSid, Channel: JSON.stringify({ media_properties: { media_url: `${mediaUrl}/missing.vtt` } }) },
+  });
+  assert.equal(created.status, 202, created.text);
+  const sid = created.body.sid as string;
+  await page.goto(`${server.url}/console/transcripts/${sid}`);
+  const failure = page.getByRole('alert').filter({ hasText: 'This transcript failed' });
+  await failure.getByText(/95105/).waitFor();
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
+  await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
+  const alerts = (await server.request('GET', '/v1/Alerts')).body.alerts as Array<{ resource_sid: string; error_code: string }>;
+  assert.ok(alerts.some((alert) => alert.resource_sid === sid && alert.error_code === '95105'));
+  const link = page.getByRole('link', { name: sid });
+  await link.first().waitFor();
+  await shoot('alerts');
+  await link.first().click();
+  await page.getByRole('heading', { name: new RegExp(sid), level: 1 }).waitFor();
+  assert.deepEqual(pageErrors, []);
+});

@@ -138,13 +138,13 @@ const operatorTypes: OperatorType[] = [
     provider: 'amazon',
     supportedLanguages: ['de', 'en', 'es', 'fr', 'it', 'pt'],
   }),
-  ...[
+  ...([
     ['AgentIntroduction', 'Agent Introduction', 'Detects whether a participant introduced themselves.'],
     ['EscalationRequest', 'Escalation Request', 'Detects requests to speak to a supervisor or manager.'],
     ['RecordingDisclosure', 'Recording Disclosure', 'Detects a disclosure that the call is being recorded.'],
     ['DoNotContactMe', 'Do Not Contact Me', 'Detects requests not to be contacted again.'],
     ['PasswordReset', 'Password Reset', 'Detects requests to reset a password.'],
-  ].map(([name, friendlyName, description]) =>
+  ] as const).map(([name, friendlyName, description]) =>
     prebuiltType({
       name,
       friendlyName,
@@ -155,13 +155,13 @@ const operatorTypes: OperatorType[] = [
       supportedLanguages: ENGLISH,
     }),
   ),
-  ...[
+  ...([
     ['OutboundCallDisposition', 'Outbound Call Disposition', 'Classifies the outcome of an outbound call.'],
     ['VoicemailDetection', 'Voicemail Detection', 'Classifies whether a call reached voicemail or a person.'],
     ['UnavailablePartyDetector', 'Unavailable Party Detector', 'Classifies whether the called party was unavailable.'],
     ['NonEnglishCall', 'Non English Call', 'Classifies whether a conversation was held in a language other than English.'],
     ['CallTransfer', 'Call Transfer', 'Classifies whether a call was transferred to another agent.'],
-  ].map(([name, friendlyName, description]) =>
+  ] as const).map(([name, friendlyName, description]) =>
     prebuiltType({
       name,
       friendlyName,

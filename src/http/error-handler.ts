@@ -34,6 +34,7 @@ const whereOf: Record<string, string> = {
 /** Turns the first JSON-schema error of a request part into a plain-words Twilio 400. */
 export function schemaErrorToTwilio(errors: SchemaError[], dataVar: string): TwilioError {
   const error = errors[0];
+  if (error === undefined) return invalidParameter(`Invalid request ${whereOf[dataVar] ?? ''}`.trim());
   const name = error.instancePath.replace(/^\//, '').split('/')[0] || String(error.params.missingProperty ?? '');
   switch (error.keyword) {
     case 'required':

@@ -69,7 +69,7 @@ export function checkInternals(found: Found): Internals {
     routeTemplateOf:
       kRouteContext === null
         ? (request) => request.routeOptions.url
-        : (request) => (request as unknown as Record<symbol, { config?: { url?: string } }>)[kRouteContext].config?.url,
+        : (request) => (request as unknown as Record<symbol, { config?: { url?: string } } | undefined>)[kRouteContext]?.config?.url,
     lowerCaseHeaderNames,
     missing,
   };
@@ -107,7 +107,8 @@ function requestClassWith(nodeDump: () => void): typeof IncomingMessage {
 
 function replyHeadersUnder(kReplyHeaders: symbol): ReplyHeaders {
   return {
-    of: (reply) => (reply as unknown as Record<symbol, Headers>)[kReplyHeaders],
+    // Fastify sets kReplyHeaders in the Reply constructor, so every reply has it.
+    of: (reply) => (reply as unknown as Record<symbol, Headers>)[kReplyHeaders]!,
     replace: (reply, headers) => {
       (reply as unknown as Record<symbol, Headers>)[kReplyHeaders] = headers;
     },

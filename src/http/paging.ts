@@ -53,7 +53,7 @@ function decodePageToken(raw: string): { direction: 'after' | 'before'; cursor: 
   if (match === null) throw invalid();
   const createdMs = Number(match[2]);
   if (!Number.isSafeInteger(createdMs)) throw invalid();
-  return { direction: match[1] === 'a' ? 'after' : 'before', cursor: { createdMs, sid: match[3] } };
+  return { direction: match[1] === 'a' ? 'after' : 'before', cursor: { createdMs, sid: match[3]! } };
 }
 
 export function parsePageRequest(query: Record<string, string | string[] | undefined>): PageRequest {

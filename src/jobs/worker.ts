@@ -164,7 +164,9 @@ export class JobWorker extends EventEmitter {
   private async attempt(job: JobRecord, signal: AbortSignal): Promise<void> {
     let failure: string | null = null;
     try {
-      await this.options.handlers[job.name](JSON.parse(job.payloadJson), { job, signal });
+      const handler = this.options.handlers[job.name];
+      if (handler === undefined) throw new Error(`no handler for job ${job.name}`);
+      await handler(JSON.parse(job.payloadJson), { job, signal });
     } catch (error) {
       failure = describe(error);
     }

@@ -69,7 +69,7 @@ export function createOperatorRegistry(engines: Engines): OperatorRegistry {
   );
 
   const bindingOf = (type: BindableType): EngineBinding | null =>
-    type.engine ?? (Object.hasOwn(BUILTIN_BINDINGS, type.name) ? BUILTIN_BINDINGS[type.name] : null);
+    type.engine ?? (Object.hasOwn(BUILTIN_BINDINGS, type.name) ? (BUILTIN_BINDINGS[type.name] ?? null) : null);
 
   function checkType(type: BindableType): string[] {
     const binding = bindingOf(type);

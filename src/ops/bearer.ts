@@ -11,7 +11,7 @@ export function bearerMatches(authorization: string | undefined, token: string):
   if (authorization === undefined || authorization.length > 4096) return false;
   const match = /^bearer[ ]+(\S+)[ ]*$/i.exec(authorization);
   // Comparing digests keeps the comparison constant-time whatever the presented length.
-  return match !== null && timingSafeEqual(digest(match[1]), digest(token));
+  return match !== null && timingSafeEqual(digest(match[1]!), digest(token));
 }
 
 /** An onRequest hook refusing requests without the bearer token (named in the message by its variable). */

@@ -114,7 +114,8 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
   const instrumented = Object.create(store) as Record<string, unknown>;
   for (const name of methodNames(store)) {
     if (name === 'close') continue;
-    const method = (store as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
+    // methodNames lists only names whose value is a function.
+    const method = (store as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
     const counted = counters[name];
     let observe: Observe | undefined;
     instrumented[name] = (...args: unknown[]) => {

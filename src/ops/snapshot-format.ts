@@ -302,6 +302,7 @@ export function parseSnapshot(
 function invalidSnapshot(problems: SnapshotProblem[]) {
   const shown = problems.slice(0, MAX_PROBLEMS);
   const first = shown[0];
+  if (first === undefined) return invalidParameter('Invalid snapshot', { errors: shown });
   return invalidParameter(`Invalid snapshot: ${first.path || '(the document)'} ${first.message}`, { errors: shown });
 }
 

@@ -91,8 +91,9 @@ export function findPii(text: string): PiiSpan[] {
     if (entity !== null) candidates.push({ entity, start: run.start, end: run.end });
   }
   for (const match of text.matchAll(MY_NAME)) {
-    const start = match.index + match[0].length - match[1].length;
-    candidates.push({ entity: 'Name', start, end: start + match[1].length });
+    const name = match[1]!;
+    const start = match.index + match[0].length - name.length;
+    candidates.push({ entity: 'Name', start, end: start + name.length });
   }
   candidates.push(...compromiseSpans(text));
   const kept: PiiSpan[] = [];

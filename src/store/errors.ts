@@ -34,7 +34,8 @@ export function markingStoreErrors(store: Store): Store {
   };
   const marking = Object.create(store) as Record<string, unknown>;
   for (const name of methodNames(store)) {
-    const method = (store as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
+    // methodNames lists only names whose value is a function.
+    const method = (store as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
     marking[name] = (...args: unknown[]) => {
       try {
         const result = method.apply(store, args);

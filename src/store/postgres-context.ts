@@ -56,6 +56,13 @@ export const MAX_TRANSACTION_ATTEMPTS = 5;
  * PostgreSQL text cannot hold NUL, so no stored value contains one: a lookup by such a string
  * finds nothing (as it would in SQLite, where it could only match a value that also holds NUL).
  */
+/** The row of a query that always returns exactly one (an aggregate, an INSERT … RETURNING). */
+export function onlyRow<Row>(rows: Row[]): Row {
+  const [row] = rows;
+  if (row === undefined) throw new Error('PostgreSQL returned no row where one was expected');
+  return row;
+}
+
 export const hasNul = (...values: string[]) => values.some((value) => value.includes('\0'));
 
 /** One name per distinct SQL text, for the whole process: a name must always mean the same text. */

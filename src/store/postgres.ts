@@ -9,7 +9,7 @@ import { postgresAttachments } from './attachments/postgres.js';
 import { JOBS_CHANNEL, postgresJobs } from './jobs/postgres.js';
 import { ComposedStore } from './operations.js';
 import { postgresOperators } from './operators/postgres.js';
-import { isRetryable, MAX_TRANSACTION_ATTEMPTS, statementName, type PostgresContext, type Queryable } from './postgres-context.js';
+import { isRetryable, MAX_TRANSACTION_ATTEMPTS, onlyRow, statementName, type PostgresContext, type Queryable } from './postgres-context.js';
 import { loadMigrator, migrate, migrationFiles, type MigrationLedger } from './migrator.js';
 import { postgresServices } from './services/postgres.js';
 import { postgresSnapshots } from './snapshots/postgres.js';
@@ -121,7 +121,7 @@ export class PostgresStore extends ComposedStore implements Store {
     try {
       await client.query('BEGIN');
       const target =
-        schema ?? ((await client.query<{ name: string | null }>('SELECT current_schema() AS name')).rows[0].name);
+        schema ?? onlyRow((await client.query<{ name: string | null }>('SELECT current_schema() AS name')).rows).name;
       if (target === null) {
         throw new Error(
           'PostgreSQL: no schema on the search_path exists; create it, or connect with ?options=-c%20search_path%3D<schema>',
@@ -189,7 +189,7 @@ export class PostgresStore extends ComposedStore implements Store {
     });
     await client.connect();
     try {
-      const [{ schema }] = (await client.query<{ schema: string }>('SELECT current_schema() AS schema')).rows;
+      const { schema } = onlyRow((await client.query<{ schema: string }>('SELECT current_schema() AS schema')).rows);
       client.on('notification', (message) => {
         if (message.channel === JOBS_CHANNEL && message.payload === schema) listener();
       });
@@ -211,7 +211,7 @@ export class PostgresStore extends ComposedStore implements Store {
   }
 
   async schemaVersion(): Promise<{ applied: number; expected: number }> {
-    const [row] = (await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM migrations')).rows;
+    const row = onlyRow((await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM migrations')).rows);
     return { applied: row.n, expected: migrationFiles('postgres').length };
   }
 }
@@ -227,9 +227,9 @@ async function postgresLedger(client: pg.PoolClient): Promise<MigrationLedger> {
   );
   const record = (name: string, checksum: string) =>
     client.query('INSERT INTO migrations (name, checksum, applied_at) VALUES ($1, $2, $3)', [name, checksum, Date.now()]);
-  const [legacy] = (await client.query<{ found: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS found")).rows;
+  const legacy = onlyRow((await client.query<{ found: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS found")).rows);
   if (legacy.found) {
-    const [row] = (await client.query<{ n: number }>('SELECT coalesce(max(version), 0)::int AS n FROM schema_migrations')).rows;
+    const row = onlyRow((await client.query<{ n: number }>('SELECT coalesce(max(version), 0)::int AS n FROM schema_migrations')).rows);
     for (const file of migrationFiles('postgres').slice(0, row.n)) await record(file.name, file.checksum);
     await client.query('DROP TABLE schema_migrations');
   }

@@ -87,10 +87,12 @@ export function findNamedEntities(texts: readonly string[]): Entity[][] {
   for (const [category, view] of NAMED) {
     for (const entity of spans(view(doc), category)) {
       let index = starts.length - 1;
-      while (starts[index] > entity.start) index--;
-      const inText = { ...entity, start: entity.start - starts[index], end: entity.end - starts[index] };
-      if (found[index].some((other) => inText.start < other.end && other.start < inText.end)) continue;
-      found[index].push(inText);
+      while (index > 0 && starts[index]! > entity.start) index--;
+      const start = starts[index]!;
+      const inText = { ...entity, start: entity.start - start, end: entity.end - start };
+      const inTextFound = found[index]!;
+      if (inTextFound.some((other) => inText.start < other.end && other.start < inText.end)) continue;
+      inTextFound.push(inText);
     }
   }
   return found;

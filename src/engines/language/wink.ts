@@ -56,19 +56,23 @@ export function readText(text: string): ReadText {
   const read: Token[] = [];
   let cursor = 0;
   for (let i = 0; i < values.length; i++) {
-    const value = values[i];
+    const value = values[i]!;
     const found = straight.indexOf(value, cursor);
     const start = found >= 0 ? found : cursor;
     const end = start + value.length;
     cursor = end;
-    read.push({ value, normal: normals[i], stem: stems[i], type: types[i], stop: stops[i], start, end });
+    // wink reports each property once per token, so index i is in range for all five lists.
+    read.push({ value, normal: normals[i]!, stem: stems[i]!, type: types[i]!, stop: stops[i]!, start, end });
   }
   const entities: WinkEntity[] = [];
   doc.entities().each((entity: ItemEntity) => {
     const [firstToken, lastToken] = entity.out(its.span) as unknown as [number, number];
     const { type } = entity.out(its.detail) as unknown as { type: string };
-    const start = read[firstToken].start;
-    const end = read[lastToken].end;
+    const first = read[firstToken];
+    const last = read[lastToken];
+    if (first === undefined || last === undefined) return;
+    const start = first.start;
+    const end = last.end;
     entities.push({ type, text: text.slice(start, end), start, end, firstToken, lastToken });
   });
   return { tokens: read, entities };

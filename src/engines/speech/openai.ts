@@ -58,7 +58,7 @@ export function openAiEngine(options: OpenAiEngineOptions): SpeechEngine {
           {
             file,
             model,
-            language: input.languageCode.split('-')[0].toLowerCase(),
+            language: input.languageCode.split('-')[0]!.toLowerCase(),
             response_format: 'verbose_json',
             timestamp_granularities: ['segment', 'word'],
           },

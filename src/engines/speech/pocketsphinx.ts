@@ -112,10 +112,12 @@ export function parseTimedOutput(output: string): RecognisedSentence[] {
   const sentences: RecognisedSentence[] = [];
   let words: { word: string; startTime: number; endTime: number; probability: number }[] = [];
   const flush = () => {
-    if (words.length > 0) {
+    const first = words[0];
+    const last = words.at(-1);
+    if (first !== undefined && last !== undefined) {
       sentences.push({
-        startTime: words[0].startTime,
-        endTime: words[words.length - 1].endTime,
+        startTime: first.startTime,
+        endTime: last.endTime,
         confidence: mean(words.map((word) => clamp01(word.probability))),
         transcript: words.map((word) => word.word).join(' '),
         words: words.map(({ word, startTime, endTime }) => ({ word, startTime, endTime })),
@@ -129,7 +131,7 @@ export function parseTimedOutput(output: string): RecognisedSentence[] {
       flush();
       continue;
     }
-    const [, token, start, end, probability] = match;
+    const [, token = '', start, end, probability] = match;
     if (token === '</s>') flush();
     // Sentence marks, silence and noise fillers (<s>, <sil>, [NOISE], ++…++) are not words.
     if (/^(<|\[|\+\+)/.test(token)) continue;

@@ -84,8 +84,9 @@ export function deinterleave(bytes: Buffer, format: WavFormat): Int16Array[] {
 }
 
 function sampleReader({ encoding, bitsPerSample }: WavFormat): (bytes: Buffer, at: number) => number {
-  if (encoding === 'alaw') return (bytes, at) => ALAW[bytes[at]];
-  if (encoding === 'mulaw') return (bytes, at) => MULAW[bytes[at]];
+  // The tables have an entry for each of the 256 byte values; callers read only within the data chunk.
+  if (encoding === 'alaw') return (bytes, at) => ALAW[bytes[at]!]!;
+  if (encoding === 'mulaw') return (bytes, at) => MULAW[bytes[at]!]!;
   if (encoding === 'float') {
     const read = bitsPerSample === 32 ? (b: Buffer, at: number) => b.readFloatLE(at) : (b: Buffer, at: number) => b.readDoubleLE(at);
     return (bytes, at) => {
@@ -95,7 +96,7 @@ function sampleReader({ encoding, bitsPerSample }: WavFormat): (bytes: Buffer, a
   }
   switch (bitsPerSample) {
     case 8:
-      return (bytes, at) => (bytes[at] - 128) << 8;
+      return (bytes, at) => (bytes[at]! - 128) << 8;
     case 16:
       return (bytes, at) => bytes.readInt16LE(at);
     case 24:

@@ -29,7 +29,7 @@ function readSchema(config: unknown): Record<string, unknown> | null {
 function parseAnswer(text: string): unknown {
   const fenced = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(text);
   try {
-    return JSON.parse(fenced === null ? text : fenced[1]);
+    return JSON.parse(fenced === null ? text : fenced[1]!);
   } catch {
     return undefined;
   }

@@ -55,7 +55,8 @@ function classifySentences(labels: string[], hits: PhraseHit[]): RunOutcome {
     const evidence = evidenceOf(sentenceHits);
     const label = strongest(labels, evidence)!;
     const total = [...evidence.values()].reduce((sum, value) => sum + value, 0);
-    const { sentence } = sentenceHits[0];
+    // Every list in bySentence was made with its first hit.
+    const { sentence } = sentenceHits[0]!;
     results.push({
       sentence_index: sentence.sentenceIndex,
       media_channel: sentence.mediaChannel,

@@ -23,7 +23,7 @@ export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, c
   app.post('/v2/Services/:ServiceSid/Operators/:OperatorSid', {
     schema: { operationId: 'CreateOperatorAttachment', params: attachmentParams, response: { 202: attachmentSchema } },
   }, (request, reply) => {
-    const { ServiceSid, OperatorSid } = paramsOf(request);
+    const { ServiceSid, OperatorSid } = paramsOf<'ServiceSid' | 'OperatorSid'>(request);
     const attachment = () => ({
       service_sid: ServiceSid,
       operator_sid: OperatorSid,
@@ -42,7 +42,7 @@ export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, c
   app.delete('/v2/Services/:ServiceSid/Operators/:OperatorSid', {
     schema: { operationId: 'DeleteOperatorAttachment', params: attachmentParams, response: { 204: noContent } },
   }, async (request, reply) => {
-    const { ServiceSid, OperatorSid } = paramsOf(request);
+    const { ServiceSid, OperatorSid } = paramsOf<'ServiceSid' | 'OperatorSid'>(request);
     await rules.detach(request.accountSid, ServiceSid, OperatorSid);
     return reply.code(204).send();
   });
@@ -54,7 +54,7 @@ export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, c
       response: { 200: attachmentsSchema },
     },
   }, answers.handler(async (request, reply) => {
-    const { ServiceSid } = paramsOf(request);
+    const { ServiceSid } = paramsOf<'ServiceSid'>(request);
     const operatorSids = await rules.attachedOperatorSids(request.accountSid, ServiceSid);
     const url = `${base(request)}/v2/Services/${ServiceSid}/Operators`;
     return reply.compileSerializationSchema(attachmentsSchema)({ service_sid: ServiceSid, operator_sids: operatorSids, url });

@@ -111,7 +111,7 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
   app.get('/v2/Operators/:Sid', {
     schema: { operationId: 'FetchOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
   }, async (request, reply) => {
-    const facts = await rules.operator(request.accountSid, paramsOf(request).Sid);
+    const facts = await rules.operator(request.accountSid, paramsOf<'Sid'>(request).Sid);
     if (facts.kind === 'custom') void reply.header('ETag', etagOf(facts.version));
     return operatorBody(facts, `${base(request)}/v2/Operators/${facts.sid}`);
   });
@@ -119,7 +119,7 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
   app.get('/v2/Operators/PreBuilt/:Sid', {
     schema: { operationId: 'FetchPrebuiltOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
   }, async (request) => {
-    const facts = rules.prebuiltOperator(paramsOf(request).Sid);
+    const facts = rules.prebuiltOperator(paramsOf<'Sid'>(request).Sid);
     return operatorBody(facts, `${base(request)}/v2/Operators/PreBuilt/${facts.sid}`);
   });
 
@@ -140,7 +140,7 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
   app.get('/v2/Operators/Custom/:Sid', {
     schema: { operationId: 'FetchCustomOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
   }, async (request, reply) => {
-    const facts = await rules.customOperator(request.accountSid, paramsOf(request).Sid);
+    const facts = await rules.customOperator(request.accountSid, paramsOf<'Sid'>(request).Sid);
     return reply.header('ETag', etagOf(facts.version)).send(operatorBody(facts, customUrl(request, facts)));
   });
 
@@ -156,7 +156,7 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
     const body = bodyOf(request);
     const facts = await rules.updateCustomOperator(
       request.accountSid,
-      paramsOf(request).Sid,
+      paramsOf<'Sid'>(request).Sid,
       { friendlyName: body.FriendlyName!, config: body.Config! },
       parseIfMatch(request.headers['if-match']),
     );
@@ -164,7 +164,7 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
   });
 
   app.delete('/v2/Operators/Custom/:Sid', { schema: { operationId: 'DeleteCustomOperator', params: sidParams, response: { 204: noContent } } }, async (request, reply) => {
-    await rules.deleteCustomOperator(request.accountSid, paramsOf(request).Sid);
+    await rules.deleteCustomOperator(request.accountSid, paramsOf<'Sid'>(request).Sid);
     return reply.code(204).send();
   });
 }

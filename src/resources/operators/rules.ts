@@ -80,9 +80,15 @@ function mergePages(a: OperatorFacts[], b: OperatorFacts[], query: KeysetQuery):
   const merged: OperatorFacts[] = [];
   let i = 0;
   let j = 0;
-  while (i < a.length && j < b.length) merged.push(olderOperator(b[j], a[i]) ? b[j++] : a[i++]);
-  while (i < a.length) merged.push(a[i++]);
-  while (j < b.length) merged.push(b[j++]);
+  for (let x = a[i], y = b[j]; x !== undefined || y !== undefined; x = a[i], y = b[j]) {
+    if (y !== undefined && (x === undefined || olderOperator(y, x))) {
+      merged.push(y);
+      j++;
+    } else if (x !== undefined) {
+      merged.push(x);
+      i++;
+    }
+  }
   return query.before !== undefined ? merged.slice(Math.max(0, merged.length - query.limit)) : merged.slice(0, query.limit);
 }
 

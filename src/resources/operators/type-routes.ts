@@ -56,5 +56,5 @@ export function operatorTypeRoutes(app: FastifyInstance, rules: OperatorRules, c
       params: { type: 'object', properties: { Sid: { type: 'string' } } },
       response: { 200: ref('intelligence.v2.operator_type') },
     },
-  }, async (request) => operatorTypeBody(rules.operatorType(paramsOf(request).Sid), base(request)));
+  }, async (request) => operatorTypeBody(rules.operatorType(paramsOf<'Sid'>(request).Sid), base(request)));
 }

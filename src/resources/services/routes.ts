@@ -112,7 +112,7 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
   app.get('/v2/Services/:Sid', {
     schema: { operationId: 'FetchService', params: sidParams, response: { 200: ref('intelligence.v2.service') } },
   }, async (request, reply) => {
-    const view = await rules.fetch(request.accountSid, paramsOf(request).Sid);
+    const view = await rules.fetch(request.accountSid, paramsOf<'Sid'>(request).Sid);
     return reply.header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
   });
 
@@ -127,7 +127,7 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
   }, async (request, reply) => {
     const view = await rules.update(
       request.accountSid,
-      paramsOf(request).Sid,
+      paramsOf<'Sid'>(request).Sid,
       serviceInput(bodyOf(request)),
       parseIfMatch(request.headers['if-match']),
     );
@@ -135,7 +135,7 @@ export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context
   });
 
   app.delete('/v2/Services/:Sid', { schema: { operationId: 'DeleteService', params: sidParams, response: { 204: noContent } } }, async (request, reply) => {
-    await rules.delete(request.accountSid, paramsOf(request).Sid);
+    await rules.delete(request.accountSid, paramsOf<'Sid'>(request).Sid);
     return reply.code(204).send();
   });
 }

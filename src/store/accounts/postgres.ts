@@ -1,5 +1,5 @@
 // Accounts, API keys and credentials in PostgreSQL.
-import { errorCode, hasNul, type PostgresContext } from '../postgres-context.js';
+import { errorCode, hasNul, onlyRow, type PostgresContext } from '../postgres-context.js';
 import type { AccountOperations } from '../store.js';
 
 export function postgresAccounts(ctx: PostgresContext): AccountOperations {
@@ -21,7 +21,7 @@ export function postgresAccounts(ctx: PostgresContext): AccountOperations {
     },
 
     async countAccounts() {
-      return (await ctx.rows<{ n: number }>('SELECT count(*) AS n FROM accounts'))[0].n;
+      return onlyRow(await ctx.rows<{ n: number }>('SELECT count(*) AS n FROM accounts')).n;
     },
 
     async insertAccount(account) {

@@ -27,8 +27,9 @@ export function sqliteAttachments(ctx: SqliteContext): AttachmentOperations {
       const attached = new Map<string, string[]>();
       for (const sid of serviceSids) attached.set(sid, []);
       if (serviceSids.length === 1) {
-        const column = ctx.sql('SELECT operator_sids FROM services WHERE sid = ?').pluck().get(serviceSids[0]) as string | undefined;
-        if (column !== undefined) attached.set(serviceSids[0], operatorSidsIn(column));
+        const [only] = serviceSids as [string];
+        const column = ctx.sql('SELECT operator_sids FROM services WHERE sid = ?').pluck().get(only) as string | undefined;
+        if (column !== undefined) attached.set(only, operatorSidsIn(column));
         return attached;
       }
       if (serviceSids.length === 0) return attached;

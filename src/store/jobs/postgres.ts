@@ -2,7 +2,7 @@
 // at once never wait for each other nor take the same job; an enqueue notifies the listeners
 // (delivered at commit, so a unit of work that rolls back wakes nobody). The notification carries
 // the schema, since one database may hold several (tests make one per server).
-import type { PostgresContext } from '../postgres-context.js';
+import { onlyRow, type PostgresContext } from '../postgres-context.js';
 import type { JobOperations } from '../store.js';
 import { jobFromRow, LEASE_EXPIRED_ERROR, type JobRow } from './row.js';
 
@@ -12,13 +12,13 @@ export const JOBS_CHANNEL = 'intelligence_jobs';
 export function postgresJobs(ctx: PostgresContext): JobOperations {
   return {
     async enqueueJob(job) {
-      const [row] = await ctx.rows<{ id: number }>(
+      const row = onlyRow(await ctx.rows<{ id: number }>(
         `WITH inserted AS (
            INSERT INTO jobs (name, payload, state, max_attempts, run_at, date_created, date_updated)
            VALUES ($1, $2, 'queued', $3, $4, $5, $5) RETURNING id)
          SELECT id, pg_notify('${JOBS_CHANNEL}', current_schema()) FROM inserted`,
         [job.name, job.payloadJson, job.maxAttempts, job.runAtMs, job.nowMs],
-      );
+      ));
       return row.id;
     },
 

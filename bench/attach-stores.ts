@@ -137,9 +137,9 @@ async function measure(servers: Server[], path: string): Promise<Measured> {
 async function scenario(label: string, start: () => Promise<{ servers: Server[]; cleanup: () => Promise<void> }>): Promise<Measured & { label: string }> {
   const { servers, cleanup } = await start();
   try {
-    const service = await post(servers[0].url, '/v2/Services', { UniqueName: `bench-${Date.now()}` });
+    const service = await post(servers[0]!.url, '/v2/Services', { UniqueName: `bench-${Date.now()}` });
     const path = `/v2/Services/${service.sid}/Operators/${operatorSid}`;
-    await post(servers[0].url, path);
+    await post(servers[0]!.url, path);
     await measure(servers, path).catch(() => undefined); // warm-up is the first second of a short run
     const result = await measure(servers, path);
     return { label, ...result };

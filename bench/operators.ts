@@ -47,7 +47,7 @@ const CUSTOMER = [
 function benchTranscript(sentences: number): Transcript {
   const lines = Array.from({ length: sentences }, (_, i) => {
     const pool = i % 2 === 0 ? AGENT : CUSTOMER;
-    return { channel: i % 2 === 0 ? 1 : 2, text: pool[(i * 7 + Math.floor(i / 20)) % pool.length] };
+    return { channel: i % 2 === 0 ? 1 : 2, text: pool[(i * 7 + Math.floor(i / 20)) % pool.length]! };
   });
   return {
     participants: [],
@@ -118,7 +118,7 @@ process.stdout.write(
 );
 
 const perThousand = (ms: number) => `${((ms * 1000) / words).toFixed(2)} ms / 1,000 words`;
-const [load] = loadavg();
+const [load = NaN] = loadavg();
 process.stdout.write(`load average ${load.toFixed(1)} on ${cpus().length} cores\n`);
 const endToEnd = await measure(() => registry.runAll(transcript, operators));
 process.stdout.write(
@@ -132,7 +132,7 @@ const runnerOf: Record<string, [Runner, unknown]> = {
   LiteralClassification: [literalClassificationRunner, literalClassificationConfig],
   Sentiment: [sentimentRunner, null],
   EntityRecognition: [entityRecognitionRunner, null],
-  AgentIntroduction: [literalSpotRunner, BUILTIN_BINDINGS.AgentIntroduction.config],
+  AgentIntroduction: [literalSpotRunner, BUILTIN_BINDINGS.AgentIntroduction?.config],
   VoicemailDetection: [voicemailDetectionRunner, null],
 };
 for (const [name, [runner, config]] of Object.entries(runnerOf)) parts.push([name, () => runner.run(read as AnalysedTranscript, config)]);

@@ -44,7 +44,8 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 const percent = (change: number) => `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %`;
 
 /** The middle value (the lower middle of an even count). */
-export const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+/** The median, NaN for no values. */
+export const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN;
 
 export function workloadLine(result: WorkloadResult): string {
   return [

@@ -150,10 +150,11 @@ async function measure(
         await pair.baseline.stop();
       }
     }
-    changes.push(Math.sqrt(both[0] * both[1]) - 1);
+    changes.push(Math.sqrt(both[0]! * both[1]!) - 1);
   }
   const byRatio = [...rounds].sort((a, b) => a.ratio - b.ratio);
   const median = byRatio[Math.floor((byRatio.length - 1) / 2)];
+  if (median === undefined) throw new Error(`${name}: no rounds were measured`);
   const peaks = rounds.map((round) => round.peakRss).filter((peak): peak is number => peak !== null);
   const result: WorkloadResult = {
     ...median,
@@ -306,10 +307,11 @@ async function main(): Promise<void> {
         staggeredWalk(
           tokens.map((token, index) => ({
             method: 'GET' as const,
-            path: `/v2/Services?PageSize=${PAGE_SIZE}` + (token === null ? '' : `&Page=${walks[walk].from + index}&PageToken=${token}`),
+            path: `/v2/Services?PageSize=${PAGE_SIZE}` + (token === null ? '' : `&Page=${walks[walk]!.from + index}&PageToken=${token}`),
           })),
         ),
       );
+      if (fromFirst === undefined || fromMiddle === undefined) throw new Error('the large database has fewer than two page walks');
       await measure(`services from page 1 ${AT}`, scaled, fromFirst);
       await measure(`services from page ${PAGE} ${AT}`, scaled, fromMiddle, {
         baseline: { name: 'from page 1', server: scaled, requests: fromFirst },

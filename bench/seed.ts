@@ -39,7 +39,7 @@ export async function seedThroughApi(baseUrl: string, auth: string, connections:
     call(baseUrl, auth, 'POST', `/v2/Services/${serviceSid}/Operators/${operatorSid}`);
 
   const attachService = await service('bench-attach');
-  await attach(attachService, operators[0]);
+  await attach(attachService, operators[0]!);
   const listService = await service('bench-list');
   for (const operator of operators.slice(0, 5)) await attach(listService, operator);
   const churnServices: string[] = [];
@@ -51,7 +51,9 @@ export async function seedThroughApi(baseUrl: string, auth: string, connections:
   for (let i = 0; i < customOperators; i++) {
     await call(baseUrl, auth, 'POST', '/v2/Operators/Custom', { FriendlyName: `bench ${i}`, OperatorType: 'LiteralSpot', Config: config });
   }
-  return { attachService, attachOperator: operators[0], listService, churnServices, churnOperator: operators[1], customOperators };
+  const [attachOperator, churnOperator] = operators;
+  if (attachOperator === undefined || churnOperator === undefined) throw new Error('the catalog has fewer than two available pre-built operators');
+  return { attachService, attachOperator, listService, churnServices, churnOperator, customOperators };
 }
 
 export interface LargeSeed {

@@ -82,10 +82,12 @@ function Field({ label, name, type = 'text', placeholder }: { label: string; nam
 
 function Page({ path, credentials }: { path: string; credentials: Credentials }) {
   const parts = path.split('/').filter(Boolean);
-  if (parts.length === 0 || (parts[0] === 'services' && parts.length === 1)) return <ServiceList credentials={credentials} />;
-  if (parts[0] === 'services' && parts.length === 2) return <ServicePage key={parts[1]} credentials={credentials} sid={parts[1]} />;
-  if (parts[0] === 'operators' && parts.length === 1) return <CustomOperatorList credentials={credentials} />;
-  if (parts[0] === 'operators' && parts.length === 2) return <CustomOperatorEditor key={parts[1]} credentials={credentials} sid={parts[1]} />;
+  const [section, sid, ...rest] = parts;
+  const only = rest.length === 0;
+  if (section === undefined || (section === 'services' && sid === undefined)) return <ServiceList credentials={credentials} />;
+  if (section === 'services' && sid !== undefined && only) return <ServicePage key={sid} credentials={credentials} sid={sid} />;
+  if (section === 'operators' && sid === undefined) return <CustomOperatorList credentials={credentials} />;
+  if (section === 'operators' && sid !== undefined && only) return <CustomOperatorEditor key={sid} credentials={credentials} sid={sid} />;
   return (
     <section>
       <h1>Not found</h1>

@@ -48,9 +48,9 @@ test('a page asked for again is the same JSON; with an item changed (a new objec
   const { app, fetchPage } = await pageServer(pages);
   assert.equal(await fetchPage(0), expected(pages.get(0)!, 0));
   assert.equal(await fetchPage(0), expected(pages.get(0)!, 0));
-  pages.set(0, [pages.get(0)![0], { sid: 'b', name: 'renamed' }]);
+  pages.set(0, [pages.get(0)![0]!, { sid: 'b', name: 'renamed' }]);
   assert.equal(await fetchPage(0), expected(pages.get(0)!, 0));
-  pages.set(0, [pages.get(0)![0]]);
+  pages.set(0, [pages.get(0)![0]!]);
   assert.equal(await fetchPage(0), expected(pages.get(0)!, 0));
   await app.close();
 });

@@ -58,7 +58,8 @@ test('the console is served with its content types, cache headers and policy, an
   assert.match(index.headers.get('content-type')!, /^text\/html/);
   assert.equal(index.headers.get('cache-control'), 'no-cache');
   assert.equal(index.headers.get('content-security-policy'), CONSOLE_CSP);
-  const script = /src="(\/console\/assets\/main-[A-Z0-9]+\.js)"/.exec(index.text)![1];
+  const script = /src="(\/console\/assets\/main-[A-Z0-9]+\.js)"/.exec(index.text)?.[1];
+  assert.ok(script, 'index.html loads the main script');
   const asset = await server.request('GET', script, { auth: null });
   assert.equal(asset.status, 200);
   assert.match(asset.headers.get('content-type')!, /^text\/javascript/);

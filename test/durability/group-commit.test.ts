@@ -28,7 +28,7 @@ test('concurrent writes on one store each get their own outcome and all are dura
       ...operators.map(attach),
       ...operators.map(attach),
       store.updateService(accountSid, serviceSid, serviceRecord(serviceSid, accountSid, 'renamed', 1), 99, 3),
-      store.detachOperator(accountSid, 'GA' + '2'.repeat(32), operators[0], 3),
+      store.detachOperator(accountSid, 'GA' + '2'.repeat(32), operators[0]!, 3),
     ]);
     assert.deepEqual(outcomes.slice(0, 8), [
       'attached', 'attached', 'attached', 'limit-reached',

@@ -31,7 +31,7 @@ const sentiment = catalogSid('LY', 'Sentiment Analysis');
 function databaseAtSchemaOne(filename: string): void {
   const db = new Database(filename);
   db.pragma('journal_mode = WAL');
-  db.exec(sqliteMigrations[0]);
+  db.exec(sqliteMigrations[0]!);
   db.pragma('user_version = 1');
   db.prepare('INSERT INTO accounts (sid, friendly_name, auth_token_hash, date_created) VALUES (?, NULL, ?, 1)').run(accountSid, 'hash');
   const insertService = db.prepare(

@@ -63,7 +63,7 @@ function verboseAnswer(received: Received) {
   const rate = received.file.bytes.readUInt32LE(24);
   const samples = new Int16Array(received.file.bytes.buffer.slice(received.file.bytes.byteOffset + 44, received.file.bytes.byteOffset + 44 + rate * 2));
   let crossings = 0;
-  for (let i = 1; i < samples.length; i++) if ((samples[i - 1] < 0) !== (samples[i] < 0)) crossings++;
+  for (let i = 1; i < samples.length; i++) if ((samples[i - 1]! < 0) !== (samples[i]! < 0)) crossings++;
   const [tag, shift] = crossings / 2 < 660 ? ['low', 0] : ['high', 1];
   return {
     task: 'transcribe',
@@ -123,13 +123,13 @@ describe('openai engine', () => {
           [2, 'goodbye now.', 3, 3.9],
         ],
       );
-      assert.deepEqual(sentences[0].words, [
+      assert.deepEqual(sentences[0]!.words, [
         { word: 'hello', startTime: 0.5, endTime: 0.8 },
         { word: 'low', startTime: 0.8, endTime: 1.2 },
         { word: 'tone.', startTime: 1.2, endTime: 1.6 },
       ]);
-      assert.ok(Math.abs(sentences[0].confidence! - 0.8) < 1e-9, 'the mean of the words\' probabilities');
-      assert.ok(Math.abs(sentences[2].confidence! - Math.exp(-0.5)) < 1e-9, 'else exp(avg_logprob)');
+      assert.ok(Math.abs(sentences[0]!.confidence! - 0.8) < 1e-9, 'the mean of the words\' probabilities');
+      assert.ok(Math.abs(sentences[2]!.confidence! - Math.exp(-0.5)) < 1e-9, 'else exp(avg_logprob)');
     } finally {
       await stub.close();
     }
@@ -138,9 +138,9 @@ describe('openai engine', () => {
   test('a base URL that already ends in /v1 is used as is', async () => {
     const stub = await stubServer((received, response) => json(response, 200, verboseAnswer(received)));
     try {
-      await openAiEngine({ url: `${stub.url}/v1/`, maxRetries: 0 }).transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' });
-      assert.equal(stub.requests[0].path, '/v1/audio/transcriptions');
-      assert.deepEqual(stub.requests[0].fields.model, ['whisper-1']);
+      await openAiEngine({ url: `${stub.url}/v1/`, maxRetries: 0 }).transcribe({ pcmFile: stereo.channelFiles[0]!, sampleRate: 8000, languageCode: 'en-US' });
+      assert.equal(stub.requests[0]!.path, '/v1/audio/transcriptions');
+      assert.deepEqual(stub.requests[0]!.fields.model, ['whisper-1']);
     } finally {
       await stub.close();
     }
@@ -151,7 +151,7 @@ describe('openai engine', () => {
     try {
       const engine = openAiEngine({ url: stub.url, maxRetries: 1 });
       await assert.rejects(
-        engine.transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' }),
+        engine.transcribe({ pcmFile: stereo.channelFiles[0]!, sampleRate: 8000, languageCode: 'en-US' }),
         failsWith(95106, /transcriber at http:\/\/127\.0\.0\.1:\d+\/v1\/audio\/transcriptions answered 500: .*model not loaded/),
       );
       assert.equal(stub.requests.length, 2, 'the request and one retry');
@@ -165,7 +165,7 @@ describe('openai engine', () => {
     try {
       const engine = openAiEngine({ url: stub.url, timeoutMs: 300, maxRetries: 0 });
       await assert.rejects(
-        engine.transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' }),
+        engine.transcribe({ pcmFile: stereo.channelFiles[0]!, sampleRate: 8000, languageCode: 'en-US' }),
         failsWith(95106, /did not answer within 0\.3 s/),
       );
     } finally {
@@ -178,7 +178,7 @@ describe('openai engine', () => {
     try {
       const engine = openAiEngine({ url: stub.url, maxRetries: 0 });
       await assert.rejects(
-        engine.transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' }),
+        engine.transcribe({ pcmFile: stereo.channelFiles[0]!, sampleRate: 8000, languageCode: 'en-US' }),
         failsWith(95106, /without verbose_json segments/),
       );
     } finally {
@@ -186,7 +186,7 @@ describe('openai engine', () => {
     }
     const closed = openAiEngine({ url: stub.url, maxRetries: 0 });
     await assert.rejects(
-      closed.transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' }),
+      closed.transcribe({ pcmFile: stereo.channelFiles[0]!, sampleRate: 8000, languageCode: 'en-US' }),
       failsWith(95106, /could not be reached/),
     );
   });
@@ -202,7 +202,7 @@ describe('engine selection (TRANSCRIBER)', () => {
 
   test('none fails every transcription with 95106 saying how to configure a recogniser', async () => {
     await assert.rejects(
-      selectSpeechEngine({ TRANSCRIBER: 'none' }).transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' }),
+      selectSpeechEngine({ TRANSCRIBER: 'none' }).transcribe({ pcmFile: stereo.channelFiles[0]!, sampleRate: 8000, languageCode: 'en-US' }),
       failsWith(95106, /no speech recogniser is configured\. Set TRANSCRIBER_URL .* pocketsphinx-en-us/),
     );
     assert.match(NO_TRANSCRIBER_MESSAGE, /TRANSCRIBER_API_KEY, TRANSCRIBER_MODEL/);

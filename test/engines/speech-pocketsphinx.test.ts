@@ -62,7 +62,7 @@ describe('pocketsphinx engine on flite speech', () => {
         sampleRate: rate,
         channels: 1,
         frames: a.samples.length + pause + b.samples.length,
-        signal: (_, i) => (i < a.samples.length ? a.samples[i] : i < a.samples.length + pause ? 0 : b.samples[i - a.samples.length - pause]) / 32767,
+        signal: (_, i) => (a.samples[i] ?? (i < a.samples.length + pause ? 0 : b.samples[i - a.samples.length - pause]!)) / 32767,
       });
       const audio = await decodeAudioFile(path, 'wav', join(scratch.path, `decoded-${rate}`));
       const started = process.hrtime.bigint();
@@ -132,7 +132,7 @@ describe('pocketsphinx engine failures', () => {
   before(async () => {
     const path = join(scratch.path, 'tone.wav');
     await writeWav(path, { sampleRate: 8000, channels: 1, frames: 8000 * 3 });
-    pcmFile = (await decodeAudioFile(path, 'wav', join(scratch.path, 'tone'))).channelFiles[0];
+    pcmFile = (await decodeAudioFile(path, 'wav', join(scratch.path, 'tone'))).channelFiles[0]!;
   });
 
   const failsWith95106 = (message: RegExp) => failsWith(95106, message);
@@ -167,7 +167,7 @@ describe('pocketsphinx engine failures', () => {
     await writeWav(path, { sampleRate: 44100, channels: 1, frames: 44100 * 30 });
     const audio = await decodeAudioFile(path, 'wav', join(scratch.path, 'tone44'));
     const controller = new AbortController();
-    const pending = engine.transcribe({ pcmFile: audio.channelFiles[0], sampleRate: 44100, languageCode: 'en-US', signal: controller.signal });
+    const pending = engine.transcribe({ pcmFile: audio.channelFiles[0]!, sampleRate: 44100, languageCode: 'en-US', signal: controller.signal });
     controller.abort(new Error('transcript deleted'));
     await assert.rejects(pending, /transcript deleted/);
     assert.deepEqual((await scratch.files()).filter((file) => file.startsWith('tone44/')), ['tone44/channel-1.pcm']);

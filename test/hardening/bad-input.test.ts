@@ -50,7 +50,7 @@ describe('hostile and malformed input', () => {
         }
         assert.equal(response.header('twilio-request-id')?.slice(0, 2), 'RQ', `${request.name}: no Twilio-Request-Id`);
       } catch (error) {
-        failures.push((error as Error).message.split('\n')[0]);
+        failures.push((error as Error).message.split('\n')[0]!);
       }
       const after = await dumpTables(server);
       for (const table of Object.keys(before)) {

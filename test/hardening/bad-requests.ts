@@ -126,7 +126,7 @@ function oversizedBodies(f: Fixture): BadRequest[] {
 function duplicateParameters(f: Fixture): BadRequest[] {
   const service = { UniqueName: 'dup-check', FriendlyName: 'f', LanguageCode: 'en-US', AutoTranscribe: 'true', DataLogging: 'true', AutoRedaction: 'true', MediaRedaction: 'true', WebhookUrl: 'https://example.com/hook', WebhookHttpMethod: 'POST' };
   const operator = { FriendlyName: 'f', OperatorType: 'Generative', Config: JSON.stringify(generativeConfig) };
-  const twice = (fields: Record<string, string>, name: string) => form({ ...fields, [name]: [fields[name], fields[name]] });
+  const twice = (fields: Record<string, string>, name: string) => form({ ...fields, [name]: [fields[name] ?? '', fields[name] ?? ''] });
   const cases: BadRequest[] = [];
   for (const name of Object.keys(service)) {
     cases.push({ name: `create service with ${name} twice`, method: 'POST', path: '/v2/Services', body: twice(service, name), ...INVALID });

@@ -78,7 +78,7 @@ describe('patterns of a config_schema', () => {
     assert.deepEqual(JSON.parse(child.stdout), [{ path: '/code', message: 'must match ^(a|aa)+$' }]);
   });
 
-  for (const [label, pattern] of [['a lookahead', '^(?=a)a+$'], ['a backreference', '^(a+)\\1$']]) {
+  for (const [label, pattern] of [['a lookahead', '^(?=a)a+$'], ['a backreference', '^(a+)\\1$']] as const) {
     test(`with ${label}, which the linear-time engine cannot run, is refused at load`, () => {
       assert.match(loadError(typeWithSchema(codeSchema(pattern))), /config_schema\/properties\/code\/pattern is not a pattern the linear-time/);
     });

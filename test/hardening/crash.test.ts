@@ -63,7 +63,7 @@ async function setUpClients(base: string): Promise<Client[]> {
 /** One client's traffic until its connection dies with the server; every answer is checked against its model. */
 async function drive(base: string, client: Client, random: () => number): Promise<void> {
   for (;;) {
-    const operatorSid = client.operators[Math.floor(random() * client.operators.length)];
+    const operatorSid = client.operators[Math.floor(random() * client.operators.length)]!;
     const roll = random();
     const action: Action =
       roll < 0.2 ? { kind: 'create', uniqueName: `crash-${client.serviceSid.slice(2, 10)}-${client.sequence++}` } : { kind: roll < 0.6 ? 'attach' : 'detach', operatorSid };

@@ -39,7 +39,7 @@ test('a first start creates an owner-only data directory and database files, and
   } finally {
     await server.stop();
   }
-  assert.ok(!server.output().includes(readFileSync(`${databaseFile}.credentials`, 'utf8').split('\n')[1]), 'the token is not in the log');
+  assert.ok(!server.output().includes(readFileSync(`${databaseFile}.credentials`, 'utf8').split('\n')[1]!), 'the token is not in the log');
 });
 
 test('database files that exist with wider permissions are made owner-only; an existing directory is left as it is', async () => {

@@ -45,12 +45,12 @@ function registeredRoutes(app: TestServer['app']): Set<string> {
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
     const match = /^(.*?)[├└]── (\S+) \(([^)]*)\)/.exec(line);
     if (match === null) continue;
-    const depth = match[1].length / 4;
+    const depth = match[1]!.length / 4;
     stack.length = depth;
     const path = (stack[depth - 1] ?? '') + match[2];
     stack.push(path);
     if (!path.startsWith('/v2/')) continue;
-    for (const method of match[3].split(', ')) {
+    for (const method of match[3]!.split(', ')) {
       if (method !== 'HEAD' && method !== 'OPTIONS') routes.add(`${method} ${path.replace(/\/:[^/]+/g, '/:param')}`);
     }
   }
@@ -172,7 +172,7 @@ describe('tenant isolation', () => {
     assert.ok(routes.size >= 20, `the route tree was not understood: ${[...routes].join(', ')}`);
     const implemented: string[] = [];
     for (const route of routes) {
-      const [method, template] = route.split(' ');
+      const [method = '', template = ''] = route.split(' ');
       // Authenticated routes are the real ones; the 405 fillers answer without credentials.
       const response = await server.request(method, template.replaceAll(':param', 'x'), { auth: null });
       if (response.status === 401) implemented.push(route);
@@ -191,7 +191,7 @@ describe('tenant isolation', () => {
   for (const route of Object.keys(cases)) {
     test(`${route} with another account's credentials never reaches the owner's rows`, async () => {
       const before = await ownerView();
-      for (const [, auth] of intruders) await cases[route](auth);
+      for (const [, auth] of intruders) await cases[route]!(auth);
       assert.deepEqual(await ownerView(), before);
     });
   }

@@ -114,7 +114,7 @@ describe('rate limit of 5 requests per 2 s', () => {
     const service = (await server.request('POST', '/v2/Services', { auth, form: { UniqueName: 'limited' } })).body.sid;
     const attachments = `/v2/Services/${service}/Operators`;
     const sentiment = (await server.request('GET', '/v2/Operators/PreBuilt?PageSize=1', { auth })).body.operators[0].sid;
-    for (const [method, path] of [['POST', `${attachments}/${sentiment}`], ['GET', attachments], ['DELETE', `${attachments}/${sentiment}`]]) {
+    for (const [method, path] of [['POST', `${attachments}/${sentiment}`], ['GET', attachments], ['DELETE', `${attachments}/${sentiment}`]] as const) {
       const response = await server.request(method, path, { auth });
       assert.ok(response.status < 300, response.text);
       assert.equal(response.headers.has('x-rate-limit-limit'), false, `${method} ${path}`);

@@ -57,9 +57,9 @@ describe('graceful shutdown in process', () => {
     const inFlight = [new Connection(server.url), new Connection(server.url)];
     const requests = [slowPost(authorization, 'in-flight-1'), slowPost(authorization, 'in-flight-2')];
     for (const [index, connection] of inFlight.entries()) {
-      connection.write(requests[index].head);
+      connection.write(requests[index]!.head);
       assert.equal((await connection.response()).status, 100, 'the server has the request');
-      connection.write(requests[index].body.slice(0, 10));
+      connection.write(requests[index]!.body.slice(0, 10));
     }
     // A request whose head is still arriving when the shutdown starts.
     const arriving = new Connection(server.url);
@@ -76,9 +76,9 @@ describe('graceful shutdown in process', () => {
     assert.equal(draining.headers.get('connection'), 'close');
     assert.equal(closed, false, 'close waits for the requests in flight');
 
-    await new Promise<void>((resolve) => inFlight[0].write(requests[0].body.slice(10, 30), resolve));
-    inFlight[0].write(requests[0].body.slice(30));
-    inFlight[1].write(requests[1].body.slice(10));
+    await new Promise<void>((resolve) => inFlight[0]!.write(requests[0]!.body.slice(10, 30), resolve));
+    inFlight[0]!.write(requests[0]!.body.slice(30));
+    inFlight[1]!.write(requests[1]!.body.slice(10));
     for (const connection of inFlight) {
       const response = await connection.response();
       assert.equal(response.status, 201, response.text);

@@ -92,10 +92,10 @@ describe('imported versions', () => {
     const snapshot = snapshotOf(server.account.sid, MAX_IMPORTED_VERSION, MAX_IMPORTED_VERSION);
     const imported = await importSnapshot(snapshot);
     assert.equal(imported.status, 200, imported.text);
-    const service = await server.request('POST', `/v2/Services/${snapshot.services[0].sid}`, { form: { FriendlyName: 'Updated' } });
+    const service = await server.request('POST', `/v2/Services/${snapshot.services[0]!.sid}`, { form: { FriendlyName: 'Updated' } });
     assert.equal(service.status, 200, service.text);
     assert.equal(service.body.version, MAX_IMPORTED_VERSION + 1);
-    const operator = await server.request('POST', `/v2/Operators/Custom/${snapshot.custom_operators[0].sid}`, {
+    const operator = await server.request('POST', `/v2/Operators/Custom/${snapshot.custom_operators[0]!.sid}`, {
       form: { FriendlyName: 'Updated', Config: JSON.stringify({ prompt: 'Summarise again.' }) },
     });
     assert.equal(operator.status, 202, operator.text);

@@ -100,7 +100,7 @@ function takeResponse(buffer: Buffer): { response: RawResponse; rest: Buffer } |
   const text = buffer.toString('latin1');
   const headEnd = text.indexOf('\r\n\r\n');
   if (headEnd === -1) return null;
-  const [statusLine, ...lines] = text.slice(0, headEnd).split('\r\n');
+  const [statusLine = '', ...lines] = text.slice(0, headEnd).split('\r\n');
   const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
   const end = headEnd + 4 + Number(headers.get('content-length') ?? 0);
   if (text.length < end) return null;

@@ -38,7 +38,7 @@ describe('MAX_OPERATORS_PER_SERVICE=3', () => {
   test('re-attaching an attached operator at the limit is still a 202 no-op', async () => {
     const service = await createService(server);
     for (const sid of first3) await attach(server, service.sid, sid);
-    await attach(server, service.sid, first3[1]);
+    await attach(server, service.sid, first3[1]!);
     assert.equal((await fetchService(server, service.sid)).version, 4);
   });
 
@@ -48,7 +48,7 @@ describe('MAX_OPERATORS_PER_SERVICE=3', () => {
     for (const sid of [custom.sid, ...first3.slice(0, 2)]) await attach(server, service.sid, sid);
     assertTwilioError(await server.request('POST', `/v2/Services/${service.sid}/Operators/${first3[2]}`), 400, 20422);
     assertNoContent(await server.request('DELETE', `/v2/Services/${service.sid}/Operators/${custom.sid}`));
-    await attach(server, service.sid, first3[2]);
+    await attach(server, service.sid, first3[2]!);
   });
 
   test('20 parallel attaches of distinct operators leave exactly 3 attached', async () => {

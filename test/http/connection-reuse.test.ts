@@ -41,7 +41,7 @@ class Connection {
     for (;;) {
       const headerEnd = this.buffered.indexOf('\r\n\r\n');
       if (headerEnd >= 0) {
-        const [statusLine, ...lines] = this.buffered.subarray(0, headerEnd).toString('latin1').split('\r\n');
+        const [statusLine = '', ...lines] = this.buffered.subarray(0, headerEnd).toString('latin1').split('\r\n');
         const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
         const end = headerEnd + 4 + Number(headers.get('content-length') ?? 0);
         if (this.buffered.length >= end) {
@@ -60,7 +60,9 @@ class Connection {
   /** Writes one request and reads its response. */
   async exchange(text: string): Promise<RawResponse> {
     this.write(text);
-    return (await this.read(1))[0];
+    const [response] = await this.read(1);
+    assert.ok(response);
+    return response;
   }
 
   close(): void {
@@ -133,6 +135,7 @@ describe('requests on one connection', () => {
     connection.write(refusedPost(body) + body + bodiless('GET', '/v2/Services?PageSize=1'));
     const [refused, listed] = await connection.read(2);
     connection.close();
+    assert.ok(refused && listed);
     await assertRefusedThenAnswered(refused, listed, 'never-read');
   });
 
@@ -141,6 +144,7 @@ describe('requests on one connection', () => {
     const connection = await connect();
     connection.write(refusedPost(body));
     const [refused] = await connection.read(1);
+    assert.ok(refused);
     connection.write(body);
     const listed = await connection.exchange(bodiless('GET', '/v2/Services?PageSize=1'));
     connection.close();
@@ -197,7 +201,7 @@ describe('the request class', () => {
     assert.ok(requests[0] instanceof IncomingRequest);
     // Node's drain resumes the stream (readableFlowing true); a request left alone was never resumed.
     assert.equal(requests[0].readableFlowing, null);
-    assert.equal(requests[1].readableFlowing, true);
-    assert.equal(requests[2].readableFlowing, null);
+    assert.equal(requests[1]!.readableFlowing, true);
+    assert.equal(requests[2]!.readableFlowing, null);
   });
 });

@@ -106,11 +106,11 @@ for (const resource of resources) {
       );
       const winners = responses.filter((response) => response.status === updateStatus);
       assert.equal(winners.length, 1, responses.map((response) => response.status).join(' '));
-      assertOk(winners[0], updateOperation, updateStatus);
+      assertOk(winners[0]!, updateOperation, updateStatus);
       for (const response of responses.filter((candidate) => candidate !== winners[0])) assertTwilioError(response, 412, 20412);
       const final = await resource.fetch(path);
       assert.equal(final.version, version + 1);
-      assert.equal(final.friendly_name, winners[0].body.friendly_name);
+      assert.equal(final.friendly_name, winners[0]!.body.friendly_name);
     });
 
     test(`20 parallel unconditional updates of a ${kind} all apply, each counted once`, async () => {

@@ -51,7 +51,7 @@ describe('a server whose Node and Fastify lack every internal', () => {
     try {
       const warnings = [...server.logs, ...second.logs].filter((line) => line.includes('"level":40') && line.includes('public API is used instead'));
       assert.equal(warnings.length, 1, warnings.join('\n'));
-      assert.deepEqual(JSON.parse(warnings[0]).missing, missingAll.missing);
+      assert.deepEqual(JSON.parse(warnings[0]!).missing, missingAll.missing);
     } finally {
       await second.close();
     }

@@ -126,7 +126,7 @@ describe('invalid paging parameters', () => {
   for (const [name, query] of cases) {
     test(`${name} answers 400 20422 naming the parameter`, async () => {
       const text = typeof query === 'string' ? query : await query();
-      const parameter = text.split('=')[0];
+      const [parameter = ''] = text.split('=');
       for (const path of ['/v2/Services', '/v2/Operators', '/v2/OperatorTypes']) {
         assertTwilioError(await server.request('GET', `${path}?${text}`, { auth }), 400, 20422, new RegExp(parameter));
       }

@@ -53,10 +53,10 @@ describe('headers on every response', () => {
       assert.equal(response.status, status, response.text);
       assertCommonHeaders(response);
     }
-    assertOk(responses[0][1], 'ListService', 200);
-    assertOk(responses[1][1], 'CreateService', 201);
-    assertOk(responses[2][1], 'CreateOperatorAttachment', 202);
-    assertNoContent(responses[3][1]);
+    assertOk(responses[0]![1], 'ListService', 200);
+    assertOk(responses[1]![1], 'CreateService', 201);
+    assertOk(responses[2]![1], 'CreateOperatorAttachment', 202);
+    assertNoContent(responses[3]![1]);
     const ids = responses.map(([, response]) => response.headers.get('twilio-request-id'));
     assert.equal(new Set(ids).size, ids.length, 'request ids are unique');
   });

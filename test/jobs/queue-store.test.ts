@@ -81,13 +81,13 @@ describe('job queue', { timeout: 60_000 }, () => {
     assert.deepEqual(await store.claimJobs({ names: ['test.lease'], owner: 'A', limit: 5, nowMs: T - 1, leaseMs: 1000 }), [], 'not due yet');
     const [first, ...rest] = await store.claimJobs({ names: ['test.lease'], owner: 'A', limit: 5, nowMs: T, leaseMs: 1000 });
     assert.deepEqual(rest, [], 'only the names asked for');
-    assert.deepEqual([first.id, first.attempts, first.leaseOwner, first.leaseExpiresMs], [id, 1, 'A', T + 1000]);
+    assert.deepEqual([first?.id, first?.attempts, first?.leaseOwner, first?.leaseExpiresMs], [id, 1, 'A', T + 1000]);
     assert.deepEqual(await store.claimJobs({ names: ['test.lease'], owner: 'B', limit: 5, nowMs: T + 999, leaseMs: 1000 }), []);
     assert.equal(await store.extendJobLease(id, 'B', T + 2000, T + 500), false);
     assert.equal(await store.extendJobLease(id, 'A', T + 1500, T + 500), true);
     assert.deepEqual(await store.claimJobs({ names: ['test.lease'], owner: 'B', limit: 5, nowMs: T + 1499, leaseMs: 1000 }), []);
     const [second] = await store.claimJobs({ names: ['test.lease'], owner: 'B', limit: 5, nowMs: T + 1500, leaseMs: 1000 });
-    assert.deepEqual([second.id, second.attempts, second.leaseOwner], [id, 2, 'B']);
+    assert.deepEqual([second?.id, second?.attempts, second?.leaseOwner], [id, 2, 'B']);
     assert.equal(await store.completeJob(id, 'A', T + 1600), false, 'the first owner lost it');
     assert.equal(await store.failJob(id, 'A', 'late', T + 5000, T + 1600), false);
     assert.equal(await store.completeJob(id, 'B', T + 1600), true);
@@ -134,8 +134,8 @@ describe('job queue', { timeout: 60_000 }, () => {
         [id, 'dead', 'Error: boom 3', null],
       ],
     );
-    assert.ok(calledAt[1] >= settled[0].retryAtMs!, 'the second attempt waited for its backoff');
-    assert.ok(calledAt[2] >= settled[1].retryAtMs!, 'the third attempt waited for its backoff');
+    assert.ok(calledAt[1]! >= settled[0]!.retryAtMs!, 'the second attempt waited for its backoff');
+    assert.ok(calledAt[2]! >= settled[1]!.retryAtMs!, 'the third attempt waited for its backoff');
     const job = await js.store.findJob(id);
     assert.deepEqual([job?.state, job?.attempts, job?.maxAttempts, job?.lastError, job?.leaseOwner], ['dead', 3, 3, 'Error: boom 3', null]);
   });
@@ -173,7 +173,7 @@ describe('job queue', { timeout: 60_000 }, () => {
       'not claimable when the first lease would have expired',
     );
     const [taken] = await js.store.claimJobs({ names: ['test.long'], owner: 'other', limit: 1, nowMs: extended!.leaseExpiresMs! + 1, leaseMs: 600_000 });
-    assert.equal(taken.id, id);
+    assert.equal(taken?.id, id);
     const outcome = await lost;
     assert.equal(signal?.aborted, true);
     assert.deepEqual([outcome.job.id, outcome.outcome], [id, 'lost']);

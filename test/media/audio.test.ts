@@ -39,8 +39,8 @@ describe('WAV decoding', () => {
       assert.equal(audio.samples, frames);
       assert.equal(audio.durationSeconds, frames / 16000);
       assert.equal(audio.channelFiles.length, 2);
-      assert.deepEqual(await samplesOf(audio.channelFiles[0]), expected[0]);
-      assert.deepEqual(await samplesOf(audio.channelFiles[1]), expected[1]);
+      assert.deepEqual(await samplesOf(audio.channelFiles[0]!), expected[0]);
+      assert.deepEqual(await samplesOf(audio.channelFiles[1]!), expected[1]);
     });
   }
 
@@ -48,12 +48,12 @@ describe('WAV decoding', () => {
     const frames = 8000 * 3;
     const codes = [0x00, 0x80, 0xff, 0x7f, 0x0f];
     const mulaw = join(scratch.path, 'mulaw.wav');
-    await writeFile(mulaw, wavBytes(7, 1, 8000, 8, Buffer.from(Array.from({ length: frames }, (_, i) => codes[i % codes.length]))));
-    const decoded = await samplesOf((await decodeAudioFile(mulaw, 'wav', join(scratch.path, 'mulaw-out'))).channelFiles[0]);
+    await writeFile(mulaw, wavBytes(7, 1, 8000, 8, Buffer.from(Array.from({ length: frames }, (_, i) => codes[i % codes.length]!))));
+    const decoded = await samplesOf((await decodeAudioFile(mulaw, 'wav', join(scratch.path, 'mulaw-out'))).channelFiles[0]!);
     assert.deepEqual(Array.from(decoded.subarray(0, 5)), [-32124, 32124, 0, 0, -16764]);
     const alaw = join(scratch.path, 'alaw.wav');
-    await writeFile(alaw, wavBytes(6, 1, 8000, 8, Buffer.from(Array.from({ length: frames }, (_, i) => [0xd5, 0x55, 0xaa, 0x2a][i % 4]))));
-    const decodedAlaw = await samplesOf((await decodeAudioFile(alaw, 'wav', join(scratch.path, 'alaw-out'))).channelFiles[0]);
+    await writeFile(alaw, wavBytes(6, 1, 8000, 8, Buffer.from(Array.from({ length: frames }, (_, i) => [0xd5, 0x55, 0xaa, 0x2a][i % 4]!))));
+    const decodedAlaw = await samplesOf((await decodeAudioFile(alaw, 'wav', join(scratch.path, 'alaw-out'))).channelFiles[0]!);
     assert.deepEqual(Array.from(decodedAlaw.subarray(0, 4)), [8, -8, 32256, -32256]);
   });
 });
@@ -66,7 +66,7 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     speech = await readMonoWav(mono);
     stereoWav = join(scratch.path, 'stereo16.wav');
     // Channel 2 is channel 1 inverted: the decoders must keep the channels apart.
-    await writeWav(stereoWav, { sampleRate: 16000, channels: 2, frames: speech.samples.length, signal: (c, i) => ((c === 0 ? 1 : -1) * speech.samples[i]) / 32767 });
+    await writeWav(stereoWav, { sampleRate: 16000, channels: 2, frames: speech.samples.length, signal: (c, i) => ((c === 0 ? 1 : -1) * speech.samples[i]!) / 32767 });
   });
 
   test('FLAC decodes losslessly, stereo channels apart', async () => {
@@ -77,8 +77,9 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     assert.equal(audio.sampleRate, 16000);
     assert.equal(audio.samples, speech.samples.length);
     const [left, right] = await Promise.all(audio.channelFiles.map(samplesOf));
+    assert.ok(left && right, 'two channels');
     assert.deepEqual(left, Int16Array.from(speech.samples, (s) => Math.round((s / 32767) * 32767)));
-    assert.ok(right.every((sample, index) => Math.abs(sample + left[index]) <= 1));
+    assert.ok(right.every((sample, index) => Math.abs(sample + left[index]!) <= 1));
   });
 
   test('MP3 decodes stereo and mono with the right rate, channels and length', async () => {
@@ -90,8 +91,9 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     assert.equal(audio.channelFiles.length, 2);
     assert.ok(Math.abs(audio.samples - speech.samples.length) < 2000, `${audio.samples} samples for ${speech.samples.length}`);
     const [left, right] = await Promise.all(audio.channelFiles.map(samplesOf));
+    assert.ok(left && right, 'two channels');
     const energy = (samples: Int16Array) => samples.reduce((sum, s) => sum + s * s, 0);
-    const sum = Int16Array.from(left, (s, i) => s + right[i]);
+    const sum = Int16Array.from(left, (s, i) => s + right[i]!);
     assert.ok(energy(sum) < energy(left) / 50, 'channel 2 is channel 1 inverted, so their sum is near silence');
 
     const mono = join(scratch.path, 'mono.mp3');
@@ -106,7 +108,7 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     const inThread = await decodeAudioFile(flac, 'flac', join(scratch.path, 'flac-a'));
     const offThread = await decodeAudioOffThread(flac, 'flac', join(scratch.path, 'flac-b'));
     assert.deepEqual({ ...offThread, channelFiles: [] }, { ...inThread, channelFiles: [] });
-    assert.deepEqual(await samplesOf(offThread.channelFiles[1]), await samplesOf(inThread.channelFiles[1]));
+    assert.deepEqual(await samplesOf(offThread.channelFiles[1]!), await samplesOf(inThread.channelFiles[1]!));
     const png = join(scratch.path, 'picture-off.wav');
     await writeFile(png, PNG_BYTES);
     await assert.rejects(decodeAudioOffThread(png, 'wav', join(scratch.path, 'png-off')), failsWith(95104, /not a WAV file/));
@@ -160,7 +162,7 @@ describe('bad audio fails with its code and leaves no file', () => {
     const long = Buffer.from(whole);
     // STREAMINFO's 36-bit total sample count (bytes 21–25 of the file): 9 h at 8 kHz.
     const total = 9 * 3600 * 8000;
-    long[21] = (long[21] & 0xf0) | Math.floor(total / 2 ** 32);
+    long[21] = (long[21]! & 0xf0) | Math.floor(total / 2 ** 32);
     long.writeUInt32BE(total % 2 ** 32, 22);
     const longPath = join(scratch.path, 'long.flac');
     await writeFile(longPath, long);
@@ -190,6 +192,7 @@ describe('media redaction', () => {
     const redacted = await decodeAudioFile(output, 'wav', join(scratch.path, 'redacted-decoded'));
     assert.equal(redacted.samples, audio.samples);
     const [left, right] = await Promise.all(redacted.channelFiles.map(samplesOf));
+    assert.ok(left && right, 'two channels');
     const silent = (samples: Int16Array, from: number, to: number) => samples.subarray(from * 8000, to * 8000).every((s) => s === 0);
     const loud = (samples: Int16Array, from: number, to: number) => samples.subarray(from * 8000, to * 8000).every((s) => Math.abs(s) > 8000);
     assert.ok(silent(left, 1, 2.5) && silent(left, 10, 10.5) && silent(right, 10, 10.5));
@@ -207,12 +210,12 @@ describe('resampling (for a recogniser that needs 8 or 16 kHz)', () => {
   async function tone(name: string, rate: number, frequency: number, seconds: number): Promise<string> {
     const path = join(scratch.path, `${name}.wav`);
     await writeWav(path, { sampleRate: rate, channels: 1, frames: rate * seconds, signal: (_, i) => 0.5 * Math.sin((2 * Math.PI * frequency * i) / rate) });
-    return (await decodeAudioFile(path, 'wav', join(scratch.path, name))).channelFiles[0];
+    return (await decodeAudioFile(path, 'wav', join(scratch.path, name))).channelFiles[0]!;
   }
   const rms = (samples: Int16Array) => Math.sqrt(samples.reduce((sum, s) => sum + s * s, 0) / samples.length) / 32767;
-  const crossings = (samples: Int16Array) => samples.reduce((count, s, i) => count + (i > 0 && (samples[i - 1] < 0) !== (s < 0) ? 1 : 0), 0);
+  const crossings = (samples: Int16Array) => samples.reduce((count, s, i) => count + (i > 0 && (samples[i - 1]! < 0) !== (s < 0) ? 1 : 0), 0);
 
-  for (const [from, to] of [[44100, 16000], [22050, 8000], [8000, 16000], [11025, 8000]]) {
+  for (const [from, to] of [[44100, 16000], [22050, 8000], [8000, 16000], [11025, 8000]] as const) {
     test(`${from} → ${to} Hz keeps a 1 kHz tone's length, pitch and level`, async () => {
       const input = await tone(`tone-${from}`, from, 1000, 3);
       const output = join(scratch.path, `tone-${from}-${to}.pcm`);

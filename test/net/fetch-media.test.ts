@@ -165,8 +165,8 @@ test('headers for the first origin are not sent across a redirect to another ori
     headers: { authorization: 'Basic c2VjcmV0' },
   }));
   assert.ok(result.ok, JSON.stringify(result));
-  assert.equal(first.seen[0].authorization, 'Basic c2VjcmV0');
-  assert.equal(other.seen[0].authorization, undefined);
+  assert.equal(first.seen[0]!.authorization, 'Basic c2VjcmV0');
+  assert.equal(other.seen[0]!.authorization, undefined);
 });
 
 test('a 404 fails with 95105 naming the status and the URL', async () => {

@@ -20,7 +20,7 @@ export const classified = (label: string | null, probabilities: Record<string, n
   ...nulls,
   operator_type: 'conversation-classify',
   predicted_label: label,
-  predicted_probability: label === null ? null : probabilities[label],
+  predicted_probability: label === null ? null : (probabilities[label] ?? null),
   label_probabilities: probabilities,
 });
 

@@ -43,12 +43,14 @@ describe('Generative', () => {
     assert.deepEqual(outcome, { ok: true, result: generated('The customer wants a refund for a broken order.') });
     assert.equal(stub.requests.length, 1);
     const [request] = stub.requests;
+    assert.ok(request);
     assert.equal(request.path, '/v1/chat/completions');
     assert.equal(request.authorization, 'Bearer test-key');
     assert.equal(request.body.model, 'stub-model');
     assert.equal(request.body.temperature, 0);
     assert.equal(request.body.response_format, undefined);
     const [system, exampleInput, exampleOutput, last] = request.body.messages;
+    assert.ok(system && last);
     assert.equal(system.role, 'system');
     assert.match(system.content, /Why did the customer call\?/);
     assert.deepEqual(exampleInput, { role: 'user', content: 'Conversation:\nCustomer: My bill is wrong.' });
@@ -94,9 +96,10 @@ describe('GenerativeJSON', () => {
     const outcome = await run(generativeJsonRunner(openAiChatModel(settings)), jsonConfig);
     assert.deepEqual(outcome, { ok: true, result: jsonResult({ order_number: '4417', refund_requested: true }) });
     const [request] = stub.requests;
+    assert.ok(request);
     assert.deepEqual(request.body.response_format, { type: 'json_schema', json_schema: { name: 'result', schema, strict: false } });
-    assert.match(request.body.messages[0].content, /Extract the order number/);
-    assert.match(request.body.messages[0].content, /"refund_requested":\{"type":"boolean"\}/);
+    assert.match(request.body.messages[0]!.content, /Extract the order number/);
+    assert.match(request.body.messages[0]!.content, /"refund_requested":\{"type":"boolean"\}/);
   });
 
   test('an answer in a Markdown code fence is read', async () => {
@@ -110,7 +113,7 @@ describe('GenerativeJSON', () => {
     const outcome = await run(generativeJsonRunner(openAiChatModel(settings)), jsonConfig);
     assert.deepEqual(outcome, { ok: true, result: jsonResult({ order_number: '4417', refund_requested: true }) });
     assert.equal(stub.requests.length, 2);
-    const retry = stub.requests[1].body.messages;
+    const retry = stub.requests[1]!.body.messages;
     assert.deepEqual(retry.slice(-2), [
       { role: 'assistant', content: 'The order is 4417.' },
       { role: 'user', content: 'That answer is not valid: the answer is not JSON. Answer again with only the JSON object.' },
@@ -145,7 +148,8 @@ describe('Summarization', () => {
     const { stub, settings } = await withStub([{ text: 'A customer asked for a refund for a broken order; the agent agreed.' }]);
     const outcome = await run(summarizationRunner(openAiChatModel(settings)), null);
     assert.deepEqual(outcome, { ok: true, result: generated('A customer asked for a refund for a broken order; the agent agreed.') });
-    const [system, last] = stub.requests[0].body.messages;
+    const [system, last] = stub.requests[0]!.body.messages;
+    assert.ok(system && last);
     assert.ok(system.content.includes(SUMMARY_PROMPT));
     assert.match(last.content, /Customer: My order 4417 arrived broken/);
   });

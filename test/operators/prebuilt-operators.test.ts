@@ -16,6 +16,7 @@ async function runPrebuilt(friendlyName: string, transcript: Transcript): Promis
   assert.ok(prebuilt, friendlyName);
   const operatorType = builtinCatalog.operatorTypes.find((type) => type.name === prebuilt.operatorType)!;
   const [run] = await registry.runAll(transcript, [{ operatorSid: prebuilt.sid, operatorType, config: null }]);
+  assert.ok(run);
   return run.outcome;
 }
 

@@ -74,8 +74,8 @@ describe('operator registry', () => {
       { operatorSid: 'LYbroken', operatorType: { name: 'X', outputType: 'text-extraction', engine: { runner: 'magic' } }, config: null },
       { operatorSid: 'LYsentiment', operatorType: sentiment, config: null },
     ]);
-    assert.equal(runs[0].operatorSid, 'LYbroken');
-    assert.equal(runs[0].outcome.ok, false);
+    assert.equal(runs[0]!.operatorSid, 'LYbroken');
+    assert.equal(runs[0]!.outcome.ok, false);
     assert.deepEqual(runs[1], {
       operatorSid: 'LYsentiment',
       outcome: { ok: true, result: classified('positive', { neutral: 0.3333, positive: 0.6667, negative: 0, mixed: 0 }) },
@@ -86,6 +86,6 @@ describe('operator registry', () => {
     const literalSpot = builtinCatalog.operatorTypes.find((type) => type.name === 'LiteralSpot')!;
     const config = { phrase_sets: [{ name: 'Greeting', phrases: ['good morning'], match: 'exact' }] };
     const [run] = await registry.runAll(conversation('1: Good morning!'), [{ operatorSid: 'LY2', operatorType: literalSpot, config }]);
-    assert.deepEqual(run.outcome, { ok: true, result: extracted({ Greeting: ['Good morning!'] }, 1) });
+    assert.deepEqual(run?.outcome, { ok: true, result: extracted({ Greeting: ['Good morning!'] }, 1) });
   });
 });

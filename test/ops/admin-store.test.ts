@@ -214,11 +214,13 @@ describe('snapshots', () => {
     assert.deepEqual(await visibleState(server, auth), before, 'the custom operator was not written either');
   });
 
+  // One service and one custom operator, typed so that [0] is one of them.
+  const nonEmpty = <T>(first: T, ...rest: T[]): [T, ...T[]] => [first, ...rest];
   const valid = (accountSid: string) => ({
     format: 'intelligence-server/snapshot',
     version: 1,
     account_sid: accountSid,
-    services: [
+    services: nonEmpty(
       {
         sid: randomSid('GA'),
         unique_name: 'imported',
@@ -235,8 +237,8 @@ describe('snapshots', () => {
         date_created: '2025-01-02T03:04:05.678Z',
         date_updated: '2025-01-03T03:04:05.000Z',
       },
-    ],
-    custom_operators: [
+    ),
+    custom_operators: nonEmpty(
       {
         sid: randomSid('LY'),
         friendly_name: 'Spots',
@@ -248,7 +250,7 @@ describe('snapshots', () => {
         date_created: '2025-01-02T03:04:05Z',
         date_updated: '2025-01-02T03:04:05Z',
       },
-    ],
+    ),
     attachments: [] as Array<{ service_sid: string; operator_sid: string }>,
   });
 

@@ -148,8 +148,8 @@ test('every /v2 request body is form-encoded with the official parameter names a
       continue;
     }
     assert.deepEqual(Object.keys(operation.requestBody?.content ?? {}), ['application/x-www-form-urlencoded'], `${id}: content type`);
-    const ours = resolve(operation.requestBody!.content['application/x-www-form-urlencoded'].schema, document)!;
-    const theirs = resolve(official.requestBody.content['application/x-www-form-urlencoded'].schema, officialDocument)!;
+    const ours = resolve(operation.requestBody!.content['application/x-www-form-urlencoded']!.schema, document)!;
+    const theirs = resolve(official.requestBody.content['application/x-www-form-urlencoded']!.schema, officialDocument)!;
     const extras = extraBodyParameters[id] ?? [];
     const names = Object.keys(ours.properties ?? {}).filter((name) => !extras.includes(name));
     assert.deepEqual(sorted(names), sorted(Object.keys(theirs.properties ?? {})), `${id}: body parameters`);
@@ -162,8 +162,8 @@ test('every /v2 response body has the official fields (list endpoints: the list 
     const id = operation.operationId!;
     const official = operations.get(id)!.operation as unknown as Operation;
     for (const code of successCodes(official)) {
-      const theirs = official.responses[code].content?.['application/json']?.schema;
-      const ours = operation.responses[code].content?.['application/json']?.schema;
+      const theirs = official.responses[code]!.content?.['application/json']?.schema;
+      const ours = operation.responses[code]!.content?.['application/json']?.schema;
       if (theirs === undefined) {
         assert.equal(ours, undefined, `${id} ${code}: the spec has no body`);
         continue;

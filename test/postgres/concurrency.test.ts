@@ -15,7 +15,7 @@ const sid = (prefix: 'GA' | 'LY') => prefix + (++sequence).toString(16).padStart
 let db: FreshPostgres;
 let stores: Store[];
 /** The i-th call goes to store i mod N, so neighbouring calls race through different pools. */
-const via = (index: number) => stores[index % stores.length];
+const via = (index: number) => stores[index % stores.length]!;
 
 before(async () => {
   db = await freshPostgres(4);
@@ -66,10 +66,10 @@ describe('attach and detach through several pools', () => {
     const arriving = Array.from({ length: 20 }, () => sid('LY'));
     const calls: Array<Promise<AttachOutcome | string>> = [];
     for (let index = 0; index < 20; index++) {
-      calls.push(via(index).detachOperator(A, serviceSid, leaving[index], T0 + index));
-      calls.push(attach(index + 1, serviceSid, arriving[index]));
-      calls.push(attach(index + 2, serviceSid, staying[index]));
-      calls.push(via(index + 1).detachOperator(A, serviceSid, leaving[index], T0 + index));
+      calls.push(via(index).detachOperator(A, serviceSid, leaving[index]!, T0 + index));
+      calls.push(attach(index + 1, serviceSid, arriving[index]!));
+      calls.push(attach(index + 2, serviceSid, staying[index]!));
+      calls.push(via(index + 1).detachOperator(A, serviceSid, leaving[index]!, T0 + index));
     }
     const outcomes = await Promise.all(calls);
     assert.equal(count(outcomes, 'detached'), 20, 'each operator is detached exactly once');

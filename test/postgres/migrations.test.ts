@@ -49,7 +49,7 @@ test('five stores opening one fresh schema at once all succeed, and each migrati
       assert.deepEqual(await store.schemaVersion(), { applied: migrationFiles('postgres').length, expected: migrationFiles('postgres').length });
     }
     // One store's write is every store's data: they share the database, not memory.
-    await stores[0].insertAccount({ sid: account('1'), friendlyName: null, authTokenHash: 'h', dateCreatedMs: 1 });
+    await stores[0]!.insertAccount({ sid: account('1'), friendlyName: null, authTokenHash: 'h', dateCreatedMs: 1 });
     for (const store of stores) assert.equal(await store.countAccounts(), 1);
   } finally {
     await Promise.all(stores.map((store) => store.close()));

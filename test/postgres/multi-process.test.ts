@@ -35,7 +35,7 @@ const count = (replies: Reply[], status: number) => replies.filter((reply) => re
 let db: FreshPostgres;
 let servers: ServerProcess[] = [];
 /** The i-th request goes to process i mod N. */
-const via = (index: number) => servers[index % servers.length].url;
+const via = (index: number) => servers[index % servers.length]!.url;
 
 async function startProcesses(n: number, env: Record<string, string> = {}): Promise<ServerProcess[]> {
   const started = await Promise.allSettled(
@@ -100,8 +100,8 @@ async function serviceEverywhere(serviceSid: string): Promise<{ version: number;
   for (const view of views) assert.equal(view.status, 200);
   // Every field but the URLs, which name the process's own port.
   const withoutUrls = (body: Record<string, unknown>) => JSON.parse(JSON.stringify(body).replace(/http:\/\/127\.0\.0\.1:\d+/g, ''));
-  for (const view of views.slice(1)) assert.deepEqual(withoutUrls(view.body), withoutUrls(views[0].body));
-  return { version: views[0].body.version, attached: views[0].body.read_only_attached_operator_sids };
+  for (const view of views.slice(1)) assert.deepEqual(withoutUrls(view.body), withoutUrls(views[0]!.body));
+  return { version: views[0]!.body.version, attached: views[0]!.body.read_only_attached_operator_sids };
 }
 
 describe('two server processes on one database', () => {
@@ -232,18 +232,18 @@ describe('two server processes with MAX_OPERATORS_PER_SERVICE=5', () => {
   after(() => Promise.all(limited.map((server) => server.stop('SIGKILL'))));
 
   test('12 concurrent distinct attaches through both: exactly 5 attached, 7 refused', async () => {
-    const service = await createService(limited[0].url);
+    const service = await createService(limited[0]!.url);
     const operators = await createCustomOperators(12);
     const replies = await Promise.all(
-      operators.map((operatorSid, index) => call(limited[index % 2].url, 'POST', `/v2/Services/${service.sid}/Operators/${operatorSid}`)),
+      operators.map((operatorSid, index) => call(limited[index % 2]!.url, 'POST', `/v2/Services/${service.sid}/Operators/${operatorSid}`)),
     );
     assert.equal(count(replies, 202), 5, statuses(replies).join(' '));
     assert.equal(count(replies, 400), 7);
-    const fetched = await call(limited[1].url, 'GET', `/v2/Services/${service.sid}`);
+    const fetched = await call(limited[1]!.url, 'GET', `/v2/Services/${service.sid}`);
     assert.equal(fetched.body.version, service.version + 5);
     assert.deepEqual(
       [...fetched.body.read_only_attached_operator_sids].sort(),
-      operators.filter((_, index) => replies[index].status === 202).sort(),
+      operators.filter((_, index) => replies[index]!.status === 202).sort(),
     );
   });
 });

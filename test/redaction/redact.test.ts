@@ -68,6 +68,8 @@ describe('digit runs', () => {
     ['twenty-one forty two', ['2142']],
     ['one two three and four five', ['123', '45']],
     ['o is a letter; oh one is a digit run', ['01']],
+    // Words that name an Object.prototype member are not number words.
+    ['call constructor toString four one five', ['415']],
   ];
   for (const [text, digits] of runs) test(text, () => assert.deepEqual(digitRuns(text).map((run) => run.digits), digits));
 });

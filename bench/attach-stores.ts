@@ -53,7 +53,7 @@ async function startServer(env: Record<string, string>): Promise<Server> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let errors = '';
-  child.stderr!.on('data', (chunk) => (errors += chunk));
+  child.stderr.on('data', (chunk) => (errors += chunk));
   const url = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 30_000; ; ) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${errors}`);
@@ -74,7 +74,7 @@ async function stop(server: Server): Promise<void> {
   await exited;
 }
 
-async function post(url: string, path: string, form?: Record<string, string>): Promise<any> {
+async function post(url: string, path: string, form?: Record<string, string>): Promise<{ sid: string }> {
   const response = await fetch(url + path, {
     method: 'POST',
     headers: { authorization, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
@@ -82,7 +82,7 @@ async function post(url: string, path: string, form?: Record<string, string>): P
   });
   const text = await response.text();
   if (response.status >= 300) throw new Error(`POST ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
+  return (text ? JSON.parse(text) : {}) as { sid: string };
 }
 
 interface Measured {

@@ -4,7 +4,7 @@
 //   node --import tsx bench/operators.ts       BENCH_OPERATOR_SECONDS: CPU seconds per measure (default 5)
 import { cpus, loadavg } from 'node:os';
 import { builtinCatalog } from '../src/catalog/builtin.js';
-import { analyse, type AnalysedTranscript } from '../src/operators/analysed-transcript.js';
+import { analyse } from '../src/operators/analysed-transcript.js';
 import { createOperatorRegistry, type OperatorToRun } from '../src/operators/registry.js';
 import { literalClassificationRunner } from '../src/operators/runners/literal-classification.js';
 import { literalSpotRunner } from '../src/operators/runners/literal-spot.js';
@@ -135,7 +135,7 @@ const runnerOf: Record<string, [Runner, unknown]> = {
   AgentIntroduction: [literalSpotRunner, BUILTIN_BINDINGS.AgentIntroduction?.config],
   VoicemailDetection: [voicemailDetectionRunner, null],
 };
-for (const [name, [runner, config]] of Object.entries(runnerOf)) parts.push([name, () => runner.run(read as AnalysedTranscript, config)]);
+for (const [name, [runner, config]] of Object.entries(runnerOf)) parts.push([name, () => runner.run(read, config)]);
 process.stdout.write(`  ${'part (CPU time)'.padEnd(48)} per transcript  per 1,000 words\n`);
 for (const [name, work] of parts) {
   const { cpuMs } = await measure(work);

@@ -293,7 +293,7 @@ async function main(): Promise<void> {
 
       // Each scale workload runs in the same rounds as its baseline: the same workload on the small
       // database, each round on two servers started afresh (in both orders); or page 1.
-      const scaled = server!;
+      const scaled = server;
       const freshPair: FreshPair = async (workloadFirst) => {
         const first = (await startServer(workloadFirst ? databaseFile : smallDatabaseFile)).server;
         const second = (await startServer(workloadFirst ? smallDatabaseFile : databaseFile)).server;

@@ -16,7 +16,7 @@ export interface SmallSeed {
   customOperators: number;
 }
 
-async function call(baseUrl: string, auth: string, method: string, path: string, form?: Record<string, string>) {
+async function call(baseUrl: string, auth: string, method: string, path: string, form?: Record<string, string>): Promise<unknown> {
   const response = await fetch(baseUrl + path, {
     method,
     headers: { authorization: auth, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
@@ -24,7 +24,7 @@ async function call(baseUrl: string, auth: string, method: string, path: string,
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
 }
 
 /** Creates the services, attachments and custom operators the small workloads use. */

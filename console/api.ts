@@ -55,7 +55,7 @@ export async function api<T>(credentials: Credentials, method: string, path: str
   }
   const response = await fetch(path, init);
   if (response.status === 204) return undefined as T;
-  const body = await response.json().catch(() => null);
+  const body = (await response.json().catch(() => null)) as { code?: number; message?: string; details?: { errors?: ApiError['errors'] } } | null;
   if (!response.ok) {
     throw new ApiError(response.status, body?.code ?? 0, body?.message ?? `The server answered ${response.status}`, body?.details?.errors ?? []);
   }

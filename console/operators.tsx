@@ -32,7 +32,7 @@ export function CustomOperatorList({ credentials }: { credentials: Credentials }
         />
       )}
       {deleting && (
-        <ConfirmDialog title="Delete this custom operator?" confirm="Delete operator" onConfirm={() => remove(deleting)} onCancel={() => setDeleting(null)}>
+        <ConfirmDialog title="Delete this custom operator?" confirm="Delete operator" onConfirm={() => void remove(deleting)} onCancel={() => setDeleting(null)}>
           <p>
             <strong>{deleting.friendly_name}</strong> will be deleted. An operator still attached to a service cannot be deleted.
           </p>
@@ -105,14 +105,14 @@ export function CustomOperatorEditor({ credentials, sid }: { credentials: Creden
           {operator.sid} · {operator.operator_type} · version {operator.version}
         </p>
       )}
-      <form class="card" onSubmit={submit} noValidate>
+      <form class="card" onSubmit={(event) => void submit(event)} noValidate>
         <div class="grid">
           <label class="field">
             <span>Friendly name</span>
             <input name="FriendlyName" value={name} onInput={(event) => setName(event.currentTarget.value)} aria-invalid={nameError} aria-describedby={nameError ? 'name-error' : undefined} />
             {nameError && (
               <span class="field-error" id="name-error" role="alert">
-                {error!.message}
+                {error.message}
               </span>
             )}
           </label>

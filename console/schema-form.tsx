@@ -10,6 +10,10 @@ export type ConfigError = { path: string; message: string };
 const isJsonText = (schema: JsonSchema) => schema.allOf !== undefined || schema.$ref !== undefined || (schema.type === undefined && schema.enum === undefined);
 const isStringList = (schema: JsonSchema) => schema.type === 'array' && schema.items?.type === 'string';
 
+/** A field's text: a string as it is, a number or boolean written out, anything else empty. */
+const textOf = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+
 /** A new config: required parts filled with empty values, arrays that need items given one. */
 export function emptyValue(schema: JsonSchema, required = true): unknown {
   if (isJsonText(schema)) return '';
@@ -114,7 +118,7 @@ export function SchemaField(props: FieldProps) {
       <div class="field">
         <label for={id}>{label} (JSON)</label>
         <Description schema={schema} path={path} />
-        <textarea id={id} class="code" rows={8} value={String(value ?? '')} onInput={(event) => onChange(event.currentTarget.value)} aria-invalid={errors.some((error) => error.path.startsWith(path))} aria-describedby={describedBy(schema, errors, path, true)} spellcheck={false} />
+        <textarea id={id} class="code" rows={8} value={textOf(value)} onInput={(event) => onChange(event.currentTarget.value)} aria-invalid={errors.some((error) => error.path.startsWith(path))} aria-describedby={describedBy(schema, errors, path, true)} spellcheck={false} />
         <Problems errors={errors} path={path} prefix />
       </div>
     );
@@ -178,16 +182,16 @@ export function SchemaField(props: FieldProps) {
       <label for={id}>{label}</label>
       <Description schema={schema} path={path} />
       {schema.enum !== undefined ? (
-        <select {...common} value={String(value ?? '')} onChange={(event) => onChange(event.currentTarget.value)}>
+        <select {...common} value={textOf(value)} onChange={(event) => onChange(event.currentTarget.value)}>
           {schema.default === undefined && <option value="">—</option>}
           {schema.enum.map((option) => (
             <option key={String(option)}>{String(option)}</option>
           ))}
         </select>
       ) : (schema.maxLength ?? 0) > 300 ? (
-        <textarea {...common} rows={4} value={String(value ?? '')} onInput={(event) => onChange(event.currentTarget.value)} />
+        <textarea {...common} rows={4} value={textOf(value)} onInput={(event) => onChange(event.currentTarget.value)} />
       ) : (
-        <input {...common} value={String(value ?? '')} onInput={(event) => onChange(event.currentTarget.value)} />
+        <input {...common} value={textOf(value)} onInput={(event) => onChange(event.currentTarget.value)} />
       )}
       <Problems errors={errors} path={path} />
     </div>

@@ -91,11 +91,11 @@ export function ServiceOperators(props: { credentials: Credentials; service: Ser
           {reason && <span class="reason">{reason}</span>}
         </div>
         {isAttached ? (
-          <button type="button" onClick={() => change(operator, false)} disabled={busy === operator.sid} aria-label={`Detach ${operator.friendly_name}`}>
+          <button type="button" onClick={() => void change(operator, false)} disabled={busy === operator.sid} aria-label={`Detach ${operator.friendly_name}`}>
             Detach
           </button>
         ) : (
-          <button type="button" class="primary" onClick={() => change(operator, true)} disabled={reason !== null || busy === operator.sid} aria-label={`Attach ${operator.friendly_name}`}>
+          <button type="button" class="primary" onClick={() => void change(operator, true)} disabled={reason !== null || busy === operator.sid} aria-label={`Attach ${operator.friendly_name}`}>
             Attach
           </button>
         )}

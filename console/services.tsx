@@ -46,7 +46,7 @@ export function ServiceList({ credentials }: { credentials: Credentials }) {
         />
       )}
       {deleting && (
-        <ConfirmDialog title="Delete this service?" confirm="Delete service" onConfirm={() => remove(deleting)} onCancel={() => setDeleting(null)}>
+        <ConfirmDialog title="Delete this service?" confirm="Delete service" onConfirm={() => void remove(deleting)} onCancel={() => setDeleting(null)}>
           <p>
             <strong>{deleting.unique_name}</strong> will be deleted, with its attached operators ({deleting.read_only_attached_operator_sids.length}). This cannot be undone.
           </p>
@@ -130,7 +130,7 @@ export function ServiceForm(props: { credentials: Credentials; service?: Service
   );
   const unplaced = error !== null && !['UniqueName', 'FriendlyName', 'WebhookUrl', 'LanguageCode', 'WebhookHttpMethod', ...CHECKBOXES.map(([name]) => name)].includes(error.parameter ?? '');
   return (
-    <form onSubmit={submit} class="service-form" noValidate>
+    <form onSubmit={(event) => void submit(event)} class="service-form" noValidate>
       <div class="grid">
         {text('UniqueName', 'Unique name')}
         {text('FriendlyName', 'Friendly name')}

@@ -103,7 +103,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   const store = withReadCache(metrics === null ? ownStore : instrumentStore(ownStore, metrics));
   const notAllowed = methodNotAllowedRoutes(app);
   app.addHook('onRoute', (route) => {
-    const schema = route.schema as { operationId?: string; body?: unknown } | undefined;
+    const schema = route.schema;
     if (specListsRateLimitHeaders(schema?.operationId)) route.config = { ...route.config, rateLimitHeaders: true };
     // A POST with no body is an empty form: its parameters are missing, not the body "of the wrong
     // type". Only routes that validate a body need this; the others skip the hook.

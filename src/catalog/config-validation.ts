@@ -161,23 +161,23 @@ function problemAt(path: string, error: ErrorObject): ConfigProblem | null {
     case 'const':
       return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'minLength':
-      return { path, message: params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters` };
+      return { path, message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters` };
     case 'maxLength':
-      return { path, message: `must be at most ${params.limit} characters` };
+      return { path, message: `must be at most ${String(params.limit)} characters` };
     case 'pattern':
-      return { path, message: params.pattern === '\\S' ? 'must not be blank' : `must match ${params.pattern}` };
+      return { path, message: params.pattern === '\\S' ? 'must not be blank' : `must match ${String(params.pattern)}` };
     case 'minItems':
-      return { path, message: `must have at least ${params.limit} item${params.limit === 1 ? '' : 's'}` };
+      return { path, message: `must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}` };
     case 'maxItems':
-      return { path, message: `must have at most ${params.limit} items` };
+      return { path, message: `must have at most ${String(params.limit)} items` };
     case 'minProperties':
-      return { path, message: `must have at least ${params.limit} propert${params.limit === 1 ? 'y' : 'ies'}` };
+      return { path, message: `must have at least ${String(params.limit)} propert${params.limit === 1 ? 'y' : 'ies'}` };
     case 'maxProperties':
-      return { path, message: `must have at most ${params.limit} properties` };
+      return { path, message: `must have at most ${String(params.limit)} properties` };
     case 'uniqueItems':
-      return { path, message: `must not repeat a value (items ${params.j} and ${params.i} are equal)` };
+      return { path, message: `must not repeat a value (items ${String(params.j)} and ${String(params.i)} are equal)` };
     case 'format':
-      return { path, message: `must be a valid ${params.format}` };
+      return { path, message: `must be a valid ${String(params.format)}` };
   }
   return { path, message: error.message ?? 'is not valid' };
 }

@@ -35,23 +35,24 @@ const whereOf: Record<string, string> = {
 export function schemaErrorToTwilio(errors: SchemaError[], dataVar: string): TwilioError {
   const error = errors[0];
   if (error === undefined) return invalidParameter(`Invalid request ${whereOf[dataVar] ?? ''}`.trim());
-  const name = error.instancePath.replace(/^\//, '').split('/')[0] || String(error.params.missingProperty ?? '');
+  const missing = error.params.missingProperty;
+  const name = error.instancePath.replace(/^\//, '').split('/')[0] || (typeof missing === 'string' ? missing : '');
   switch (error.keyword) {
     case 'required':
-      return invalidParameter(`Missing required parameter ${error.params.missingProperty} ${whereOf[dataVar] ?? ''}`.trim());
+      return invalidParameter(`Missing required parameter ${String(error.params.missingProperty)} ${whereOf[dataVar] ?? ''}`.trim());
     case 'type':
       return invalidParameter(`Parameter ${name} was given more than once`);
     case 'pattern':
       if (error.params.pattern === formBoolean.pattern) return invalidParameter(`Invalid parameter ${name}: must be true or false`);
-      return invalidParameter(`Invalid parameter ${name}: must match ${error.params.pattern}`);
+      return invalidParameter(`Invalid parameter ${name}: must match ${String(error.params.pattern)}`);
     case 'enum':
       return invalidParameter(
         `Invalid parameter ${name}: must be one of ${(error.params.allowedValues as string[]).join(', ')}`,
       );
     case 'maxLength':
-      return invalidParameter(`Invalid parameter ${name}: must be at most ${error.params.limit} characters`);
+      return invalidParameter(`Invalid parameter ${name}: must be at most ${String(error.params.limit)} characters`);
     case 'minLength':
-      return invalidParameter(`Invalid parameter ${name}: must be at least ${error.params.limit} characters`);
+      return invalidParameter(`Invalid parameter ${name}: must be at least ${String(error.params.limit)} characters`);
     default:
       return invalidParameter(`Invalid parameter ${name}: ${error.message ?? 'invalid value'}`);
   }
@@ -159,7 +160,7 @@ export function answerConnect(request: { url?: string }, socket: Duplex): void {
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setSchemaErrorFormatter((errors, dataVar) => schemaErrorToTwilio(errors as SchemaError[], dataVar));
+  app.setSchemaErrorFormatter((errors, dataVar) => schemaErrorToTwilio(errors, dataVar));
   app.setErrorHandler((error: FastifyError, request, reply) => sendTwilioError(error, request, reply));
   app.setNotFoundHandler((request, reply) => sendTwilioError(notFound(request), request, reply));
 }

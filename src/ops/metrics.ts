@@ -78,9 +78,9 @@ export class Metrics {
     const template = route ?? 'unmatched';
     // Nested maps rather than one key string: no string is built per request.
     let byMethod = this.requestSeries.get(template);
-    if (byMethod === undefined) this.requestSeries.set(template, (byMethod = new Map()));
+    if (byMethod === undefined) this.requestSeries.set(template, (byMethod = new Map<string, Map<number, Observe>>()));
     let byStatus = byMethod.get(method);
-    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map<number, Observe>()));
     let observe = byStatus.get(status);
     if (observe === undefined) {
       observe = this.requestDuration.observer(`${method} ${status} ${template}`, { route: template, method, status_code: String(status) });

@@ -89,7 +89,7 @@ function swaggerOptions(version: string): FastifyDynamicSwaggerOptions {
       ],
     },
     // Components keep their $id as name, so they read as Twilio's (`intelligence.v2.service`).
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transform: ({ schema, url, route }) => {
       const facts = route as unknown as RouteFacts;
       const methods = [facts.method].flat();

@@ -35,9 +35,9 @@ const parseInt8 = (text: string): number => {
 const poolTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID && (format === undefined || format === 'text')) return parseInt8;
-    return pg.types.getTypeParser(oid, format as 'text');
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   },
-} as unknown as pg.CustomTypesConfig;
+};
 
 /** Advisory lock class for migrations (ASCII "INTS"); the schema's name hash is the second key. */
 const MIGRATION_LOCK_CLASS = 0x494e5453;

@@ -196,7 +196,7 @@ test('a store opening the database waits for another process that holds the writ
     { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = once(holder, 'exit');
-  await once(holder.stdout!, 'data');
+  await once(holder.stdout, 'data');
   const openedAt = performance.now();
   const store = await SqliteStore.open({ filename });
   try {

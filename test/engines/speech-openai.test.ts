@@ -21,7 +21,7 @@ interface Received {
 /** An OpenAI-compatible transcription server on loopback; `answer` decides each response. */
 async function stubServer(answer: (received: Received, response: ServerResponse) => void) {
   const requests: Received[] = [];
-  const server = createServer(async (request: IncomingMessage, response) => {
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -38,7 +38,9 @@ async function stubServer(answer: (received: Received, response: ServerResponse)
     const received = { path: request.url ?? '', authorization: request.headers.authorization, fields, file: file! };
     requests.push(received);
     answer(received, response);
-  });
+  };
+  // A request the stub cannot read ends its connection; the engine under test sees the failure.
+  const server = createServer((request, response) => void handle(request, response).catch((error: Error) => response.destroy(error)));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {

@@ -54,7 +54,7 @@ function outcomeOf(socket: Socket, request = 'GET /livez HTTP/1.1\r\nHost: 127.0
   return new Promise((resolve) => {
     let received = '';
     socket.on('data', (chunk) => {
-      received += chunk;
+      received += String(chunk);
       if (received.includes('\r\n')) resolve(received.split('\r\n')[0]!);
     });
     socket.once('close', () => resolve(received === '' ? 'closed' : (received.split('\r\n')[0] ?? '')));
@@ -122,7 +122,7 @@ describe('timeouts', () => {
     for (const sent of ['', 'GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'POST /v2/Services HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nab']) {
       const socket = await openFrom(server, '127.0.0.2');
       let received = '';
-      socket.on('data', (chunk) => (received += chunk));
+      socket.on('data', (chunk) => (received += String(chunk)));
       socket.write(sent);
       await closedWithin(socket);
       assert.match(received, /^HTTP\/1\.1 (408|401)/, JSON.stringify(sent));

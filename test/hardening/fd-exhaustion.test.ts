@@ -30,9 +30,9 @@ test(`a server under ulimit -n ${FD_LIMIT} survives ${FLOOD} idle connections an
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const outputChanged = () => new Promise((resolve) => child.stdout!.once('data', resolve).once('close', resolve));
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  const outputChanged = () => new Promise((resolve) => child.stdout.once('data', resolve).once('close', resolve));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -79,7 +79,7 @@ test('the overload sampler reads the heap without a file descriptor, and a faili
   const failing = () => {
     throw Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' });
   };
-  process.memoryUsage = Object.assign(failing, { rss: failing }) as unknown as typeof process.memoryUsage;
+  process.memoryUsage = Object.assign(failing, { rss: failing });
   const monitor = new OverloadMonitor({ maxEventLoopDelayMs: 0, maxHeapUsedBytes: 1, sampleIntervalMs: 5 });
   try {
     for (let turns = 0; !monitor.isOverloaded; turns++) {

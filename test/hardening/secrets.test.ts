@@ -47,7 +47,7 @@ describe('stored secrets', () => {
     crypto.timingSafeEqual = ((a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => {
       compared.push([a.byteLength, b.byteLength]);
       return original(a, b);
-    }) as typeof crypto.timingSafeEqual;
+    });
     syncBuiltinESMExports();
     try {
       const attempts = ['', 'x', 'x'.repeat(31), 'x'.repeat(32), 'x'.repeat(33), 'x'.repeat(600), server.account.secret];

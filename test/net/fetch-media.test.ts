@@ -94,7 +94,7 @@ function request(url: string, overrides: Partial<FetchMediaRequest> = {}): Fetch
 async function expectFailure(fetch: FetchMediaRequest, code: number, kind: string, message: RegExp): Promise<MediaFetchFailure> {
   const result = await fetchMedia(fetch);
   assert.equal(result.ok, false, JSON.stringify(result));
-  const failure = result as MediaFetchFailure;
+  const failure = result;
   assert.deepEqual({ code: failure.code, kind: failure.kind }, { code, kind }, failure.message);
   assert.match(failure.message, message);
   assert.deepEqual(readdirSync(fetch.directory), [], 'no file, temporary or final, is left');

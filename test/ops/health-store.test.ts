@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
 import { loadConfig } from '../../src/config.js';
-import type { Store } from '../../src/store/store.js';
 import { startTestServer } from '../helpers/server.js';
 import { assertTwilioError } from '../http/support.js';
 
@@ -53,7 +52,7 @@ test('readyz answers 503 20503 while migrations are pending', async () => {
   const behind = new Proxy(server.store, {
     get: (target, name) =>
       name === 'schemaVersion' ? async () => ({ applied: 0, expected: 1 }) : Reflect.get(target, name, target),
-  }) as Store;
+  });
   const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' });
   const app = await buildApp({ config, store: behind, catalog: indexCatalog(loadCatalog()) });
   try {
@@ -71,7 +70,7 @@ test('readyz stays ready when a newer process has migrated the database ahead of
   const ahead = new Proxy(server.store, {
     get: (target, name) =>
       name === 'schemaVersion' ? async () => ({ applied: 2, expected: 1 }) : Reflect.get(target, name, target),
-  }) as Store;
+  });
   const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' });
   const app = await buildApp({ config, store: ahead, catalog: indexCatalog(loadCatalog()) });
   try {

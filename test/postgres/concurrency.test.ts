@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import type { AttachOutcome, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { testDatabaseUrl } from '../helpers/postgres.js';
 import { account, customOperator, freshPostgres, service, type FreshPostgres } from './stores.js';
 
@@ -64,7 +64,7 @@ describe('attach and detach through several pools', () => {
     const leaving = first.slice(0, 20);
     const staying = first.slice(20);
     const arriving = Array.from({ length: 20 }, () => sid('LY'));
-    const calls: Array<Promise<AttachOutcome | string>> = [];
+    const calls: Array<Promise<string>> = [];
     for (let index = 0; index < 20; index++) {
       calls.push(via(index).detachOperator(A, serviceSid, leaving[index]!, T0 + index));
       calls.push(attach(index + 1, serviceSid, arriving[index]!));

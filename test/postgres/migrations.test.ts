@@ -41,7 +41,7 @@ test('five stores opening one fresh schema at once all succeed, and each migrati
     );
     for (const result of results) if (result.status === 'fulfilled') stores.push(result.value);
     assert.deepEqual(
-      results.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason)),
+      results.filter((result) => result.status === 'rejected').map((result) => String((result).reason)),
       [],
     );
     assert.deepEqual(await tablesOf(schema), ['accounts', 'api_keys', 'custom_operators', 'jobs', 'migrations', 'service_operators', 'services']);

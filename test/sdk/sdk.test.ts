@@ -69,8 +69,15 @@ describe('services through the SDK', () => {
     assert.deepEqual(pageNames, names);
 
     const seen: string[] = [];
-    await client.intelligence.v2.services.each({ pageSize: 3 }, (service) => {
-      seen.push(service.uniqueName);
+    // each()'s typings return void; its documented completion signal is the done option.
+    await new Promise<void>((resolve, reject) => {
+      client.intelligence.v2.services.each({
+        pageSize: 3,
+        callback: (service) => {
+          seen.push(service.uniqueName);
+        },
+        done: (error?: Error) => (error ? reject(error) : resolve()),
+      });
     });
     assert.deepEqual(seen.filter((name) => name.startsWith('sdk-page-')), names);
   });

@@ -1,5 +1,6 @@
 // wink-nlp with its English web model (shipped in npm, nothing downloaded): tokens with their
 // normal form, Porter stem and character offsets, and a sentence's sentiment score in [-1, 1].
+/* eslint-disable @typescript-eslint/unbound-method -- wink's its.* helpers are plain functions, passed by reference as its API asks. */
 import winkNLP, { type ItemEntity } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 
@@ -47,11 +48,11 @@ export function readText(text: string): ReadText {
   const straight = straightQuotes(text);
   const doc = nlp.readDoc(straight);
   const tokens = doc.tokens();
-  const values = tokens.out(its.value) as string[];
-  const normals = tokens.out(its.normal) as string[];
+  const values = tokens.out(its.value);
+  const normals = tokens.out(its.normal);
   // The typings want model addons for stem; the model supplies them at run time.
-  const stems = tokens.out(its.stem as never) as string[];
-  const types = tokens.out(its.type) as string[];
+  const stems = tokens.out<string>(its.stem as never);
+  const types = tokens.out(its.type);
   const stops = tokens.out(its.stopWordFlag) as unknown as boolean[];
   const read: Token[] = [];
   let cursor = 0;

@@ -1,7 +1,7 @@
 // JSON transcript documents (TRANSCRIPTS.md §3): {"sentences": [...]} in the Sentences API's own
 // shape, so a page fetched from Twilio replays as is (times as decimal strings or numbers).
 import { MediaFailure, MediaFailureCode, unsupportedMedia } from '../failure.js';
-import { type MediaChannel, type SentenceRecord, type WordRecord, orderSentences, wordsOf } from './sentence.js';
+import { type SentenceRecord, type WordRecord, orderSentences, wordsOf } from './sentence.js';
 
 export function parseSentencesJson(text: string): SentenceRecord[] {
   let document: unknown;
@@ -33,7 +33,7 @@ function readSentence(value: unknown, path: string): SentenceRecord {
     value.words === undefined || value.words === null
       ? wordsOf(value.transcript)
       : readWords(value.words, `${path}.words`);
-  return { mediaChannel: mediaChannel as MediaChannel, startTime, endTime, confidence, transcript: value.transcript, words };
+  return { mediaChannel: mediaChannel, startTime, endTime, confidence, transcript: value.transcript, words };
 }
 
 function readWords(value: unknown, path: string): WordRecord[] {

@@ -55,7 +55,7 @@ async function startServer(env: Record<string, string>): Promise<Server> {
   let errors = '';
   child.stderr.on('data', (chunk) => (errors += chunk));
   const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 30_000; ; ) {
+  for (const deadline = Date.now() + 30_000; ;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${errors}`);
     try {
       await fetch(`${url}/v2/OperatorTypes`);
@@ -123,7 +123,9 @@ function load(url: string, path: string, connections: number): Promise<Measured>
 /** Splits the connections over the servers (one autocannon per server, run together) and sums. */
 async function measure(servers: Server[], path: string): Promise<Measured> {
   const share = Math.floor(CONNECTIONS / servers.length);
-  const parts = await Promise.all(servers.map((server, index) => load(server.url, path, index === 0 ? CONNECTIONS - share * (servers.length - 1) : share)));
+  const parts = await Promise.all(
+    servers.map((server, index) => load(server.url, path, index === 0 ? CONNECTIONS - share * (servers.length - 1) : share)),
+  );
   return {
     requestsPerSecond: parts.reduce((sum, part) => sum + part.requestsPerSecond, 0),
     total: parts.reduce((sum, part) => sum + part.total, 0),
@@ -134,7 +136,10 @@ async function measure(servers: Server[], path: string): Promise<Measured> {
   };
 }
 
-async function scenario(label: string, start: () => Promise<{ servers: Server[]; cleanup: () => Promise<void> }>): Promise<Measured & { label: string }> {
+async function scenario(
+  label: string,
+  start: () => Promise<{ servers: Server[]; cleanup: () => Promise<void> }>,
+): Promise<Measured & { label: string }> {
   const { servers, cleanup } = await start();
   try {
     const service = await post(servers[0]!.url, '/v2/Services', { UniqueName: `bench-${Date.now()}` });

@@ -52,7 +52,13 @@ function benchTranscript(sentences: number): Transcript {
   return {
     participants: [],
     durationSeconds: sentences * 4,
-    sentences: lines.map((line, i) => ({ sentenceIndex: i, mediaChannel: line.channel, startTime: i * 4, endTime: i * 4 + 3.5, text: line.text })),
+    sentences: lines.map((line, i) => ({
+      sentenceIndex: i,
+      mediaChannel: line.channel,
+      startTime: i * 4,
+      endTime: i * 4 + 3.5,
+      text: line.text,
+    })),
   };
 }
 

@@ -167,7 +167,11 @@ const clockTicks = (() => {
 export function cpuSeconds(pid?: number): number {
   try {
     if (pid === undefined) {
-      const [, user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+      const [, user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = readFileSync('/proc/stat', 'utf8')
+        .split('\n')[0]!
+        .trim()
+        .split(/\s+/)
+        .map(Number);
       return (user + nice + system + irq + softirq + steal) / clockTicks;
     }
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');

@@ -222,7 +222,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const cpu = cpus();
   say(`intelligence-server benchmark — ${cpu.length}× ${cpu[0]?.model ?? 'cpu'}, node ${process.version}, ${pinning}`);
-  say(`${CONNECTIONS} connections; per workload ${ROUNDS} rounds of (reference, workload), each run ${WARMUP} s warm-up + ${SECONDS} s measured; server LOG_LEVEL=${LOG_LEVEL}\n`);
+  say(
+    `${CONNECTIONS} connections; per workload ${ROUNDS} rounds of (reference, workload), each run ${WARMUP} s warm-up + ${SECONDS} s measured; server LOG_LEVEL=${LOG_LEVEL}\n`,
+  );
 
   const info: Record<string, unknown> = {};
   let coldStartMs: number | null = null;
@@ -262,7 +264,9 @@ async function main(): Promise<void> {
       await server.stop();
       const list = results.get('list operators')!;
       info.sameSizeReference = { bytes: listBytes, rps: results.get(name)!.rps };
-      say(`      list operators reaches ${(list.ratio / results.get(name)!.ratio).toFixed(2)}× of a bare node:http server sending a body of the same size`);
+      say(
+        `      list operators reaches ${(list.ratio / results.get(name)!.ratio).toFixed(2)}× of a bare node:http server sending a body of the same size`,
+      );
     }
 
     if (SCALE_ROWS > 0) {
@@ -273,8 +277,17 @@ async function main(): Promise<void> {
       // The same database grown to SCALE_ROWS services and attachments, written directly.
       say(`\nseeding ${SCALE_ROWS.toLocaleString('en')} services and attachments…`);
       const operators = [seed.attachOperator, seed.churnOperator];
-      const walks = [{ from: 0, count: WALK }, { from: PAGE, count: WALK }];
-      const large = seedDirectly(databaseFile, ACCOUNT_SID, operators, { rows: SCALE_ROWS, batch: 100_000, pageSize: PAGE_SIZE, walks }, () => {});
+      const walks = [
+        { from: 0, count: WALK },
+        { from: PAGE, count: WALK },
+      ];
+      const large = seedDirectly(
+        databaseFile,
+        ACCOUNT_SID,
+        operators,
+        { rows: SCALE_ROWS, batch: 100_000, pageSize: PAGE_SIZE, walks },
+        () => {},
+      );
       info.seed = { rows: large.rows, seconds: large.seconds, databaseBytes: large.databaseBytes };
       say(`seeded in ${large.seconds.toFixed(1)} s; database ${(large.databaseBytes / 1048576).toFixed(0)} MB\n`);
 
@@ -289,7 +302,9 @@ async function main(): Promise<void> {
       }
       coldStartMs = medianOf(starts);
       info.coldStartsMs = starts;
-      say(`cold start on the ${SCALE_ROWS.toLocaleString('en')}-row database: ${starts.map((value) => value.toFixed(0)).join(', ')} ms (median ${coldStartMs.toFixed(0)})`);
+      say(
+        `cold start on the ${SCALE_ROWS.toLocaleString('en')}-row database: ${starts.map((value) => value.toFixed(0)).join(', ')} ms (median ${coldStartMs.toFixed(0)})`,
+      );
 
       // Each scale workload runs in the same rounds as its baseline: the same workload on the small
       // database, each round on two servers started afresh (in both orders); or page 1.
@@ -340,7 +355,15 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpu.length, model: cpu[0]?.model, node: process.version, pinning },
-    settings: { rounds: ROUNDS, seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, scaleRows: SCALE_ROWS, logLevel: LOG_LEVEL, serverFlags: SERVER_FLAGS },
+    settings: {
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP,
+      connections: CONNECTIONS,
+      scaleRows: SCALE_ROWS,
+      logLevel: LOG_LEVEL,
+      serverFlags: SERVER_FLAGS,
+    },
     prism: PRISM,
     workloads: ours,
     coldStartMs,
@@ -350,7 +373,9 @@ async function main(): Promise<void> {
     totalSeconds: (performance.now() - started) / 1000,
   };
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-  say(`\nwrote ${file.slice(root.length)} in ${report.totalSeconds.toFixed(0)} s; ${targets.filter((target) => !target.pass).length} of ${targets.length} targets missed`);
+  say(
+    `\nwrote ${file.slice(root.length)} in ${report.totalSeconds.toFixed(0)} s; ${targets.filter((target) => !target.pass).length} of ${targets.length} targets missed`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -52,7 +52,8 @@ export async function seedThroughApi(baseUrl: string, auth: string, connections:
     await call(baseUrl, auth, 'POST', '/v2/Operators/Custom', { FriendlyName: `bench ${i}`, OperatorType: 'LiteralSpot', Config: config });
   }
   const [attachOperator, churnOperator] = operators;
-  if (attachOperator === undefined || churnOperator === undefined) throw new Error('the catalog has fewer than two available pre-built operators');
+  if (attachOperator === undefined || churnOperator === undefined)
+    throw new Error('the catalog has fewer than two available pre-built operators');
   return { attachService, attachOperator, listService, churnServices, churnOperator, customOperators };
 }
 

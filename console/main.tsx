@@ -30,7 +30,11 @@ function SignIn({ onSignedIn }: { onSignedIn: (credentials: Credentials) => void
       storeCredentials(credentials);
       onSignedIn(credentials);
     } catch (failure) {
-      setError(failure instanceof ApiError && failure.status === 401 ? 'These credentials were refused (Authenticate).' : String((failure as Error).message));
+      setError(
+        failure instanceof ApiError && failure.status === 401
+          ? 'These credentials were refused (Authenticate).'
+          : String((failure as Error).message),
+      );
     } finally {
       setBusy(false);
     }
@@ -74,7 +78,17 @@ function SignIn({ onSignedIn }: { onSignedIn: (credentials: Credentials) => void
   );
 }
 
-function Field({ label, name, type = 'text', placeholder }: { label: string; name: string; type?: 'text' | 'password'; placeholder?: string }) {
+function Field({
+  label,
+  name,
+  type = 'text',
+  placeholder,
+}: {
+  label: string;
+  name: string;
+  type?: 'text' | 'password';
+  placeholder?: string;
+}) {
   return (
     <label class="field">
       <span>{label}</span>

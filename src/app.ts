@@ -56,7 +56,13 @@ const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) =>
   done();
 };
 
-export async function buildApp({ config, store: plainStore, catalog, logStream, internals = nodeAndFastifyInternals }: AppParts): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  store: plainStore,
+  catalog,
+  logStream,
+  internals = nodeAndFastifyInternals,
+}: AppParts): Promise<FastifyInstance> {
   const logger = loggerOptions(config, logStream);
   const app = Fastify({
     logger,
@@ -84,7 +90,9 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
     // every start cost ~50 ms; test/http/lazy-compilers.test.ts checks them with it instead.
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false, validateSchema: false } },
     // Each route's validators and serialisers are compiled by its first request, not at start-up.
-    ...(internals.lowerCaseHeaderNames === null ? {} : { schemaController: { compilersFactory: lazySchemaCompilers(internals.lowerCaseHeaderNames) } }),
+    ...(internals.lowerCaseHeaderNames === null
+      ? {}
+      : { schemaController: { compilersFactory: lazySchemaCompilers(internals.lowerCaseHeaderNames) } }),
     // Requests that arrive while draining get our own Twilio-style 503 (see the /v2 hook).
     return503OnClosing: false,
     forceCloseConnections: false,
@@ -108,7 +116,8 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
     // A POST with no body is an empty form: its parameters are missing, not the body "of the wrong
     // type". Only routes that validate a body need this; the others skip the hook.
     if (schema?.body !== undefined) {
-      const existing = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
+      const existing =
+        route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
       route.preValidation = [emptyFormWhenNoBody, ...existing];
     }
   });
@@ -121,7 +130,8 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
     // Every URL we answer is built from Host (unless PUBLIC_BASE_URL is set); HTTP/1.1 requires it.
     const host = request.headers.host;
     if (host === undefined) return done(invalidParameter('Missing Host header'));
-    if (!isValidHostHeader(host)) return done(invalidParameter('Invalid Host header: it must be a host name or IP address, with an optional port'));
+    if (!isValidHostHeader(host))
+      return done(invalidParameter('Invalid Host header: it must be a host name or IP address, with an optional port'));
     // Answered before the body stage, so a body sent to a path we do not have is never read.
     if (request.is404) return done(notFound(request));
     done();
@@ -165,7 +175,10 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);
   const context = { publicBaseUrl: config.publicBaseUrl, readGeneration: () => readGeneration(store) };
   const authFailures = new AuthFailureLimiter({ failures: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds });
-  const rateLimiter = new RateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds }, internals.replyHeaders);
+  const rateLimiter = new RateLimiter(
+    { requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds },
+    internals.replyHeaders,
+  );
   const overload = new OverloadMonitor({
     maxEventLoopDelayMs: config.maxEventLoopDelayMs,
     maxHeapUsedBytes: config.maxHeapUsedBytes,
@@ -215,10 +228,11 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
       }
       const account = authenticator.accountFor(authorization);
       if (typeof account === 'string') admit(account);
-      else account.then(admit, (error: Error) => {
-        if (error instanceof TwilioError && error.status === 401) authFailures.recordFailure(request.ip);
-        done(error);
-      });
+      else
+        account.then(admit, (error: Error) => {
+          if (error instanceof TwilioError && error.status === 401) authFailures.recordFailure(request.ip);
+          done(error);
+        });
     });
     serviceRoutes(api, services, context);
     operatorTypeRoutes(api, operators, context);

@@ -3,9 +3,7 @@ import { MIN_AUTH_TOKEN_LENGTH } from './resources/accounts/rules.js';
 
 import { DEFAULT_ACCOUNT_QUOTAS, MAX_QUOTA, quotaVariable } from './resources/accounts/quotas.js';
 
-export type DatabaseLocation =
-  | { kind: 'sqlite'; filename: string }
-  | { kind: 'postgres'; url: string };
+export type DatabaseLocation = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
 
 export interface Config {
   port: number;
@@ -98,7 +96,9 @@ export function parseDatabaseUrl(raw: string): DatabaseLocation {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicBaseUrl = env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null;
   if (publicBaseUrl !== null && !/^https?:\/\/[^/\s]+$/.test(publicBaseUrl)) {
-    throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) origin such as https://intelligence.example.com, got "${env.PUBLIC_BASE_URL}"`);
+    throw new ConfigError(
+      `PUBLIC_BASE_URL must be an http(s) origin such as https://intelligence.example.com, got "${env.PUBLIC_BASE_URL}"`,
+    );
   }
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);

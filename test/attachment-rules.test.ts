@@ -84,7 +84,11 @@ test('unknown services, custom operators and stores without the read cache alway
     assert.ok(attaching instanceof Promise);
     await assert.rejects(attaching, { code: 20404 });
   }
-  const custom = await operators.createCustomOperator(account.sid, { friendlyName: 'refunds', operatorType: 'Generative', config: '{"prompt":"p"}' });
+  const custom = await operators.createCustomOperator(account.sid, {
+    friendlyName: 'refunds',
+    operatorType: 'Generative',
+    config: '{"prompt":"p"}',
+  });
   for (let i = 0; i < 3; i++) assert.ok(rules.attach(account.sid, serviceSid, custom.sid) instanceof Promise);
   await rules.attach(account.sid, serviceSid, custom.sid);
   await cached.close();

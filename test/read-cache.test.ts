@@ -95,7 +95,14 @@ test('an attach or detach clears the cached probe, and a credential write leaves
   assert.equal(await store.insertService(serviceRecord(account.sid, serviceSid)), 'inserted');
 
   assert.equal((await store.probeAttachment(account.sid, serviceSid, operatorSid))?.attached, false);
-  const attach = { accountSid: account.sid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  const attach = {
+    accountSid: account.sid,
+    serviceSid,
+    operatorSid,
+    isCustomOperator: false,
+    maxOperatorsPerService: 5,
+    nowMs: Date.now(),
+  };
   // The write is committed on the next turn (group commit); a read before that sees the last
   // committed state, and must not be answered from the cache once the write is done.
   const attaching = store.attachOperator(attach);
@@ -226,7 +233,14 @@ test('a page of services is remembered until a service is written', async () => 
   const second = { ...serviceRecord(account.sid, 'GA' + '5'.repeat(32)), dateCreatedMs: first.dateCreatedMs + 1 };
   assert.equal(await store.insertService(second), 'inserted');
   assert.deepEqual(await page(), [`${first.sid}@1`, `${second.sid}@1`], 'a new service is listed at once');
-  const attach = { accountSid: account.sid, serviceSid: first.sid, operatorSid: 'LY' + '6'.repeat(32), isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  const attach = {
+    accountSid: account.sid,
+    serviceSid: first.sid,
+    operatorSid: 'LY' + '6'.repeat(32),
+    isCustomOperator: false,
+    maxOperatorsPerService: 5,
+    nowMs: Date.now(),
+  };
   assert.equal(await store.attachOperator(attach), 'attached');
   assert.deepEqual(await page(), [`${first.sid}@2`, `${second.sid}@1`], 'an attach (which bumps the version) is seen at once');
   assert.equal(await store.deleteService(account.sid, second.sid), true);
@@ -245,7 +259,8 @@ test('a page asked for only once is not kept: a walk through pages leaves none o
   }
   const all = await store.listServices(account.sid, { limit: 10 });
   const walk = async () => {
-    for (const record of all) await store.listServices(account.sid, { limit: 1, after: { createdMs: record.dateCreatedMs, sid: record.sid } });
+    for (const record of all)
+      await store.listServices(account.sid, { limit: 1, after: { createdMs: record.dateCreatedMs, sid: record.sid } });
   };
   const before = raw.servicePageReads;
   await walk();
@@ -293,7 +308,14 @@ test('settledAnswer tells what a cached answer resolved to, and nothing of an an
   assert.equal(again, first);
   assert.equal(settledAnswer(again)?.value, value);
 
-  const attach = { accountSid: account.sid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  const attach = {
+    accountSid: account.sid,
+    serviceSid,
+    operatorSid,
+    isCustomOperator: false,
+    maxOperatorsPerService: 5,
+    nowMs: Date.now(),
+  };
   assert.equal(await store.attachOperator(attach), 'attached');
   const afterWrite = store.probeAttachment(account.sid, serviceSid, operatorSid);
   assert.notEqual(afterWrite, first);
@@ -339,7 +361,6 @@ test('the read generation changes with every write here, when it starts and when
   await store.close();
 });
 
-
 test('a unit of work clears only what its writes touch, and a unit of work that only reads clears nothing', async () => {
   const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw);
@@ -357,7 +378,14 @@ test('a unit of work clears only what its writes touch, and a unit of work that 
   await store.probeAttachment(account.sid, serviceSid, operatorSid);
   assert.deepEqual([raw.credentialReads, raw.probeReads], [1, 1], 'a unit of work that wrote nothing cleared nothing');
 
-  const attach = { accountSid: account.sid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  const attach = {
+    accountSid: account.sid,
+    serviceSid,
+    operatorSid,
+    isCustomOperator: false,
+    maxOperatorsPerService: 5,
+    nowMs: Date.now(),
+  };
   assert.equal(await store.transaction(async (tx) => tx.attachOperator(attach)), 'attached');
   assert.equal((await store.probeAttachment(account.sid, serviceSid, operatorSid))?.attached, true, 'the attach is seen at once');
   await store.findCredential(key.sid);

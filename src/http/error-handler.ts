@@ -46,9 +46,7 @@ export function schemaErrorToTwilio(errors: SchemaError[], dataVar: string): Twi
       if (error.params.pattern === formBoolean.pattern) return invalidParameter(`Invalid parameter ${name}: must be true or false`);
       return invalidParameter(`Invalid parameter ${name}: must match ${String(error.params.pattern)}`);
     case 'enum':
-      return invalidParameter(
-        `Invalid parameter ${name}: must be one of ${(error.params.allowedValues as string[]).join(', ')}`,
-      );
+      return invalidParameter(`Invalid parameter ${name}: must be one of ${(error.params.allowedValues as string[]).join(', ')}`);
     case 'maxLength':
       return invalidParameter(`Invalid parameter ${name}: must be at most ${String(error.params.limit)} characters`);
     case 'minLength':
@@ -91,10 +89,7 @@ function logDatabaseUnavailable(request: FastifyRequest, error: unknown): void {
   outage.failuresSinceLog++;
   const now = Date.now();
   if (now - outage.loggedAt < OUTAGE_LOG_INTERVAL_MS) return;
-  request.log.error(
-    { err: error, failed_requests: outage.failuresSinceLog },
-    'database unavailable: answering 503 until it returns',
-  );
+  request.log.error({ err: error, failed_requests: outage.failuresSinceLog }, 'database unavailable: answering 503 until it returns');
   outage.loggedAt = now;
   outage.failuresSinceLog = 0;
 }
@@ -129,7 +124,9 @@ function writeRawError(socket: Duplex, twilioError: TwilioError): void {
     'content-length': String(Buffer.byteLength(body)),
     connection: 'close',
   };
-  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(`HTTP/1.1 ${twilioError.status} ${STATUS_CODES[twilioError.status]}\r\n${head}\r\n${body}`);
 }
 

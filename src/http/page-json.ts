@@ -113,7 +113,8 @@ const COMPARED_FIELDS: Record<keyof PageMeta, true> = {
 };
 void COMPARED_FIELDS;
 
-const sameItems = (known: Buffer[], items: Buffer[]) => known.length === items.length && known.every((item, index) => item === items[index]);
+const sameItems = (known: Buffer[], items: Buffer[]) =>
+  known.length === items.length && known.every((item, index) => item === items[index]);
 
 /** `<head><items, comma-separated><tail>`, as the list schema would serialise it. */
 function pageJson(head: string, items: Buffer[], tail: string): Buffer {

@@ -90,7 +90,9 @@ export function sniff(head: Uint8Array): MediaType | undefined {
   // An MPEG audio frame header: 11 set sync bits, then a layer other than the reserved 00.
   const [b0, b1] = head;
   if (b0 === 0xff && b1 !== undefined && (b1 & 0xe0) === 0xe0 && (b1 & 0x06) !== 0) return 'mp3';
-  const text = Buffer.from(head).toString('utf8').replace(/^\uFEFF/, '');
+  const text = Buffer.from(head)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   if (/^WEBVTT(?:[ \t\r\n]|$)/.test(text)) return 'vtt';
   if (/^\s*\{/.test(text)) return 'json';
   return undefined;

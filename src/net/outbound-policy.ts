@@ -111,14 +111,23 @@ const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.
 export function parseOutboundAllowlist(raw: string | undefined): OutboundPolicy {
   const hosts = new Set<string>();
   const networks = new BlockList();
-  const entries = (raw ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   for (const entry of entries) {
     const [addressPart = '', prefixPart, ...rest] = entry.replace(/^\[(.*)\]$/, '$1').split('/');
     const family = familyOf(addressPart);
     const bits = family === 'ipv4' ? 32 : 128;
     if (family !== null && prefixPart === undefined) {
       networks.addAddress(addressPart, family);
-    } else if (family !== null && prefixPart !== undefined && rest.length === 0 && /^\d{1,3}$/.test(prefixPart) && Number(prefixPart) <= bits) {
+    } else if (
+      family !== null &&
+      prefixPart !== undefined &&
+      rest.length === 0 &&
+      /^\d{1,3}$/.test(prefixPart) &&
+      Number(prefixPart) <= bits
+    ) {
       networks.addSubnet(addressPart, Number(prefixPart), family);
     } else if (prefixPart === undefined && HOST_NAME.test(entry)) {
       hosts.add(normalHost(entry));

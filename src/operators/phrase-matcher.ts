@@ -95,7 +95,8 @@ export function compilePhraseSets(sets: readonly PhraseSet[], options: { wildcar
         // A sentence word split in two ("pass word") starts with a prefix of the phrase's first word.
         for (let cut = 1; cut < first.key.length; cut++) addCandidate(compiled.byFirstKey, `prefix:${first.key.slice(0, cut)}`, entry);
         // One typo away: the two words share a deletion variant (symmetric delete).
-        if (first.key.length >= MIN_TYPO_LENGTH) for (const variant of deletions(first.key)) addCandidate(compiled.byFirstKey, `typo:${variant}`, entry);
+        if (first.key.length >= MIN_TYPO_LENGTH)
+          for (const variant of deletions(first.key)) addCandidate(compiled.byFirstKey, `typo:${variant}`, entry);
       }
     }
   }
@@ -163,7 +164,8 @@ function matchFrom(phrase: CompiledPhrase, j: number, words: Token[], i: number,
 /** Phrases that may start at a sentence word, each once, in a stable order. */
 function candidates(compiled: CompiledPhraseSets, token: Token, match: MatchType): CompiledPhrase[] {
   const keys = match === 'exact' ? [exactKey(token)] : [token.normal, `stem:${token.stem}`, `prefix:${token.normal}`];
-  if (match === 'fuzzy' && token.normal.length >= MIN_TYPO_LENGTH) for (const variant of deletions(token.normal)) keys.push(`typo:${variant}`);
+  if (match === 'fuzzy' && token.normal.length >= MIN_TYPO_LENGTH)
+    for (const variant of deletions(token.normal)) keys.push(`typo:${variant}`);
   const found: CompiledPhrase[] = [...compiled.everywhere];
   for (const key of keys) {
     const list = compiled.byFirstKey.get(key);
@@ -199,7 +201,14 @@ export function findPhrases(compiled: CompiledPhraseSets, sentences: readonly An
           const span = matchFrom(phrase, 0, words, i, 1);
           if (span === null) continue;
           // matchFrom's span ends at a word it matched, so span.last indexes words.
-          hits.push({ set: phrase.set, phrase: phrase.phrase, sentence, start: token.start, end: words[span.last]!.end, score: span.score });
+          hits.push({
+            set: phrase.set,
+            phrase: phrase.phrase,
+            sentence,
+            start: token.start,
+            end: words[span.last]!.end,
+            score: span.score,
+          });
         }
       }
     }

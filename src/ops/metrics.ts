@@ -94,8 +94,7 @@ export class Metrics {
   }
 }
 
-const isPromise = (value: unknown): value is Promise<unknown> =>
-  typeof (value as Promise<unknown> | null)?.then === 'function';
+const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | null)?.then === 'function';
 
 /**
  * The store, timing every call and counting attach and detach outcomes that changed something.
@@ -161,19 +160,23 @@ export function installMetrics(app: FastifyInstance, token: string | null, versi
     clearTimeout(loadTimer);
     done();
   });
-  app.get('/metrics', {
-    schema: {
-      operationId: 'FetchMetrics',
-      tags: ['operations'],
-      summary: 'Prometheus metrics',
-      ...(token === null ? {} : { security: [{ metricsToken: [] }] }),
-      response: metricsResponse,
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        operationId: 'FetchMetrics',
+        tags: ['operations'],
+        summary: 'Prometheus metrics',
+        ...(token === null ? {} : { security: [{ metricsToken: [] }] }),
+        response: metricsResponse,
+      },
+      config: operationsRouteConfig,
+      ...(token === null ? {} : { onRequest: requireBearer(token, 'METRICS_TOKEN') }),
     },
-    config: operationsRouteConfig,
-    ...(token === null ? {} : { onRequest: requireBearer(token, 'METRICS_TOKEN') }),
-  }, async (_request, reply) => {
-    const registry = await metrics.registry();
-    return reply.type(registry.contentType).send(await registry.metrics());
-  });
+    async (_request, reply) => {
+      const registry = await metrics.registry();
+      return reply.type(registry.contentType).send(await registry.metrics());
+    },
+  );
   return metrics;
 }

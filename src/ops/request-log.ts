@@ -26,7 +26,10 @@ export function requestLogger(logger: FastifyBaseLogger, lines: JsonLines | null
   if (lines === null) {
     // Pretty printing runs in pino's transport thread; it gets the fields as an object.
     return (request, status, route, durationMs) =>
-      request.log.info({ account_sid: request.accountSid || undefined, method: request.method, route, status, duration_ms: durationMs }, 'request');
+      request.log.info(
+        { account_sid: request.accountSid || undefined, method: request.method, route, status, duration_ms: durationMs },
+        'request',
+      );
   }
   const { destination } = lines;
   const bindings = JSON.stringify(lines.base).slice(1, -1);

@@ -133,20 +133,22 @@ const validateShape = (): ValidateFunction<Snapshot> =>
 
 function shapeProblems(errors: ErrorObject[]): SnapshotProblem[] {
   return errors.map((error) => {
-    const path = error.keyword === 'additionalProperties'
-      ? `${error.instancePath}/${String(error.params.additionalProperty)}`
-      : error.keyword === 'required'
-        ? `${error.instancePath}/${String(error.params.missingProperty)}`
-        : error.instancePath;
-    const message = error.keyword === 'additionalProperties'
-      ? 'is not a snapshot field'
-      : error.keyword === 'required'
-        ? 'is missing'
-        : error.keyword === 'const'
-          ? `must be ${JSON.stringify(error.params.allowedValue)}`
-          : error.keyword === 'enum'
-            ? `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`
-            : (error.message ?? 'is not valid');
+    const path =
+      error.keyword === 'additionalProperties'
+        ? `${error.instancePath}/${String(error.params.additionalProperty)}`
+        : error.keyword === 'required'
+          ? `${error.instancePath}/${String(error.params.missingProperty)}`
+          : error.instancePath;
+    const message =
+      error.keyword === 'additionalProperties'
+        ? 'is not a snapshot field'
+        : error.keyword === 'required'
+          ? 'is missing'
+          : error.keyword === 'const'
+            ? `must be ${JSON.stringify(error.params.allowedValue)}`
+            : error.keyword === 'enum'
+              ? `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`
+              : (error.message ?? 'is not valid');
     return { path, message };
   });
 }
@@ -218,7 +220,10 @@ function ruleProblems(snapshot: Snapshot, catalog: CatalogIndex, maxOperatorsPer
     customOperators.set(operator.sid, operator);
     const found = configurableType(catalog, operator.operator_type);
     if ('problem' in found || found.type.name !== operator.operator_type) {
-      problems.push({ path: `${at}/operator_type`, message: `"${operator.operator_type}" is not a configurable operator type of this catalog` });
+      problems.push({
+        path: `${at}/operator_type`,
+        message: `"${operator.operator_type}" is not a configurable operator type of this catalog`,
+      });
     } else {
       const read = readOperatorConfig(found.type, JSON.stringify(operator.config));
       for (const problem of 'problems' in read ? read.problems : []) {

@@ -41,12 +41,18 @@ export function piiWordIndexes(text: string, words: readonly string[], spans: re
 
 /** The time ranges (seconds) of the PII words that have times: what media redaction silences. */
 export function piiTimeRanges(text: string, words: readonly TimedWord[], spans: readonly PiiSpan[]): PiiTimeRange[] {
-  const indexes = piiWordIndexes(text, words.map((w) => w.word), spans);
+  const indexes = piiWordIndexes(
+    text,
+    words.map((w) => w.word),
+    spans,
+  );
   const ranges: PiiTimeRange[] = [];
   spans.forEach((span, i) => {
     const timed = (indexes[i] ?? []).flatMap((index) => {
       const word = words[index];
-      return word !== undefined && word.start_time !== null && word.end_time !== null ? [{ start: word.start_time, end: word.end_time }] : [];
+      return word !== undefined && word.start_time !== null && word.end_time !== null
+        ? [{ start: word.start_time, end: word.end_time }]
+        : [];
     });
     const first = timed[0];
     const last = timed.at(-1);

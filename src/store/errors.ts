@@ -19,7 +19,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (/^(08|53|57P0)/.test(code)) return true;
   }
   if (error instanceof Error && error.name === 'DatabaseUnavailable') return true;
-  return typeof message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error|The database connection is not open/i.test(message);
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|Client has encountered a connection error|The database connection is not open/i.test(message)
+  );
 }
 
 /**

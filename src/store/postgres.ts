@@ -78,12 +78,12 @@ export class PostgresStore extends ComposedStore implements Store {
   ) {
     super();
     this.operations = postgresOperations({
-        inUnitOfWork: false,
-        rows: async <Row extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
-          (await pool.query<Row>({ name: statementName(text), text, values })).rows,
-        query: (text: string, values?: unknown[]) => pool.query(text, values),
-        transaction: (work) => this.runTransaction(work),
-        attempt: (work) => work(),
+      inUnitOfWork: false,
+      rows: async <Row extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
+        (await pool.query<Row>({ name: statementName(text), text, values })).rows,
+      query: (text: string, values?: unknown[]) => pool.query(text, values),
+      transaction: (work) => this.runTransaction(work),
+      attempt: (work) => work(),
     });
   }
 
@@ -120,12 +120,9 @@ export class PostgresStore extends ComposedStore implements Store {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const target =
-        schema ?? onlyRow((await client.query<{ name: string | null }>('SELECT current_schema() AS name')).rows).name;
+      const target = schema ?? onlyRow((await client.query<{ name: string | null }>('SELECT current_schema() AS name')).rows).name;
       if (target === null) {
-        throw new Error(
-          'PostgreSQL: no schema on the search_path exists; create it, or connect with ?options=-c%20search_path%3D<schema>',
-        );
+        throw new Error('PostgreSQL: no schema on the search_path exists; create it, or connect with ?options=-c%20search_path%3D<schema>');
       }
       // Held until COMMIT: processes starting at once migrate one after another, and each later
       // one finds the work done. Keyed by schema, so unrelated schemas do not wait for each other.
@@ -234,7 +231,8 @@ async function postgresLedger(client: pg.PoolClient): Promise<MigrationLedger> {
     await client.query('DROP TABLE schema_migrations');
   }
   return {
-    applied: async () => (await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM migrations ORDER BY name')).rows,
+    applied: async () =>
+      (await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM migrations ORDER BY name')).rows,
     async apply(file) {
       await client.query(file.sql);
       await record(file.name, file.checksum);

@@ -204,14 +204,16 @@ export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LI
   };
 
   /** `method` as a write that clears `parts` when it starts and when it settles. */
-  const writing = (method: Method, self: unknown, parts: readonly Part[]): Method => (...args) => {
-    clear(parts);
-    const result = method.apply(self, args);
-    if (!(result instanceof Promise)) return result;
-    const settled = () => clear(parts);
-    result.then(settled, settled);
-    return result;
-  };
+  const writing =
+    (method: Method, self: unknown, parts: readonly Part[]): Method =>
+    (...args) => {
+      clear(parts);
+      const result = method.apply(self, args);
+      if (!(result instanceof Promise)) return result;
+      const settled = () => clear(parts);
+      result.then(settled, settled);
+      return result;
+    };
   /** A unit of work's operations: its writes clear what they touch, once more when it settles. */
   const unitOfWork = (tx: StoreOperations, touched: Set<Part>): StoreOperations => {
     const classified = Object.create(tx) as Record<string, unknown>;

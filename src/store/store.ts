@@ -80,19 +80,11 @@ export type UpdateOutcome<T> =
   | { status: 'version-mismatch'; currentVersion: number }
   | { status: 'unique-name-taken' };
 
-export type AttachOutcome =
-  | 'attached'
-  | 'already-attached'
-  | 'service-not-found'
-  | 'operator-not-found'
-  | 'limit-reached';
+export type AttachOutcome = 'attached' | 'already-attached' | 'service-not-found' | 'operator-not-found' | 'limit-reached';
 
 export type DetachOutcome = 'detached' | 'service-not-found' | 'not-attached';
 
-export type DeleteOperatorOutcome =
-  | { status: 'deleted' }
-  | { status: 'not-found' }
-  | { status: 'attached'; serviceSids: string[] };
+export type DeleteOperatorOutcome = { status: 'deleted' } | { status: 'not-found' } | { status: 'attached'; serviceSids: string[] };
 
 export interface AttachRequest {
   accountSid: string;
@@ -159,11 +151,7 @@ export interface AttachmentOperations {
    * One read for the attach path: the service's language (null when the account has no such
    * service) and whether the operator is attached to it already.
    */
-  probeAttachment(
-    accountSid: string,
-    serviceSid: string,
-    operatorSid: string,
-  ): Promise<AttachmentProbe | null>;
+  probeAttachment(accountSid: string, serviceSid: string, operatorSid: string): Promise<AttachmentProbe | null>;
   attachOperator(request: AttachRequest): Promise<AttachOutcome>;
   detachOperator(accountSid: string, serviceSid: string, operatorSid: string, nowMs: number): Promise<DetachOutcome>;
 }

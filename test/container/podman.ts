@@ -5,7 +5,18 @@
 // default ulimits, which this machine refuses (crun refuses its hybrid cgroups).
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -49,17 +60,32 @@ export interface Run {
 }
 
 /** Runs a command to its end (asynchronously: the test's HTTP calls keep going meanwhile). */
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<Run> {
   return new Promise((resolvePromise) => {
-    execFile(command, args, { env, cwd: options.cwd, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      resolvePromise({ code, stdout, stderr: stderr + (error !== null && typeof error.code !== 'number' ? `\n${error.message}` : '') });
-    });
+    execFile(
+      command,
+      args,
+      { env, cwd: options.cwd, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolvePromise({ code, stdout, stderr: stderr + (error !== null && typeof error.code !== 'number' ? `\n${error.message}` : '') });
+      },
+    );
   });
 }
 
 /** Like run, but a non-zero exit throws with the command's output. */
-export async function must(command: string, args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string; timeoutMs?: number } = {}): Promise<string> {
+export async function must(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<string> {
   const result = await run(command, args, env, options);
   if (result.code !== 0) {
     throw new Error(`${command} ${args.join(' ')} exited ${result.code}:\n${result.stderr.slice(-4000)}\n${result.stdout.slice(-2000)}`);
@@ -83,7 +109,10 @@ function localNode() {
  */
 export async function ensureBaseImage(env: NodeJS.ProcessEnv): Promise<{ key: string; made: 'kept' | 'imported' | 'built' }> {
   const node = localNode();
-  const key = createHash('sha256').update(JSON.stringify([RECIPE, process.version, node.npmVersion, caBundle()])).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(JSON.stringify([RECIPE, process.version, node.npmVersion, caBundle()]))
+    .digest('hex')
+    .slice(0, 16);
   const label = await run('podman', ['image', 'inspect', '--format', `{{index .Labels "${BASE_LABEL}"}}`, BASE_IMAGE], env);
   if (label.code === 0 && label.stdout.trim() === key) return { key, made: 'kept' };
 
@@ -120,13 +149,23 @@ export async function ensureBaseImage(env: NodeJS.ProcessEnv): Promise<{ key: st
       rmSync(work, { recursive: true, force: true });
     }
   }
-  await must('podman', [
-    'import',
-    '--change', `LABEL ${BASE_LABEL}=${key}`,
-    '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    '--change', `ENV NODE_EXTRA_CA_CERTS=${BASE_CA_BUNDLE}`,
-    '--change', 'CMD ["node"]',
-    tar, BASE_IMAGE,
-  ], env, { timeoutMs: 5 * 60_000 });
+  await must(
+    'podman',
+    [
+      'import',
+      '--change',
+      `LABEL ${BASE_LABEL}=${key}`,
+      '--change',
+      'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      '--change',
+      `ENV NODE_EXTRA_CA_CERTS=${BASE_CA_BUNDLE}`,
+      '--change',
+      'CMD ["node"]',
+      tar,
+      BASE_IMAGE,
+    ],
+    env,
+    { timeoutMs: 5 * 60_000 },
+  );
   return { key, made };
 }

@@ -31,8 +31,14 @@ test('concurrent writes on one store each get their own outcome and all are dura
       store.detachOperator(accountSid, 'GA' + '2'.repeat(32), operators[0]!, 3),
     ]);
     assert.deepEqual(outcomes.slice(0, 8), [
-      'attached', 'attached', 'attached', 'limit-reached',
-      'already-attached', 'already-attached', 'already-attached', 'limit-reached',
+      'attached',
+      'attached',
+      'attached',
+      'limit-reached',
+      'already-attached',
+      'already-attached',
+      'already-attached',
+      'limit-reached',
     ]);
     assert.deepEqual(outcomes[8], { status: 'version-mismatch', currentVersion: 4 });
     assert.equal(outcomes[9], 'service-not-found');

@@ -39,7 +39,8 @@ function databaseAtSchemaOne(filename: string): void {
        auto_transcribe, data_logging, webhook_url, webhook_http_method, encryption_credential_sid, version, date_created, date_updated)
      VALUES (?, ?, ?, NULL, 'en-US', 0, 0, 0, 0, NULL, 'POST', NULL, ?, ?, ?)`,
   );
-  for (const [index, digit] of ['1', '2', '3'].entries()) insertService.run(serviceSid(digit), accountSid, `service-${digit}`, 7, 10 + index, 20);
+  for (const [index, digit] of ['1', '2', '3'].entries())
+    insertService.run(serviceSid(digit), accountSid, `service-${digit}`, 7, 10 + index, 20);
   const insertCustom = db.prepare(
     `INSERT INTO custom_operators (sid, account_sid, friendly_name, description, operator_type, config, availability, version,
        date_created, date_updated)
@@ -166,7 +167,10 @@ test('only custom operators keep a row per attachment; a pre-built one lives in 
     assert.deepEqual(customRows(), []);
     assert.deepEqual(await store.importAccount(accountSid, withBoth, DEFAULT_ACCOUNT_QUOTAS), { status: 'imported' });
     assert.deepEqual(await store.exportAccount(accountSid), withBoth);
-    assert.deepEqual(withBoth.attachments.map((attachment) => attachment.operatorSid), [customSid('f'), summary]);
+    assert.deepEqual(
+      withBoth.attachments.map((attachment) => attachment.operatorSid),
+      [customSid('f'), summary],
+    );
     assert.deepEqual(customRows(), [{ service_sid: serviceSid('1'), operator_sid: customSid('f') }]);
     assert.deepEqual(await store.deleteCustomOperator(accountSid, customSid('f')), { status: 'attached', serviceSids: [serviceSid('1')] });
 
@@ -249,5 +253,8 @@ test('a migration file changed after it was applied stops the start-up, naming t
   const db = new Database(filename);
   db.prepare("UPDATE migrations SET checksum = 'f00d' WHERE name = ?").run(migrationFiles('sqlite')[0]!.name);
   db.close();
-  await assert.rejects(SqliteStore.open({ filename }), /migration 0001-initial\.sql was changed after it was applied \(checksum f00d recorded/);
+  await assert.rejects(
+    SqliteStore.open({ filename }),
+    /migration 0001-initial\.sql was changed after it was applied \(checksum f00d recorded/,
+  );
 });

@@ -28,7 +28,9 @@ async function stubServer(answer: (received: Received, response: ServerResponse)
     } catch {
       return; // the client gave up mid-upload (the timeout tests): there is nothing to answer
     }
-    const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': request.headers['content-type'] ?? '' } }).formData();
+    const form = await new Response(Buffer.concat(chunks), {
+      headers: { 'content-type': request.headers['content-type'] ?? '' },
+    }).formData();
     const fields: Record<string, string[]> = {};
     let file: Received['file'] | undefined;
     for (const [key, value] of form.entries()) {
@@ -63,9 +65,11 @@ const json = (response: ServerResponse, status: number, body: unknown) => {
  */
 function verboseAnswer(received: Received) {
   const rate = received.file.bytes.readUInt32LE(24);
-  const samples = new Int16Array(received.file.bytes.buffer.slice(received.file.bytes.byteOffset + 44, received.file.bytes.byteOffset + 44 + rate * 2));
+  const samples = new Int16Array(
+    received.file.bytes.buffer.slice(received.file.bytes.byteOffset + 44, received.file.bytes.byteOffset + 44 + rate * 2),
+  );
   let crossings = 0;
-  for (let i = 1; i < samples.length; i++) if ((samples[i - 1]! < 0) !== (samples[i]! < 0)) crossings++;
+  for (let i = 1; i < samples.length; i++) if (samples[i - 1]! < 0 !== samples[i]! < 0) crossings++;
   const [tag, shift] = crossings / 2 < 660 ? ['low', 0] : ['high', 1];
   return {
     task: 'transcribe',
@@ -130,7 +134,7 @@ describe('openai engine', () => {
         { word: 'low', startTime: 0.8, endTime: 1.2 },
         { word: 'tone.', startTime: 1.2, endTime: 1.6 },
       ]);
-      assert.ok(Math.abs(sentences[0]!.confidence! - 0.8) < 1e-9, 'the mean of the words\' probabilities');
+      assert.ok(Math.abs(sentences[0]!.confidence! - 0.8) < 1e-9, "the mean of the words' probabilities");
       assert.ok(Math.abs(sentences[2]!.confidence! - Math.exp(-0.5)) < 1e-9, 'else exp(avg_logprob)');
     } finally {
       await stub.close();
@@ -140,7 +144,11 @@ describe('openai engine', () => {
   test('a base URL that already ends in /v1 is used as is', async () => {
     const stub = await stubServer((received, response) => json(response, 200, verboseAnswer(received)));
     try {
-      await openAiEngine({ url: `${stub.url}/v1/`, maxRetries: 0 }).transcribe({ pcmFile: stereo.channelFiles[0]!, sampleRate: 8000, languageCode: 'en-US' });
+      await openAiEngine({ url: `${stub.url}/v1/`, maxRetries: 0 }).transcribe({
+        pcmFile: stereo.channelFiles[0]!,
+        sampleRate: 8000,
+        languageCode: 'en-US',
+      });
       assert.equal(stub.requests[0]!.path, '/v1/audio/transcriptions');
       assert.deepEqual(stub.requests[0]!.fields.model, ['whisper-1']);
     } finally {
@@ -211,7 +219,10 @@ describe('engine selection (TRANSCRIBER)', () => {
   });
 
   test('an unknown TRANSCRIBER, or openai without a URL, is a configuration error', () => {
-    assert.throws(() => selectSpeechEngine({ TRANSCRIBER: 'whisper' }), /TRANSCRIBER must be one of openai, pocketsphinx, none, got "whisper"/);
+    assert.throws(
+      () => selectSpeechEngine({ TRANSCRIBER: 'whisper' }),
+      /TRANSCRIBER must be one of openai, pocketsphinx, none, got "whisper"/,
+    );
     assert.throws(() => selectSpeechEngine({ TRANSCRIBER: 'openai' }), /TRANSCRIBER=openai needs TRANSCRIBER_URL/);
   });
 });

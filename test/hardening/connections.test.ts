@@ -119,7 +119,11 @@ describe('timeouts', () => {
   };
 
   test('a connection that sends nothing, or half a request, gets 408 and is closed by REQUEST_TIMEOUT_MS', async () => {
-    for (const sent of ['', 'GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'POST /v2/Services HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nab']) {
+    for (const sent of [
+      '',
+      'GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\n',
+      'POST /v2/Services HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nab',
+    ]) {
       const socket = await openFrom(server, '127.0.0.2');
       let received = '';
       socket.on('data', (chunk) => (received += String(chunk)));

@@ -26,7 +26,14 @@ test(`a server under ulimit -n ${FD_LIMIT} survives ${FLOOD} idle connections an
   const port = await freePort();
   const child = spawn('sh', ['-c', `ulimit -n ${FD_LIMIT} && exec "${process.execPath}" --import tsx src/main.ts serve`], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(directory, 'db')}`, MAX_CONNECTIONS_PER_CLIENT: '0' },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(directory, 'db')}`,
+      MAX_CONNECTIONS_PER_CLIENT: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -60,10 +60,14 @@ test('database files that exist with wider permissions are made owner-only; an e
 test('on a terminal the credentials are shown once and no file is written', () => {
   let shown = '';
   const databaseFile = join(root, 'terminal.db');
-  const file = handOverCredentials({ sid: 'AC' + 'a'.repeat(32), secret: 'b'.repeat(32), accountSid: 'AC' + 'a'.repeat(32) }, { kind: 'sqlite', filename: databaseFile }, {
-    isTTY: true,
-    write: (text: string) => (shown += text),
-  });
+  const file = handOverCredentials(
+    { sid: 'AC' + 'a'.repeat(32), secret: 'b'.repeat(32), accountSid: 'AC' + 'a'.repeat(32) },
+    { kind: 'sqlite', filename: databaseFile },
+    {
+      isTTY: true,
+      write: (text: string) => (shown += text),
+    },
+  );
   assert.equal(file, null);
   assert.match(shown, /TWILIO_AUTH_TOKEN=b{32}/);
   assert.equal(existsSync(`${databaseFile}.credentials`), false);

@@ -78,7 +78,12 @@ describe('CATALOG_FILE with a deprecated pre-built operator', () => {
     const catalog = {
       mode: 'extend',
       prebuilt_operators: [
-        { friendly_name: friendlyName, description: 'An older call reason classifier.', operator_type: 'Sentiment', availability: 'deprecated' },
+        {
+          friendly_name: friendlyName,
+          description: 'An older call reason classifier.',
+          operator_type: 'Sentiment',
+          availability: 'deprecated',
+        },
       ],
     };
     writeFileSync(file, JSON.stringify(catalog));
@@ -104,6 +109,9 @@ describe('CATALOG_FILE with a deprecated pre-built operator', () => {
 
   test('Availability=deprecated on /v2/Operators lists it', async () => {
     const body = assertOk(await server.request('GET', '/v2/Operators?Availability=deprecated'), 'ListOperator', 200);
-    assert.deepEqual(body.operators.map((operator: any) => operator.sid), [deprecatedSid]);
+    assert.deepEqual(
+      body.operators.map((operator: any) => operator.sid),
+      [deprecatedSid],
+    );
   });
 });

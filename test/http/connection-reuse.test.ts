@@ -42,10 +42,16 @@ class Connection {
       const headerEnd = this.buffered.indexOf('\r\n\r\n');
       if (headerEnd >= 0) {
         const [statusLine = '', ...lines] = this.buffered.subarray(0, headerEnd).toString('latin1').split('\r\n');
-        const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+        const headers = new Map(
+          lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+        );
         const end = headerEnd + 4 + Number(headers.get('content-length') ?? 0);
         if (this.buffered.length >= end) {
-          responses.push({ status: Number(statusLine.split(' ')[1]), headers, body: this.buffered.subarray(headerEnd + 4, end).toString('utf8') });
+          responses.push({
+            status: Number(statusLine.split(' ')[1]),
+            headers,
+            body: this.buffered.subarray(headerEnd + 4, end).toString('utf8'),
+          });
           this.buffered = this.buffered.subarray(end);
           if (responses.length === count) return responses;
           continue;
@@ -83,7 +89,8 @@ describe('requests on one connection', () => {
   after(() => server.close());
 
   /** A request without a body, as the main account. */
-  const bodiless = (method: string, path: string) => `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${authorization}\r\n\r\n`;
+  const bodiless = (method: string, path: string) =>
+    `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${authorization}\r\n\r\n`;
   /** A form POST whose credentials are refused before its body is read. */
   const refusedPost = (body: string) =>
     `POST /v2/Services HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Basic bm9ib2R5Om5vdGhpbmc=\r\n` +
@@ -187,7 +194,9 @@ describe('the request class', () => {
 
   test('a request that fully arrived without a body is not resumed after its answer; one with an unread body is', async () => {
     const connection = await Connection.open('127.0.0.1', port);
-    connection.write('GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /c HTTP/1.1\r\nHost: x\r\n\r\n');
+    connection.write(
+      'GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /c HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
     const answers = await connection.read(3);
     connection.close();
     assert.deepEqual(

@@ -40,8 +40,14 @@ describe('job queue', { timeout: 60_000 }, () => {
 
   test('backoff doubles from its base up to its cap, half of it random', () => {
     const backoff = { baseMs: 100, maxMs: 500 };
-    assert.deepEqual([1, 2, 3, 4, 5].map((attempts) => backoffMs(attempts, backoff, () => 1)), [100, 200, 400, 500, 500]);
-    assert.deepEqual([1, 2, 3].map((attempts) => backoffMs(attempts, backoff, () => 0)), [50, 100, 200]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((attempts) => backoffMs(attempts, backoff, () => 1)),
+      [100, 200, 400, 500, 500],
+    );
+    assert.deepEqual(
+      [1, 2, 3].map((attempts) => backoffMs(attempts, backoff, () => 0)),
+      [50, 100, 200],
+    );
   });
 
   test('enqueue refuses a payload JSON cannot hold and a max attempts below one', async () => {
@@ -78,7 +84,11 @@ describe('job queue', { timeout: 60_000 }, () => {
     const { store } = js;
     const id = await enqueue(store, 'test.lease', { k: 1 }, { maxAttempts: 2, nowMs: T });
     await enqueue(store, 'test.other', { k: 2 }, { nowMs: T });
-    assert.deepEqual(await store.claimJobs({ names: ['test.lease'], owner: 'A', limit: 5, nowMs: T - 1, leaseMs: 1000 }), [], 'not due yet');
+    assert.deepEqual(
+      await store.claimJobs({ names: ['test.lease'], owner: 'A', limit: 5, nowMs: T - 1, leaseMs: 1000 }),
+      [],
+      'not due yet',
+    );
     const [first, ...rest] = await store.claimJobs({ names: ['test.lease'], owner: 'A', limit: 5, nowMs: T, leaseMs: 1000 });
     assert.deepEqual(rest, [], 'only the names asked for');
     assert.deepEqual([first?.id, first?.attempts, first?.leaseOwner, first?.leaseExpiresMs], [id, 1, 'A', T + 1000]);
@@ -93,7 +103,10 @@ describe('job queue', { timeout: 60_000 }, () => {
     assert.equal(await store.completeJob(id, 'B', T + 1600), true);
     assert.equal(await store.completeJob(id, 'B', T + 1700), false, 'done once');
     const done = await store.findJob(id);
-    assert.deepEqual([done?.state, done?.attempts, done?.leaseOwner, done?.leaseExpiresMs, done?.updatedMs], ['done', 2, null, null, T + 1600]);
+    assert.deepEqual(
+      [done?.state, done?.attempts, done?.leaseOwner, done?.leaseExpiresMs, done?.updatedMs],
+      ['done', 2, null, null, T + 1600],
+    );
 
     // A lease that expires after the last attempt: dead, and why is kept.
     const last = await enqueue(store, 'test.lease', { k: 3 }, { maxAttempts: 1, nowMs: T });
@@ -172,7 +185,13 @@ describe('job queue', { timeout: 60_000 }, () => {
       [],
       'not claimable when the first lease would have expired',
     );
-    const [taken] = await js.store.claimJobs({ names: ['test.long'], owner: 'other', limit: 1, nowMs: extended!.leaseExpiresMs! + 1, leaseMs: 600_000 });
+    const [taken] = await js.store.claimJobs({
+      names: ['test.long'],
+      owner: 'other',
+      limit: 1,
+      nowMs: extended!.leaseExpiresMs! + 1,
+      leaseMs: 600_000,
+    });
     assert.equal(taken?.id, id);
     const outcome = await lost;
     assert.equal(signal?.aborted, true);

@@ -8,7 +8,17 @@ import { readChannel } from '../../src/media/audio/pcm.js';
 import { redactToWav } from '../../src/media/audio/redact.js';
 import { resampleChannelFile } from '../../src/media/audio/resample.js';
 import { detectMediaFile } from '../../src/media/detect.js';
-import { failsWith, PNG_BYTES, readMonoWav, run, scratchDirectory, speak, type SampleLayout, wavBytes, writeWav } from '../helpers/media.js';
+import {
+  failsWith,
+  PNG_BYTES,
+  readMonoWav,
+  run,
+  scratchDirectory,
+  speak,
+  type SampleLayout,
+  wavBytes,
+  writeWav,
+} from '../helpers/media.js';
 
 let scratch: Awaited<ReturnType<typeof scratchDirectory>>;
 before(async () => (scratch = await scratchDirectory()));
@@ -66,7 +76,12 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     speech = await readMonoWav(mono);
     stereoWav = join(scratch.path, 'stereo16.wav');
     // Channel 2 is channel 1 inverted: the decoders must keep the channels apart.
-    await writeWav(stereoWav, { sampleRate: 16000, channels: 2, frames: speech.samples.length, signal: (c, i) => ((c === 0 ? 1 : -1) * speech.samples[i]!) / 32767 });
+    await writeWav(stereoWav, {
+      sampleRate: 16000,
+      channels: 2,
+      frames: speech.samples.length,
+      signal: (c, i) => ((c === 0 ? 1 : -1) * speech.samples[i]!) / 32767,
+    });
   });
 
   test('FLAC decodes losslessly, stereo channels apart', async () => {
@@ -78,7 +93,10 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     assert.equal(audio.samples, speech.samples.length);
     const [left, right] = await Promise.all(audio.channelFiles.map(samplesOf));
     assert.ok(left && right, 'two channels');
-    assert.deepEqual(left, Int16Array.from(speech.samples, (s) => Math.round((s / 32767) * 32767)));
+    assert.deepEqual(
+      left,
+      Int16Array.from(speech.samples, (s) => Math.round((s / 32767) * 32767)),
+    );
     assert.ok(right.every((sample, index) => Math.abs(sample + left[index]!) <= 1));
   });
 
@@ -112,7 +130,9 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     const png = join(scratch.path, 'picture-off.wav');
     await writeFile(png, PNG_BYTES);
     await assert.rejects(decodeAudioOffThread(png, 'wav', join(scratch.path, 'png-off')), failsWith(95104, /not a WAV file/));
-    await assert.rejects(decodeAudioOffThread(join(scratch.path, 'missing.flac'), 'flac', join(scratch.path, 'missing')), { code: 'ENOENT' });
+    await assert.rejects(decodeAudioOffThread(join(scratch.path, 'missing.flac'), 'flac', join(scratch.path, 'missing')), {
+      code: 'ENOENT',
+    });
     const aborted = new AbortController();
     const pending = decodeAudioOffThread(flac, 'flac', join(scratch.path, 'flac-c'), aborted.signal);
     aborted.abort(new Error('transcript deleted'));
@@ -136,7 +156,12 @@ describe('bad audio fails with its code and leaves no file', () => {
       95104,
       /WAV file is truncated: its data chunk declares 80000 bytes, 19956 are present/,
     ],
-    ['ADPCM WAV', (path) => writeFile(path, wavBytes(2, 1, 8000, 4, Buffer.alloc(40000))), 95104, /Unsupported WAV encoding \(format tag 2\)/],
+    [
+      'ADPCM WAV',
+      (path) => writeFile(path, wavBytes(2, 1, 8000, 4, Buffer.alloc(40000))),
+      95104,
+      /Unsupported WAV encoding \(format tag 2\)/,
+    ],
   ];
   for (const [name, make, code, message] of cases) {
     test(`${name} → ${code}`, async () => {
@@ -187,21 +212,36 @@ describe('media redaction', () => {
     await writeWav(path, { sampleRate: 8000, channels: 2, frames: 8000 * 20, signal });
     const audio = await decodeAudioFile(path, 'wav', join(scratch.path, 'redact-decoded'));
     const output = join(scratch.path, 'redacted.wav');
-    await redactToWav(audio, [{ startTime: 1, endTime: 2.5, mediaChannel: 1 }, { startTime: 10, endTime: 10.5 }], output);
+    await redactToWav(
+      audio,
+      [
+        { startTime: 1, endTime: 2.5, mediaChannel: 1 },
+        { startTime: 10, endTime: 10.5 },
+      ],
+      output,
+    );
     assert.equal(await detectMediaFile(output), 'wav');
     const redacted = await decodeAudioFile(output, 'wav', join(scratch.path, 'redacted-decoded'));
     assert.equal(redacted.samples, audio.samples);
     const [left, right] = await Promise.all(redacted.channelFiles.map(samplesOf));
     assert.ok(left && right, 'two channels');
     const silent = (samples: Int16Array, from: number, to: number) => samples.subarray(from * 8000, to * 8000).every((s) => s === 0);
-    const loud = (samples: Int16Array, from: number, to: number) => samples.subarray(from * 8000, to * 8000).every((s) => Math.abs(s) > 8000);
+    const loud = (samples: Int16Array, from: number, to: number) =>
+      samples.subarray(from * 8000, to * 8000).every((s) => Math.abs(s) > 8000);
     assert.ok(silent(left, 1, 2.5) && silent(left, 10, 10.5) && silent(right, 10, 10.5));
     assert.ok(loud(left, 0, 1) && loud(left, 2.5, 10) && loud(left, 10.5, 20));
     assert.ok(loud(right, 0, 10) && loud(right, 10.5, 20), 'channel 2 keeps its sound outside the range for all channels');
     assert.equal(right[8000 * 1.5], Math.round(-0.5 * 32767), 'the channel-1 range leaves channel 2 as it was');
 
     const offThread = join(scratch.path, 'redacted-off.wav');
-    await redactToWavOffThread(audio, [{ startTime: 1, endTime: 2.5, mediaChannel: 1 }, { startTime: 10, endTime: 10.5 }], offThread);
+    await redactToWavOffThread(
+      audio,
+      [
+        { startTime: 1, endTime: 2.5, mediaChannel: 1 },
+        { startTime: 10, endTime: 10.5 },
+      ],
+      offThread,
+    );
     assert.deepEqual(await readFile(offThread), await readFile(output));
   });
 });
@@ -209,13 +249,23 @@ describe('media redaction', () => {
 describe('resampling (for a recogniser that needs 8 or 16 kHz)', () => {
   async function tone(name: string, rate: number, frequency: number, seconds: number): Promise<string> {
     const path = join(scratch.path, `${name}.wav`);
-    await writeWav(path, { sampleRate: rate, channels: 1, frames: rate * seconds, signal: (_, i) => 0.5 * Math.sin((2 * Math.PI * frequency * i) / rate) });
+    await writeWav(path, {
+      sampleRate: rate,
+      channels: 1,
+      frames: rate * seconds,
+      signal: (_, i) => 0.5 * Math.sin((2 * Math.PI * frequency * i) / rate),
+    });
     return (await decodeAudioFile(path, 'wav', join(scratch.path, name))).channelFiles[0]!;
   }
   const rms = (samples: Int16Array) => Math.sqrt(samples.reduce((sum, s) => sum + s * s, 0) / samples.length) / 32767;
-  const crossings = (samples: Int16Array) => samples.reduce((count, s, i) => count + (i > 0 && (samples[i - 1]! < 0) !== (s < 0) ? 1 : 0), 0);
+  const crossings = (samples: Int16Array) => samples.reduce((count, s, i) => count + (i > 0 && samples[i - 1]! < 0 !== s < 0 ? 1 : 0), 0);
 
-  for (const [from, to] of [[44100, 16000], [22050, 8000], [8000, 16000], [11025, 8000]] as const) {
+  for (const [from, to] of [
+    [44100, 16000],
+    [22050, 8000],
+    [8000, 16000],
+    [11025, 8000],
+  ] as const) {
     test(`${from} → ${to} Hz keeps a 1 kHz tone's length, pitch and level`, async () => {
       const input = await tone(`tone-${from}`, from, 1000, 3);
       const output = join(scratch.path, `tone-${from}-${to}.pcm`);

@@ -48,7 +48,9 @@ export async function predictions(): Promise<Map<string, Map<string, { expected:
     return { operatorSid: friendlyName, operatorType: type, config: null };
   });
   const byOperator = new Map<string, Map<string, { expected: Label; predicted: Label | null }>>();
-  const files = readdirSync(directory).filter((file) => file !== 'labels.json').sort();
+  const files = readdirSync(directory)
+    .filter((file) => file !== 'labels.json')
+    .sort();
   for (const file of files) {
     const name = file.replace(/\.json$/, '');
     for (const run of await registry.runAll(loadConversation(`labelled/${name}`), operators)) {

@@ -13,7 +13,11 @@ import { conversation } from '../helpers/conversations.js';
 import { generated, jsonResult } from './expected.js';
 
 const transcript = analyse(
-  conversation('1: Thanks for calling Acme, this is Anna.', '2: My order 4417 arrived broken and I want a refund.', '1: I will refund it today.'),
+  conversation(
+    '1: Thanks for calling Acme, this is Anna.',
+    '2: My order 4417 arrived broken and I want a refund.',
+    '1: I will refund it today.',
+  ),
 );
 
 const stubs: ChatStub[] = [];
@@ -38,7 +42,10 @@ const jsonConfig = { prompt: 'Extract the order number and whether a refund was 
 describe('Generative', () => {
   test('the request carries the prompt, the examples and the transcript with speaker roles', async () => {
     const { stub, settings } = await withStub([{ text: '  The customer wants a refund for a broken order.  ' }]);
-    const config = { prompt: 'Why did the customer call?', examples: [{ input: 'Customer: My bill is wrong.', output: 'A billing error.' }] };
+    const config = {
+      prompt: 'Why did the customer call?',
+      examples: [{ input: 'Customer: My bill is wrong.', output: 'A billing error.' }],
+    };
     const outcome = await run(generativeRunner(openAiChatModel(settings)), config);
     assert.deepEqual(outcome, { ok: true, result: generated('The customer wants a refund for a broken order.') });
     assert.equal(stub.requests.length, 1);
@@ -109,7 +116,10 @@ describe('GenerativeJSON', () => {
   });
 
   test('invalid JSON is retried once, telling the model what was wrong', async () => {
-    const { stub, settings } = await withStub([{ text: 'The order is 4417.' }, { text: '{"order_number": "4417", "refund_requested": true}' }]);
+    const { stub, settings } = await withStub([
+      { text: 'The order is 4417.' },
+      { text: '{"order_number": "4417", "refund_requested": true}' },
+    ]);
     const outcome = await run(generativeJsonRunner(openAiChatModel(settings)), jsonConfig);
     assert.deepEqual(outcome, { ok: true, result: jsonResult({ order_number: '4417', refund_requested: true }) });
     assert.equal(stub.requests.length, 2);
@@ -125,7 +135,8 @@ describe('GenerativeJSON', () => {
     const outcome = await run(generativeJsonRunner(openAiChatModel(settings)), jsonConfig);
     assert.deepEqual(outcome, {
       ok: false,
-      reason: "The language model gave no valid answer in two attempts (the answer does not follow the schema: / must have required property 'refund_requested').",
+      reason:
+        "The language model gave no valid answer in two attempts (the answer does not follow the schema: / must have required property 'refund_requested').",
     });
     assert.equal(stub.requests.length, 2);
   });
@@ -133,7 +144,10 @@ describe('GenerativeJSON', () => {
   test('a JSON array is not an object answer', async () => {
     const { settings } = await withStub([{ text: '[1]' }, { text: '[2]' }]);
     const outcome = await run(generativeJsonRunner(openAiChatModel(settings)), jsonConfig);
-    assert.deepEqual(outcome, { ok: false, reason: 'The language model gave no valid answer in two attempts (the answer is not a JSON object).' });
+    assert.deepEqual(outcome, {
+      ok: false,
+      reason: 'The language model gave no valid answer in two attempts (the answer is not a JSON object).',
+    });
   });
 
   test('an error on the retry gives no result with that error', async () => {
@@ -171,7 +185,12 @@ describe('LLM settings from the environment', () => {
       timeoutMs: 60_000,
     }));
   test('a base URL that is not http(s) is refused in one line', () =>
-    assert.throws(() => llmSettingsFromEnv({ LLM_BASE_URL: 'ftp://llm' }), { message: 'LLM_BASE_URL must be an http(s) URL, got "ftp://llm"' }));
+    assert.throws(() => llmSettingsFromEnv({ LLM_BASE_URL: 'ftp://llm' }), {
+      message: 'LLM_BASE_URL must be an http(s) URL, got "ftp://llm"',
+    }));
   test('a timeout that is not a positive whole number is refused', () =>
-    assert.throws(() => llmSettingsFromEnv({ LLM_BASE_URL: 'http://llm', LLM_TIMEOUT_MS: '0' }), /LLM_TIMEOUT_MS must be a positive whole number/));
+    assert.throws(
+      () => llmSettingsFromEnv({ LLM_BASE_URL: 'http://llm', LLM_TIMEOUT_MS: '0' }),
+      /LLM_TIMEOUT_MS must be a positive whole number/,
+    ));
 });

@@ -89,7 +89,14 @@ test('the request line is written byte for byte as pino writes the same fields',
   const options = loggerOptions(loadConfig({ LOG_LEVEL: 'info' }), stream as unknown as NodeJS.WritableStream);
   const logger = Fastify({ logger: options }).log;
   const cases = [
-    { reqId: 'RQ0123456789abcdef0123456789abcdef', account_sid: 'AC' + 'ab'.repeat(16), method: 'POST', route: '/v2/Services/:ServiceSid/Operators/:OperatorSid', status: 202, duration_ms: 1.234 },
+    {
+      reqId: 'RQ0123456789abcdef0123456789abcdef',
+      account_sid: 'AC' + 'ab'.repeat(16),
+      method: 'POST',
+      route: '/v2/Services/:ServiceSid/Operators/:OperatorSid',
+      status: 202,
+      duration_ms: 1.234,
+    },
     // No account (failed authentication), no route (nothing matched), a template needing escapes.
     { reqId: 'RQ1', account_sid: undefined, method: 'GET', route: undefined, status: 404, duration_ms: 0.05 },
     { reqId: 'RQ2', account_sid: undefined, method: 'DELETE', route: '/v2/"quoted"\\path', status: 500, duration_ms: 12 },

@@ -185,7 +185,15 @@ test('every official /v2 operation except Transcripts is implemented', () => {
 
 test('openapi.json also describes the operations endpoints, and no preflight or 405 routes', () => {
   const ids = new Set([...ourOperations('/')].map(({ operation }) => operation.operationId));
-  for (const id of ['FetchHealth', 'FetchReadiness', 'FetchMetrics', 'FetchOpenApi', 'ExportAccountSnapshot', 'ImportAccountSnapshot', 'ResetAccount']) {
+  for (const id of [
+    'FetchHealth',
+    'FetchReadiness',
+    'FetchMetrics',
+    'FetchOpenApi',
+    'ExportAccountSnapshot',
+    'ImportAccountSnapshot',
+    'ResetAccount',
+  ]) {
     assert.ok(ids.has(id), `${id} is missing`);
   }
   for (const item of Object.values(document.paths)) assert.ok(!('options' in item), 'preflight routes are not operations');

@@ -32,16 +32,19 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 const staging = mkdtempSync(join(tmpdir(), 'intelligence-pack-'));
 let packed: string[] = [];
 
-before(async () => {
-  for (const file of ['package.json', 'README.md', 'LICENSE', '.gitignore', '.npmignore']) {
-    if (existsSync(join(root, file))) copyFileSync(join(root, file), join(staging, file));
-  }
-  symlinkSync(join(root, 'node_modules'), join(staging, 'node_modules'), 'dir');
-  await run(process.execPath, [join(root, 'scripts/build.mjs'), join(staging, 'dist')], { cwd: root });
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const { stdout } = await run(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: staging, maxBuffer: 16 * 1024 * 1024 });
-  packed = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((file) => file.path).sort();
-}, { timeout: 120_000 });
+before(
+  async () => {
+    for (const file of ['package.json', 'README.md', 'LICENSE', '.gitignore', '.npmignore']) {
+      if (existsSync(join(root, file))) copyFileSync(join(root, file), join(staging, file));
+    }
+    symlinkSync(join(root, 'node_modules'), join(staging, 'node_modules'), 'dir');
+    await run(process.execPath, [join(root, 'scripts/build.mjs'), join(staging, 'dist')], { cwd: root });
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const { stdout } = await run(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: staging, maxBuffer: 16 * 1024 * 1024 });
+    packed = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((file) => file.path).sort();
+  },
+  { timeout: 120_000 },
+);
 after(() => rmSync(staging, { recursive: true, force: true }));
 
 test('the package holds dist/main.js, README.md, LICENSE and package.json', () => {
@@ -51,7 +54,9 @@ test('the package holds dist/main.js, README.md, LICENSE and package.json', () =
 test('the package holds nothing else: no sources, tests, benchmarks, data or maps', () => {
   const unexpected = packed.filter(
     (file) =>
-      !/^(dist\/main\.js|dist\/server\.cjs(\.cache)?|dist\/migrations\/(sqlite|postgres)\/\d{4}-[a-z0-9-]+\.sql|dist\/console\/(index\.html|assets\/main-[A-Z0-9]+\.(js|css))|README\.md|LICENSE|package\.json)$/.test(file),
+      !/^(dist\/main\.js|dist\/server\.cjs(\.cache)?|dist\/migrations\/(sqlite|postgres)\/\d{4}-[a-z0-9-]+\.sql|dist\/console\/(index\.html|assets\/main-[A-Z0-9]+\.(js|css))|README\.md|LICENSE|package\.json)$/.test(
+        file,
+      ),
   );
   // The web console: its page and one hashed script and stylesheet, built with the package.
   assert.equal(packed.filter((file) => file.startsWith('dist/console/')).length, 3);
@@ -138,7 +143,10 @@ test('the built server answers on SQLite: reads, writes, /openapi.json and /metr
     const created = await callServer(server.url, authorization, 'POST', '/v2/Services', { UniqueName: 'built' });
     assert.equal(created.status, 201);
     const operatorSid = catalogSid('LY', 'Sentiment Analysis');
-    assert.equal((await callServer(server.url, authorization, 'POST', `/v2/Services/${created.body.sid}/Operators/${operatorSid}`)).status, 202);
+    assert.equal(
+      (await callServer(server.url, authorization, 'POST', `/v2/Services/${created.body.sid}/Operators/${operatorSid}`)).status,
+      202,
+    );
     const attached = await callServer(server.url, authorization, 'GET', `/v2/Services/${created.body.sid}/Operators`);
     assert.deepEqual(attached.body.operator_sids, [operatorSid]);
     // @fastify/swagger and prom-client are imported from node_modules when first needed.
@@ -175,7 +183,14 @@ test('npm start makes the server the process npm signals: SIGTERM to npm drains 
   const port = await freePort();
   const npm = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['start'], {
     cwd: staging,
-    env: { ...process.env, ...credentials, DATABASE_URL: `sqlite:${join(directory, 'db.sqlite')}`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      ...credentials,
+      DATABASE_URL: `sqlite:${join(directory, 'db.sqlite')}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -40,7 +40,10 @@ test('concurrent first starts with configured credentials create the account onc
     const results = await Promise.allSettled(
       stores.map((store) => ensureBootstrapAccount(store, { accountSid, authToken: 'configured-token' })),
     );
-    assert.deepEqual(results.map((result) => result.status), Array(6).fill('fulfilled'));
+    assert.deepEqual(
+      results.map((result) => result.status),
+      Array(6).fill('fulfilled'),
+    );
     assert.equal(await stores[0]!.countAccounts(), 1);
     assert.equal((await stores[0]!.findCredential(accountSid))?.accountSid, accountSid);
   } finally {

@@ -110,7 +110,13 @@ describe('conditional updates and unique names through several pools', () => {
     const serviceSid = await newService();
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        via(index).updateService(A, serviceSid, { ...service(serviceSid, A, serviceSid, 0), friendlyName: `racer ${index}` }, 1, T0 + index),
+        via(index).updateService(
+          A,
+          serviceSid,
+          { ...service(serviceSid, A, serviceSid, 0), friendlyName: `racer ${index}` },
+          1,
+          T0 + index,
+        ),
       ),
     );
     const winners = outcomes.filter((outcome) => outcome.status === 'updated');

@@ -39,7 +39,13 @@ export const memorySqlite = () => SqliteStore.open({ filename: ':memory:' });
 
 export const account = (digit: string) => 'AC' + digit.repeat(32);
 
-export function service(sid: string, accountSid: string, uniqueName: string, createdMs: number, extra: Partial<ServiceRecord> = {}): ServiceRecord {
+export function service(
+  sid: string,
+  accountSid: string,
+  uniqueName: string,
+  createdMs: number,
+  extra: Partial<ServiceRecord> = {},
+): ServiceRecord {
   return {
     sid,
     accountSid,

@@ -79,7 +79,10 @@ describe('services through the SDK', () => {
         done: (error?: Error) => (error ? reject(error) : resolve()),
       });
     });
-    assert.deepEqual(seen.filter((name) => name.startsWith('sdk-page-')), names);
+    assert.deepEqual(
+      seen.filter((name) => name.startsWith('sdk-page-')),
+      names,
+    );
   });
 
   test('errors surface as RestException with status and code', async () => {
@@ -96,9 +99,7 @@ describe('services through the SDK', () => {
     assert.equal(stale.status, 412);
     assert.equal(stale.code, 20412);
 
-    const unauthenticated = await restError(
-      clientFor(server.account.sid, 'wrong-token').intelligence.v2.services.list(),
-    );
+    const unauthenticated = await restError(clientFor(server.account.sid, 'wrong-token').intelligence.v2.services.list());
     assert.equal(unauthenticated.status, 401);
     assert.equal(unauthenticated.code, 20003);
   });

@@ -39,7 +39,8 @@ function spans(view: View, category: EntityCategory): Entity[] {
 
 // compromise tags bare calendar nouns ("have a great day", "5 business days") as dates; a date here
 // names a day, month or time.
-const GENERIC_DATE = /^(the |a |this |that |every |each )?(day|week|month|year|night|morning|afternoon|evening|weekend|time|hour|minute)s?$/i;
+const GENERIC_DATE =
+  /^(the |a |this |that |every |each )?(day|week|month|year|night|morning|afternoon|evening|weekend|time|hour|minute)s?$/i;
 
 const isEntity = (entity: Entity) => entity.category !== 'Date' || !GENERIC_DATE.test(entity.text);
 

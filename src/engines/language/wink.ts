@@ -83,15 +83,15 @@ export function readText(text: string): ReadText {
 // I help"), yet wink's lexicon scores it as strongly positive; it is removed before scoring.
 const COURTESY = new RegExp(
   [
-    "\\b(thank(s| you)( (so|very) much| a lot)?( for (calling|holding|waiting|confirming|letting me know))?)",
-    "\\b(please|okay|ok|alright|all right|sure|hello|hi|hey|bye|goodbye)\\b",
-    "\\bgood (morning|afternoon|evening|day|night)\\b",
-    "\\bhave a (good|great|nice|wonderful|lovely) (day|evening|night|weekend|one)\\b",
+    '\\b(thank(s| you)( (so|very) much| a lot)?( for (calling|holding|waiting|confirming|letting me know))?)',
+    '\\b(please|okay|ok|alright|all right|sure|hello|hi|hey|bye|goodbye)\\b',
+    '\\bgood (morning|afternoon|evening|day|night)\\b',
+    '\\bhave a (good|great|nice|wonderful|lovely) (day|evening|night|weekend|one)\\b',
     "\\b(you're|you are) welcome\\b",
-    "\\bwelcome to\\b",
-    "\\bhow (can|may) i (help|assist)( you)?( today)?",
+    '\\bwelcome to\\b',
+    '\\bhow (can|may) i (help|assist)( you)?( today)?',
     "\\b(no problem|my apologies|i'm sorry|i am sorry|sorry)\\b",
-    "^(great|perfect|wonderful|fine|excellent)\\b(?=[,.!])",
+    '^(great|perfect|wonderful|fine|excellent)\\b(?=[,.!])',
   ].join('|'),
   'gi',
 );

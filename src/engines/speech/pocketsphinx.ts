@@ -30,8 +30,30 @@ export function soundswallowerModelDirectory(): string {
 
 /** The 8 kHz model's feature settings (its feat_params.json), which pocketsphinx 5prealpha takes as flags. */
 const PHONE_BAND_FLAGS = [
-  '-samprate', '8000', '-nfft', '256', '-lowerf', '130', '-upperf', '3700', '-nfilt', '20', '-transform', 'dct',
-  '-lifter', '22', '-feat', '1s_c_d_dd', '-svspec', '0-12/13-25/26-38', '-cmn', 'batch', '-varnorm', 'no', '-remove_noise', 'yes',
+  '-samprate',
+  '8000',
+  '-nfft',
+  '256',
+  '-lowerf',
+  '130',
+  '-upperf',
+  '3700',
+  '-nfilt',
+  '20',
+  '-transform',
+  'dct',
+  '-lifter',
+  '22',
+  '-feat',
+  '1s_c_d_dd',
+  '-svspec',
+  '0-12/13-25/26-38',
+  '-cmn',
+  'batch',
+  '-varnorm',
+  'no',
+  '-remove_noise',
+  'yes',
 ];
 
 /**
@@ -45,7 +67,9 @@ const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/;
 
 export function pocketsphinxInstalled(options: PocketsphinxOptions = {}): boolean {
   const model = options.modelDirectory ?? DEBIAN_MODEL_DIRECTORY;
-  const onPath = (process.env.PATH ?? '').split(':').some((directory) => directory && existsSync(join(directory, options.binary ?? POCKETSPHINX_BINARY)));
+  const onPath = (process.env.PATH ?? '')
+    .split(':')
+    .some((directory) => directory && existsSync(join(directory, options.binary ?? POCKETSPHINX_BINARY)));
   return onPath && existsSync(join(model, 'en-us.lm.bin')) && existsSync(join(model, 'cmudict-en-us.dict'));
 }
 
@@ -58,12 +82,29 @@ export function pocketsphinxEngine(options: PocketsphinxOptions = {}): SpeechEng
     name: 'pocketsphinx',
     async transcribe(input: SpeechInput): Promise<RecognisedSentence[]> {
       if (!/^en(-|$)/i.test(input.languageCode)) {
-        throw transcriptionFailed(`Transcription failed: pocketsphinx has an English model only, not ${input.languageCode}; configure TRANSCRIBER=openai for other languages`);
+        throw transcriptionFailed(
+          `Transcription failed: pocketsphinx has an English model only, not ${input.languageCode}; configure TRANSCRIBER=openai for other languages`,
+        );
       }
       const rate = input.sampleRate < 16000 ? 8000 : 16000;
       const pcmFile = rate === input.sampleRate ? input.pcmFile : `${input.pcmFile}.${rate}.pcm`;
-      const common = ['-infile', pcmFile, '-time', 'yes', '-logfn', '/dev/null', '-dict', join(model, 'cmudict-en-us.dict'), '-lm', join(model, 'en-us.lm.bin'), ...SPEED_FLAGS];
-      const args = rate === 8000 ? [...common, '-hmm', phoneModel, '-fdict', join(phoneModel, 'noisedict.txt'), ...PHONE_BAND_FLAGS] : [...common, '-hmm', join(model, 'en-us')];
+      const common = [
+        '-infile',
+        pcmFile,
+        '-time',
+        'yes',
+        '-logfn',
+        '/dev/null',
+        '-dict',
+        join(model, 'cmudict-en-us.dict'),
+        '-lm',
+        join(model, 'en-us.lm.bin'),
+        ...SPEED_FLAGS,
+      ];
+      const args =
+        rate === 8000
+          ? [...common, '-hmm', phoneModel, '-fdict', join(phoneModel, 'noisedict.txt'), ...PHONE_BAND_FLAGS]
+          : [...common, '-hmm', join(model, 'en-us')];
       try {
         if (pcmFile !== input.pcmFile) await resampleChannelFileOffThread(input.pcmFile, pcmFile, input.sampleRate, rate, input.signal);
         const seconds = await pcmSeconds(pcmFile, rate);
@@ -91,7 +132,10 @@ function run(binary: string, args: string[], timeoutMs: number, signal?: AbortSi
       failure ??= error;
       child.kill('SIGKILL');
     };
-    const timer = setTimeout(() => stop(transcriptionFailed(`Transcription failed: pocketsphinx did not finish within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => stop(transcriptionFailed(`Transcription failed: pocketsphinx did not finish within ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
     const onAbort = () => stop(signal!.reason as Error);
     signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -101,7 +145,12 @@ function run(binary: string, args: string[], timeoutMs: number, signal?: AbortSi
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (failure) return reject(failure);
-      if (code !== 0) return reject(transcriptionFailed(`Transcription failed: pocketsphinx exited with code ${code}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`));
+      if (code !== 0)
+        return reject(
+          transcriptionFailed(
+            `Transcription failed: pocketsphinx exited with code ${code}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`,
+          ),
+        );
       resolve(Buffer.concat(stdout).toString('utf8'));
     });
   });

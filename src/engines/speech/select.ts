@@ -10,7 +10,7 @@ export type TranscriberName = (typeof TRANSCRIBERS)[number];
 
 export const NO_TRANSCRIBER_MESSAGE =
   'Transcription failed: no speech recogniser is configured. Set TRANSCRIBER_URL to an OpenAI-compatible ' +
-  'server (POST /v1/audio/transcriptions; TRANSCRIBER_API_KEY, TRANSCRIBER_MODEL), or install Debian\'s ' +
+  "server (POST /v1/audio/transcriptions; TRANSCRIBER_API_KEY, TRANSCRIBER_MODEL), or install Debian's " +
   'pocketsphinx and pocketsphinx-en-us (TRANSCRIBER=pocketsphinx)';
 
 export type SpeechEnv = Partial<Record<'TRANSCRIBER' | 'TRANSCRIBER_URL' | 'TRANSCRIBER_API_KEY' | 'TRANSCRIBER_MODEL', string>>;
@@ -23,7 +23,8 @@ export function selectSpeechEngine(env: SpeechEnv = process.env): SpeechEngine {
   }
   switch (name as TranscriberName) {
     case 'openai':
-      if (!env.TRANSCRIBER_URL) throw new Error('TRANSCRIBER=openai needs TRANSCRIBER_URL (the server\'s base URL, e.g. http://127.0.0.1:8000/v1)');
+      if (!env.TRANSCRIBER_URL)
+        throw new Error("TRANSCRIBER=openai needs TRANSCRIBER_URL (the server's base URL, e.g. http://127.0.0.1:8000/v1)");
       return openAiEngine({ url: env.TRANSCRIBER_URL, apiKey: env.TRANSCRIBER_API_KEY, model: env.TRANSCRIBER_MODEL });
     case 'pocketsphinx':
       return pocketsphinxEngine();

@@ -24,7 +24,7 @@ export type Codec = (file: FileHandle, fileBytes: number, sink: BlockSink) => Pr
 const READ_BYTES = 256 * 1024;
 
 async function* chunks(file: FileHandle, start: number, end: number, size = READ_BYTES): AsyncGenerator<Buffer> {
-  for (let position = start; position < end; ) {
+  for (let position = start; position < end;) {
     const buffer = Buffer.alloc(Math.min(size, end - position));
     const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) return;
@@ -63,7 +63,7 @@ async function mp3Channels(file: FileHandle): Promise<number | undefined> {
     const [b0, b1, b2, b3] = [window.readUInt8(at), window.readUInt8(at + 1), window.readUInt8(at + 2), window.readUInt8(at + 3)];
     const sync = b0 === 0xff && (b1 & 0xe0) === 0xe0;
     const valid = (b1 & 0x18) !== 0x08 && (b1 & 0x06) !== 0 && (b2 & 0xf0) !== 0xf0 && (b2 & 0x0c) !== 0x0c;
-    if (sync && valid) return (b3 >> 6) === 3 ? 1 : 2;
+    if (sync && valid) return b3 >> 6 === 3 ? 1 : 2;
   }
   return undefined;
 }
@@ -89,7 +89,8 @@ const mp3: Codec = async (file, fileBytes, sink) => {
       const used = decoded.channelData.slice(0, channels);
       await sink.write(used.map((channel) => floatToInt16(channel.subarray(0, decoded.samplesDecoded))));
     }
-    if (!format) throw unsupportedMedia(`The media is not a valid MP3 file (no audio frame could be decoded${errors ? `, ${errors} errors` : ''})`);
+    if (!format)
+      throw unsupportedMedia(`The media is not a valid MP3 file (no audio frame could be decoded${errors ? `, ${errors} errors` : ''})`);
   } finally {
     decoder.free();
   }
@@ -125,7 +126,8 @@ const flac: Codec = async (file, fileBytes, sink) => {
     const write = async (decoded: Awaited<ReturnType<FLACDecoder['decode']>>) => {
       if (decoded.errors.length > 0) throw unsupportedMedia(`The FLAC file is corrupt: ${decoded.errors[0]?.message ?? 'decode error'}`);
       if (decoded.samplesDecoded === 0) return;
-      if (decoded.channelData.length !== info.channels) throw unsupportedMedia('The FLAC file is corrupt: a frame has another channel count');
+      if (decoded.channelData.length !== info.channels)
+        throw unsupportedMedia('The FLAC file is corrupt: a frame has another channel count');
       samples += decoded.samplesDecoded;
       await sink.write(decoded.channelData.map((channel) => floatToInt16(channel.subarray(0, decoded.samplesDecoded))));
     };

@@ -39,13 +39,15 @@ function runTask<T>(task: AudioTask, signal?: AbortSignal): Promise<T> {
     };
     const onAbort = () => settle(() => void worker.terminate().then(() => reject(signal!.reason)));
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (message: { result?: T; error?: { name: string; message: string; code?: MediaFailureCode; systemCode?: string } }) =>
-      settle(() => {
-        const { error } = message;
-        if (!error) return resolve(message.result as T);
-        if (error.code !== undefined) return reject(new MediaFailure(error.code, error.message));
-        reject(Object.assign(new Error(error.message), { name: error.name, code: error.systemCode }));
-      }),
+    worker.once(
+      'message',
+      (message: { result?: T; error?: { name: string; message: string; code?: MediaFailureCode; systemCode?: string } }) =>
+        settle(() => {
+          const { error } = message;
+          if (!error) return resolve(message.result as T);
+          if (error.code !== undefined) return reject(new MediaFailure(error.code, error.message));
+          reject(Object.assign(new Error(error.message), { name: error.name, code: error.systemCode }));
+        }),
     );
     worker.once('error', (error) => settle(() => reject(error)));
     worker.once('exit', (code) => settle(() => reject(new Error(`The audio worker stopped (exit code ${code}) before it answered`))));

@@ -71,7 +71,8 @@ export async function* resampleChannel(file: string, fromRate: number, toRate: n
 export async function resampleChannelFile(input: string, output: string, fromRate: number, toRate: number): Promise<void> {
   const handle = await open(output, 'w');
   try {
-    for await (const block of resampleChannel(input, fromRate, toRate)) await handle.write(new Uint8Array(block.buffer, block.byteOffset, block.byteLength));
+    for await (const block of resampleChannel(input, fromRate, toRate))
+      await handle.write(new Uint8Array(block.buffer, block.byteOffset, block.byteLength));
   } finally {
     await handle.close();
   }

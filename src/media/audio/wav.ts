@@ -55,9 +55,14 @@ function parseFmt(fmt: Buffer): Omit<WavFormat, 'dataOffset' | 'dataBytes'> {
   const sampleRate = fmt.readUInt32LE(4);
   const blockAlign = fmt.readUInt16LE(12);
   const bitsPerSample = fmt.readUInt16LE(14);
-  if (encoding === undefined) throw unsupportedMedia(`Unsupported WAV encoding (format tag ${tag}): PCM, IEEE float, A-law and µ-law are read`);
+  if (encoding === undefined)
+    throw unsupportedMedia(`Unsupported WAV encoding (format tag ${tag}): PCM, IEEE float, A-law and µ-law are read`);
   const supported =
-    encoding === 'pcm' ? [8, 16, 24, 32].includes(bitsPerSample) : encoding === 'float' ? [32, 64].includes(bitsPerSample) : bitsPerSample === 8;
+    encoding === 'pcm'
+      ? [8, 16, 24, 32].includes(bitsPerSample)
+      : encoding === 'float'
+        ? [32, 64].includes(bitsPerSample)
+        : bitsPerSample === 8;
   if (!supported) throw unsupportedMedia(`Unsupported WAV sample size: ${bitsPerSample}-bit ${encoding}`);
   if (channels > 0 && blockAlign !== channels * (bitsPerSample / 8)) {
     throw unsupportedMedia(`Invalid WAV file: block align ${blockAlign} does not match ${channels} channels of ${bitsPerSample} bits`);

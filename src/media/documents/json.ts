@@ -29,10 +29,7 @@ function readSentence(value: unknown, path: string): SentenceRecord {
   if (startTime !== null && endTime !== null && endTime < startTime) throw invalid(`${path}.end_time`, 'is before start_time');
   const confidence = optionalNumber(value.confidence, `${path}.confidence`);
   if (confidence !== null && (confidence < 0 || confidence > 1)) throw invalid(`${path}.confidence`, 'must be between 0 and 1');
-  const words =
-    value.words === undefined || value.words === null
-      ? wordsOf(value.transcript)
-      : readWords(value.words, `${path}.words`);
+  const words = value.words === undefined || value.words === null ? wordsOf(value.transcript) : readWords(value.words, `${path}.words`);
   return { mediaChannel: mediaChannel, startTime, endTime, confidence, transcript: value.transcript, words };
 }
 
@@ -65,5 +62,4 @@ function optionalNumber(value: unknown, path: string): number | null {
 
 const invalid = (path: string, problem: string) => unsupportedMedia(`Invalid JSON sentences document: ${path} ${problem}`);
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -74,7 +74,8 @@ function readBlock(block: [string, ...string[]], lineNumber: number): Cue | null
 
 function parseTimestamp(text: string, line: number): number {
   const match = TIMESTAMP.exec(text);
-  if (!match) throw unsupportedMedia(`Invalid WebVTT document: bad timestamp "${text}" at line ${line} (expected hh:mm:ss.ttt or mm:ss.ttt)`);
+  if (!match)
+    throw unsupportedMedia(`Invalid WebVTT document: bad timestamp "${text}" at line ${line} (expected hh:mm:ss.ttt or mm:ss.ttt)`);
   const [, hours, minutes, seconds, millis] = match;
   return Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds) + Number(millis) / 1000;
 }

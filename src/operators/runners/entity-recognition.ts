@@ -14,7 +14,13 @@ import type { RunOutcome } from '../types.js';
 export const ENTITY_CATEGORIES = ['Person', 'Location', 'Organization', 'Date', 'Quantity'] as const;
 type Category = (typeof ENTITY_CATEGORIES)[number];
 
-const WINK_CATEGORY: Record<string, Category> = { DATE: 'Date', TIME: 'Date', CARDINAL: 'Quantity', MONEY: 'Quantity', PERCENT: 'Quantity' };
+const WINK_CATEGORY: Record<string, Category> = {
+  DATE: 'Date',
+  TIME: 'Date',
+  CARDINAL: 'Quantity',
+  MONEY: 'Quantity',
+  PERCENT: 'Quantity',
+};
 const WINDOW = 2;
 /** "Good afternoon" is a greeting: a part of the day alone names no date. */
 const PART_OF_DAY = /^(this |in the |good )?(morning|afternoon|evening|night|tonight)$/i;

@@ -46,7 +46,7 @@ function problemOf(value: unknown, validate: ValidateFunction): string | null {
 export function generativeJsonRunner(llm: ChatModel | null): Runner {
   return {
     name: 'generative-json',
-  outputType: 'json',
+    outputType: 'json',
     checkConfig(config) {
       const problems = readPrompt(config) === null ? ['prompt must be a non-blank string'] : [];
       const schema = readSchema(config);
@@ -61,7 +61,12 @@ export function generativeJsonRunner(llm: ChatModel | null): Runner {
       const schema = readSchema(config)!;
       const validate = validatorOf(schema) as ValidateFunction;
       const rule = `Answer with one JSON object, and nothing else, that follows this JSON Schema:\n${JSON.stringify(schema)}`;
-      const messages: ChatMessage[] = promptMessages(readPrompt(config)!, readExamples((config as Record<string, unknown>).examples), transcript, rule);
+      const messages: ChatMessage[] = promptMessages(
+        readPrompt(config)!,
+        readExamples((config as Record<string, unknown>).examples),
+        transcript,
+        rule,
+      );
       let lastProblem = '';
       for (let attempt = 1; attempt <= 2; attempt++) {
         const answer = await llm.complete(messages, { jsonSchema: schema });

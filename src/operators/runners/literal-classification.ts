@@ -10,7 +10,6 @@ import { conversationClassify, utteranceClassify } from '../results.js';
 import { compiledConfig, isObject, unusableConfig, type Runner } from '../runner.js';
 import type { RunOutcome, UtteranceResult } from '../types.js';
 
-
 function readConfig(config: unknown) {
   if (!isObject(config)) return 'config must be an object';
   if (config.scope !== 'conversation' && config.scope !== 'sentence') return 'scope must be conversation or sentence';

@@ -59,8 +59,7 @@ export class AttachmentRules {
     const service = await probe;
     if (service === null) throw resourceNotFound();
     // Most attached operators are pre-built: those are known without an await.
-    const operator =
-      this.operators.prebuiltOrUndefined(operatorSid) ?? (await this.operators.customOperator(accountSid, operatorSid));
+    const operator = this.operators.prebuiltOrUndefined(operatorSid) ?? (await this.operators.customOperator(accountSid, operatorSid));
     this.checkAttachable(operatorSid, operator, service);
     // Re-attaching changes nothing: answered from the read above, without a write transaction.
     if (service.attached) return;
@@ -80,9 +79,7 @@ export class AttachmentRules {
       case 'operator-not-found':
         throw resourceNotFound();
       case 'limit-reached':
-        throw invalidParameter(
-          `Service ${serviceSid} already has the maximum of ${this.maxOperatorsPerService} attached operators`,
-        );
+        throw invalidParameter(`Service ${serviceSid} already has the maximum of ${this.maxOperatorsPerService} attached operators`);
     }
   }
 

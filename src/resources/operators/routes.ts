@@ -80,22 +80,34 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
     path: string,
     operationId: string,
     availability: string[],
-    load: (request: FastifyRequest, filter: OperatorFilter, keyset: ReturnType<typeof parsePageRequest>['keyset']) => Promise<OperatorFacts[]> | OperatorFacts[],
+    load: (
+      request: FastifyRequest,
+      filter: OperatorFilter,
+      keyset: ReturnType<typeof parsePageRequest>['keyset'],
+    ) => Promise<OperatorFacts[]> | OperatorFacts[],
   ) {
-    app.get(path, {
-      schema: { operationId, querystring: filterQuery(availability), response: { 200: listSchema('operators', 'intelligence.v2.operator') } },
-    }, answers.handler(async (request, reply) => {
-      const pageRequest = parsePageRequest(queryOf(request));
-      const { filter, echoed } = filterOf(request);
-      const rows = await load(request, filter, pageRequest.keyset);
-      const baseUrl = base(request);
-      const page = shapePage(rows, pageRequest, cursorOfOperator, { base: baseUrl, path, key: 'operators', filters: echoed });
-      const serialize = reply.compileSerializationSchema(operatorRef);
-      const urlPrefix = operatorJson.prefix(baseUrl + path);
-      const serializeOperator = (facts: OperatorFacts) => serialize(operatorBody(facts, `${urlPrefix}/${facts.sid}`));
-      const items = page.items.map((facts) => operatorJson.of(facts, urlPrefix, undefined, serializeOperator));
-      return pageBody(items, page.meta);
-    }));
+    app.get(
+      path,
+      {
+        schema: {
+          operationId,
+          querystring: filterQuery(availability),
+          response: { 200: listSchema('operators', 'intelligence.v2.operator') },
+        },
+      },
+      answers.handler(async (request, reply) => {
+        const pageRequest = parsePageRequest(queryOf(request));
+        const { filter, echoed } = filterOf(request);
+        const rows = await load(request, filter, pageRequest.keyset);
+        const baseUrl = base(request);
+        const page = shapePage(rows, pageRequest, cursorOfOperator, { base: baseUrl, path, key: 'operators', filters: echoed });
+        const serialize = reply.compileSerializationSchema(operatorRef);
+        const urlPrefix = operatorJson.prefix(baseUrl + path);
+        const serializeOperator = (facts: OperatorFacts) => serialize(operatorBody(facts, `${urlPrefix}/${facts.sid}`));
+        const items = page.items.map((facts) => operatorJson.of(facts, urlPrefix, undefined, serializeOperator));
+        return pageBody(items, page.meta);
+      }),
+    );
   }
 
   listRoute('/v2/Operators', 'ListOperator', operatorAvailability, (request, filter, keyset) =>
@@ -108,63 +120,93 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
     rules.listCustomOperators(request.accountSid, filter, keyset),
   );
 
-  app.get('/v2/Operators/:Sid', {
-    schema: { operationId: 'FetchOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
-  }, async (request, reply) => {
-    const facts = await rules.operator(request.accountSid, paramsOf<'Sid'>(request).Sid);
-    if (facts.kind === 'custom') void reply.header('ETag', etagOf(facts.version));
-    return operatorBody(facts, `${base(request)}/v2/Operators/${facts.sid}`);
-  });
+  app.get(
+    '/v2/Operators/:Sid',
+    {
+      schema: { operationId: 'FetchOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
+    },
+    async (request, reply) => {
+      const facts = await rules.operator(request.accountSid, paramsOf<'Sid'>(request).Sid);
+      if (facts.kind === 'custom') void reply.header('ETag', etagOf(facts.version));
+      return operatorBody(facts, `${base(request)}/v2/Operators/${facts.sid}`);
+    },
+  );
 
-  app.get('/v2/Operators/PreBuilt/:Sid', {
-    schema: { operationId: 'FetchPrebuiltOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
-  }, async (request) => {
-    const facts = rules.prebuiltOperator(paramsOf<'Sid'>(request).Sid);
-    return operatorBody(facts, `${base(request)}/v2/Operators/PreBuilt/${facts.sid}`);
-  });
+  app.get(
+    '/v2/Operators/PreBuilt/:Sid',
+    {
+      schema: { operationId: 'FetchPrebuiltOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
+    },
+    async (request) => {
+      const facts = rules.prebuiltOperator(paramsOf<'Sid'>(request).Sid);
+      return operatorBody(facts, `${base(request)}/v2/Operators/PreBuilt/${facts.sid}`);
+    },
+  );
 
   const customUrl = (request: FastifyRequest, facts: OperatorFacts) => `${base(request)}/v2/Operators/Custom/${facts.sid}`;
 
-  app.post('/v2/Operators/Custom', {
-    schema: { operationId: 'CreateCustomOperator', body: createBody, response: { 202: ref('intelligence.v2.operator') } },
-  }, async (request, reply) => {
-    const body = bodyOf(request);
-    const facts = await rules.createCustomOperator(request.accountSid, {
-      friendlyName: body.FriendlyName!,
-      operatorType: body.OperatorType!,
-      config: body.Config!,
-    });
-    return reply.code(202).header('ETag', etagOf(facts.version)).send(operatorBody(facts, customUrl(request, facts)));
-  });
-
-  app.get('/v2/Operators/Custom/:Sid', {
-    schema: { operationId: 'FetchCustomOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
-  }, async (request, reply) => {
-    const facts = await rules.customOperator(request.accountSid, paramsOf<'Sid'>(request).Sid);
-    return reply.header('ETag', etagOf(facts.version)).send(operatorBody(facts, customUrl(request, facts)));
-  });
-
-  app.post('/v2/Operators/Custom/:Sid', {
-    schema: {
-      operationId: 'UpdateCustomOperator',
-      params: sidParams,
-      headers: ifMatchHeaders,
-      body: updateBody,
-      response: { 202: ref('intelligence.v2.operator') },
+  app.post(
+    '/v2/Operators/Custom',
+    {
+      schema: { operationId: 'CreateCustomOperator', body: createBody, response: { 202: ref('intelligence.v2.operator') } },
     },
-  }, async (request, reply) => {
-    const body = bodyOf(request);
-    const facts = await rules.updateCustomOperator(
-      request.accountSid,
-      paramsOf<'Sid'>(request).Sid,
-      { friendlyName: body.FriendlyName!, config: body.Config! },
-      parseIfMatch(request.headers['if-match']),
-    );
-    return reply.code(202).header('ETag', etagOf(facts.version)).send(operatorBody(facts, customUrl(request, facts)));
-  });
+    async (request, reply) => {
+      const body = bodyOf(request);
+      const facts = await rules.createCustomOperator(request.accountSid, {
+        friendlyName: body.FriendlyName!,
+        operatorType: body.OperatorType!,
+        config: body.Config!,
+      });
+      return reply
+        .code(202)
+        .header('ETag', etagOf(facts.version))
+        .send(operatorBody(facts, customUrl(request, facts)));
+    },
+  );
 
-  app.delete('/v2/Operators/Custom/:Sid', { schema: { operationId: 'DeleteCustomOperator', params: sidParams, response: { 204: noContent } } }, async (request, reply) => {
-    await rules.deleteCustomOperator(request.accountSid, paramsOf<'Sid'>(request).Sid);
-    return reply.code(204).send();
-  });
+  app.get(
+    '/v2/Operators/Custom/:Sid',
+    {
+      schema: { operationId: 'FetchCustomOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
+    },
+    async (request, reply) => {
+      const facts = await rules.customOperator(request.accountSid, paramsOf<'Sid'>(request).Sid);
+      return reply.header('ETag', etagOf(facts.version)).send(operatorBody(facts, customUrl(request, facts)));
+    },
+  );
+
+  app.post(
+    '/v2/Operators/Custom/:Sid',
+    {
+      schema: {
+        operationId: 'UpdateCustomOperator',
+        params: sidParams,
+        headers: ifMatchHeaders,
+        body: updateBody,
+        response: { 202: ref('intelligence.v2.operator') },
+      },
+    },
+    async (request, reply) => {
+      const body = bodyOf(request);
+      const facts = await rules.updateCustomOperator(
+        request.accountSid,
+        paramsOf<'Sid'>(request).Sid,
+        { friendlyName: body.FriendlyName!, config: body.Config! },
+        parseIfMatch(request.headers['if-match']),
+      );
+      return reply
+        .code(202)
+        .header('ETag', etagOf(facts.version))
+        .send(operatorBody(facts, customUrl(request, facts)));
+    },
+  );
+
+  app.delete(
+    '/v2/Operators/Custom/:Sid',
+    { schema: { operationId: 'DeleteCustomOperator', params: sidParams, response: { 204: noContent } } },
+    async (request, reply) => {
+      await rules.deleteCustomOperator(request.accountSid, paramsOf<'Sid'>(request).Sid);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -30,31 +30,39 @@ export function operatorTypeBody(type: OperatorType, base: string) {
 export function operatorTypeRoutes(app: FastifyInstance, rules: OperatorRules, context: RouteContext): void {
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
 
-  app.get('/v2/OperatorTypes', {
-    schema: {
-      operationId: 'ListOperatorType',
-      querystring: { type: 'object', properties: { LanguageCode: { type: 'string', maxLength: 16 }, ...pagingQuery } },
-      response: { 200: listSchema('operator_types', 'intelligence.v2.operator_type') },
+  app.get(
+    '/v2/OperatorTypes',
+    {
+      schema: {
+        operationId: 'ListOperatorType',
+        querystring: { type: 'object', properties: { LanguageCode: { type: 'string', maxLength: 16 }, ...pagingQuery } },
+        response: { 200: listSchema('operator_types', 'intelligence.v2.operator_type') },
+      },
     },
-  }, async (request) => {
-    const pageRequest = parsePageRequest(queryOf(request));
-    const languageCode = queryOf(request).LanguageCode;
-    const rows = rules.listOperatorTypes(languageCode, pageRequest.keyset);
-    const baseUrl = base(request);
-    const page = shapePage(rows, pageRequest, cursorOfType, {
-      base: baseUrl,
-      path: '/v2/OperatorTypes',
-      key: 'operator_types',
-      filters: languageCode === undefined ? [] : [['LanguageCode', languageCode]],
-    });
-    return { operator_types: page.items.map((type) => operatorTypeBody(type, baseUrl)), meta: page.meta };
-  });
+    async (request) => {
+      const pageRequest = parsePageRequest(queryOf(request));
+      const languageCode = queryOf(request).LanguageCode;
+      const rows = rules.listOperatorTypes(languageCode, pageRequest.keyset);
+      const baseUrl = base(request);
+      const page = shapePage(rows, pageRequest, cursorOfType, {
+        base: baseUrl,
+        path: '/v2/OperatorTypes',
+        key: 'operator_types',
+        filters: languageCode === undefined ? [] : [['LanguageCode', languageCode]],
+      });
+      return { operator_types: page.items.map((type) => operatorTypeBody(type, baseUrl)), meta: page.meta };
+    },
+  );
 
-  app.get('/v2/OperatorTypes/:Sid', {
-    schema: {
-      operationId: 'FetchOperatorType',
-      params: { type: 'object', properties: { Sid: { type: 'string' } } },
-      response: { 200: ref('intelligence.v2.operator_type') },
+  app.get(
+    '/v2/OperatorTypes/:Sid',
+    {
+      schema: {
+        operationId: 'FetchOperatorType',
+        params: { type: 'object', properties: { Sid: { type: 'string' } } },
+        response: { 200: ref('intelligence.v2.operator_type') },
+      },
     },
-  }, async (request) => operatorTypeBody(rules.operatorType(paramsOf<'Sid'>(request).Sid), base(request)));
+    async (request) => operatorTypeBody(rules.operatorType(paramsOf<'Sid'>(request).Sid), base(request)),
+  );
 }

@@ -77,65 +77,88 @@ export function serviceBody({ record, attachedOperatorSids }: ServiceView, base:
 export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context: RouteContext): void {
   const base = (request: Parameters<typeof baseUrlOf>[0]) => baseUrlOf(request, context.publicBaseUrl);
 
-  app.post('/v2/Services', {
-    schema: { operationId: 'CreateService', body: createBody, response: { 201: ref('intelligence.v2.service') } },
-  }, async (request, reply) => {
-    const view = await rules.create(request.accountSid, serviceInput(bodyOf(request)));
-    return reply.code(201).header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
-  });
-
-  app.get('/v2/Services', {
-    schema: {
-      operationId: 'ListService',
-      querystring: { type: 'object', properties: pagingQuery },
-      response: { 200: listSchema('services', 'intelligence.v2.service') },
+  app.post(
+    '/v2/Services',
+    {
+      schema: { operationId: 'CreateService', body: createBody, response: { 201: ref('intelligence.v2.service') } },
     },
-  }, async (request, reply) => {
-    const pageRequest = parsePageRequest(queryOf(request));
-    const views = await rules.list(request.accountSid, pageRequest.keyset);
-    const baseUrl = base(request);
-    const page = shapePage(views, pageRequest, (view) => ({ createdMs: view.record.dateCreatedMs, sid: view.record.sid }), {
-      base: baseUrl,
-      path: '/v2/Services',
-      key: 'services',
-    });
-    const serialize = reply.compileSerializationSchema(serviceRef);
-    // A service's JSON shows its record and its attached operators: both are the read cache's
-    // answers, new objects whenever either changes.
-    const urlPrefix = serviceJson.prefix(baseUrl);
-    const items = page.items.map((view) =>
-      serviceJson.of(view.record, urlPrefix, view.attachedOperatorSids, () => serialize(serviceBody(view, baseUrl))),
-    );
-    return sendPage(reply, items, page.meta);
-  });
-
-  app.get('/v2/Services/:Sid', {
-    schema: { operationId: 'FetchService', params: sidParams, response: { 200: ref('intelligence.v2.service') } },
-  }, async (request, reply) => {
-    const view = await rules.fetch(request.accountSid, paramsOf<'Sid'>(request).Sid);
-    return reply.header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
-  });
-
-  app.post('/v2/Services/:Sid', {
-    schema: {
-      operationId: 'UpdateService',
-      params: sidParams,
-      headers: ifMatchHeaders,
-      body: updateBody,
-      response: { 200: ref('intelligence.v2.service') },
+    async (request, reply) => {
+      const view = await rules.create(request.accountSid, serviceInput(bodyOf(request)));
+      return reply
+        .code(201)
+        .header('ETag', etagOf(view.record.version))
+        .send(serviceBody(view, base(request)));
     },
-  }, async (request, reply) => {
-    const view = await rules.update(
-      request.accountSid,
-      paramsOf<'Sid'>(request).Sid,
-      serviceInput(bodyOf(request)),
-      parseIfMatch(request.headers['if-match']),
-    );
-    return reply.header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
-  });
+  );
 
-  app.delete('/v2/Services/:Sid', { schema: { operationId: 'DeleteService', params: sidParams, response: { 204: noContent } } }, async (request, reply) => {
-    await rules.delete(request.accountSid, paramsOf<'Sid'>(request).Sid);
-    return reply.code(204).send();
-  });
+  app.get(
+    '/v2/Services',
+    {
+      schema: {
+        operationId: 'ListService',
+        querystring: { type: 'object', properties: pagingQuery },
+        response: { 200: listSchema('services', 'intelligence.v2.service') },
+      },
+    },
+    async (request, reply) => {
+      const pageRequest = parsePageRequest(queryOf(request));
+      const views = await rules.list(request.accountSid, pageRequest.keyset);
+      const baseUrl = base(request);
+      const page = shapePage(views, pageRequest, (view) => ({ createdMs: view.record.dateCreatedMs, sid: view.record.sid }), {
+        base: baseUrl,
+        path: '/v2/Services',
+        key: 'services',
+      });
+      const serialize = reply.compileSerializationSchema(serviceRef);
+      // A service's JSON shows its record and its attached operators: both are the read cache's
+      // answers, new objects whenever either changes.
+      const urlPrefix = serviceJson.prefix(baseUrl);
+      const items = page.items.map((view) =>
+        serviceJson.of(view.record, urlPrefix, view.attachedOperatorSids, () => serialize(serviceBody(view, baseUrl))),
+      );
+      return sendPage(reply, items, page.meta);
+    },
+  );
+
+  app.get(
+    '/v2/Services/:Sid',
+    {
+      schema: { operationId: 'FetchService', params: sidParams, response: { 200: ref('intelligence.v2.service') } },
+    },
+    async (request, reply) => {
+      const view = await rules.fetch(request.accountSid, paramsOf<'Sid'>(request).Sid);
+      return reply.header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
+    },
+  );
+
+  app.post(
+    '/v2/Services/:Sid',
+    {
+      schema: {
+        operationId: 'UpdateService',
+        params: sidParams,
+        headers: ifMatchHeaders,
+        body: updateBody,
+        response: { 200: ref('intelligence.v2.service') },
+      },
+    },
+    async (request, reply) => {
+      const view = await rules.update(
+        request.accountSid,
+        paramsOf<'Sid'>(request).Sid,
+        serviceInput(bodyOf(request)),
+        parseIfMatch(request.headers['if-match']),
+      );
+      return reply.header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
+    },
+  );
+
+  app.delete(
+    '/v2/Services/:Sid',
+    { schema: { operationId: 'DeleteService', params: sidParams, response: { 204: noContent } } },
+    async (request, reply) => {
+      await rules.delete(request.accountSid, paramsOf<'Sid'>(request).Sid);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -27,7 +27,6 @@ export interface ServiceView {
 /** One empty list for every service without operators, so that a view's parts keep their identity (page-json.ts). */
 const NONE_ATTACHED: readonly string[] = Object.freeze([]);
 
-
 const MAX_UPDATE_ATTEMPTS = 20;
 
 /** A rule a Service's settings break: the API parameter it concerns, and why. */
@@ -90,8 +89,7 @@ function applyInput(settings: ServiceSettings, input: ServiceInput): ServiceSett
 
 const namesAnyParameter = (input: ServiceInput) => Object.values(input).some((value) => value !== undefined);
 
-const uniqueNameTaken = (uniqueName: string) =>
-  conflict(`A Service with UniqueName "${uniqueName}" already exists in this account`);
+const uniqueNameTaken = (uniqueName: string) => conflict(`A Service with UniqueName "${uniqueName}" already exists in this account`);
 
 export class ServiceRules {
   constructor(

@@ -7,10 +7,9 @@ export function postgresAccounts(ctx: PostgresContext): AccountOperations {
     async findCredential(sid) {
       if (hasNul(sid)) return null;
       if (sid.startsWith('AC')) {
-        const [row] = await ctx.rows<{ sid: string; auth_token_hash: string }>(
-          'SELECT sid, auth_token_hash FROM accounts WHERE sid = $1',
-          [sid],
-        );
+        const [row] = await ctx.rows<{ sid: string; auth_token_hash: string }>('SELECT sid, auth_token_hash FROM accounts WHERE sid = $1', [
+          sid,
+        ]);
         return row ? { sid: row.sid, accountSid: row.sid, secretHash: row.auth_token_hash } : null;
       }
       const [row] = await ctx.rows<{ sid: string; account_sid: string; secret_hash: string }>(

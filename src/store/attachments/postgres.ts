@@ -53,13 +53,15 @@ export function postgresAttachments(ctx: PostgresContext): AttachmentOperations 
 
       // First, without locks: one snapshot answers every outcome that writes nothing. Each such
       // answer was true at that instant, which lies within this call, so it is linearisable.
-      const seen = onlyRow(await ctx.rows<{ service: boolean; operator: boolean; attached: boolean; n: number }>(
-        `SELECT EXISTS (SELECT 1 FROM services WHERE sid = $1 AND account_sid = $2) AS service,
+      const seen = onlyRow(
+        await ctx.rows<{ service: boolean; operator: boolean; attached: boolean; n: number }>(
+          `SELECT EXISTS (SELECT 1 FROM services WHERE sid = $1 AND account_sid = $2) AS service,
               EXISTS (SELECT 1 FROM custom_operators WHERE sid = $3 AND account_sid = $2) AS operator,
               EXISTS (SELECT 1 FROM service_operators WHERE service_sid = $1 AND operator_sid = $3) AS attached,
               (SELECT count(*) FROM service_operators WHERE service_sid = $1)::int AS n`,
-        [serviceSid, accountSid, operatorKey],
-      ));
+          [serviceSid, accountSid, operatorKey],
+        ),
+      );
       const decided = attachOutcome(seen, isCustomOperator, maxOperatorsPerService);
       if (decided !== null) return decided;
       if (operatorKey === null) throw new Error('PostgreSQL text cannot hold NUL characters');
@@ -74,20 +76,22 @@ export function postgresAttachments(ctx: PostgresContext): AttachmentOperations 
         if (isCustomOperator) {
           // KEY SHARE blocks a concurrent delete of the operator (which takes it FOR UPDATE) until we
           // commit, but not a concurrent edit of its name or config.
-          const operator = await client.query(
-            'SELECT 1 FROM custom_operators WHERE sid = $1 AND account_sid = $2 FOR KEY SHARE',
-            [operatorSid, accountSid],
-          );
+          const operator = await client.query('SELECT 1 FROM custom_operators WHERE sid = $1 AND account_sid = $2 FOR KEY SHARE', [
+            operatorSid,
+            accountSid,
+          ]);
           if (operator.rowCount === 0) return 'operator-not-found';
         }
         // A new statement after the lock: a fresh snapshot that sees every attach committed before it.
-        const state = onlyRow((
-          await client.query<{ attached: boolean; n: number }>(
-            `SELECT EXISTS (SELECT 1 FROM service_operators WHERE service_sid = $1 AND operator_sid = $2) AS attached,
+        const state = onlyRow(
+          (
+            await client.query<{ attached: boolean; n: number }>(
+              `SELECT EXISTS (SELECT 1 FROM service_operators WHERE service_sid = $1 AND operator_sid = $2) AS attached,
                   (SELECT count(*) FROM service_operators WHERE service_sid = $1)::int AS n`,
-            [serviceSid, operatorSid],
-          )
-        ).rows);
+              [serviceSid, operatorSid],
+            )
+          ).rows,
+        );
         if (state.attached) return 'already-attached';
         if (state.n >= maxOperatorsPerService) return 'limit-reached';
         await client.query(
@@ -101,11 +105,13 @@ export function postgresAttachments(ctx: PostgresContext): AttachmentOperations 
 
     async detachOperator(accountSid, serviceSid, operatorSid, nowMs) {
       if (hasNul(accountSid, serviceSid)) return 'service-not-found';
-      const seen = onlyRow(await ctx.rows<{ service: boolean; attached: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM services WHERE sid = $1 AND account_sid = $2) AS service,
+      const seen = onlyRow(
+        await ctx.rows<{ service: boolean; attached: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM services WHERE sid = $1 AND account_sid = $2) AS service,
               EXISTS (SELECT 1 FROM service_operators WHERE service_sid = $1 AND operator_sid = $3) AS attached`,
-        [serviceSid, accountSid, hasNul(operatorSid) ? null : operatorSid],
-      ));
+          [serviceSid, accountSid, hasNul(operatorSid) ? null : operatorSid],
+        ),
+      );
       if (!seen.service) return 'service-not-found';
       if (!seen.attached) return 'not-attached';
 

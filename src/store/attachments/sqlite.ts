@@ -9,17 +9,14 @@ export function sqliteAttachments(ctx: SqliteContext): AttachmentOperations {
   /** The account's service's row and attachments (undefined: no such service), read for a write. */
   const serviceOperators = (accountSid: string, serviceSid: string): { rowid: number; operatorSids: string } | undefined => {
     const row = ctx.sql('SELECT rowid, operator_sids FROM services WHERE sid = ? AND account_sid = ?').raw().get(serviceSid, accountSid) as
-      | [number, string]
-      | undefined;
+      [number, string] | undefined;
     return row === undefined ? undefined : { rowid: row[0], operatorSids: row[1] };
   };
   /** An attach or detach is one more version of its service. */
   const writeServiceOperators = (serviceRow: number, operatorSids: string, nowMs: number): void => {
-    ctx.sql('UPDATE services SET operator_sids = ?, version = version + 1, date_updated = ? WHERE rowid = ?').run(
-      operatorSids,
-      nowMs,
-      serviceRow,
-    );
+    ctx
+      .sql('UPDATE services SET operator_sids = ?, version = version + 1, date_updated = ? WHERE rowid = ?')
+      .run(operatorSids, nowMs, serviceRow);
   };
 
   return {

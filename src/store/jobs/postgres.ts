@@ -12,13 +12,15 @@ export const JOBS_CHANNEL = 'intelligence_jobs';
 export function postgresJobs(ctx: PostgresContext): JobOperations {
   return {
     async enqueueJob(job) {
-      const row = onlyRow(await ctx.rows<{ id: number }>(
-        `WITH inserted AS (
+      const row = onlyRow(
+        await ctx.rows<{ id: number }>(
+          `WITH inserted AS (
            INSERT INTO jobs (name, payload, state, max_attempts, run_at, date_created, date_updated)
            VALUES ($1, $2, 'queued', $3, $4, $5, $5) RETURNING id)
          SELECT id, pg_notify('${JOBS_CHANNEL}', current_schema()) FROM inserted`,
-        [job.name, job.payloadJson, job.maxAttempts, job.runAtMs, job.nowMs],
-      ));
+          [job.name, job.payloadJson, job.maxAttempts, job.runAtMs, job.nowMs],
+        ),
+      );
       return row.id;
     },
 

@@ -14,12 +14,12 @@ export function sqliteSnapshots(ctx: SqliteContext): SnapshotOperations {
       // One consistent read of the three tables.
       return ctx.read((): AccountData | null => {
         if (!accountExists(ctx, accountSid)) return null;
-        const services = ctx.sql('SELECT * FROM services WHERE account_sid = ? ORDER BY date_created, sid').all(
-          accountSid,
-        ) as ServiceRowWithOperators[];
-        const operators = ctx.sql('SELECT * FROM custom_operators WHERE account_sid = ? ORDER BY date_created, sid').all(
-          accountSid,
-        ) as CustomOperatorRow[];
+        const services = ctx
+          .sql('SELECT * FROM services WHERE account_sid = ? ORDER BY date_created, sid')
+          .all(accountSid) as ServiceRowWithOperators[];
+        const operators = ctx
+          .sql('SELECT * FROM custom_operators WHERE account_sid = ? ORDER BY date_created, sid')
+          .all(accountSid) as CustomOperatorRow[];
         return {
           services: services.map(serviceFromRow),
           customOperators: operators.map(customOperatorFromRow),
@@ -38,8 +38,16 @@ export function sqliteSnapshots(ctx: SqliteContext): SnapshotOperations {
             .sql(`SELECT ${column} FROM ${table} WHERE ${column} IN (SELECT value FROM json_each(?))${scope} ORDER BY ${column}`)
             .pluck()
             .all(JSON.stringify(values), ...(scope ? [accountSid] : [])) as string[];
-        const serviceSids = existing('services', 'sid', data.services.map((service) => service.sid));
-        const customOperatorSids = existing('custom_operators', 'sid', data.customOperators.map((operator) => operator.sid));
+        const serviceSids = existing(
+          'services',
+          'sid',
+          data.services.map((service) => service.sid),
+        );
+        const customOperatorSids = existing(
+          'custom_operators',
+          'sid',
+          data.customOperators.map((operator) => operator.sid),
+        );
         const uniqueNames = existing(
           'services',
           'unique_name',

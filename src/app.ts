@@ -1,4 +1,5 @@
 // Builds the Fastify application from its parts (no listen): used by the CLI and by the tests.
+import type { AccountSid } from './sids.js';
 import Fastify, { LogController, type FastifyInstance, type preValidationHookHandler } from 'fastify';
 import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
@@ -101,7 +102,8 @@ export async function buildApp({
   warnOfMissingInternals(app.log, internals);
   const { routeTemplateOf } = internals;
   const setEveryResponseHeaders = everyResponseHeaders(internals.replyHeaders);
-  app.decorateRequest('accountSid', '');
+  // Every /v2 request gets its account from the auth hook before a handler reads it.
+  app.decorateRequest('accountSid', '' as AccountSid);
   for (const schema of sharedSchemas) app.addSchema(schema);
   installErrorHandling(app);
   registerOpenApi(app, packageFacts().version); // before any route, so that it sees them all
@@ -206,7 +208,7 @@ export async function buildApp({
         void reply.header('Retry-After', '1');
         return done(serviceUnavailable('The server is overloaded; try again shortly'));
       }
-      const admit = (accountSid: string) => {
+      const admit = (accountSid: AccountSid) => {
         request.accountSid = accountSid;
         if (rateLimiter.enabled) {
           try {

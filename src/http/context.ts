@@ -1,5 +1,6 @@
 // What every route handler may use: the caller's account (set by the auth hook) and URL building.
 import type { FastifyRequest } from 'fastify';
+import type { AccountSid } from '../sids.js';
 import type { ReadGeneration } from './recent-answers.js';
 
 declare module 'fastify' {
@@ -11,7 +12,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     /** The account the credentials act for; set by the auth hook on every /v2 route. */
-    accountSid: string;
+    accountSid: AccountSid;
   }
 }
 

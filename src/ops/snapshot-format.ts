@@ -11,7 +11,7 @@ import { attachRefusal } from '../resources/attachments/rules.js';
 import { readOperatorConfig } from '../resources/operators/config.js';
 import { configurableType } from '../resources/operators/rules.js';
 import { serviceSettingsProblems } from '../resources/services/rules.js';
-import { issuedSidPattern, type SidPrefix } from '../sids.js';
+import { issuedSidPattern, type AccountSid, type OperatorSid, type ServiceSid, type SidPrefix } from '../sids.js';
 import type { AccountData, CustomOperatorRecord, ServiceRecord, WebhookHttpMethod } from '../store/store.js';
 
 export const SNAPSHOT_FORMAT = 'intelligence-server/snapshot';
@@ -276,17 +276,18 @@ export function parseSnapshot(
   if (!validate(value)) throw invalidSnapshot(shapeProblems(validate.errors ?? []));
   const problems = ruleProblems(value, catalog, maxOperatorsPerService);
   if (problems.length > 0) throw invalidSnapshot(problems);
-  const accountSid = value.account_sid;
+  // The SIDs matched issuedSidPattern of their kinds in the checks above.
+  const accountSid = value.account_sid as AccountSid;
   const services = value.services.map((service): ServiceRecord => ({
     ...serviceSettings(service),
-    sid: service.sid,
+    sid: service.sid as ServiceSid,
     accountSid,
     version: service.version,
     dateCreatedMs: milliseconds(service.date_created),
     dateUpdatedMs: milliseconds(service.date_updated),
   }));
   const customOperators = value.custom_operators.map((operator): CustomOperatorRecord => ({
-    sid: operator.sid,
+    sid: operator.sid as OperatorSid,
     accountSid,
     friendlyName: operator.friendly_name,
     description: operator.description,
@@ -298,8 +299,8 @@ export function parseSnapshot(
     dateUpdatedMs: milliseconds(operator.date_updated),
   }));
   const attachments = value.attachments.map((attachment) => ({
-    serviceSid: attachment.service_sid,
-    operatorSid: attachment.operator_sid,
+    serviceSid: attachment.service_sid as ServiceSid,
+    operatorSid: attachment.operator_sid as OperatorSid,
   }));
   return { accountSid, data: { services, customOperators, attachments } };
 }

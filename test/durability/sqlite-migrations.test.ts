@@ -15,15 +15,16 @@ import { catalogSid } from '../../src/catalog/sids.js';
 import { migrateAsLegacyBuild, sqliteMigrations } from '../helpers/legacy-sqlite-schema.js';
 import { migrationFiles } from '../../src/store/migrator.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { account } from '../postgres/stores.js';
+import { account, testSid } from '../postgres/stores.js';
 import { DEFAULT_ACCOUNT_QUOTAS } from '../../src/resources/accounts/quotas.js';
+import type { OperatorSid } from '../../src/sids.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'intelligence-migrations-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
 
 const accountSid = account('a');
-const serviceSid = (digit: string) => 'GA' + digit.repeat(32);
-const customSid = (digit: string) => 'LY' + digit.repeat(32);
+const serviceSid = (digit: string) => testSid('GA', digit.repeat(32));
+const customSid = (digit: string) => testSid('LY', digit.repeat(32));
 const summary = catalogSid('LY', 'Summarization');
 const sentiment = catalogSid('LY', 'Sentiment Analysis');
 
@@ -144,7 +145,7 @@ test('only custom operators keep a row per attachment; a pre-built one lives in 
       customSid('f'),
       accountSid,
     );
-    const attach = (operatorSid: string, isCustomOperator: boolean) =>
+    const attach = (operatorSid: OperatorSid, isCustomOperator: boolean) =>
       store.attachOperator({ accountSid, serviceSid: serviceSid('1'), operatorSid, isCustomOperator, maxOperatorsPerService: 2, nowMs: 5 });
     assert.equal(await attach(summary, false), 'attached');
     assert.equal(await attach(customSid('f'), true), 'attached');

@@ -10,6 +10,7 @@ import { handOverCredentials } from '../../src/ops/bootstrap-credentials.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { startServerProcess } from '../helpers/process.js';
 import { basicAuth } from './support.js';
+import { testSid } from '../postgres/stores.js';
 
 const root = mkdtempSync(join(tmpdir(), 'intelligence-files-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -61,7 +62,7 @@ test('on a terminal the credentials are shown once and no file is written', () =
   let shown = '';
   const databaseFile = join(root, 'terminal.db');
   const file = handOverCredentials(
-    { sid: 'AC' + 'a'.repeat(32), secret: 'b'.repeat(32), accountSid: 'AC' + 'a'.repeat(32) },
+    { sid: 'AC' + 'a'.repeat(32), secret: 'b'.repeat(32), accountSid: testSid('AC', 'a'.repeat(32)) },
     { kind: 'sqlite', filename: databaseFile },
     {
       isTTY: true,

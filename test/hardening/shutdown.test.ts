@@ -12,8 +12,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { startServerProcess } from '../helpers/process.js';
 import { startTestServer } from '../helpers/server.js';
 import { assertError, basicAuth, Connection } from './support.js';
+import { testSid } from '../postgres/stores.js';
 
-const accountSid = 'AC' + 'f'.repeat(32);
+const accountSid = testSid('AC', 'f'.repeat(32));
 const authToken = 'shutdown-token-5566';
 const directory = mkdtempSync(join(tmpdir(), 'intelligence-shutdown-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -91,7 +92,7 @@ describe('graceful shutdown in process', () => {
       // Nobody closed a connection on the client side: the server ends them, so close() completes.
       await closing;
       for (const uniqueName of ['in-flight-1', 'in-flight-2']) {
-        assert.ok(await server.store.findServiceByUniqueName(server.account.sid, uniqueName), `${uniqueName} is stored`);
+        assert.ok(await server.store.findServiceByUniqueName(server.account.accountSid, uniqueName), `${uniqueName} is stored`);
       }
       for (const connection of [...inFlight, arriving]) connection.close();
       await server.close();

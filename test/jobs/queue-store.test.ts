@@ -8,9 +8,10 @@ import { backoffMs, enqueue } from '../../src/jobs/queue.js';
 import { JobWorker, type JobSettled } from '../../src/jobs/worker.js';
 import { LEASE_EXPIRED_ERROR } from '../../src/store/jobs/row.js';
 import { jobStore, type JobStore } from './stores.js';
+import { testSid } from '../postgres/stores.js';
 
 const T = 1_714_521_600_000;
-const ACCOUNT = 'AC' + '7'.repeat(32);
+const ACCOUNT = testSid('AC', '7'.repeat(32));
 
 /** The first 'settled' event of `worker` that `match` accepts. */
 function settledWhere(worker: JobWorker, match: (settled: JobSettled) => boolean): Promise<JobSettled> {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { catalogSid } from '../../src/catalog/sids.js';
+import type { ServiceSid } from '../../src/sids.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { assertTwilioError, randomSid } from '../http/support.js';
 import { ADMIN_TOKEN, bearer, JSON_BODY, seedAccount, sentimentSid, visibleState } from './support.js';
@@ -422,8 +423,8 @@ describe('snapshots', () => {
   test('rows an older import let in (year 0000, an uppercase-hex SID) still page forward and back', async () => {
     const { account, auth } = await server.newAccount();
     const row = (sid: string, uniqueName: string, createdMs: number) => ({
-      sid,
-      accountSid: account.sid,
+      sid: sid as ServiceSid,
+      accountSid: account.accountSid,
       uniqueName,
       friendlyName: null,
       languageCode: 'en-US',

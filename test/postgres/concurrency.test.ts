@@ -5,12 +5,13 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { Store } from '../../src/store/store.js';
 import { testDatabaseUrl } from '../helpers/postgres.js';
-import { account, customOperator, freshPostgres, service, type FreshPostgres } from './stores.js';
+import { account, customOperator, freshPostgres, service, type FreshPostgres, testSid } from './stores.js';
+import type { OperatorSid, ServiceSid } from '../../src/sids.js';
 
 const A = account('a');
 const T0 = 1_714_521_600_000;
 let sequence = 0;
-const sid = (prefix: 'GA' | 'LY') => prefix + (++sequence).toString(16).padStart(32, '0');
+const sid = <P extends 'GA' | 'LY'>(prefix: P) => testSid(prefix, (++sequence).toString(16).padStart(32, '0'));
 
 let db: FreshPostgres;
 let stores: Store[];
@@ -24,24 +25,24 @@ before(async () => {
 });
 after(() => db?.dispose());
 
-async function newService(): Promise<string> {
+async function newService(): Promise<ServiceSid> {
   const serviceSid = sid('GA');
   assert.equal(await db.store.insertService(service(serviceSid, A, serviceSid, T0)), 'inserted');
   return serviceSid;
 }
 
-async function newCustomOperator(): Promise<string> {
+async function newCustomOperator(): Promise<OperatorSid> {
   const operatorSid = sid('LY');
   await db.store.insertCustomOperator(customOperator(operatorSid, A, T0));
   return operatorSid;
 }
 
-const attach = (index: number, serviceSid: string, operatorSid: string, max = 1000, isCustomOperator = false) =>
+const attach = (index: number, serviceSid: ServiceSid, operatorSid: OperatorSid, max = 1000, isCustomOperator = false) =>
   via(index).attachOperator({ accountSid: A, serviceSid, operatorSid, isCustomOperator, maxOperatorsPerService: max, nowMs: T0 + index });
 
 const count = <T>(items: T[], value: T) => items.filter((item) => item === value).length;
 
-async function state(serviceSid: string): Promise<{ version: number; attached: string[] }> {
+async function state(serviceSid: ServiceSid): Promise<{ version: number; attached: string[] }> {
   const record = await db.store.findServiceBySid(A, serviceSid);
   return { version: record!.version, attached: (await db.store.attachedOperatorSids([serviceSid])).get(serviceSid)! };
 }

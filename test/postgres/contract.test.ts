@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AccountData, Store } from '../../src/store/store.js';
-import { account, customOperator, freshPostgres, memorySqlite, service, type FreshPostgres } from './stores.js';
+import { account, customOperator, freshPostgres, memorySqlite, service, type FreshPostgres, testSid } from './stores.js';
 import { DEFAULT_ACCOUNT_QUOTAS } from '../../src/resources/accounts/quotas.js';
+import type { OperatorSid, ServiceSid } from '../../src/sids.js';
 
 /** What a call gave: its value (Maps as entry lists), or that it threw. */
 async function outcome(call: () => Promise<unknown>): Promise<unknown> {
@@ -31,20 +32,20 @@ const A2 = account('2');
 const T0 = 1_714_521_600_000;
 // SIDs that tie on creation time and differ in case: byte order puts 'B' before 'a', a
 // linguistic collation would not.
-const GA_a = 'GA' + '0'.repeat(31) + 'a';
-const GA_B = 'GA' + '0'.repeat(31) + 'B';
-const GA_1 = 'GA' + '0'.repeat(31) + '1';
-const GA_z = 'GA' + 'f'.repeat(31) + 'z';
-const GA_other = 'GA' + '9'.repeat(32);
-const LY_c1 = 'LY' + 'c'.repeat(31) + '1';
-const LY_c2 = 'LY' + 'c'.repeat(31) + '2';
-const LY_C3 = 'LY' + 'C'.repeat(31) + '3';
-const LY_p1 = 'LY' + 'a'.repeat(32);
-const LY_p2 = 'LY' + 'b'.repeat(32);
-const LY_p3 = 'LY' + 'd'.repeat(32);
+const GA_a = testSid('GA', '0'.repeat(31) + 'a');
+const GA_B = testSid('GA', '0'.repeat(31) + 'B');
+const GA_1 = testSid('GA', '0'.repeat(31) + '1');
+const GA_z = testSid('GA', 'f'.repeat(31) + 'z');
+const GA_other = testSid('GA', '9'.repeat(32));
+const LY_c1 = testSid('LY', 'c'.repeat(31) + '1');
+const LY_c2 = testSid('LY', 'c'.repeat(31) + '2');
+const LY_C3 = testSid('LY', 'C'.repeat(31) + '3');
+const LY_p1 = testSid('LY', 'a'.repeat(32));
+const LY_p2 = testSid('LY', 'b'.repeat(32));
+const LY_p3 = testSid('LY', 'd'.repeat(32));
 
 const attach =
-  (serviceSid: string, operatorSid: string, isCustomOperator: boolean, max = 3, accountSid = A1, nowMs = T0 + 500) =>
+  (serviceSid: ServiceSid, operatorSid: OperatorSid, isCustomOperator: boolean, max = 3, accountSid = A1, nowMs = T0 + 500) =>
   (store: Store) =>
     store.attachOperator({ accountSid, serviceSid, operatorSid, isCustomOperator, maxOperatorsPerService: max, nowMs });
 
@@ -108,7 +109,7 @@ const fixedSteps: Step[] = [
         service(GA_z, A1, 'zeta', T0 + 20, { languageCode: 'es-US', autoTranscribe: true, encryptionCredentialSid: 'CR' + '4'.repeat(32) }),
       ),
   ],
-  ['same unique name', (store) => store.insertService(service('GA' + '5'.repeat(32), A1, 'alpha', T0 + 30))],
+  ['same unique name', (store) => store.insertService(service(testSid('GA', '5'.repeat(32)), A1, 'alpha', T0 + 30))],
   ['same unique name, other account', (store) => store.insertService(service(GA_other, A2, 'alpha', T0 + 5))],
   ['duplicate SID throws', (store) => store.insertService(service(GA_a, A2, 'fresh', T0 + 30))],
   ['duplicate SID and name throws', (store) => store.insertService(service(GA_a, A1, 'alpha', T0 + 30))],
@@ -133,7 +134,7 @@ const fixedSteps: Step[] = [
   ['update, stale version', (store) => store.updateService(A1, GA_a, settings(service(GA_a, A1, 'alpha3', 0)), 1, T0 + 101)],
   ['update, future version', (store) => store.updateService(A1, GA_a, settings(service(GA_a, A1, 'alpha3', 0)), 7, T0 + 101)],
   ['update, wrong account', (store) => store.updateService(A2, GA_a, settings(service(GA_a, A1, 'alpha3', 0)), 2, T0 + 101)],
-  ['update, missing', (store) => store.updateService(A1, 'GA' + '7'.repeat(32), settings(service(GA_a, A1, 'x', 0)), 1, T0 + 101)],
+  ['update, missing', (store) => store.updateService(A1, testSid('GA', '7'.repeat(32)), settings(service(GA_a, A1, 'x', 0)), 1, T0 + 101)],
   ['update to a taken name', (store) => store.updateService(A1, GA_a, settings(service(GA_a, A1, 'zeta', 0)), 2, T0 + 102)],
   [
     'update keeps language',
@@ -164,24 +165,24 @@ const fixedSteps: Step[] = [
   ['attach it again', attach(GA_a, LY_p1, false)],
   ['attach custom', attach(GA_a, LY_c1, true)],
   ['attach custom of other account', attach(GA_a, LY_C3, true)],
-  ['attach missing custom', attach(GA_a, 'LY' + '8'.repeat(32), true)],
-  ['attach to missing service', attach('GA' + '8'.repeat(32), LY_p2, false)],
+  ['attach missing custom', attach(GA_a, testSid('LY', '8'.repeat(32)), true)],
+  ['attach to missing service', attach(testSid('GA', '8'.repeat(32)), LY_p2, false)],
   ['attach to service of other account', attach(GA_other, LY_p2, false)],
   ['attach third', attach(GA_a, LY_p2, false)],
   ['attach over the limit', attach(GA_a, LY_p3, false)],
   ['attach already attached at the limit', attach(GA_a, LY_p2, false)],
-  ['attach with NUL in the operator', attach(GA_B, 'LY\0', true)],
+  ['attach with NUL in the operator', attach(GA_B, testSid('LY', '\0'), true)],
   ['attach same custom elsewhere', attach(GA_B, LY_c1, true)],
   ['attach to B', attach(GA_B, LY_p3, false)],
-  ['attached lists', (store) => store.attachedOperatorSids([GA_a, GA_B, GA_1, 'GA' + '8'.repeat(32), GA_a])],
+  ['attached lists', (store) => store.attachedOperatorSids([GA_a, GA_B, GA_1, testSid('GA', '8'.repeat(32)), GA_a])],
   ['attached list of one', (store) => store.attachedOperatorSids([GA_a])],
   ['attached list of none', (store) => store.attachedOperatorSids([])],
   ['versions after attaching', (store) => store.listServices(A1, { limit: 10 })],
   ['detach', (store) => store.detachOperator(A1, GA_a, LY_p1, T0 + 600)],
   ['detach again', (store) => store.detachOperator(A1, GA_a, LY_p1, T0 + 601)],
-  ['detach from missing service', (store) => store.detachOperator(A1, 'GA' + '8'.repeat(32), LY_p1, T0 + 601)],
+  ['detach from missing service', (store) => store.detachOperator(A1, testSid('GA', '8'.repeat(32)), LY_p1, T0 + 601)],
   ['detach, wrong account', (store) => store.detachOperator(A2, GA_a, LY_p2, T0 + 601)],
-  ['detach with NUL', (store) => store.detachOperator(A1, GA_a, 'LY\0', T0 + 601)],
+  ['detach with NUL', (store) => store.detachOperator(A1, GA_a, testSid('LY', '\0'), T0 + 601)],
   ['reattach goes last', attach(GA_a, LY_p1, false, 3, A1, T0 + 700)],
   ['attachment order', (store) => store.attachedOperatorSids([GA_a])],
 
@@ -217,7 +218,7 @@ const fixedSteps: Step[] = [
       store.importAccount(
         A2,
         {
-          services: [service(GA_other, A1, 'zz', T0), service('GA' + '6'.repeat(32), A1, 'alpha', T0)],
+          services: [service(GA_other, A1, 'zz', T0), service(testSid('GA', '6'.repeat(32)), A1, 'alpha', T0)],
           customOperators: [customOperator(LY_C3, A1, T0)],
           attachments: [],
         },
@@ -230,17 +231,20 @@ const fixedSteps: Step[] = [
       store.importAccount(
         A2,
         {
-          services: [service('GA' + '6'.repeat(32), A1, 'imported', T0 + 3, { version: 4 })],
-          customOperators: [customOperator('LY' + '6'.repeat(32), A1, T0 + 2, { version: 3 })],
+          services: [service(testSid('GA', '6'.repeat(32)), A1, 'imported', T0 + 3, { version: 4 })],
+          customOperators: [customOperator(testSid('LY', '6'.repeat(32)), A1, T0 + 2, { version: 3 })],
           attachments: [
-            { serviceSid: 'GA' + '6'.repeat(32), operatorSid: 'LY' + '6'.repeat(32) },
-            { serviceSid: 'GA' + '6'.repeat(32), operatorSid: LY_p1 },
+            { serviceSid: testSid('GA', '6'.repeat(32)), operatorSid: testSid('LY', '6'.repeat(32)) },
+            { serviceSid: testSid('GA', '6'.repeat(32)), operatorSid: LY_p1 },
           ],
         },
         DEFAULT_ACCOUNT_QUOTAS,
       ),
   ],
-  ['an imported custom operator attached on import cannot be deleted', (store) => store.deleteCustomOperator(A2, 'LY' + '6'.repeat(32))],
+  [
+    'an imported custom operator attached on import cannot be deleted',
+    (store) => store.deleteCustomOperator(A2, testSid('LY', '6'.repeat(32))),
+  ],
   [
     'import with a dangling attachment throws',
     (store) =>
@@ -249,7 +253,7 @@ const fixedSteps: Step[] = [
         {
           services: [],
           customOperators: [],
-          attachments: [{ serviceSid: 'GA' + 'e'.repeat(32), operatorSid: LY_p1 }],
+          attachments: [{ serviceSid: testSid('GA', 'e'.repeat(32)), operatorSid: LY_p1 }],
         },
         DEFAULT_ACCOUNT_QUOTAS,
       ),
@@ -304,9 +308,9 @@ describe('PostgresStore gives the same results as SqliteStore', () => {
   });
 });
 
-const GA_u1 = 'GA' + 'u'.repeat(31) + '1';
-const GA_u2 = 'GA' + 'u'.repeat(31) + '2';
-const LY_u = 'LY' + 'u'.repeat(32);
+const GA_u1 = testSid('GA', 'u'.repeat(31) + '1');
+const GA_u2 = testSid('GA', 'u'.repeat(31) + '2');
+const LY_u = testSid('LY', 'u'.repeat(32));
 
 const unitOfWorkSteps: Step[] = [
   ['account', (store) => store.insertAccount({ sid: A1, friendlyName: null, authTokenHash: 'h', dateCreatedMs: T0 })],
@@ -485,14 +489,14 @@ function generator(seed: number) {
 function randomSteps(seed: number, count: number): Step[] {
   const { next, pick, int } = generator(seed);
   const serviceSids = [
-    'GA' + 'a'.repeat(32),
-    'GA' + 'A'.repeat(32),
-    'GA' + 'b'.repeat(32),
-    'GA' + '0'.repeat(32),
-    'GA' + 'B'.repeat(31) + 'a',
+    testSid('GA', 'a'.repeat(32)),
+    testSid('GA', 'A'.repeat(32)),
+    testSid('GA', 'b'.repeat(32)),
+    testSid('GA', '0'.repeat(32)),
+    testSid('GA', 'B'.repeat(31) + 'a'),
   ];
   const names = ['x', 'X', 'é', 'e\u0301', 'name'];
-  const customSids = ['LY' + 'c'.repeat(32), 'LY' + 'C'.repeat(32), 'LY' + 'd'.repeat(31) + 'D'];
+  const customSids = [testSid('LY', 'c'.repeat(32)), testSid('LY', 'C'.repeat(32)), testSid('LY', 'd'.repeat(31) + 'D')];
   const prebuiltSids = [LY_p1, LY_p2, LY_p3];
   const times = [T0, T0 + 1, T0 + 2];
   const cursor = () => ({ createdMs: pick([T0 - 1, ...times, T0 + 3]), sid: pick([...serviceSids, ...customSids, 'GA', 'LZ']) });

@@ -7,9 +7,9 @@ import { createAccount } from '../../src/resources/accounts/rules.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import { urlWithSearchPath, testDatabaseUrl } from '../helpers/postgres.js';
 import { startServerProcess, type ServerProcess } from '../helpers/process.js';
-import { freshPostgres, type FreshPostgres } from './stores.js';
+import { freshPostgres, type FreshPostgres, testSid } from './stores.js';
 
-const accountSid = 'AC' + 'e'.repeat(32);
+const accountSid = testSid('AC', 'e'.repeat(32));
 const authToken = 'multi-process-token-1234';
 const authorization = 'Basic ' + Buffer.from(`${accountSid}:${authToken}`).toString('base64');
 const FORM = 'application/x-www-form-urlencoded';

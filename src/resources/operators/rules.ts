@@ -5,7 +5,7 @@ import type { OperatorType, PrebuiltOperator } from '../../catalog/types.js';
 import { conflict, invalidParameter, preconditionFailed, resourceNotFound } from '../../errors.js';
 import { pageInMemory } from '../../http/paging.js';
 import { languageSupported } from '../../languages.js';
-import { isSid, newSid } from '../../sids.js';
+import { isSid, newSid, type AccountSid, type OperatorSid } from '../../sids.js';
 import type { Cursor, CustomOperatorRecord, KeysetQuery, Store } from '../../store/store.js';
 import { ifMatchFails, type IfMatch } from '../../versions.js';
 import { quotaExceeded } from '../accounts/quotas.js';
@@ -14,7 +14,7 @@ import { parseOperatorConfig } from './config.js';
 /** What every operator shows, whichever kind it is. */
 export interface OperatorFacts {
   kind: 'prebuilt' | 'custom';
-  accountSid: string | null;
+  accountSid: AccountSid | null;
   sid: string;
   friendlyName: string;
   description: string | null;
@@ -170,7 +170,7 @@ export class OperatorRules {
       .map((type) => type.name);
   }
 
-  async listCustomOperators(accountSid: string, filter: OperatorFilter, query: KeysetQuery): Promise<OperatorFacts[]> {
+  async listCustomOperators(accountSid: AccountSid, filter: OperatorFilter, query: KeysetQuery): Promise<OperatorFacts[]> {
     const records = await this.store.listCustomOperators(
       accountSid,
       { availability: filter.availability, operatorTypes: this.customTypesFor(filter) },
@@ -179,19 +179,19 @@ export class OperatorRules {
     return records.map((record) => this.customFacts(record));
   }
 
-  async listOperators(accountSid: string, filter: OperatorFilter, query: KeysetQuery): Promise<OperatorFacts[]> {
+  async listOperators(accountSid: AccountSid, filter: OperatorFilter, query: KeysetQuery): Promise<OperatorFacts[]> {
     const custom = await this.listCustomOperators(accountSid, filter, query);
     return mergePages(this.listPrebuiltOperators(filter, query), custom, query);
   }
 
-  async customOperator(accountSid: string, sid: string): Promise<OperatorFacts> {
+  async customOperator(accountSid: AccountSid, sid: string): Promise<OperatorFacts> {
     const record = isSid('LY', sid) ? await this.store.findCustomOperator(accountSid, sid) : null;
     if (record === null) throw resourceNotFound();
     return this.customFacts(record);
   }
 
   /** A pre-built operator, or one of this account's custom operators. */
-  async operator(accountSid: string, sid: string): Promise<OperatorFacts> {
+  async operator(accountSid: AccountSid, sid: string): Promise<OperatorFacts> {
     return this.prebuiltOrUndefined(sid) ?? this.customOperator(accountSid, sid);
   }
 
@@ -211,7 +211,7 @@ export class OperatorRules {
   }
 
   async createCustomOperator(
-    accountSid: string,
+    accountSid: AccountSid,
     input: { friendlyName: string; operatorType: string; config: string },
   ): Promise<OperatorFacts> {
     const type = this.configurableType(input.operatorType);
@@ -236,7 +236,7 @@ export class OperatorRules {
   }
 
   async updateCustomOperator(
-    accountSid: string,
+    accountSid: AccountSid,
     sid: string,
     input: { friendlyName: string; config: string },
     ifMatch: IfMatch,
@@ -249,7 +249,8 @@ export class OperatorRules {
       const config = parseOperatorConfig(type, input.config);
       const outcome = await this.store.updateCustomOperator(
         accountSid,
-        sid,
+        // customOperator answered with a stored custom operator's facts: its SID is one.
+        current.sid as OperatorSid,
         { friendlyName: input.friendlyName, configJson: JSON.stringify(config) },
         current.version,
         Date.now(),
@@ -267,7 +268,7 @@ export class OperatorRules {
     throw conflict('The Custom Operator is being changed by too many concurrent requests; try again');
   }
 
-  async deleteCustomOperator(accountSid: string, sid: string): Promise<void> {
+  async deleteCustomOperator(accountSid: AccountSid, sid: string): Promise<void> {
     if (!isSid('LY', sid)) throw resourceNotFound();
     const outcome = await this.store.deleteCustomOperator(accountSid, sid);
     if (outcome.status === 'not-found') throw resourceNotFound();

@@ -3,6 +3,7 @@
 // the limit and in the version exactly; a custom operator being attached is held FOR KEY SHARE,
 // and a delete takes it FOR UPDATE before it looks for attachments. Outcomes that change nothing
 // are answered from one statement's snapshot without locks; any write re-checks under the lock.
+import type { OperatorSid, ServiceSid } from '../../sids.js';
 import { hasNul, onlyRow, type PostgresContext } from '../postgres-context.js';
 import type { AttachmentOperations, AttachOutcome, DetachOutcome } from '../store.js';
 
@@ -22,11 +23,11 @@ function attachOutcome(
 export function postgresAttachments(ctx: PostgresContext): AttachmentOperations {
   return {
     async attachedOperatorSids(serviceSids) {
-      const attached = new Map<string, string[]>();
+      const attached = new Map<ServiceSid, OperatorSid[]>();
       for (const sid of serviceSids) attached.set(sid, []);
       const searchable = serviceSids.filter((sid) => !hasNul(sid));
       if (searchable.length === 0) return attached;
-      const rows = await ctx.rows<{ service_sid: string; operator_sid: string }>(
+      const rows = await ctx.rows<{ service_sid: ServiceSid; operator_sid: OperatorSid }>(
         'SELECT service_sid, operator_sid FROM service_operators WHERE service_sid = ANY($1::text[]) ORDER BY id',
         [searchable],
       );

@@ -1,6 +1,7 @@
 // Attachments in SQLite: a service's operators are a text column of its own row, in attach order
 // (operator-list.ts); custom operators also keep a row each, so deleting one can be refused while
 // a service uses it (pre-built operators are never deleted).
+import type { OperatorSid, ServiceSid } from '../../sids.js';
 import { operatorCount, operatorIndex, operatorSidsIn, withOperator, withoutOperatorAt } from '../operator-list.js';
 import type { SqliteContext } from '../sqlite-context.js';
 import type { AttachmentOperations, AttachOutcome, DetachOutcome } from '../store.js';
@@ -21,20 +22,20 @@ export function sqliteAttachments(ctx: SqliteContext): AttachmentOperations {
 
   return {
     async attachedOperatorSids(serviceSids) {
-      const attached = new Map<string, string[]>();
+      const attached = new Map<ServiceSid, OperatorSid[]>();
       for (const sid of serviceSids) attached.set(sid, []);
       if (serviceSids.length === 1) {
-        const [only] = serviceSids as [string];
+        const [only] = serviceSids as [ServiceSid];
         const column = ctx.sql('SELECT operator_sids FROM services WHERE sid = ?').pluck().get(only) as string | undefined;
-        if (column !== undefined) attached.set(only, operatorSidsIn(column));
+        if (column !== undefined) attached.set(only, operatorSidsIn(column) as OperatorSid[]);
         return attached;
       }
       if (serviceSids.length === 0) return attached;
       const rows = ctx
         .sql('SELECT sid, operator_sids FROM services WHERE sid IN (SELECT value FROM json_each(?))')
         .raw()
-        .all(JSON.stringify(serviceSids)) as Array<[string, string]>;
-      for (const [sid, column] of rows) attached.set(sid, operatorSidsIn(column));
+        .all(JSON.stringify(serviceSids)) as Array<[ServiceSid, string]>;
+      for (const [sid, column] of rows) attached.set(sid, operatorSidsIn(column) as OperatorSid[]);
       return attached;
     },
 

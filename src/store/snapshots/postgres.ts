@@ -1,4 +1,5 @@
 // An account's data as a whole in PostgreSQL: export, import and reset (src/ops/snapshot.ts).
+import type { OperatorSid, ServiceSid } from '../../sids.js';
 import { accountExists, hasNul, heldUpTo, type PostgresContext, type Queryable } from '../postgres-context.js';
 import { writeCustomOperatorRow } from '../operators/postgres.js';
 import {
@@ -48,7 +49,10 @@ export function postgresSnapshots(ctx: PostgresContext): SnapshotOperations {
         return {
           services: services.rows.map(serviceFromRow),
           customOperators: operators.rows.map(customOperatorFromRow),
-          attachments: attachments.rows.map((row) => ({ serviceSid: row.service_sid, operatorSid: row.operator_sid })),
+          attachments: attachments.rows.map((row) => ({
+            serviceSid: row.service_sid as ServiceSid,
+            operatorSid: row.operator_sid as OperatorSid,
+          })),
         };
       });
     },

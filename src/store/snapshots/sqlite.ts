@@ -1,4 +1,5 @@
 // An account's data as a whole in SQLite: export, import and reset (src/ops/snapshot.ts).
+import type { OperatorSid, ServiceSid } from '../../sids.js';
 import { withOperator, operatorSidsIn } from '../operator-list.js';
 import { customOperatorFromRow, serviceFromRow, type CustomOperatorRow, type ServiceRow } from '../rows.js';
 import { accountExists, countUpTo, type SqliteContext } from '../sqlite-context.js';
@@ -24,7 +25,10 @@ export function sqliteSnapshots(ctx: SqliteContext): SnapshotOperations {
           services: services.map(serviceFromRow),
           customOperators: operators.map(customOperatorFromRow),
           attachments: services.flatMap((row) =>
-            operatorSidsIn(row.operator_sids).map((operatorSid) => ({ serviceSid: row.sid, operatorSid })),
+            operatorSidsIn(row.operator_sids).map((operatorSid) => ({
+              serviceSid: row.sid as ServiceSid,
+              operatorSid: operatorSid as OperatorSid,
+            })),
           ),
         };
       });
@@ -68,7 +72,7 @@ export function sqliteSnapshots(ctx: SqliteContext): SnapshotOperations {
         }
         for (const service of data.services) writeServiceRow(ctx, { ...service, accountSid });
         for (const operator of data.customOperators) writeCustomOperatorRow(ctx, { ...operator, accountSid });
-        const operatorsByService = new Map<string, string>();
+        const operatorsByService = new Map<ServiceSid, string>();
         for (const { serviceSid, operatorSid } of data.attachments) {
           operatorsByService.set(serviceSid, withOperator(operatorsByService.get(serviceSid) ?? '', operatorSid));
         }

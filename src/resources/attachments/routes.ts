@@ -1,4 +1,5 @@
 // HTTP surface of /v2/Services/{ServiceSid}/Operators[/{OperatorSid}].
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { resourceNotFound } from '../../errors.js';
 import { paramsOf, type RouteContext } from '../../http/context.js';
@@ -13,18 +14,21 @@ import type { AttachmentRules } from './rules.js';
 const attachmentParams = {
   type: 'object',
   properties: { ServiceSid: { type: 'string' }, OperatorSid: { type: 'string' } },
+  required: ['ServiceSid', 'OperatorSid'],
 } as const;
+const serviceParams = { type: 'object', properties: { ServiceSid: { type: 'string' } }, required: ['ServiceSid'] } as const;
+
 /** The path's service SID; a 404 when it is not one (no service can have that name). */
-function serviceSidOf(request: FastifyRequest): ServiceSid {
-  const sid = parseSid('GA', paramsOf<'ServiceSid'>(request).ServiceSid);
+function serviceSidOf(value: string): ServiceSid {
+  const sid = parseSid('GA', value);
   if (sid === null) throw resourceNotFound();
   return sid;
 }
 
 /** The path's service and operator SIDs; a 404 when either is not a SID of its kind. */
-function attachmentSidsOf(request: FastifyRequest): { serviceSid: ServiceSid; operatorSid: OperatorSid } {
-  const serviceSid = serviceSidOf(request);
-  const operatorSid = parseSid('LY', paramsOf<'OperatorSid'>(request).OperatorSid);
+function attachmentSidsOf(params: { ServiceSid: string; OperatorSid: string }): { serviceSid: ServiceSid; operatorSid: OperatorSid } {
+  const serviceSid = serviceSidOf(params.ServiceSid);
+  const operatorSid = parseSid('LY', params.OperatorSid);
   if (operatorSid === null) throw resourceNotFound();
   return { serviceSid, operatorSid };
 }
@@ -32,7 +36,9 @@ function attachmentSidsOf(request: FastifyRequest): { serviceSid: ServiceSid; op
 const attachmentSchema = ref('intelligence.v2.operator_attachment');
 const attachmentsSchema = ref('intelligence.v2.operator_attachments');
 
-export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, context: RouteContext): void {
+export function attachmentRoutes(untyped: FastifyInstance, rules: AttachmentRules, context: RouteContext): void {
+  // Path parameters are typed by the routes' own schemas.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
   const attachmentJson = RememberedJson.text<AttachmentProbe>();
   const answers = new RecentAnswers(context.readGeneration, base);
@@ -43,7 +49,7 @@ export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, c
       schema: { operationId: 'CreateOperatorAttachment', params: attachmentParams, response: { 202: attachmentSchema } },
     },
     (request, reply) => {
-      const { serviceSid, operatorSid } = attachmentSidsOf(request);
+      const { serviceSid, operatorSid } = attachmentSidsOf(request.params);
       const attachment = () => ({
         service_sid: serviceSid,
         operator_sid: operatorSid,
@@ -66,9 +72,10 @@ export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, c
       schema: { operationId: 'DeleteOperatorAttachment', params: attachmentParams, response: { 204: noContent } },
     },
     async (request, reply) => {
-      const { serviceSid, operatorSid } = attachmentSidsOf(request);
+      const { serviceSid, operatorSid } = attachmentSidsOf(request.params);
       await rules.detach(request.accountSid, serviceSid, operatorSid);
-      return reply.code(204).send();
+      // The 204 schema's null: Fastify writes no body for a 204.
+      return reply.code(204).send(null);
     },
   );
 
@@ -77,12 +84,13 @@ export function attachmentRoutes(app: FastifyInstance, rules: AttachmentRules, c
     {
       schema: {
         operationId: 'FetchOperatorAttachments',
-        params: { type: 'object', properties: { ServiceSid: { type: 'string' } } },
+        params: serviceParams,
         response: { 200: attachmentsSchema },
       },
     },
+    // RecentAnswers' handler takes a plain request: its path parameters come through paramsOf.
     answers.handler(async (request, reply) => {
-      const serviceSid = serviceSidOf(request);
+      const serviceSid = serviceSidOf(paramsOf<'ServiceSid'>(request).ServiceSid);
       const operatorSids = await rules.attachedOperatorSids(request.accountSid, serviceSid);
       const url = `${base(request)}/v2/Services/${serviceSid}/Operators`;
       return reply.compileSerializationSchema(attachmentsSchema)({ service_sid: serviceSid, operator_sids: operatorSids, url });

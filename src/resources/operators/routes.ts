@@ -1,7 +1,8 @@
 // HTTP surface of /v2/Operators, /v2/Operators/PreBuilt and /v2/Operators/Custom.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoSeconds } from '../../clock.js';
-import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
+import { queryOf, type RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
 import { pageBody, RememberedJson } from '../../http/page-json.js';
 import { RecentAnswers } from '../../http/recent-answers.js';
@@ -27,7 +28,7 @@ const operatorRef = { $ref: 'intelligence.v2.operator#' };
 /** Operators' JSON in lists: pre-built operators' facts live as long as the catalog, custom ones' as long as their cached record. */
 const operatorJson = RememberedJson.bytes<OperatorFacts>();
 
-const sidParams = { type: 'object', properties: { Sid: { type: 'string' } } } as const;
+const sidParams = { type: 'object', properties: { Sid: { type: 'string' } }, required: ['Sid'] } as const;
 
 const createBody = {
   type: 'object',
@@ -71,7 +72,9 @@ function filterOf(request: FastifyRequest): { filter: OperatorFilter; echoed: Ar
   return { filter, echoed };
 }
 
-export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, context: RouteContext): void {
+export function operatorRoutes(untyped: FastifyInstance, rules: OperatorRules, context: RouteContext): void {
+  // Bodies and path parameters are typed by the routes' own schemas (the lists' queries go through queryOf).
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
   const answers = new RecentAnswers(context.readGeneration, base);
 
@@ -126,7 +129,7 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
       schema: { operationId: 'FetchOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
     },
     async (request, reply) => {
-      const facts = await rules.operator(request.accountSid, paramsOf<'Sid'>(request).Sid);
+      const facts = await rules.operator(request.accountSid, request.params.Sid);
       if (facts.kind === 'custom') void reply.header('ETag', etagOf(facts.version));
       return operatorBody(facts, `${base(request)}/v2/Operators/${facts.sid}`);
     },
@@ -138,7 +141,7 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
       schema: { operationId: 'FetchPrebuiltOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
     },
     async (request) => {
-      const facts = rules.prebuiltOperator(paramsOf<'Sid'>(request).Sid);
+      const facts = rules.prebuiltOperator(request.params.Sid);
       return operatorBody(facts, `${base(request)}/v2/Operators/PreBuilt/${facts.sid}`);
     },
   );
@@ -151,11 +154,11 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
       schema: { operationId: 'CreateCustomOperator', body: createBody, response: { 202: ref('intelligence.v2.operator') } },
     },
     async (request, reply) => {
-      const body = bodyOf(request);
+      const body = request.body;
       const facts = await rules.createCustomOperator(request.accountSid, {
-        friendlyName: body.FriendlyName!,
-        operatorType: body.OperatorType!,
-        config: body.Config!,
+        friendlyName: body.FriendlyName,
+        operatorType: body.OperatorType,
+        config: body.Config,
       });
       return reply
         .code(202)
@@ -170,7 +173,7 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
       schema: { operationId: 'FetchCustomOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
     },
     async (request, reply) => {
-      const facts = await rules.customOperator(request.accountSid, paramsOf<'Sid'>(request).Sid);
+      const facts = await rules.customOperator(request.accountSid, request.params.Sid);
       return reply.header('ETag', etagOf(facts.version)).send(operatorBody(facts, customUrl(request, facts)));
     },
   );
@@ -187,11 +190,11 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
       },
     },
     async (request, reply) => {
-      const body = bodyOf(request);
+      const body = request.body;
       const facts = await rules.updateCustomOperator(
         request.accountSid,
-        paramsOf<'Sid'>(request).Sid,
-        { friendlyName: body.FriendlyName!, config: body.Config! },
+        request.params.Sid,
+        { friendlyName: body.FriendlyName, config: body.Config },
         parseIfMatch(request.headers['if-match']),
       );
       return reply
@@ -205,8 +208,9 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
     '/v2/Operators/Custom/:Sid',
     { schema: { operationId: 'DeleteCustomOperator', params: sidParams, response: { 204: noContent } } },
     async (request, reply) => {
-      await rules.deleteCustomOperator(request.accountSid, paramsOf<'Sid'>(request).Sid);
-      return reply.code(204).send();
+      await rules.deleteCustomOperator(request.accountSid, request.params.Sid);
+      // The 204 schema's null: Fastify writes no body for a 204.
+      return reply.code(204).send(null);
     },
   );
 }

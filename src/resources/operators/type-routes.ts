@@ -1,8 +1,9 @@
 // HTTP surface of /v2/OperatorTypes.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { OperatorType } from '../../catalog/types.js';
 import { isoSeconds } from '../../clock.js';
-import { paramsOf, queryOf, type RouteContext } from '../../http/context.js';
+import { queryOf, type RouteContext } from '../../http/context.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { listSchema, pagingQuery, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
@@ -27,7 +28,9 @@ export function operatorTypeBody(type: OperatorType, base: string) {
   };
 }
 
-export function operatorTypeRoutes(app: FastifyInstance, rules: OperatorRules, context: RouteContext): void {
+export function operatorTypeRoutes(untyped: FastifyInstance, rules: OperatorRules, context: RouteContext): void {
+  // Path parameters are typed by the routes' own schemas.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
 
   app.get(
@@ -59,10 +62,10 @@ export function operatorTypeRoutes(app: FastifyInstance, rules: OperatorRules, c
     {
       schema: {
         operationId: 'FetchOperatorType',
-        params: { type: 'object', properties: { Sid: { type: 'string' } } },
+        params: { type: 'object', properties: { Sid: { type: 'string' } }, required: ['Sid'] },
         response: { 200: ref('intelligence.v2.operator_type') },
       },
     },
-    async (request) => operatorTypeBody(rules.operatorType(paramsOf<'Sid'>(request).Sid), base(request)),
+    async (request) => operatorTypeBody(rules.operatorType(request.params.Sid), base(request)),
   );
 }

@@ -53,9 +53,9 @@ async function startServer(env: Record<string, string>): Promise<Server> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let errors = '';
-  child.stderr!.on('data', (chunk) => (errors += chunk));
+  child.stderr.on('data', (chunk) => (errors += chunk));
   const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 30_000; ; ) {
+  for (const deadline = Date.now() + 30_000; ;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${errors}`);
     try {
       await fetch(`${url}/v2/OperatorTypes`);
@@ -74,7 +74,7 @@ async function stop(server: Server): Promise<void> {
   await exited;
 }
 
-async function post(url: string, path: string, form?: Record<string, string>): Promise<any> {
+async function post(url: string, path: string, form?: Record<string, string>): Promise<{ sid: string }> {
   const response = await fetch(url + path, {
     method: 'POST',
     headers: { authorization, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
@@ -82,7 +82,7 @@ async function post(url: string, path: string, form?: Record<string, string>): P
   });
   const text = await response.text();
   if (response.status >= 300) throw new Error(`POST ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
+  return (text ? JSON.parse(text) : {}) as { sid: string };
 }
 
 interface Measured {
@@ -123,7 +123,9 @@ function load(url: string, path: string, connections: number): Promise<Measured>
 /** Splits the connections over the servers (one autocannon per server, run together) and sums. */
 async function measure(servers: Server[], path: string): Promise<Measured> {
   const share = Math.floor(CONNECTIONS / servers.length);
-  const parts = await Promise.all(servers.map((server, index) => load(server.url, path, index === 0 ? CONNECTIONS - share * (servers.length - 1) : share)));
+  const parts = await Promise.all(
+    servers.map((server, index) => load(server.url, path, index === 0 ? CONNECTIONS - share * (servers.length - 1) : share)),
+  );
   return {
     requestsPerSecond: parts.reduce((sum, part) => sum + part.requestsPerSecond, 0),
     total: parts.reduce((sum, part) => sum + part.total, 0),
@@ -134,12 +136,15 @@ async function measure(servers: Server[], path: string): Promise<Measured> {
   };
 }
 
-async function scenario(label: string, start: () => Promise<{ servers: Server[]; cleanup: () => Promise<void> }>): Promise<Measured & { label: string }> {
+async function scenario(
+  label: string,
+  start: () => Promise<{ servers: Server[]; cleanup: () => Promise<void> }>,
+): Promise<Measured & { label: string }> {
   const { servers, cleanup } = await start();
   try {
-    const service = await post(servers[0].url, '/v2/Services', { UniqueName: `bench-${Date.now()}` });
+    const service = await post(servers[0]!.url, '/v2/Services', { UniqueName: `bench-${Date.now()}` });
     const path = `/v2/Services/${service.sid}/Operators/${operatorSid}`;
-    await post(servers[0].url, path);
+    await post(servers[0]!.url, path);
     await measure(servers, path).catch(() => undefined); // warm-up is the first second of a short run
     const result = await measure(servers, path);
     return { label, ...result };

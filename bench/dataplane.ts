@@ -14,7 +14,12 @@ export interface DataPlaneContext {
   results: Map<string, WorkloadResult>;
   /** A server from dist/ on a fresh database in `directory`, with these extra variables. */
   startServer(env: Record<string, string>): Promise<Child>;
-  measure(name: string, server: Child, requests: RequestSpec[][], options?: { baseline?: { name: string; server?: Child; requests: RequestSpec[][] } }): Promise<void>;
+  measure(
+    name: string,
+    server: Child,
+    requests: RequestSpec[][],
+    options?: { baseline?: { name: string; server?: Child; requests: RequestSpec[][] } },
+  ): Promise<void>;
   /** BENCH_ONLY: only the workloads it matches run. */
   only: RegExp | null;
 }
@@ -28,7 +33,26 @@ export interface DataPlaneFigures {
 
 const SENTENCES = 500;
 const LONG_SENTENCES = 10_000;
-const WORDS = ['account', 'billing', 'refund', 'please', 'thank', 'you', 'order', 'number', 'the', 'a', 'today', 'help', 'card', 'call', 'manager', 'great', 'problem', 'service'];
+const WORDS = [
+  'account',
+  'billing',
+  'refund',
+  'please',
+  'thank',
+  'you',
+  'order',
+  'number',
+  'the',
+  'a',
+  'today',
+  'help',
+  'card',
+  'call',
+  'manager',
+  'great',
+  'problem',
+  'service',
+];
 
 /** A WebVTT call of `count` alternating sentences of ~13 words, the first an agent's introduction. */
 export function callVtt(count: number): string {
@@ -103,7 +127,7 @@ async function webhookReceiver(): Promise<{ url: string; deliveries: number; tok
   };
 }
 
-async function call<T = any>(base: string, auth: string, method: string, path: string, form?: Record<string, string>): Promise<T> {
+async function call<T = unknown>(base: string, auth: string, method: string, path: string, form?: Record<string, string>): Promise<T> {
   const response = await fetch(base + path, {
     method,
     headers: { authorization: auth, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
@@ -115,7 +139,13 @@ async function call<T = any>(base: string, auth: string, method: string, path: s
 }
 
 const channel = (mediaUrl: string) =>
-  JSON.stringify({ media_properties: { media_url: mediaUrl }, participants: [{ channel_participant: 1, role: 'Agent' }, { channel_participant: 2, role: 'Customer' }] });
+  JSON.stringify({
+    media_properties: { media_url: mediaUrl },
+    participants: [
+      { channel_participant: 1, role: 'Agent' },
+      { channel_participant: 2, role: 'Customer' },
+    ],
+  });
 
 /** Creates a transcript of `mediaUrl` for the service; answers its SID. */
 const createTranscript = async (base: string, auth: string, serviceSid: string, mediaUrl: string) =>
@@ -138,7 +168,14 @@ async function settled(base: string, auth: string, sids: string[], timeoutMs = 6
 }
 
 /** Creates `count` transcripts at most `inFlight` at a time and answers transcripts per second, creation to completion. */
-async function throughput(base: string, auth: string, serviceSid: string, mediaUrl: string, count: number, inFlight: number): Promise<number> {
+async function throughput(
+  base: string,
+  auth: string,
+  serviceSid: string,
+  mediaUrl: string,
+  count: number,
+  inFlight: number,
+): Promise<number> {
   const started = performance.now();
   let next = 0;
   const worker = async () => {
@@ -174,8 +211,10 @@ function keepProcessing(base: string, auth: string, serviceSid: string, mediaUrl
 }
 
 export async function runDataPlane(ctx: DataPlaneContext, figures: DataPlaneFigures): Promise<void> {
-  const { auth, say } = ctx;
-  const wanted = (name: string) => ctx.only === null || ctx.only.test(name);
+  const { auth } = ctx;
+  const say = (line: string) => ctx.say(line);
+  const only = ctx.only;
+  const wanted = (name: string) => only === null || only.test(name);
   const media = await mediaServer({
     '/call.vtt': { type: 'text/vtt', body: callVtt(SENTENCES) },
     '/short.vtt': { type: 'text/vtt', body: callVtt(6) },
@@ -191,7 +230,12 @@ export async function runDataPlane(ctx: DataPlaneContext, figures: DataPlaneFigu
     const analysed = await service('bench-six-operators');
     const hooked = await service('bench-webhooks', { WebhookUrl: `${receiver.url}/hook`, WebhookHttpMethod: 'POST' });
 
-    const prebuilt = await call<{ operators: Array<{ sid: string; friendly_name: string; availability: string }> }>(base, auth, 'GET', '/v2/Operators/PreBuilt?PageSize=100');
+    const prebuilt = await call<{ operators: Array<{ sid: string; friendly_name: string; availability: string }> }>(
+      base,
+      auth,
+      'GET',
+      '/v2/Operators/PreBuilt?PageSize=100',
+    );
     const named = (pattern: RegExp) => {
       const found = prebuilt.operators.find((operator) => pattern.test(operator.friendly_name) && operator.availability !== 'retired');
       if (found === undefined) throw new Error(`no pre-built operator matches ${pattern}`);
@@ -223,7 +267,9 @@ export async function runDataPlane(ctx: DataPlaneContext, figures: DataPlaneFigu
       figures.documentsPerSecond = await throughput(base, auth, plain, `${media.url}/call.vtt`, 200, 4);
       say(`documents (${SENTENCES} sentences, no operators): ${figures.documentsPerSecond.toFixed(1)} transcripts/s end to end`);
       figures.documentsWithOperatorsPerSecond = await throughput(base, auth, analysed, `${media.url}/call.vtt`, 40, 2);
-      say(`documents (${SENTENCES} sentences, six deterministic operators): ${figures.documentsWithOperatorsPerSecond.toFixed(1)} transcripts/s end to end`);
+      say(
+        `documents (${SENTENCES} sentences, six deterministic operators): ${figures.documentsWithOperatorsPerSecond.toFixed(1)} transcripts/s end to end`,
+      );
     }
 
     if (wanted('attach')) {
@@ -281,7 +327,9 @@ export async function runDataPlane(ctx: DataPlaneContext, figures: DataPlaneFigu
         duplicateDeliveries: duplicates,
         seconds: (performance.now() - started) / 1000,
       };
-      say(`webhooks: ${count} transcripts, ${receiver.tokens.size} distinct idempotency tokens received, ${duplicates} repeated deliveries, in ${figures.webhooks.seconds.toFixed(1)} s`);
+      say(
+        `webhooks: ${count} transcripts, ${receiver.tokens.size} distinct idempotency tokens received, ${duplicates} repeated deliveries, in ${figures.webhooks.seconds.toFixed(1)} s`,
+      );
     }
   } finally {
     await server.stop();

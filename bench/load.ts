@@ -33,8 +33,8 @@ let nextConnection = 0;
 const setupClient = (client: autocannon.Client) => {
   const connection = nextConnection++;
   const own = spec.staggered
-    ? staggered(spec.requests[0], Math.floor((connection * spec.requests[0].length) / spec.connections))
-    : spec.requests[connection % spec.requests.length];
+    ? staggered(spec.requests[0]!, Math.floor((connection * spec.requests[0]!.length) / spec.connections))
+    : spec.requests[connection % spec.requests.length]!;
   client.setRequests(own.map((request) => ({ ...request, headers: { ...spec.headers, ...request.headers } })));
 };
 
@@ -54,9 +54,9 @@ const instance = autocannon(
       process.exit(1);
     }
     const sorted = latencies.subarray(0, measured).sort();
-    const at = (quantile: number) => (measured === 0 ? NaN : sorted[Math.max(0, Math.ceil(quantile * measured) - 1)]);
+    const at = (quantile: number) => sorted[Math.max(0, Math.ceil(quantile * measured) - 1)] ?? NaN;
     let sum = 0;
-    for (let i = 0; i < measured; i++) sum += sorted[i];
+    for (let i = 0; i < measured; i++) sum += sorted[i]!;
     const seconds = (lastAnswer - measureFrom) / 1000;
     const output: LoadResult = {
       requests: measured,
@@ -67,7 +67,7 @@ const instance = autocannon(
       p90: at(0.9),
       p999: at(0.999),
       mean: measured === 0 ? NaN : sum / measured,
-      max: measured === 0 ? NaN : sorted[measured - 1],
+      max: sorted[measured - 1] ?? NaN,
       total,
       non2xx,
       statuses,

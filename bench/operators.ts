@@ -3,8 +3,9 @@
 // part's cost per 1,000 words. Not part of `npm run bench` (no server involved):
 //   node --import tsx bench/operators.ts       BENCH_OPERATOR_SECONDS: CPU seconds per measure (default 5)
 import { cpus, loadavg } from 'node:os';
+import type { AccountSid, OperatorSid, ServiceSid, TranscriptSid } from '../src/sids.js';
 import { builtinCatalog } from '../src/catalog/builtin.js';
-import { analyse, type AnalysedTranscript } from '../src/operators/analysed-transcript.js';
+import { analyse } from '../src/operators/analysed-transcript.js';
 import { createOperatorRegistry, type OperatorToRun } from '../src/operators/registry.js';
 import { literalClassificationRunner } from '../src/operators/runners/literal-classification.js';
 import { literalSpotRunner } from '../src/operators/runners/literal-spot.js';
@@ -57,7 +58,13 @@ function benchTranscript(sentences: number): Transcript {
   return {
     participants: [],
     durationSeconds: sentences * 4,
-    sentences: lines.map((line, i) => ({ sentenceIndex: i, mediaChannel: line.channel, startTime: i * 4, endTime: i * 4 + 3.5, text: line.text })),
+    sentences: lines.map((line, i) => ({
+      sentenceIndex: i,
+      mediaChannel: line.channel,
+      startTime: i * 4,
+      endTime: i * 4 + 3.5,
+      text: line.text,
+    })),
   };
 }
 
@@ -140,7 +147,7 @@ const runnerOf: Record<string, [Runner, unknown]> = {
   AgentIntroduction: [literalSpotRunner, BUILTIN_BINDINGS.AgentIntroduction?.config],
   VoicemailDetection: [voicemailDetectionRunner, null],
 };
-for (const [name, [runner, config]] of Object.entries(runnerOf)) parts.push([name, () => runner.run(read as AnalysedTranscript, config)]);
+for (const [name, [runner, config]] of Object.entries(runnerOf)) parts.push([name, () => runner.run(read, config)]);
 process.stdout.write(`  ${'part (CPU time)'.padEnd(48)} per transcript  per 1,000 words\n`);
 for (const [name, work] of parts) {
   const { cpuMs } = await measure(work);
@@ -151,12 +158,25 @@ for (const [name, work] of parts) {
 // stored results (JSON), without and with redaction (quoted text redacted with its sentence's PII).
 const catalog = indexCatalog(builtinCatalog);
 const customs = new Map<string, CustomOperatorRecord>(
-  [['LYbe0c0000000000000000000000000001', 'LiteralSpot', literalSpotConfig], ['LYbe0c0000000000000000000000000002', 'LiteralClassification', literalClassificationConfig]].map(
-    ([sid, type, config]) => [sid as string, {
-      sid: sid as string, accountSid: 'AC0', friendlyName: type as string, description: null, operatorType: type as string,
-      configJson: JSON.stringify(config), availability: 'general-availability', version: 1, dateCreatedMs: 0, dateUpdatedMs: 0,
-    }],
-  ),
+  // Fixed SIDs of the right shape for a run with no database.
+  [
+    ['LYbe0c0000000000000000000000000001', 'LiteralSpot', literalSpotConfig],
+    ['LYbe0c0000000000000000000000000002', 'LiteralClassification', literalClassificationConfig],
+  ].map(([sid, type, config]) => [
+    sid as string,
+    {
+      sid: sid as OperatorSid,
+      accountSid: 'AC0' as AccountSid,
+      friendlyName: type as string,
+      description: null,
+      operatorType: type as string,
+      configJson: JSON.stringify(config),
+      availability: 'general-availability',
+      version: 1,
+      dateCreatedMs: 0,
+      dateUpdatedMs: 0,
+    },
+  ]),
 );
 const stageParts: OperatorsStageParts = {
   store: { findCustomOperator: async (_account, sid) => customs.get(sid) ?? null },
@@ -164,16 +184,45 @@ const stageParts: OperatorsStageParts = {
   runOperators: (t, ops) => registry.runAll(t, ops),
 };
 const record = (redaction: boolean): TranscriptRecord => ({
-  sid: 'GT0', accountSid: 'AC0', serviceSid: 'GA0', status: 'in-progress', channelJson: '{"participants": []}', mediaUrl: null, sourceSid: null,
-  languageCode: 'en-US', dataLogging: false, redaction, mediaRedaction: false, customerKey: null, mediaStartTimeMs: null, durationSeconds: 2000,
-  operatorSids: [...customs.keys(), ...['Sentiment Analysis', 'Entity Recognition', 'Agent Introduction', 'Voicemail Detection'].map((name) => catalogSid('LY', name))],
-  errorCode: null, errorMessage: null, mediaPath: null, mediaContentType: null, redactedMediaPath: null, dateCreatedMs: 0, dateUpdatedMs: 0,
+  sid: 'GT0' as TranscriptSid,
+  accountSid: 'AC0' as AccountSid,
+  serviceSid: 'GA0' as ServiceSid,
+  status: 'in-progress',
+  channelJson: '{"participants": []}',
+  mediaUrl: null,
+  sourceSid: null,
+  languageCode: 'en-US',
+  dataLogging: false,
+  redaction,
+  mediaRedaction: false,
+  customerKey: null,
+  mediaStartTimeMs: null,
+  durationSeconds: 2000,
+  operatorSids: [
+    ...(customs.keys() as Iterable<OperatorSid>),
+    ...['Sentiment Analysis', 'Entity Recognition', 'Agent Introduction', 'Voicemail Detection'].map((name) => catalogSid('LY', name)),
+  ],
+  errorCode: null,
+  errorMessage: null,
+  mediaPath: null,
+  mediaContentType: null,
+  redactedMediaPath: null,
+  dateCreatedMs: 0,
+  dateUpdatedMs: 0,
 });
 const stored = (redaction: boolean): StoredSentence[] =>
   transcript.sentences.map((sentence) => ({
-    sid: 'GX0', transcriptSid: 'GT0', sentenceIndex: sentence.sentenceIndex, mediaChannel: sentence.mediaChannel, startTime: sentence.startTime,
-    endTime: sentence.endTime, confidence: null, transcript: sentence.text, words: [],
-    redactedTranscript: redaction ? redactText(sentence.text).text : null, redactedWords: null,
+    sid: 'GX0',
+    transcriptSid: 'GT0',
+    sentenceIndex: sentence.sentenceIndex,
+    mediaChannel: sentence.mediaChannel,
+    startTime: sentence.startTime,
+    endTime: sentence.endTime,
+    confidence: null,
+    transcript: sentence.text,
+    words: [],
+    redactedTranscript: redaction ? redactText(sentence.text).text : null,
+    redactedWords: null,
   }));
 for (const redaction of [false, true]) {
   const [plain, sentences] = [record(redaction), stored(redaction)];

@@ -46,7 +46,8 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 const percent = (change: number) => `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %`;
 
 /** The middle value (the lower middle of an even count). */
-export const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+/** The median, NaN for no values. */
+export const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN;
 
 export function workloadLine(result: WorkloadResult): string {
   return [
@@ -71,7 +72,14 @@ export function targetLine(target: Target): string {
 /** Targets from the issue, evaluated over one run's results (looked up by workload name). */
 export function evaluateTargets(
   results: Map<string, WorkloadResult>,
-  extra: { at: string; page: number; coldStartMs: number | null; scaleRss: number | null; dataPlane?: DataPlaneFigures; speech?: SpeechFigures | null },
+  extra: {
+    at: string;
+    page: number;
+    coldStartMs: number | null;
+    scaleRss: number | null;
+    dataPlane?: DataPlaneFigures;
+    speech?: SpeechFigures | null;
+  },
 ): Target[] {
   const targets: Target[] = [];
   const at = extra.at;
@@ -136,7 +144,11 @@ function dataPlaneTargets(
   }
   p99AtMost('attach while 2 transcripts process: p99 ≤ 5 ms', 'data plane: attach while 2 transcripts process', 5);
   if (figures.documentsPerSecond !== undefined) {
-    targets.push({ label: 'document transcripts (500 sentences): ≥ 50/s', measured: `${figures.documentsPerSecond.toFixed(1)}/s`, pass: figures.documentsPerSecond >= 50 });
+    targets.push({
+      label: 'document transcripts (500 sentences): ≥ 50/s',
+      measured: `${figures.documentsPerSecond.toFixed(1)}/s`,
+      pass: figures.documentsPerSecond >= 50,
+    });
   }
   if (figures.documentsWithOperatorsPerSecond !== undefined) {
     const rate = figures.documentsWithOperatorsPerSecond;
@@ -156,7 +168,11 @@ function dataPlaneTargets(
   }
   p99AtMost('attach while 1,000 webhooks go out: p99 ≤ 5 ms', 'data plane: attach while 1,000 webhooks go out', 5);
   if (speech !== null) {
-    targets.push({ label: 'pocketsphinx: real-time factor ≤ 0.25', measured: `${speech.realTimeFactor.toFixed(3)}× (${speech.audioSeconds.toFixed(1)} s of 8 kHz speech)`, pass: speech.realTimeFactor <= 0.25 });
+    targets.push({
+      label: 'pocketsphinx: real-time factor ≤ 0.25',
+      measured: `${speech.realTimeFactor.toFixed(3)}× (${speech.audioSeconds.toFixed(1)} s of 8 kHz speech)`,
+      pass: speech.realTimeFactor <= 0.25,
+    });
   }
 }
 

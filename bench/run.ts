@@ -155,10 +155,11 @@ async function measure(
         await pair.baseline.stop();
       }
     }
-    changes.push(Math.sqrt(both[0] * both[1]) - 1);
+    changes.push(Math.sqrt(both[0]! * both[1]!) - 1);
   }
   const byRatio = [...rounds].sort((a, b) => a.ratio - b.ratio);
   const median = byRatio[Math.floor((byRatio.length - 1) / 2)];
+  if (median === undefined) throw new Error(`${name}: no rounds were measured`);
   const peaks = rounds.map((round) => round.peakRss).filter((peak): peak is number => peak !== null);
   const result: WorkloadResult = {
     ...median,
@@ -227,7 +228,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const cpu = cpus();
   say(`intelligence-server benchmark — ${cpu.length}× ${cpu[0]?.model ?? 'cpu'}, node ${process.version}, ${pinning}`);
-  say(`${CONNECTIONS} connections; per workload ${ROUNDS} rounds of (reference, workload), each run ${WARMUP} s warm-up + ${SECONDS} s measured; server LOG_LEVEL=${LOG_LEVEL}\n`);
+  say(
+    `${CONNECTIONS} connections; per workload ${ROUNDS} rounds of (reference, workload), each run ${WARMUP} s warm-up + ${SECONDS} s measured; server LOG_LEVEL=${LOG_LEVEL}\n`,
+  );
 
   const info: Record<string, unknown> = {};
   let coldStartMs: number | null = null;
@@ -269,7 +272,9 @@ async function main(): Promise<void> {
       await server.stop();
       const list = results.get('list operators')!;
       info.sameSizeReference = { bytes: listBytes, rps: results.get(name)!.rps };
-      say(`      list operators reaches ${(list.ratio / results.get(name)!.ratio).toFixed(2)}× of a bare node:http server sending a body of the same size`);
+      say(
+        `      list operators reaches ${(list.ratio / results.get(name)!.ratio).toFixed(2)}× of a bare node:http server sending a body of the same size`,
+      );
     }
 
     // The data plane, on a server of its own (its job worker processes transcripts meanwhile).
@@ -297,8 +302,17 @@ async function main(): Promise<void> {
       // The same database grown to SCALE_ROWS services and attachments, written directly.
       say(`\nseeding ${SCALE_ROWS.toLocaleString('en')} services and attachments…`);
       const operators = [seed.attachOperator, seed.churnOperator];
-      const walks = [{ from: 0, count: WALK }, { from: PAGE, count: WALK }];
-      const large = seedDirectly(databaseFile, ACCOUNT_SID, operators, { rows: SCALE_ROWS, batch: 100_000, pageSize: PAGE_SIZE, walks }, () => {});
+      const walks = [
+        { from: 0, count: WALK },
+        { from: PAGE, count: WALK },
+      ];
+      const large = seedDirectly(
+        databaseFile,
+        ACCOUNT_SID,
+        operators,
+        { rows: SCALE_ROWS, batch: 100_000, pageSize: PAGE_SIZE, walks },
+        () => {},
+      );
       seedTranscripts(databaseFile, ACCOUNT_SID, seed.listService, SCALE_ROWS);
       info.seed = { rows: large.rows, seconds: large.seconds, databaseBytes: large.databaseBytes };
       say(`seeded in ${large.seconds.toFixed(1)} s; database ${(large.databaseBytes / 1048576).toFixed(0)} MB\n`);
@@ -314,11 +328,13 @@ async function main(): Promise<void> {
       }
       coldStartMs = medianOf(starts);
       info.coldStartsMs = starts;
-      say(`cold start on the ${SCALE_ROWS.toLocaleString('en')}-row database: ${starts.map((value) => value.toFixed(0)).join(', ')} ms (median ${coldStartMs.toFixed(0)})`);
+      say(
+        `cold start on the ${SCALE_ROWS.toLocaleString('en')}-row database: ${starts.map((value) => value.toFixed(0)).join(', ')} ms (median ${coldStartMs.toFixed(0)})`,
+      );
 
       // Each scale workload runs in the same rounds as its baseline: the same workload on the small
       // database, each round on two servers started afresh (in both orders); or page 1.
-      const scaled = server!;
+      const scaled = server;
       const freshPair: FreshPair = async (workloadFirst) => {
         const first = (await startServer(workloadFirst ? databaseFile : smallDatabaseFile)).server;
         const second = (await startServer(workloadFirst ? smallDatabaseFile : databaseFile)).server;
@@ -328,16 +344,19 @@ async function main(): Promise<void> {
         await measure(`${name} ${AT}`, scaled, requests, { baseline: { name: 'small database', requests }, fresh: freshPair });
       }
       // Walks through many pages, so that the read cache cannot answer them: the database's seek is measured.
-      const [fromFirst, fromMiddle] = large.walks.map((tokens, walk) =>
+      const [fromFirst = [], fromMiddle = []] = large.walks.map((tokens, walk) =>
         staggeredWalk(
           tokens.map((token, index) => ({
             method: 'GET' as const,
-            path: `/v2/Services?PageSize=${PAGE_SIZE}` + (token === null ? '' : `&Page=${walks[walk].from + index}&PageToken=${token}`),
+            path: `/v2/Services?PageSize=${PAGE_SIZE}` + (token === null ? '' : `&Page=${walks[walk]!.from + index}&PageToken=${token}`),
           })),
         ),
       );
       const transcriptList = same({ method: 'GET', path: `/v2/Transcripts?PageSize=${PAGE_SIZE}` });
-      await measure(`list transcripts ${AT}`, scaled, transcriptList, { baseline: { name: 'small database', requests: transcriptList }, fresh: freshPair });
+      await measure(`list transcripts ${AT}`, scaled, transcriptList, {
+        baseline: { name: 'small database', requests: transcriptList },
+        fresh: freshPair,
+      });
       await measure(`services from page 1 ${AT}`, scaled, fromFirst);
       await measure(`services from page ${PAGE} ${AT}`, scaled, fromMiddle, {
         baseline: { name: 'from page 1', server: scaled, requests: fromFirst },
@@ -366,7 +385,15 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpu.length, model: cpu[0]?.model, node: process.version, pinning },
-    settings: { rounds: ROUNDS, seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, scaleRows: SCALE_ROWS, logLevel: LOG_LEVEL, serverFlags: SERVER_FLAGS },
+    settings: {
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP,
+      connections: CONNECTIONS,
+      scaleRows: SCALE_ROWS,
+      logLevel: LOG_LEVEL,
+      serverFlags: SERVER_FLAGS,
+    },
     prism: PRISM,
     workloads: ours,
     coldStartMs,
@@ -378,7 +405,9 @@ async function main(): Promise<void> {
     totalSeconds: (performance.now() - started) / 1000,
   };
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-  say(`\nwrote ${file.slice(root.length)} in ${report.totalSeconds.toFixed(0)} s; ${targets.filter((target) => !target.pass).length} of ${targets.length} targets missed`);
+  say(
+    `\nwrote ${file.slice(root.length)} in ${report.totalSeconds.toFixed(0)} s; ${targets.filter((target) => !target.pass).length} of ${targets.length} targets missed`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -16,7 +16,7 @@ export interface SmallSeed {
   customOperators: number;
 }
 
-async function call(baseUrl: string, auth: string, method: string, path: string, form?: Record<string, string>) {
+async function call(baseUrl: string, auth: string, method: string, path: string, form?: Record<string, string>): Promise<unknown> {
   const response = await fetch(baseUrl + path, {
     method,
     headers: { authorization: auth, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
@@ -24,7 +24,7 @@ async function call(baseUrl: string, auth: string, method: string, path: string,
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
 }
 
 /** Creates the services, attachments and custom operators the small workloads use. */
@@ -39,7 +39,7 @@ export async function seedThroughApi(baseUrl: string, auth: string, connections:
     call(baseUrl, auth, 'POST', `/v2/Services/${serviceSid}/Operators/${operatorSid}`);
 
   const attachService = await service('bench-attach');
-  await attach(attachService, operators[0]);
+  await attach(attachService, operators[0]!);
   const listService = await service('bench-list');
   for (const operator of operators.slice(0, 5)) await attach(listService, operator);
   const churnServices: string[] = [];
@@ -51,7 +51,10 @@ export async function seedThroughApi(baseUrl: string, auth: string, connections:
   for (let i = 0; i < customOperators; i++) {
     await call(baseUrl, auth, 'POST', '/v2/Operators/Custom', { FriendlyName: `bench ${i}`, OperatorType: 'LiteralSpot', Config: config });
   }
-  return { attachService, attachOperator: operators[0], listService, churnServices, churnOperator: operators[1], customOperators };
+  const [attachOperator, churnOperator] = operators;
+  if (attachOperator === undefined || churnOperator === undefined)
+    throw new Error('the catalog has fewer than two available pre-built operators');
+  return { attachService, attachOperator, listService, churnServices, churnOperator, customOperators };
 }
 
 export interface LargeSeed {

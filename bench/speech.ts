@@ -46,7 +46,9 @@ export async function measureSpeech(say: (line: string) => void): Promise<Speech
       realTimeFactor: recogniseSeconds / audioSeconds,
       words: sentences.reduce((sum, sentence) => sum + sentence.words.length, 0),
     };
-    say(`pocketsphinx: ${audioSeconds.toFixed(1)} s of 8 kHz speech recognised in ${recogniseSeconds.toFixed(2)} s (real-time factor ${figures.realTimeFactor.toFixed(3)}), ${figures.words} words`);
+    say(
+      `pocketsphinx: ${audioSeconds.toFixed(1)} s of 8 kHz speech recognised in ${recogniseSeconds.toFixed(2)} s (real-time factor ${figures.realTimeFactor.toFixed(3)}), ${figures.words} words`,
+    );
     return figures;
   } finally {
     await threads.close();

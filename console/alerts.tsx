@@ -61,7 +61,13 @@ export function AlertList({ credentials }: { credentials: Credentials }) {
                 </td>
                 <td>{alert.error_code}</td>
                 <td class="alert-text">{alert.alert_text}</td>
-                <td class="sid">{alert.resource_sid?.startsWith('GT') ? <Link to={`/transcripts/${alert.resource_sid}`}>{alert.resource_sid}</Link> : (alert.resource_sid ?? '—')}</td>
+                <td class="sid">
+                  {alert.resource_sid?.startsWith('GT') ? (
+                    <Link to={`/transcripts/${alert.resource_sid}`}>{alert.resource_sid}</Link>
+                  ) : (
+                    (alert.resource_sid ?? '—')
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

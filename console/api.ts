@@ -41,7 +41,13 @@ export type Form = Record<string, string | boolean | undefined>;
  * credentials: 'omit' keeps the browser out of HTTP authentication: a 401 (with its
  * WWW-Authenticate) does not open the browser's own sign-in prompt, and nothing is cached by it.
  */
-export async function api<T>(credentials: Credentials, method: string, path: string, form?: Form, headers: Record<string, string> = {}): Promise<T> {
+export async function api<T>(
+  credentials: Credentials,
+  method: string,
+  path: string,
+  form?: Form,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const init: RequestInit = {
     method,
     credentials: 'omit',
@@ -55,9 +61,18 @@ export async function api<T>(credentials: Credentials, method: string, path: str
   }
   const response = await fetch(path, init);
   if (response.status === 204) return undefined as T;
-  const body = await response.json().catch(() => null);
+  const body = (await response.json().catch(() => null)) as {
+    code?: number;
+    message?: string;
+    details?: { errors?: ApiError['errors'] };
+  } | null;
   if (!response.ok) {
-    throw new ApiError(response.status, body?.code ?? 0, body?.message ?? `The server answered ${response.status}`, body?.details?.errors ?? []);
+    throw new ApiError(
+      response.status,
+      body?.code ?? 0,
+      body?.message ?? `The server answered ${response.status}`,
+      body?.details?.errors ?? [],
+    );
   }
   return body as T;
 }
@@ -136,7 +151,24 @@ export interface JsonSchema {
   examples?: unknown[];
 }
 
-export const LANGUAGES = ['da-DK', 'nl-NL', 'en-AU', 'en-GB', 'en-US', 'fr-FR', 'de-DE', 'it-IT', 'no-NO', 'pl-PL', 'pt-BR', 'pt-PT', 'es-MX', 'es-ES', 'es-US', 'sv-SE'];
+export const LANGUAGES = [
+  'da-DK',
+  'nl-NL',
+  'en-AU',
+  'en-GB',
+  'en-US',
+  'fr-FR',
+  'de-DE',
+  'it-IT',
+  'no-NO',
+  'pl-PL',
+  'pt-BR',
+  'pt-PT',
+  'es-MX',
+  'es-ES',
+  'es-US',
+  'sv-SE',
+];
 
 export type TranscriptStatus = 'queued' | 'in-progress' | 'completed' | 'failed' | 'new' | 'error' | 'canceled';
 
@@ -205,4 +237,5 @@ export interface Alert {
 }
 
 /** Finished: nothing about the transcript changes any more (the page stops asking). */
-export const isSettled = (status: TranscriptStatus) => status === 'completed' || status === 'failed' || status === 'error' || status === 'canceled';
+export const isSettled = (status: TranscriptStatus) =>
+  status === 'completed' || status === 'failed' || status === 'error' || status === 'canceled';

@@ -7,7 +7,18 @@ import { configOf, emptyValue, formValue, SchemaField, type ConfigError } from '
 import { ConfirmDialog, ErrorLine, Loading, message, ResourceTable, Submit, useResourceList } from './ui.js';
 
 export function CustomOperatorList({ credentials }: { credentials: Credentials }) {
-  const { items: operators, error, deleting, setDeleting, remove } = useResourceList<Operator>(credentials, '/v2/Operators/Custom?PageSize=1000', 'operators', (operator) => `/v2/Operators/Custom/${operator.sid}`);
+  const {
+    items: operators,
+    error,
+    deleting,
+    setDeleting,
+    remove,
+  } = useResourceList<Operator>(
+    credentials,
+    '/v2/Operators/Custom?PageSize=1000',
+    'operators',
+    (operator) => `/v2/Operators/Custom/${operator.sid}`,
+  );
   return (
     <section>
       <div class="heading">
@@ -26,13 +37,22 @@ export function CustomOperatorList({ credentials }: { credentials: Credentials }
           caption="Your custom operators"
           columns={['Name', 'Type', 'Version', 'SID']}
           items={operators}
-          cells={(operator) => [<Link to={`/operators/${operator.sid}`}>{operator.friendly_name}</Link>, operator.operator_type, operator.version]}
+          cells={(operator) => [
+            <Link to={`/operators/${operator.sid}`}>{operator.friendly_name}</Link>,
+            operator.operator_type,
+            operator.version,
+          ]}
           name={(operator) => operator.friendly_name}
           onDelete={setDeleting}
         />
       )}
       {deleting && (
-        <ConfirmDialog title="Delete this custom operator?" confirm="Delete operator" onConfirm={() => remove(deleting)} onCancel={() => setDeleting(null)}>
+        <ConfirmDialog
+          title="Delete this custom operator?"
+          confirm="Delete operator"
+          onConfirm={() => void remove(deleting)}
+          onCancel={() => setDeleting(null)}
+        >
           <p>
             <strong>{deleting.friendly_name}</strong> will be deleted. An operator still attached to a service cannot be deleted.
           </p>
@@ -57,15 +77,18 @@ export function CustomOperatorEditor({ credentials, sid }: { credentials: Creden
     Promise.all([
       listAll<OperatorType>(credentials, '/v2/OperatorTypes?PageSize=1000', 'operator_types'),
       isNew ? null : api<Operator>(credentials, 'GET', `/v2/Operators/Custom/${sid}`),
-    ]).then(([typeList, existing]) => {
-      const configurable = typeList.filter((type) => type.configurable && type.config_schema !== null);
-      const type = existing ? configurable.find((item) => item.name === existing.operator_type) : configurable[0];
-      setTypes(configurable);
-      setOperator(existing);
-      setName(existing?.friendly_name ?? '');
-      setTypeName(type?.name ?? '');
-      setConfig(type ? (existing ? formValue(type.config_schema!, existing.config) : emptyValue(type.config_schema!)) : undefined);
-    }, (failure) => setError(new ApiError(0, 0, message(failure))));
+    ]).then(
+      ([typeList, existing]) => {
+        const configurable = typeList.filter((type) => type.configurable && type.config_schema !== null);
+        const type = existing ? configurable.find((item) => item.name === existing.operator_type) : configurable[0];
+        setTypes(configurable);
+        setOperator(existing);
+        setName(existing?.friendly_name ?? '');
+        setTypeName(type?.name ?? '');
+        setConfig(type ? (existing ? formValue(type.config_schema!, existing.config) : emptyValue(type.config_schema!)) : undefined);
+      },
+      (failure) => setError(new ApiError(0, 0, message(failure))),
+    );
   }, [sid]);
   if (types === null) return error === null ? <Loading /> : <ErrorLine error={error.message} />;
   const type = types.find((item) => item.name === typeName);
@@ -105,14 +128,20 @@ export function CustomOperatorEditor({ credentials, sid }: { credentials: Creden
           {operator.sid} · {operator.operator_type} · version {operator.version}
         </p>
       )}
-      <form class="card" onSubmit={submit} noValidate>
+      <form class="card" onSubmit={(event) => void submit(event)} noValidate>
         <div class="grid">
           <label class="field">
             <span>Friendly name</span>
-            <input name="FriendlyName" value={name} onInput={(event) => setName(event.currentTarget.value)} aria-invalid={nameError} aria-describedby={nameError ? 'name-error' : undefined} />
+            <input
+              name="FriendlyName"
+              value={name}
+              onInput={(event) => setName(event.currentTarget.value)}
+              aria-invalid={nameError}
+              aria-describedby={nameError ? 'name-error' : undefined}
+            />
             {nameError && (
               <span class="field-error" id="name-error" role="alert">
-                {error!.message}
+                {error.message}
               </span>
             )}
           </label>
@@ -139,7 +168,9 @@ export function CustomOperatorEditor({ credentials, sid }: { credentials: Creden
           </label>
         </div>
         {type && <p class="muted">{type.config_schema!.description ?? type.description}</p>}
-        {type && <SchemaField schema={type.config_schema!} value={config} path="" label="Config" errors={configErrors} onChange={setConfig} />}
+        {type && (
+          <SchemaField schema={type.config_schema!} value={config} path="" label="Config" errors={configErrors} onChange={setConfig} />
+        )}
         {error && !nameError && <ErrorLine error={configErrors.length > 0 ? `The config was refused: ${error.message}` : error.message} />}
         {configErrors.length > 0 && !error && <ErrorLine error="The config has problems: see the fields marked below." />}
         <div class="actions">

@@ -7,8 +7,13 @@ import type { JsonSchema } from './api.js';
 export type ConfigError = { path: string; message: string };
 
 /** Edited as JSON text: a schema built from references or combinations rather than properties. */
-const isJsonText = (schema: JsonSchema) => schema.allOf !== undefined || schema.$ref !== undefined || (schema.type === undefined && schema.enum === undefined);
+const isJsonText = (schema: JsonSchema) =>
+  schema.allOf !== undefined || schema.$ref !== undefined || (schema.type === undefined && schema.enum === undefined);
 const isStringList = (schema: JsonSchema) => schema.type === 'array' && schema.items?.type === 'string';
+
+/** A field's text: a string as it is, a number or boolean written out, anything else empty. */
+const textOf = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 
 /** A new config: required parts filled with empty values, arrays that need items given one. */
 export function emptyValue(schema: JsonSchema, required = true): unknown {
@@ -21,7 +26,8 @@ export function emptyValue(schema: JsonSchema, required = true): unknown {
     }
     return value;
   }
-  if (schema.type === 'array') return isStringList(schema) ? [] : Array.from({ length: schema.minItems ?? 0 }, () => emptyValue(schema.items ?? {}));
+  if (schema.type === 'array')
+    return isStringList(schema) ? [] : Array.from({ length: schema.minItems ?? 0 }, () => emptyValue(schema.items ?? {}));
   if (schema.enum !== undefined) return schema.default ?? (required ? schema.enum[0] : '');
   return '';
 }
@@ -36,7 +42,8 @@ export function formValue(schema: JsonSchema, config: unknown): unknown {
     }
     return value;
   }
-  if (schema.type === 'array' && Array.isArray(config) && !isStringList(schema)) return config.map((item) => formValue(schema.items ?? {}, item));
+  if (schema.type === 'array' && Array.isArray(config) && !isStringList(schema))
+    return config.map((item) => formValue(schema.items ?? {}, item));
   return config;
 }
 
@@ -64,7 +71,8 @@ export function configOf(schema: JsonSchema, value: unknown, path = '', problems
     return config;
   }
   if (isStringList(schema)) return (value as string[]).filter((line) => line !== '');
-  if (schema.type === 'array') return (value as unknown[]).map((item, index) => configOf(schema.items ?? {}, item, `${path}/${index}`, problems));
+  if (schema.type === 'array')
+    return (value as unknown[]).map((item, index) => configOf(schema.items ?? {}, item, `${path}/${index}`, problems));
   return value;
 }
 
@@ -85,7 +93,9 @@ function Problems({ errors, path, prefix }: { errors: ConfigError[]; path: strin
   if (mine.length === 0) return null;
   return (
     <ul class="field-error" id={`${idOf(path)}-error`} role="alert">
-      {[...new Set(mine.map((error) => (prefix && error.path !== path ? `${error.path.slice(path.length + 1)}: ` : '') + error.message))].map((text) => (
+      {[
+        ...new Set(mine.map((error) => (prefix && error.path !== path ? `${error.path.slice(path.length + 1)}: ` : '') + error.message)),
+      ].map((text) => (
         <li key={text}>{text}</li>
       ))}
     </ul>
@@ -114,7 +124,16 @@ export function SchemaField(props: FieldProps) {
       <div class="field">
         <label for={id}>{label} (JSON)</label>
         <Description schema={schema} path={path} />
-        <textarea id={id} class="code" rows={8} value={String(value ?? '')} onInput={(event) => onChange(event.currentTarget.value)} aria-invalid={errors.some((error) => error.path.startsWith(path))} aria-describedby={describedBy(schema, errors, path, true)} spellcheck={false} />
+        <textarea
+          id={id}
+          class="code"
+          rows={8}
+          value={textOf(value)}
+          onInput={(event) => onChange(event.currentTarget.value)}
+          aria-invalid={errors.some((error) => error.path.startsWith(path))}
+          aria-describedby={describedBy(schema, errors, path, true)}
+          spellcheck={false}
+        />
         <Problems errors={errors} path={path} prefix />
       </div>
     );
@@ -122,7 +141,15 @@ export function SchemaField(props: FieldProps) {
   if (schema.type === 'object') {
     const object = (value ?? {}) as Record<string, unknown>;
     const fields = Object.entries(schema.properties ?? {}).map(([name, property]) => (
-      <SchemaField key={name} schema={property} value={object[name]} path={`${path}/${name}`} label={property.title ?? name} errors={errors} onChange={(item) => onChange({ ...object, [name]: item })} />
+      <SchemaField
+        key={name}
+        schema={property}
+        value={object[name]}
+        path={`${path}/${name}`}
+        label={property.title ?? name}
+        errors={errors}
+        onChange={(item) => onChange({ ...object, [name]: item })}
+      />
     ));
     return path === '' ? (
       <div class="schema-form">
@@ -143,7 +170,14 @@ export function SchemaField(props: FieldProps) {
       <div class="field">
         <label for={id}>{label} (one per line)</label>
         <Description schema={schema} path={path} />
-        <textarea id={id} rows={3} value={lines.join('\n')} onInput={(event) => onChange(event.currentTarget.value.split('\n'))} aria-invalid={errors.some((error) => error.path.startsWith(path))} aria-describedby={describedBy(schema, errors, path, true)} />
+        <textarea
+          id={id}
+          rows={3}
+          value={lines.join('\n')}
+          onInput={(event) => onChange(event.currentTarget.value.split('\n'))}
+          aria-invalid={errors.some((error) => error.path.startsWith(path))}
+          aria-describedby={describedBy(schema, errors, path, true)}
+        />
         <Problems errors={errors} path={path} prefix />
       </div>
     );
@@ -159,7 +193,14 @@ export function SchemaField(props: FieldProps) {
         <Problems errors={errors} path={path} />
         {items.map((item, index) => (
           <div class="array-item" key={index}>
-            <SchemaField schema={itemSchema} value={item} path={`${path}/${index}`} label={`${itemTitle} ${index + 1}`} errors={errors} onChange={(next) => onChange(items.map((old, at) => (at === index ? next : old)))} />
+            <SchemaField
+              schema={itemSchema}
+              value={item}
+              path={`${path}/${index}`}
+              label={`${itemTitle} ${index + 1}`}
+              errors={errors}
+              onChange={(next) => onChange(items.map((old, at) => (at === index ? next : old)))}
+            />
             <button type="button" class="link" onClick={() => onChange(items.filter((_, at) => at !== index))}>
               Remove {itemTitle.toLowerCase()} {index + 1}
             </button>
@@ -178,16 +219,16 @@ export function SchemaField(props: FieldProps) {
       <label for={id}>{label}</label>
       <Description schema={schema} path={path} />
       {schema.enum !== undefined ? (
-        <select {...common} value={String(value ?? '')} onChange={(event) => onChange(event.currentTarget.value)}>
+        <select {...common} value={textOf(value)} onChange={(event) => onChange(event.currentTarget.value)}>
           {schema.default === undefined && <option value="">—</option>}
           {schema.enum.map((option) => (
             <option key={String(option)}>{String(option)}</option>
           ))}
         </select>
       ) : (schema.maxLength ?? 0) > 300 ? (
-        <textarea {...common} rows={4} value={String(value ?? '')} onInput={(event) => onChange(event.currentTarget.value)} />
+        <textarea {...common} rows={4} value={textOf(value)} onInput={(event) => onChange(event.currentTarget.value)} />
       ) : (
-        <input {...common} value={String(value ?? '')} onInput={(event) => onChange(event.currentTarget.value)} />
+        <input {...common} value={textOf(value)} onInput={(event) => onChange(event.currentTarget.value)} />
       )}
       <Problems errors={errors} path={path} />
     </div>

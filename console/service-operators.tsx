@@ -37,10 +37,13 @@ export function ServiceOperators(props: { credentials: Credentials; service: Ser
     Promise.all([
       listAll<Operator>(credentials, '/v2/Operators?PageSize=1000', 'operators'),
       listAll<OperatorType>(credentials, '/v2/OperatorTypes?PageSize=1000', 'operator_types'),
-    ]).then(([operatorList, typeList]) => {
-      setTypes(new Map(typeList.map((type) => [type.name, type])));
-      setOperators(operatorList);
-    }, (failure) => setError(message(failure)));
+    ]).then(
+      ([operatorList, typeList]) => {
+        setTypes(new Map(typeList.map((type) => [type.name, type])));
+        setOperators(operatorList);
+      },
+      (failure) => setError(message(failure)),
+    );
   }, []);
   const attached = service.read_only_attached_operator_sids;
   const byId = useMemo(() => new Map((operators ?? []).map((operator) => [operator.sid, operator])), [operators]);
@@ -52,7 +55,9 @@ export function ServiceOperators(props: { credentials: Credentials; service: Ser
     try {
       await api(credentials, attach ? 'POST' : 'DELETE', `/v2/Services/${service.sid}/Operators/${operator.sid}`);
       // Shown at once; the service is then read again for its new version.
-      const sids = attach ? [...attached.filter((sid) => sid !== operator.sid), operator.sid] : attached.filter((sid) => sid !== operator.sid);
+      const sids = attach
+        ? [...attached.filter((sid) => sid !== operator.sid), operator.sid]
+        : attached.filter((sid) => sid !== operator.sid);
       props.onChanged({ ...service, read_only_attached_operator_sids: sids });
       props.onChanged(await api<Service>(credentials, 'GET', `/v2/Services/${service.sid}`));
     } catch (failure) {
@@ -69,7 +74,9 @@ export function ServiceOperators(props: { credentials: Credentials; service: Ser
       !attached.includes(operator.sid) &&
       (kind === '' || kindOf(operator) === kind) &&
       (availability === '' || operator.availability === availability) &&
-      words.every((word) => `${operator.friendly_name} ${operator.description ?? ''} ${operator.operator_type}`.toLowerCase().includes(word)),
+      words.every((word) =>
+        `${operator.friendly_name} ${operator.description ?? ''} ${operator.operator_type}`.toLowerCase().includes(word),
+      ),
   );
   // What the service can run first; what it cannot after, still listed with the reason.
   const runnable = (operator: Operator) => (cannotRun(operator, types.get(operator.operator_type), service) === null ? 0 : 1);
@@ -91,11 +98,22 @@ export function ServiceOperators(props: { credentials: Credentials; service: Ser
           {reason && <span class="reason">{reason}</span>}
         </div>
         {isAttached ? (
-          <button type="button" onClick={() => change(operator, false)} disabled={busy === operator.sid} aria-label={`Detach ${operator.friendly_name}`}>
+          <button
+            type="button"
+            onClick={() => void change(operator, false)}
+            disabled={busy === operator.sid}
+            aria-label={`Detach ${operator.friendly_name}`}
+          >
             Detach
           </button>
         ) : (
-          <button type="button" class="primary" onClick={() => change(operator, true)} disabled={reason !== null || busy === operator.sid} aria-label={`Attach ${operator.friendly_name}`}>
+          <button
+            type="button"
+            class="primary"
+            onClick={() => void change(operator, true)}
+            disabled={reason !== null || busy === operator.sid}
+            aria-label={`Attach ${operator.friendly_name}`}
+          >
             Attach
           </button>
         )}
@@ -111,7 +129,17 @@ export function ServiceOperators(props: { credentials: Credentials; service: Ser
           <p class="muted">None yet: attach operators from the catalog.</p>
         ) : (
           <ul class="operator-list" aria-label="Attached operators">
-            {attached.map((sid) => byId.get(sid)).map((operator, index) => (operator ? row(operator, true) : <li key={attached[index]} class="sid">{attached[index]}</li>))}
+            {attached
+              .map((sid) => byId.get(sid))
+              .map((operator, index) =>
+                operator ? (
+                  row(operator, true)
+                ) : (
+                  <li key={attached[index]} class="sid">
+                    {attached[index]}
+                  </li>
+                ),
+              )}
           </ul>
         )}
       </section>
@@ -120,7 +148,12 @@ export function ServiceOperators(props: { credentials: Credentials; service: Ser
         <div class="filters">
           <label class="field">
             <span>Search</span>
-            <input type="search" value={search} onInput={(event) => setSearch(event.currentTarget.value)} placeholder="Name or description" />
+            <input
+              type="search"
+              value={search}
+              onInput={(event) => setSearch(event.currentTarget.value)}
+              placeholder="Name or description"
+            />
           </label>
           <label class="field">
             <span>Kind</span>

@@ -7,7 +7,13 @@ import { ServiceOperators } from './service-operators.js';
 import { ConfirmDialog, ErrorLine, Loading, message, ResourceTable, Submit, useResourceList } from './ui.js';
 
 export function ServiceList({ credentials }: { credentials: Credentials }) {
-  const { items: services, error, deleting, setDeleting, remove } = useResourceList<Service>(credentials, '/v2/Services?PageSize=1000', 'services', (service) => `/v2/Services/${service.sid}`);
+  const {
+    items: services,
+    error,
+    deleting,
+    setDeleting,
+    remove,
+  } = useResourceList<Service>(credentials, '/v2/Services?PageSize=1000', 'services', (service) => `/v2/Services/${service.sid}`);
   const [creating, setCreating] = useState(false);
   return (
     <section>
@@ -22,7 +28,11 @@ export function ServiceList({ credentials }: { credentials: Credentials }) {
       {creating && (
         <div class="card">
           <h2>New service</h2>
-          <ServiceForm credentials={credentials} onSaved={(service) => navigate(`/services/${service.sid}`)} onCancel={() => setCreating(false)} />
+          <ServiceForm
+            credentials={credentials}
+            onSaved={(service) => navigate(`/services/${service.sid}`)}
+            onCancel={() => setCreating(false)}
+          />
         </div>
       )}
       <ErrorLine error={error} />
@@ -46,9 +56,15 @@ export function ServiceList({ credentials }: { credentials: Credentials }) {
         />
       )}
       {deleting && (
-        <ConfirmDialog title="Delete this service?" confirm="Delete service" onConfirm={() => remove(deleting)} onCancel={() => setDeleting(null)}>
+        <ConfirmDialog
+          title="Delete this service?"
+          confirm="Delete service"
+          onConfirm={() => void remove(deleting)}
+          onCancel={() => setDeleting(null)}
+        >
           <p>
-            <strong>{deleting.unique_name}</strong> will be deleted, with its attached operators ({deleting.read_only_attached_operator_sids.length}). This cannot be undone.
+            <strong>{deleting.unique_name}</strong> will be deleted, with its attached operators (
+            {deleting.read_only_attached_operator_sids.length}). This cannot be undone.
           </p>
         </ConfirmDialog>
       )}
@@ -81,7 +97,12 @@ const CHECKBOXES = [
 ] as const;
 
 /** Creates a service, or updates one with only the fields that changed (If-Match: a change made elsewhere meanwhile is not overwritten). */
-export function ServiceForm(props: { credentials: Credentials; service?: Service; onSaved: (service: Service) => void; onCancel?: () => void }) {
+export function ServiceForm(props: {
+  credentials: Credentials;
+  service?: Service;
+  onSaved: (service: Service) => void;
+  onCancel?: () => void;
+}) {
   const [values, setValues] = useState(valuesOf(props.service));
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
@@ -99,7 +120,9 @@ export function ServiceForm(props: { credentials: Credentials; service?: Service
     setError(null);
     try {
       const service = props.service
-        ? await api<Service>(props.credentials, 'POST', `/v2/Services/${props.service.sid}`, form, { 'If-Match': String(props.service.version) })
+        ? await api<Service>(props.credentials, 'POST', `/v2/Services/${props.service.sid}`, form, {
+            'If-Match': String(props.service.version),
+          })
         : await api<Service>(props.credentials, 'POST', '/v2/Services', form);
       setSaved(props.service !== undefined);
       props.onSaved(service);
@@ -128,9 +151,13 @@ export function ServiceForm(props: { credentials: Credentials; service?: Service
       {fieldError(name)}
     </label>
   );
-  const unplaced = error !== null && !['UniqueName', 'FriendlyName', 'WebhookUrl', 'LanguageCode', 'WebhookHttpMethod', ...CHECKBOXES.map(([name]) => name)].includes(error.parameter ?? '');
+  const unplaced =
+    error !== null &&
+    !['UniqueName', 'FriendlyName', 'WebhookUrl', 'LanguageCode', 'WebhookHttpMethod', ...CHECKBOXES.map(([name]) => name)].includes(
+      error.parameter ?? '',
+    );
   return (
-    <form onSubmit={submit} class="service-form" noValidate>
+    <form onSubmit={(event) => void submit(event)} class="service-form" noValidate>
       <div class="grid">
         {text('UniqueName', 'Unique name')}
         {text('FriendlyName', 'Friendly name')}
@@ -153,7 +180,11 @@ export function ServiceForm(props: { credentials: Credentials; service?: Service
         {text('WebhookUrl', 'Webhook URL', 'https://…')}
         <label class="field">
           <span>Webhook method</span>
-          <select name="WebhookHttpMethod" value={values.WebhookHttpMethod} onChange={(event) => set('WebhookHttpMethod', event.currentTarget.value)}>
+          <select
+            name="WebhookHttpMethod"
+            value={values.WebhookHttpMethod}
+            onChange={(event) => set('WebhookHttpMethod', event.currentTarget.value)}
+          >
             <option>POST</option>
             <option>GET</option>
           </select>
@@ -165,7 +196,14 @@ export function ServiceForm(props: { credentials: Credentials; service?: Service
         {CHECKBOXES.map(([name, label]) => (
           <div key={name}>
             <label>
-              <input type="checkbox" name={name} checked={values[name]} onChange={(event) => set(name, event.currentTarget.checked)} aria-describedby={described(name)} /> {label}
+              <input
+                type="checkbox"
+                name={name}
+                checked={values[name]}
+                onChange={(event) => set(name, event.currentTarget.checked)}
+                aria-describedby={described(name)}
+              />{' '}
+              {label}
             </label>
             {fieldError(name)}
           </div>

@@ -81,7 +81,10 @@ export function TranscriptPage({ credentials, sid }: { credentials: Credentials;
     const participant = participants.find((item) => item.channel_participant === channel);
     return participant?.full_name || participant?.role || (channel === 1 ? 'Agent' : 'Customer');
   };
-  const highlighted = selected === null || sentences === null ? new Set<number>() : highlightedBy(results?.find((result) => result.operator_sid === selected) ?? ({} as OperatorResult), sentences);
+  const highlighted =
+    selected === null || sentences === null
+      ? new Set<number>()
+      : highlightedBy(results?.find((result) => result.operator_sid === selected) ?? ({} as OperatorResult), sentences);
   const play = (sentence: Sentence) => {
     const start = seconds(sentence.start_time);
     if (audio.current === null || start === null) return;
@@ -101,7 +104,8 @@ export function TranscriptPage({ credentials, sid }: { credentials: Credentials;
         <StatusBadge status={transcript.status} />
       </div>
       <p class="muted small">
-        Created {when(transcript.date_created)} · {transcript.language_code} · {transcript.duration > 0 ? `${transcript.duration} s` : 'duration not known yet'}
+        Created {when(transcript.date_created)} · {transcript.language_code} ·{' '}
+        {transcript.duration > 0 ? `${transcript.duration} s` : 'duration not known yet'}
         {transcript.customer_key ? ` · customer key ${transcript.customer_key}` : ''}
       </p>
       <ErrorLine error={error} />
@@ -131,7 +135,8 @@ export function TranscriptPage({ credentials, sid }: { credentials: Credentials;
           <div class="toolbar">
             {transcript.redaction && (
               <label>
-                <input type="checkbox" checked={!redacted} onChange={(event) => setRedacted(!event.currentTarget.checked)} /> Show the original (not redacted)
+                <input type="checkbox" checked={!redacted} onChange={(event) => setRedacted(!event.currentTarget.checked)} /> Show the
+                original (not redacted)
               </label>
             )}
             {audioUrl && <audio ref={audio} controls src={audioUrl} preload="metadata" aria-label="The conversation's audio" />}
@@ -142,10 +147,19 @@ export function TranscriptPage({ credentials, sid }: { credentials: Credentials;
                 <Loading />
               ) : (
                 sentences.map((sentence) => (
-                  <li key={sentence.sid} class={`sentence channel-${sentence.media_channel}${highlighted.has(sentence.sentence_index) ? ' highlighted' : ''}`} data-index={sentence.sentence_index}>
+                  <li
+                    key={sentence.sid}
+                    class={`sentence channel-${sentence.media_channel}${highlighted.has(sentence.sentence_index) ? ' highlighted' : ''}`}
+                    data-index={sentence.sentence_index}
+                  >
                     <span class="speaker">{speaker(sentence.media_channel)}</span>
                     {audioUrl && sentence.start_time !== null ? (
-                      <button type="button" class="time" onClick={() => play(sentence)} aria-label={`Play from ${clock(seconds(sentence.start_time))}`}>
+                      <button
+                        type="button"
+                        class="time"
+                        onClick={() => play(sentence)}
+                        aria-label={`Play from ${clock(seconds(sentence.start_time))}`}
+                      >
                         {clock(seconds(sentence.start_time))}
                       </button>
                     ) : (
@@ -157,9 +171,19 @@ export function TranscriptPage({ credentials, sid }: { credentials: Credentials;
               )}
             </ol>
             <div class="results" aria-label="Operator results">
-              {results !== null && results.length === 0 && <p class="muted">No operator results: no operators were attached to the service when this transcript was created, or none could run (see Alerts).</p>}
+              {results !== null && results.length === 0 && (
+                <p class="muted">
+                  No operator results: no operators were attached to the service when this transcript was created, or none could run (see
+                  Alerts).
+                </p>
+              )}
               {results?.map((result) => (
-                <ResultCard key={result.operator_sid} result={result} selected={selected === result.operator_sid} onSelect={() => setSelected(selected === result.operator_sid ? null : result.operator_sid)} />
+                <ResultCard
+                  key={result.operator_sid}
+                  result={result}
+                  selected={selected === result.operator_sid}
+                  onSelect={() => setSelected(selected === result.operator_sid ? null : result.operator_sid)}
+                />
               ))}
             </div>
           </div>
@@ -181,7 +205,8 @@ async function loadAudio(credentials: Credentials, sid: string, redacted: boolea
 }
 
 function ResultCard({ result, selected, onSelect }: { result: OperatorResult; selected: boolean; onSelect: () => void }) {
-  const points = (result.utterance_results?.length ?? 0) > 0 || Object.values(result.extract_results ?? {}).some((values) => values.length > 0);
+  const points =
+    (result.utterance_results?.length ?? 0) > 0 || Object.values(result.extract_results ?? {}).some((values) => values.length > 0);
   return (
     <article class={`card result${selected ? ' selected' : ''}`} aria-labelledby={`result-${result.operator_sid}`}>
       <h2 id={`result-${result.operator_sid}`}>{result.name}</h2>

@@ -69,7 +69,12 @@ export function TranscriptList({ credentials }: { credentials: Credentials }) {
       {creating && (
         <div class="card">
           <h2>New transcript</h2>
-          <TranscriptForm credentials={credentials} services={services} onCreated={(transcript) => navigate(`/transcripts/${transcript.sid}`)} onCancel={() => setCreating(false)} />
+          <TranscriptForm
+            credentials={credentials}
+            services={services}
+            onCreated={(transcript) => navigate(`/transcripts/${transcript.sid}`)}
+            onCancel={() => setCreating(false)}
+          />
         </div>
       )}
       <div class="filters transcript-filters" role="search">
@@ -100,7 +105,13 @@ export function TranscriptList({ credentials }: { credentials: Credentials }) {
       {transcripts === null ? (
         error === null && <Loading />
       ) : transcripts.length === 0 ? (
-        <p class="muted">No transcripts{serviceSid || status ? ' match these filters' : ' yet. Create one from a media URL: audio (WAV, MP3, FLAC) or a WebVTT or JSON transcript'}.</p>
+        <p class="muted">
+          No transcripts
+          {serviceSid || status
+            ? ' match these filters'
+            : ' yet. Create one from a media URL: audio (WAV, MP3, FLAC) or a WebVTT or JSON transcript'}
+          .
+        </p>
       ) : (
         <table>
           <caption class="visually-hidden">Transcripts, newest first</caption>
@@ -130,7 +141,12 @@ export function TranscriptList({ credentials }: { credentials: Credentials }) {
                 <td>{transcript.customer_key ?? '—'}</td>
                 <td class="sid">{transcript.sid}</td>
                 <td class="actions">
-                  <button type="button" class="danger" onClick={() => setDeleting(transcript)} aria-label={`Delete transcript ${transcript.sid}`}>
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={() => setDeleting(transcript)}
+                    aria-label={`Delete transcript ${transcript.sid}`}
+                  >
                     Delete
                   </button>
                 </td>
@@ -140,9 +156,15 @@ export function TranscriptList({ credentials }: { credentials: Credentials }) {
         </table>
       )}
       {deleting && (
-        <ConfirmDialog title="Delete this transcript?" confirm="Delete transcript" onConfirm={() => remove(deleting)} onCancel={() => setDeleting(null)}>
+        <ConfirmDialog
+          title="Delete this transcript?"
+          confirm="Delete transcript"
+          onConfirm={() => void remove(deleting)}
+          onCancel={() => setDeleting(null)}
+        >
           <p>
-            Transcript <span class="sid">{deleting.sid}</span> will be deleted with its sentences, operator results and stored media. This cannot be undone.
+            Transcript <span class="sid">{deleting.sid}</span> will be deleted with its sentences, operator results and stored media. This
+            cannot be undone.
           </p>
         </ConfirmDialog>
       )}
@@ -150,13 +172,21 @@ export function TranscriptList({ credentials }: { credentials: Credentials }) {
   );
 }
 
-function TranscriptForm(props: { credentials: Credentials; services: Service[]; onCreated: (transcript: Transcript) => void; onCancel: () => void }) {
+function TranscriptForm(props: {
+  credentials: Credentials;
+  services: Service[];
+  onCreated: (transcript: Transcript) => void;
+  onCancel: () => void;
+}) {
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
-    const field = (name: string) => String(data.get(name) ?? '').trim();
+    const field = (name: string) => {
+      const value = data.get(name);
+      return typeof value === 'string' ? value.trim() : '';
+    };
     const participants = [1, 2]
       .map((channel) => ({ channel_participant: channel, role: field(`role${channel}`), full_name: field(`name${channel}`) }))
       .filter((participant) => participant.role || participant.full_name)
@@ -181,9 +211,10 @@ function TranscriptForm(props: { credentials: Credentials; services: Service[]; 
       setBusy(false);
     }
   };
-  const invalid = (parameter: string) => error instanceof ApiError && (error.parameter === parameter || (parameter === 'Channel' && [95005, 95006].includes(error.code)));
+  const invalid = (parameter: string) =>
+    error instanceof ApiError && (error.parameter === parameter || (parameter === 'Channel' && [95005, 95006].includes(error.code)));
   return (
-    <form onSubmit={submit} aria-describedby={error ? 'transcript-error' : undefined}>
+    <form onSubmit={(event) => void submit(event)} aria-describedby={error ? 'transcript-error' : undefined}>
       <div class="grid">
         <label class="field">
           <span>Service</span>

@@ -4,7 +4,13 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, listAll, type Credentials } from './api.js';
 
 /** A modal <dialog>: the browser traps focus in it and Escape cancels it. */
-export function ConfirmDialog(props: { title: string; children: ComponentChildren; confirm: string; onConfirm: () => void; onCancel: () => void }) {
+export function ConfirmDialog(props: {
+  title: string;
+  children: ComponentChildren;
+  confirm: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     dialog.current?.showModal();
@@ -85,7 +91,12 @@ export function ResourceTable<T extends { sid: string }>(props: {
 }
 
 /** A list page's state: the resources (every page), the one whose deletion awaits confirmation, and its deletion. */
-export function useResourceList<T extends { sid: string }>(credentials: Credentials, listPath: string, key: string, pathOf: (item: T) => string) {
+export function useResourceList<T extends { sid: string }>(
+  credentials: Credentials,
+  listPath: string,
+  key: string,
+  pathOf: (item: T) => string,
+) {
   const [items, setItems] = useState<T[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<T | null>(null);

@@ -1,4 +1,5 @@
 // Builds the Fastify application from its parts (no listen): used by the CLI and by the tests.
+import type { AccountSid } from './sids.js';
 import Fastify, { LogController, type FastifyInstance, type preValidationHookHandler } from 'fastify';
 import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
@@ -68,7 +69,14 @@ const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) =>
   done();
 };
 
-export async function buildApp({ config, store: plainStore, catalog, logStream, internals = nodeAndFastifyInternals, secretKey }: AppParts): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  store: plainStore,
+  catalog,
+  logStream,
+  internals = nodeAndFastifyInternals,
+  secretKey,
+}: AppParts): Promise<FastifyInstance> {
   const logger = loggerOptions(config, logStream);
   const app = Fastify({
     logger,
@@ -96,7 +104,9 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
     // every start cost ~50 ms; test/http/lazy-compilers.test.ts checks them with it instead.
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, useDefaults: false, validateSchema: false } },
     // Each route's validators and serialisers are compiled by its first request, not at start-up.
-    ...(internals.lowerCaseHeaderNames === null ? {} : { schemaController: { compilersFactory: lazySchemaCompilers(internals.lowerCaseHeaderNames) } }),
+    ...(internals.lowerCaseHeaderNames === null
+      ? {}
+      : { schemaController: { compilersFactory: lazySchemaCompilers(internals.lowerCaseHeaderNames) } }),
     // Requests that arrive while draining get our own Twilio-style 503 (see the /v2 hook).
     return503OnClosing: false,
     forceCloseConnections: false,
@@ -105,7 +115,8 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   warnOfMissingInternals(app.log, internals);
   const { routeTemplateOf } = internals;
   const setEveryResponseHeaders = everyResponseHeaders(internals.replyHeaders);
-  app.decorateRequest('accountSid', '');
+  // Every /v2 request gets its account from the auth hook before a handler reads it.
+  app.decorateRequest('accountSid', '' as AccountSid);
   for (const schema of sharedSchemas) app.addSchema(schema);
   installErrorHandling(app);
   registerOpenApi(app, packageFacts().version); // before any route, so that it sees them all
@@ -115,12 +126,13 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   const store = withReadCache(metrics === null ? ownStore : instrumentStore(ownStore, metrics));
   const notAllowed = methodNotAllowedRoutes(app);
   app.addHook('onRoute', (route) => {
-    const schema = route.schema as { operationId?: string; body?: unknown } | undefined;
+    const schema = route.schema;
     if (specListsRateLimitHeaders(schema?.operationId)) route.config = { ...route.config, rateLimitHeaders: true };
     // A POST with no body is an empty form: its parameters are missing, not the body "of the wrong
     // type". Only routes that validate a body need this; the others skip the hook.
     if (schema?.body !== undefined) {
-      const existing = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
+      const existing =
+        route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
       route.preValidation = [emptyFormWhenNoBody, ...existing];
     }
   });
@@ -133,7 +145,8 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
     // Every URL we answer is built from Host (unless PUBLIC_BASE_URL is set); HTTP/1.1 requires it.
     const host = request.headers.host;
     if (host === undefined) return done(invalidParameter('Missing Host header'));
-    if (!isValidHostHeader(host)) return done(invalidParameter('Invalid Host header: it must be a host name or IP address, with an optional port'));
+    if (!isValidHostHeader(host))
+      return done(invalidParameter('Invalid Host header: it must be a host name or IP address, with an optional port'));
     // Answered before the body stage, so a body sent to a path we do not have is never read.
     if (request.is404) return done(notFound(request));
     done();
@@ -178,13 +191,18 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   const alerts = new AlertRules(store);
   const transcripts = new TranscriptRules(store, new MediaStore(config.mediaDir));
   const mediaSigner =
-    secretKey === undefined ? MediaUrlSigner.ephemeral(config.mediaUrlTtlSeconds) : MediaUrlSigner.fromSecretKey(secretKey, config.mediaUrlTtlSeconds);
+    secretKey === undefined
+      ? MediaUrlSigner.ephemeral(config.mediaUrlTtlSeconds)
+      : MediaUrlSigner.fromSecretKey(secretKey, config.mediaUrlTtlSeconds);
   if (secretKey === undefined) {
     app.log.warn('no secret key: media URLs are signed with a key of this process only, so they fail after a restart and on other nodes');
   }
   const context = { publicBaseUrl: config.publicBaseUrl, readGeneration: () => readGeneration(store) };
   const authFailures = new AuthFailureLimiter({ failures: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds });
-  const rateLimiter = new RateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds }, internals.replyHeaders);
+  const rateLimiter = new RateLimiter(
+    { requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds },
+    internals.replyHeaders,
+  );
   const overload = new OverloadMonitor({
     maxEventLoopDelayMs: config.maxEventLoopDelayMs,
     maxHeapUsedBytes: config.maxHeapUsedBytes,
@@ -212,7 +230,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
         void reply.header('Retry-After', '1');
         return done(serviceUnavailable('The server is overloaded; try again shortly'));
       }
-      const admit = (accountSid: string) => {
+      const admit = (accountSid: AccountSid) => {
         request.accountSid = accountSid;
         if (rateLimiter.enabled) {
           try {
@@ -234,10 +252,11 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
       }
       const account = authenticator.accountFor(authorization);
       if (typeof account === 'string') admit(account);
-      else account.then(admit, (error: Error) => {
-        if (error instanceof TwilioError && error.status === 401) authFailures.recordFailure(request.ip);
-        done(error);
-      });
+      else
+        account.then(admit, (error: Error) => {
+          if (error instanceof TwilioError && error.status === 401) authFailures.recordFailure(request.ip);
+          done(error);
+        });
     });
     serviceRoutes(api, services, context);
     operatorTypeRoutes(api, operators, context);

@@ -32,7 +32,8 @@ const isoInstant = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3
 export function parseIsoInstant(text: string): number | null {
   const match = isoInstant.exec(text);
   if (match === null) return null;
-  const [year, month, day, hours, minutes, seconds] = match.slice(1, 7).map(Number);
+  // Groups 1–6 are required by the pattern, so all six are present.
+  const [year, month, day, hours, minutes, seconds] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const ms = Date.UTC(year, month - 1, day, hours, minutes, seconds, Number((match[7] ?? '').padEnd(3, '0')));
   const date = new Date(ms);
   const exact =

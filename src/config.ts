@@ -10,9 +10,7 @@ import { parseRecordingsApi, parseTranscriber, type RecordingsApi } from './pipe
 import { DEFAULT_ACCOUNT_QUOTAS, MAX_QUOTA, quotaVariable } from './resources/accounts/quotas.js';
 import { defaultThreadCount } from './jobs/threads.js';
 
-export type DatabaseLocation =
-  | { kind: 'sqlite'; filename: string }
-  | { kind: 'postgres'; url: string };
+export type DatabaseLocation = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
 
 export interface Config {
   port: number;
@@ -137,7 +135,9 @@ function languageModel(env: NodeJS.ProcessEnv): LlmSettings | null {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicBaseUrl = env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null;
   if (publicBaseUrl !== null && !/^https?:\/\/[^/\s]+$/.test(publicBaseUrl)) {
-    throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) origin such as https://intelligence.example.com, got "${env.PUBLIC_BASE_URL}"`);
+    throw new ConfigError(
+      `PUBLIC_BASE_URL must be an http(s) origin such as https://intelligence.example.com, got "${env.PUBLIC_BASE_URL}"`,
+    );
   }
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);

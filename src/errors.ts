@@ -43,29 +43,22 @@ export class ResourceNotFound extends TwilioError {
 
 export const resourceNotFound = (path?: string) => new ResourceNotFound(path);
 
-export const invalidParameter = (message: string, details?: Record<string, unknown>) =>
-  new TwilioError(400, 20422, message, details);
+export const invalidParameter = (message: string, details?: Record<string, unknown>) => new TwilioError(400, 20422, message, details);
 
-export const missingParameter = (name: string) =>
-  invalidParameter(`Missing required parameter ${name} in the post body`);
+export const missingParameter = (name: string) => invalidParameter(`Missing required parameter ${name} in the post body`);
 
-export const methodNotAllowed = (method: string, path: string) =>
-  new TwilioError(405, 20004, `Method ${method} is not allowed on ${path}`);
+export const methodNotAllowed = (method: string, path: string) => new TwilioError(405, 20004, `Method ${method} is not allowed on ${path}`);
 
-export const conflict = (message: string, details?: Record<string, unknown>) =>
-  new TwilioError(409, 20409, message, details);
+export const conflict = (message: string, details?: Record<string, unknown>) => new TwilioError(409, 20409, message, details);
 
 export const preconditionFailed = (current: number) =>
   new TwilioError(412, 20412, `If-Match does not match the current version (${current})`);
 
-export const payloadTooLarge = (limit: number) =>
-  new TwilioError(413, 20413, `Request body is larger than ${limit} bytes`);
+export const payloadTooLarge = (limit: number) => new TwilioError(413, 20413, `Request body is larger than ${limit} bytes`);
 
 export const tooManyRequests = (message = 'Too many requests: the rate limit for this account is exceeded') =>
   new TwilioError(429, 20429, message);
 
-export const serviceUnavailable = (message = 'Service temporarily unavailable') =>
-  new TwilioError(503, 20503, message);
+export const serviceUnavailable = (message = 'Service temporarily unavailable') => new TwilioError(503, 20503, message);
 
-export const internalError = (requestId: string) =>
-  new TwilioError(500, 20500, `Internal server error (request ${requestId})`);
+export const internalError = (requestId: string) => new TwilioError(500, 20500, `Internal server error (request ${requestId})`);

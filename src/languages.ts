@@ -1,8 +1,22 @@
 // Transcription languages and the rule for "does this operator support that language".
 
 export const TRANSCRIPTION_LANGUAGES = [
-  'da-DK', 'nl-NL', 'en-AU', 'en-GB', 'en-US', 'fr-FR', 'de-DE', 'it-IT',
-  'no-NO', 'pl-PL', 'pt-BR', 'pt-PT', 'es-MX', 'es-ES', 'es-US', 'sv-SE',
+  'da-DK',
+  'nl-NL',
+  'en-AU',
+  'en-GB',
+  'en-US',
+  'fr-FR',
+  'de-DE',
+  'it-IT',
+  'no-NO',
+  'pl-PL',
+  'pt-BR',
+  'pt-PT',
+  'es-MX',
+  'es-ES',
+  'es-US',
+  'sv-SE',
 ] as const;
 
 const transcriptionLanguages = new Set<string>(TRANSCRIPTION_LANGUAGES);

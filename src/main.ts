@@ -22,7 +22,8 @@ function findCommand(args: string[]): { command: Command; rest: string[] } | nul
 }
 
 /** The commands whose first word is `word` when they are a group (`accounts`, `api-keys`), else none. */
-const groupOf = (word: string | undefined) => commands.filter((command) => command.name.includes(' ') && command.name.split(' ')[0] === word);
+const groupOf = (word: string | undefined) =>
+  commands.filter((command) => command.name.includes(' ') && command.name.split(' ')[0] === word);
 
 async function main(args: string[]): Promise<void> {
   if (args.length === 1 && (isHelp(args[0]!) || args[0] === 'help')) {
@@ -40,7 +41,9 @@ async function main(args: string[]): Promise<void> {
     if (group.length > 0 && (args[0] === 'help' || asked.slice(1).every(isHelp))) {
       // `accounts --help` and `help accounts` show the group; `accounts` alone is incomplete.
       if (args[0] !== 'help' && asked.length === 1) {
-        throw new UsageError(`${asked[0]} needs a command (${group.map((command) => command.name).join(', ')}); see intelligence-server ${asked[0]} --help`);
+        throw new UsageError(
+          `${asked[0]} needs a command (${group.map((command) => command.name).join(', ')}); see intelligence-server ${asked[0]} --help`,
+        );
       }
       process.stdout.write(groupHelp(asked[0]!, group) + '\n');
       return;

@@ -47,7 +47,10 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   await scheduleBackgroundJobs({ store, now: parts.jobOptions?.now });
   const app = await buildApp({ config, store, catalog });
   if (credentialsFile !== null) {
-    app.log.warn({ credentials_file: credentialsFile }, 'created the first account: its credentials are in this file, readable by this user only');
+    app.log.warn(
+      { credentials_file: credentialsFile },
+      'created the first account: its credentials are in this file, readable by this user only',
+    );
   }
   const { bootstrapAccountSid: sid, bootstrapAuthToken: token } = config;
   if (generated === null && sid !== null && token !== null && !(await authTokenMatches(store, sid, token))) {
@@ -58,11 +61,19 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     );
   }
   const url = await app.listen({ port: config.port, host: config.host });
-  const handlers = { ...backgroundHandlers({ config, store, catalog, log: app.log, threads, now: parts.jobOptions?.now }), ...parts.jobHandlers };
+  const handlers = {
+    ...backgroundHandlers({ config, store, catalog, log: app.log, threads, now: parts.jobOptions?.now }),
+    ...parts.jobHandlers,
+  };
   const jobs =
     Object.keys(handlers).length === 0
       ? null
-      : new JobWorker({ onError: (error, doing) => app.log.error({ err: error }, `job worker: ${doing}`), ...parts.jobOptions, store, handlers });
+      : new JobWorker({
+          onError: (error, doing) => app.log.error({ err: error }, `job worker: ${doing}`),
+          ...parts.jobOptions,
+          store,
+          handlers,
+        });
   await jobs?.start();
 
   let stopping: Promise<void> | null = null;

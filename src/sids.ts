@@ -22,7 +22,7 @@ export function newSid<P extends SidPrefix>(prefix: P): Sid<P> {
 
 /** The value as a SID of this kind, or null when it is not one (what the spec's pattern accepts). */
 export function parseSid<P extends SidPrefix>(prefix: P, value: string): Sid<P> | null {
-  return isSid(prefix, value) ? (value as Sid<P>) : null;
+  return isSid(prefix, value) ? value : null;
 }
 
 /** Accepts what the spec's patterns accept: ^XX[0-9a-fA-F]{32}$. */

@@ -6,4 +6,5 @@ import { ThreadPool } from './jobs/threads.js';
 
 export const THREAD_ENTRY = new URL('./thread-tasks.cjs', import.meta.url);
 
-export const createThreadPool = (size?: number): ThreadPool => new ThreadPool({ entry: THREAD_ENTRY, ...(size === undefined ? {} : { size }) });
+export const createThreadPool = (size?: number): ThreadPool =>
+  new ThreadPool({ entry: THREAD_ENTRY, ...(size === undefined ? {} : { size }) });

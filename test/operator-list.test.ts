@@ -32,7 +32,7 @@ test('adding and removing as text agrees with an array, whatever the order', () 
     let list = '';
     const array: string[] = [];
     for (let step = 0; step < 30; step++) {
-      const value = values[Math.floor(next() * values.length)];
+      const value = values[Math.floor(next() * values.length)]!;
       const at = operatorIndex(list, value);
       assert.equal(at === -1, !array.includes(value), `${list} has ${value}?`);
       if (at === -1) {

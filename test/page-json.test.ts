@@ -44,20 +44,33 @@ const expected = (items: Item[], page: number, key = 'items', more = false) =>
   JSON.stringify({ [key]: items, meta: metaOf(page, key, more) });
 
 test('a page asked for again is the same JSON; with an item changed (a new object) it shows the change', async () => {
-  const pages = new Map([[0, [{ sid: 'a', name: 'first' }, { sid: 'b', name: 'second' }]]]);
+  const pages = new Map([
+    [
+      0,
+      [
+        { sid: 'a', name: 'first' },
+        { sid: 'b', name: 'second' },
+      ],
+    ],
+  ]);
   const { app, fetchPage } = await pageServer(pages);
   assert.equal(await fetchPage(0), expected(pages.get(0)!, 0));
   assert.equal(await fetchPage(0), expected(pages.get(0)!, 0));
-  pages.set(0, [pages.get(0)![0], { sid: 'b', name: 'renamed' }]);
+  pages.set(0, [pages.get(0)![0]!, { sid: 'b', name: 'renamed' }]);
   assert.equal(await fetchPage(0), expected(pages.get(0)!, 0));
-  pages.set(0, [pages.get(0)![0]]);
+  pages.set(0, [pages.get(0)![0]!]);
   assert.equal(await fetchPage(0), expected(pages.get(0)!, 0));
   await app.close();
 });
 
 test('pages with the same items but another meta or key are each their own JSON', async () => {
   const items = [{ sid: 'a', name: 'shared' }];
-  const { app, fetchPage } = await pageServer(new Map([[1, items], [2, items]]));
+  const { app, fetchPage } = await pageServer(
+    new Map([
+      [1, items],
+      [2, items],
+    ]),
+  );
   assert.equal(await fetchPage(1), expected(items, 1));
   assert.equal(await fetchPage(2), expected(items, 2));
   assert.equal(await fetchPage(1, 'others'), expected(items, 1, 'others'));
@@ -66,7 +79,10 @@ test('pages with the same items but another meta or key are each their own JSON'
 });
 
 test('a page at the same URL with the same items but a next page now (a row added after it) shows its next_page_url', async () => {
-  const items = [{ sid: 'a', name: 'first' }, { sid: 'b', name: 'second' }];
+  const items = [
+    { sid: 'a', name: 'first' },
+    { sid: 'b', name: 'second' },
+  ];
   const more = new Set<number>();
   const { app, fetchPage } = await pageServer(new Map([[0, items]]), more);
   assert.equal(await fetchPage(0), expected(items, 0));

@@ -11,6 +11,8 @@ import { createAccount, createApiKey, hashSecret } from '../src/resources/accoun
 import { readGeneration, settledAnswer, withReadCache } from '../src/store/read-cache.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { CredentialRecord, ServiceRecord } from '../src/store/store.js';
+import { testSid } from './postgres/stores.js';
+import type { AccountSid, OperatorSid, ServiceSid } from '../src/sids.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'read-cache-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -34,7 +36,7 @@ class CountingStore extends SqliteStore {
     return super.findCredential(sid);
   }
 
-  override async probeAttachment(accountSid: string, serviceSid: string, operatorSid: string) {
+  override async probeAttachment(accountSid: AccountSid, serviceSid: ServiceSid, operatorSid: OperatorSid) {
     this.probeReads++;
     return super.probeAttachment(accountSid, serviceSid, operatorSid);
   }
@@ -50,7 +52,7 @@ class CountingStore extends SqliteStore {
   }
 }
 
-function serviceRecord(accountSid: string, sid: string): ServiceRecord {
+function serviceRecord(accountSid: AccountSid, sid: ServiceSid): ServiceRecord {
   return {
     sid,
     accountSid,
@@ -90,12 +92,19 @@ test('an attach or detach clears the cached probe, and a credential write leaves
   const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw);
   const account = await createAccount(store);
-  const serviceSid = 'GA' + '1'.repeat(32);
-  const operatorSid = 'LY' + '2'.repeat(32);
+  const serviceSid = testSid('GA', '1'.repeat(32));
+  const operatorSid = testSid('LY', '2'.repeat(32));
   assert.equal(await store.insertService(serviceRecord(account.sid, serviceSid)), 'inserted');
 
   assert.equal((await store.probeAttachment(account.sid, serviceSid, operatorSid))?.attached, false);
-  const attach = { accountSid: account.sid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  const attach = {
+    accountSid: account.sid,
+    serviceSid,
+    operatorSid,
+    isCustomOperator: false,
+    maxOperatorsPerService: 5,
+    nowMs: Date.now(),
+  };
   // The write is committed on the next turn (group commit); a read before that sees the last
   // committed state, and must not be answered from the cache once the write is done.
   const attaching = store.attachOperator(attach);
@@ -155,10 +164,11 @@ test('a failed read is not remembered', async () => {
 test('two reads with the same arguments never share an answer', async () => {
   const store = withReadCache(await SqliteStore.open({ filename: newFile() }));
   const account = await createAccount(store);
-  const serviceSid = 'GA' + '3'.repeat(32);
+  const serviceSid = testSid('GA', '3'.repeat(32));
   assert.equal(await store.insertService(serviceRecord(account.sid, serviceSid)), 'inserted');
   assert.equal((await store.findServiceBySid(account.sid, serviceSid))?.sid, serviceSid);
-  assert.equal(await store.findCustomOperator(account.sid, serviceSid), null);
+  // A service's SID asked for as an operator's: the kinds do not mix, whatever the type says.
+  assert.equal(await store.findCustomOperator(account.sid, serviceSid as string as OperatorSid), null);
   await store.close();
 });
 
@@ -168,7 +178,7 @@ test('pages are remembered only up to the row limit, so paging cannot fill the m
   const account = await createAccount(store);
   for (let i = 0; i < 6; i++) {
     await store.insertCustomOperator({
-      sid: 'LY' + i.toString(16).padStart(32, '0'),
+      sid: testSid('LY', i.toString(16).padStart(32, '0')),
       accountSid: account.sid,
       friendlyName: `operator ${i}`,
       description: null,
@@ -200,9 +210,9 @@ test('single answers are bounded by their number, not by the row limit meant for
   const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw, { entries: 1000, rows: 2, listKeys: 100 });
   const account = await createAccount(store);
-  const services = ['5', '6', '7'].map((digit) => 'GA' + digit.repeat(32));
+  const services = ['5', '6', '7'].map((digit) => testSid('GA', digit.repeat(32)));
   for (const sid of services) assert.equal(await store.insertService(serviceRecord(account.sid, sid)), 'inserted');
-  const operatorSid = 'LY' + '0'.repeat(32);
+  const operatorSid = testSid('LY', '0'.repeat(32));
   for (const sid of services) await store.probeAttachment(account.sid, sid, operatorSid);
   assert.equal(raw.probeReads, 3);
   // Three answers, more than the 2 rows a list may hold: all are still remembered.
@@ -215,7 +225,7 @@ test('a page of services is remembered until a service is written', async () => 
   const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw);
   const account = await createAccount(store);
-  const first = serviceRecord(account.sid, 'GA' + '4'.repeat(32));
+  const first = serviceRecord(account.sid, testSid('GA', '4'.repeat(32)));
   assert.equal(await store.insertService(first), 'inserted');
   const page = async () => (await store.listServices(account.sid, { limit: 10 })).map((record) => `${record.sid}@${record.version}`);
   assert.deepEqual(await page(), [`${first.sid}@1`]);
@@ -223,10 +233,17 @@ test('a page of services is remembered until a service is written', async () => 
   assert.deepEqual(await page(), [`${first.sid}@1`]);
   assert.equal(raw.servicePageReads, 2, 'read on its first two asks, remembered from the second');
 
-  const second = { ...serviceRecord(account.sid, 'GA' + '5'.repeat(32)), dateCreatedMs: first.dateCreatedMs + 1 };
+  const second = { ...serviceRecord(account.sid, testSid('GA', '5'.repeat(32))), dateCreatedMs: first.dateCreatedMs + 1 };
   assert.equal(await store.insertService(second), 'inserted');
   assert.deepEqual(await page(), [`${first.sid}@1`, `${second.sid}@1`], 'a new service is listed at once');
-  const attach = { accountSid: account.sid, serviceSid: first.sid, operatorSid: 'LY' + '6'.repeat(32), isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  const attach = {
+    accountSid: account.sid,
+    serviceSid: first.sid,
+    operatorSid: testSid('LY', '6'.repeat(32)),
+    isCustomOperator: false,
+    maxOperatorsPerService: 5,
+    nowMs: Date.now(),
+  };
   assert.equal(await store.attachOperator(attach), 'attached');
   assert.deepEqual(await page(), [`${first.sid}@2`, `${second.sid}@1`], 'an attach (which bumps the version) is seen at once');
   assert.equal(await store.deleteService(account.sid, second.sid), true);
@@ -240,12 +257,13 @@ test('a page asked for only once is not kept: a walk through pages leaves none o
   const store = withReadCache(raw);
   const account = await createAccount(store);
   for (let i = 0; i < 5; i++) {
-    const record = { ...serviceRecord(account.sid, 'GA' + String(i).repeat(32)), dateCreatedMs: 1_700_000_000_000 + i };
+    const record = { ...serviceRecord(account.sid, testSid('GA', String(i).repeat(32))), dateCreatedMs: 1_700_000_000_000 + i };
     assert.equal(await store.insertService(record), 'inserted');
   }
   const all = await store.listServices(account.sid, { limit: 10 });
   const walk = async () => {
-    for (const record of all) await store.listServices(account.sid, { limit: 1, after: { createdMs: record.dateCreatedMs, sid: record.sid } });
+    for (const record of all)
+      await store.listServices(account.sid, { limit: 1, after: { createdMs: record.dateCreatedMs, sid: record.sid } });
   };
   const before = raw.servicePageReads;
   await walk();
@@ -281,8 +299,8 @@ test('settledAnswer tells what a cached answer resolved to, and nothing of an an
   const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw);
   const account = await createAccount(store);
-  const serviceSid = 'GA' + '8'.repeat(32);
-  const operatorSid = 'LY' + '9'.repeat(32);
+  const serviceSid = testSid('GA', '8'.repeat(32));
+  const operatorSid = testSid('LY', '9'.repeat(32));
   assert.equal(await store.insertService(serviceRecord(account.sid, serviceSid)), 'inserted');
 
   const first = store.probeAttachment(account.sid, serviceSid, operatorSid);
@@ -293,7 +311,14 @@ test('settledAnswer tells what a cached answer resolved to, and nothing of an an
   assert.equal(again, first);
   assert.equal(settledAnswer(again)?.value, value);
 
-  const attach = { accountSid: account.sid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  const attach = {
+    accountSid: account.sid,
+    serviceSid,
+    operatorSid,
+    isCustomOperator: false,
+    maxOperatorsPerService: 5,
+    nowMs: Date.now(),
+  };
   assert.equal(await store.attachOperator(attach), 'attached');
   const afterWrite = store.probeAttachment(account.sid, serviceSid, operatorSid);
   assert.notEqual(afterWrite, first);
@@ -316,7 +341,7 @@ test('the read generation changes with every write here, when it starts and when
   const store = withReadCache(plain);
   const other = await SqliteStore.open({ filename: file });
   const account = await createAccount(store);
-  const serviceSid = 'GA' + 'a'.repeat(32);
+  const serviceSid = testSid('GA', 'a'.repeat(32));
   const start = readGeneration(store);
   assert.equal(typeof start, 'number');
   await store.findServiceBySid(account.sid, serviceSid);
@@ -339,14 +364,13 @@ test('the read generation changes with every write here, when it starts and when
   await store.close();
 });
 
-
 test('a unit of work clears only what its writes touch, and a unit of work that only reads clears nothing', async () => {
   const raw = await CountingStore.open({ filename: newFile() });
   const store = withReadCache(raw);
   const account = await createAccount(store);
   const key = await createApiKey(store, account.sid);
-  const serviceSid = 'GA' + '3'.repeat(32);
-  const operatorSid = 'LY' + '4'.repeat(32);
+  const serviceSid = testSid('GA', '3'.repeat(32));
+  const operatorSid = testSid('LY', '4'.repeat(32));
   assert.equal(await store.insertService(serviceRecord(account.sid, serviceSid)), 'inserted');
   await store.findCredential(key.sid);
   await store.probeAttachment(account.sid, serviceSid, operatorSid);
@@ -357,7 +381,14 @@ test('a unit of work clears only what its writes touch, and a unit of work that 
   await store.probeAttachment(account.sid, serviceSid, operatorSid);
   assert.deepEqual([raw.credentialReads, raw.probeReads], [1, 1], 'a unit of work that wrote nothing cleared nothing');
 
-  const attach = { accountSid: account.sid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 5, nowMs: Date.now() };
+  const attach = {
+    accountSid: account.sid,
+    serviceSid,
+    operatorSid,
+    isCustomOperator: false,
+    maxOperatorsPerService: 5,
+    nowMs: Date.now(),
+  };
   assert.equal(await store.transaction(async (tx) => tx.attachOperator(attach)), 'attached');
   assert.equal((await store.probeAttachment(account.sid, serviceSid, operatorSid))?.attached, true, 'the attach is seen at once');
   await store.findCredential(key.sid);

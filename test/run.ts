@@ -50,7 +50,10 @@ const outcomes: string[] = [];
 let failed = false;
 
 if (storeArg !== 'postgres') {
-  const status = run('sqlite', all.filter((file) => !postgresOnly(file)));
+  const status = run(
+    'sqlite',
+    all.filter((file) => !postgresOnly(file)),
+  );
   outcomes.push(`SQLite: ${status === 0 ? 'passed' : `FAILED (exit ${status})`}`);
   failed ||= status !== 0;
 }

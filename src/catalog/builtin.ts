@@ -106,7 +106,8 @@ const operatorTypes: OperatorType[] = [
   configurableType({
     name: 'GenerativeJSON',
     friendlyName: 'Generative JSON',
-    description: 'Answers your prompt about a conversation with a JSON object that follows the schema you give, using a large language model.',
+    description:
+      'Answers your prompt about a conversation with a JSON object that follows the schema you give, using a large language model.',
     docsLink: generativeDocs,
     outputType: 'json',
     provider: 'openai',
@@ -138,13 +139,15 @@ const operatorTypes: OperatorType[] = [
     provider: 'amazon',
     supportedLanguages: ['de', 'en', 'es', 'fr', 'it', 'pt'],
   }),
-  ...[
-    ['AgentIntroduction', 'Agent Introduction', 'Detects whether a participant introduced themselves.'],
-    ['EscalationRequest', 'Escalation Request', 'Detects requests to speak to a supervisor or manager.'],
-    ['RecordingDisclosure', 'Recording Disclosure', 'Detects a disclosure that the call is being recorded.'],
-    ['DoNotContactMe', 'Do Not Contact Me', 'Detects requests not to be contacted again.'],
-    ['PasswordReset', 'Password Reset', 'Detects requests to reset a password.'],
-  ].map(([name, friendlyName, description]) =>
+  ...(
+    [
+      ['AgentIntroduction', 'Agent Introduction', 'Detects whether a participant introduced themselves.'],
+      ['EscalationRequest', 'Escalation Request', 'Detects requests to speak to a supervisor or manager.'],
+      ['RecordingDisclosure', 'Recording Disclosure', 'Detects a disclosure that the call is being recorded.'],
+      ['DoNotContactMe', 'Do Not Contact Me', 'Detects requests not to be contacted again.'],
+      ['PasswordReset', 'Password Reset', 'Detects requests to reset a password.'],
+    ] as const
+  ).map(([name, friendlyName, description]) =>
     prebuiltType({
       name,
       friendlyName,
@@ -155,13 +158,15 @@ const operatorTypes: OperatorType[] = [
       supportedLanguages: ENGLISH,
     }),
   ),
-  ...[
-    ['OutboundCallDisposition', 'Outbound Call Disposition', 'Classifies the outcome of an outbound call.'],
-    ['VoicemailDetection', 'Voicemail Detection', 'Classifies whether a call reached voicemail or a person.'],
-    ['UnavailablePartyDetector', 'Unavailable Party Detector', 'Classifies whether the called party was unavailable.'],
-    ['NonEnglishCall', 'Non English Call', 'Classifies whether a conversation was held in a language other than English.'],
-    ['CallTransfer', 'Call Transfer', 'Classifies whether a call was transferred to another agent.'],
-  ].map(([name, friendlyName, description]) =>
+  ...(
+    [
+      ['OutboundCallDisposition', 'Outbound Call Disposition', 'Classifies the outcome of an outbound call.'],
+      ['VoicemailDetection', 'Voicemail Detection', 'Classifies whether a call reached voicemail or a person.'],
+      ['UnavailablePartyDetector', 'Unavailable Party Detector', 'Classifies whether the called party was unavailable.'],
+      ['NonEnglishCall', 'Non English Call', 'Classifies whether a conversation was held in a language other than English.'],
+      ['CallTransfer', 'Call Transfer', 'Classifies whether a call was transferred to another agent.'],
+    ] as const
+  ).map(([name, friendlyName, description]) =>
     prebuiltType({
       name,
       friendlyName,
@@ -185,14 +190,38 @@ const operatorTypes: OperatorType[] = [
 ];
 
 const prebuiltOperators: PrebuiltOperator[] = [
-  prebuiltOperator('Sentiment Analysis', 'Sentiment', 'Classifies the sentiment of the conversation as positive, negative, neutral or mixed.'),
+  prebuiltOperator(
+    'Sentiment Analysis',
+    'Sentiment',
+    'Classifies the sentiment of the conversation as positive, negative, neutral or mixed.',
+  ),
   prebuiltOperator('Summarization', 'Summarization', 'Creates a summary of the conversation.'),
-  prebuiltOperator('Entity Recognition', 'EntityRecognition', 'Identifies and extracts entities mentioned in the conversation, such as people, places and dates.'),
-  prebuiltOperator('Agent Introduction', 'AgentIntroduction', 'Detects whether a participant introduced themselves during the conversation.'),
-  prebuiltOperator('Escalation Request', 'EscalationRequest', 'Detects whether a participant asked for an escalation, such as to a supervisor.'),
-  prebuiltOperator('Recording Disclosure', 'RecordingDisclosure', 'Detects whether a participant disclosed that the call was being recorded.'),
+  prebuiltOperator(
+    'Entity Recognition',
+    'EntityRecognition',
+    'Identifies and extracts entities mentioned in the conversation, such as people, places and dates.',
+  ),
+  prebuiltOperator(
+    'Agent Introduction',
+    'AgentIntroduction',
+    'Detects whether a participant introduced themselves during the conversation.',
+  ),
+  prebuiltOperator(
+    'Escalation Request',
+    'EscalationRequest',
+    'Detects whether a participant asked for an escalation, such as to a supervisor.',
+  ),
+  prebuiltOperator(
+    'Recording Disclosure',
+    'RecordingDisclosure',
+    'Detects whether a participant disclosed that the call was being recorded.',
+  ),
   prebuiltOperator('Do Not Contact Me', 'DoNotContactMe', 'Detects whether a participant asked not to be contacted again.'),
-  prebuiltOperator('Outbound Call Disposition', 'OutboundCallDisposition', 'Classifies the outcome of an outbound call into a general category.'),
+  prebuiltOperator(
+    'Outbound Call Disposition',
+    'OutboundCallDisposition',
+    'Classifies the outcome of an outbound call into a general category.',
+  ),
   prebuiltOperator('Voicemail Detection', 'VoicemailDetection', 'Classifies whether a call went to voicemail or was answered by a person.'),
   prebuiltOperator('Unavailable Party Detector', 'UnavailablePartyDetector', 'Classifies whether the party being called was unavailable.'),
   prebuiltOperator('Non English Call', 'NonEnglishCall', 'Classifies whether or not the conversation is in English.'),
@@ -201,7 +230,12 @@ const prebuiltOperators: PrebuiltOperator[] = [
   // The spec's pre-built availability enum has no `deprecated`, so the catalog ships none; a
   // CATALOG_FILE may still mark one deprecated (it stays attachable).
   prebuiltOperator('Call Reason', 'CallReason', 'Classifies why the customer called. In beta: categories may change.', 'beta'),
-  prebuiltOperator('Sentiment Analysis (Legacy)', 'Sentiment', 'Classifies sentiment as positive, negative or neutral with an earlier model. Retired: use Sentiment Analysis.', 'retired'),
+  prebuiltOperator(
+    'Sentiment Analysis (Legacy)',
+    'Sentiment',
+    'Classifies sentiment as positive, negative or neutral with an earlier model. Retired: use Sentiment Analysis.',
+    'retired',
+  ),
 ];
 
 export const builtinCatalog: Catalog = deepFreeze({ operatorTypes, prebuiltOperators });

@@ -49,8 +49,7 @@ const matchType = {
 export const literalSpotConfigSchema: ConfigSchema = {
   $schema: DRAFT_07,
   title: 'LiteralSpot',
-  description:
-    'Phrase matching: reports every place in the conversation where a phrase of one of the phrase sets is said.',
+  description: 'Phrase matching: reports every place in the conversation where a phrase of one of the phrase sets is said.',
   type: 'object',
   additionalProperties: false,
   required: ['phrase_sets'],
@@ -81,8 +80,7 @@ export const literalSpotConfigSchema: ConfigSchema = {
 export const literalClassificationConfigSchema: ConfigSchema = {
   $schema: DRAFT_07,
   title: 'LiteralClassification',
-  description:
-    'Classification by phrase: assigns the class whose phrases are said, to the whole conversation or to each sentence.',
+  description: 'Classification by phrase: assigns the class whose phrases are said, to the whole conversation or to each sentence.',
   type: 'object',
   additionalProperties: false,
   required: ['classes', 'scope'],
@@ -124,11 +122,7 @@ export const literalClassificationConfigSchema: ConfigSchema = {
   ],
 };
 
-const promptProperty = nonBlank(
-  'Prompt',
-  `Instructions to the language model, up to ${MAX_PROMPT_LENGTH} characters.`,
-  MAX_PROMPT_LENGTH,
-);
+const promptProperty = nonBlank('Prompt', `Instructions to the language model, up to ${MAX_PROMPT_LENGTH} characters.`, MAX_PROMPT_LENGTH);
 
 const examplesProperty = (outputDescription: string) => ({
   title: 'Examples',

@@ -4,13 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { linearRegExp } from './linear-regexp.js';
 import { precompiledValidators } from './precompiled-validators.js';
-import {
-  configSchemas,
-  MAX_EXAMPLES,
-  MAX_RESULT_SCHEMA_DEPTH,
-  MAX_RESULT_SCHEMA_PROPERTIES,
-  type ConfigSchema,
-} from './config-schemas.js';
+import { configSchemas, MAX_EXAMPLES, MAX_RESULT_SCHEMA_DEPTH, MAX_RESULT_SCHEMA_PROPERTIES, type ConfigSchema } from './config-schemas.js';
 
 export interface ConfigProblem {
   /** JSON pointer into the config, e.g. `/phrase_sets/0/match`; `` is the config itself. */
@@ -35,9 +29,7 @@ export const MAX_VALUES_FOR_ALL_PROBLEMS = 1000;
 // Any other schema comes from a CATALOG_FILE and runs its patterns on the linear-time engine.
 // `source` keeps the generated code, for the build (standalone-validators.ts).
 export function newAjv(allErrors: boolean, builtin: boolean, source = false): Ajv {
-  const engine = builtin
-    ? { validateSchema: false, inlineRefs: false, code: { source } }
-    : { code: { regExp: linearRegExp, source } };
+  const engine = builtin ? { validateSchema: false, inlineRefs: false, code: { source } } : { code: { regExp: linearRegExp, source } };
   const ajv = new Ajv({ strict: true, addUsedSchema: false, allErrors, ...engine });
   addFormats.default(ajv);
   return ajv;
@@ -79,11 +71,7 @@ export function compileConfigSchema(schema: ConfigSchema, allErrors = true): Val
  * Problems of `config` for the operator type `typeName`, [] when valid. `configSchema` is the
  * type's schema from the catalog (null: not configurable); when omitted, the built-in schema of that name.
  */
-export function validateOperatorConfig(
-  typeName: string,
-  config: unknown,
-  configSchema?: ConfigSchema | null,
-): ConfigProblem[] {
+export function validateOperatorConfig(typeName: string, config: unknown, configSchema?: ConfigSchema | null): ConfigProblem[] {
   const schema = configSchema === undefined ? builtinConfigSchema(typeName) : configSchema;
   if (schema === null) {
     return [{ path: '', message: `cannot be set: operator type ${typeName} is not configurable` }];
@@ -161,30 +149,33 @@ function problemAt(path: string, error: ErrorObject): ConfigProblem | null {
     case 'const':
       return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'minLength':
-      return { path, message: params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters` };
+      return { path, message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters` };
     case 'maxLength':
-      return { path, message: `must be at most ${params.limit} characters` };
+      return { path, message: `must be at most ${String(params.limit)} characters` };
     case 'pattern':
-      return { path, message: params.pattern === '\\S' ? 'must not be blank' : `must match ${params.pattern}` };
+      return { path, message: params.pattern === '\\S' ? 'must not be blank' : `must match ${String(params.pattern)}` };
     case 'minItems':
-      return { path, message: `must have at least ${params.limit} item${params.limit === 1 ? '' : 's'}` };
+      return { path, message: `must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}` };
     case 'maxItems':
-      return { path, message: `must have at most ${params.limit} items` };
+      return { path, message: `must have at most ${String(params.limit)} items` };
     case 'minProperties':
-      return { path, message: `must have at least ${params.limit} propert${params.limit === 1 ? 'y' : 'ies'}` };
+      return { path, message: `must have at least ${String(params.limit)} propert${params.limit === 1 ? 'y' : 'ies'}` };
     case 'maxProperties':
-      return { path, message: `must have at most ${params.limit} properties` };
+      return { path, message: `must have at most ${String(params.limit)} properties` };
     case 'uniqueItems':
-      return { path, message: `must not repeat a value (items ${params.j} and ${params.i} are equal)` };
+      return { path, message: `must not repeat a value (items ${String(params.j)} and ${String(params.i)} are equal)` };
     case 'format':
-      return { path, message: `must be a valid ${params.format}` };
+      return { path, message: `must be a valid ${String(params.format)}` };
   }
   return { path, message: error.message ?? 'is not valid' };
 }
 
 function withArticle(type: string): string {
   if (type === 'null') return 'null';
-  return type.split(',').map((t) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`)).join(' or ');
+  return type
+    .split(',')
+    .map((t) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`))
+    .join(' or ');
 }
 
 function plain(value: unknown): string {
@@ -278,9 +269,7 @@ function resultSchemaRootProblems(resultSchema: unknown): RuleProblems {
 function resultSchemaLimitProblem(resultSchema: unknown): ConfigProblem | null {
   if (wrongRootType(resultSchema)) return null;
   let propertyCount = 0;
-  const stack: Array<{ node: unknown; path: string; level: number }> = [
-    { node: resultSchema, path: '/json_result_schema', level: 1 },
-  ];
+  const stack: Array<{ node: unknown; path: string; level: number }> = [{ node: resultSchema, path: '/json_result_schema', level: 1 }];
   while (stack.length > 0) {
     const { node, path, level } = stack.pop()!;
     if (!isObject(node) || (node.type !== 'object' && node.type !== 'array')) continue;

@@ -17,7 +17,7 @@ export function unsafeSchemaProblem(schema: unknown): SchemaProblem | null {
   while (stack.length > 0) {
     const { node, path } = stack.pop()!;
     if (typeof node !== 'object' || node === null) continue;
-    for (const [key, child] of Object.entries(node)) {
+    for (const [key, child] of Object.entries(node as Record<string, unknown>)) {
       const at = `${path}/${escapePointer(key)}`;
       if (key === '$async') return { path: at, message: 'is not allowed: configs are validated synchronously' };
       if (key === 'pattern' && typeof child === 'string' && !runsLinear(child)) return unsupportedPattern(at);

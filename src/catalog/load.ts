@@ -71,7 +71,16 @@ const catalogFileSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['name', 'friendly_name', 'description', 'output_type', 'supported_languages', 'provider', 'availability', 'configurable'],
+        required: [
+          'name',
+          'friendly_name',
+          'description',
+          'output_type',
+          'supported_languages',
+          'provider',
+          'availability',
+          'configurable',
+        ],
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' },
           sid: { type: 'string', pattern: '^EY[0-9a-f]{32}$' },

@@ -7,7 +7,12 @@ import { newAjv } from './config-validation.js';
 /** An ES module exporting `precompiledValidators` (see precompiled-validators.ts). */
 export function standaloneValidatorsModule(): string {
   const entries = Object.entries(configSchemas).map(([name, schema]) => {
-    const variants = ([['all', true], ['first', false]] as const).map(([key, allErrors]) => {
+    const variants = (
+      [
+        ['all', true],
+        ['first', false],
+      ] as const
+    ).map(([key, allErrors]) => {
       const ajv = newAjv(allErrors, true, true);
       const code = standaloneCode.default(ajv, ajv.compile(schema));
       // Each in its own scope: the generated modules reuse the same function names.

@@ -1,29 +1,13 @@
 // The shape of the operator catalog: operator types (EY…) and pre-built operators (LY…).
 // Catalog entries are global and read-only; they are data, not rows in an account's database.
 
-export type OperatorTypeOutputType =
-  | 'text-classification'
-  | 'text-extraction'
-  | 'text-extraction-normalized'
-  | 'text-generation'
-  | 'json';
+export type OperatorTypeOutputType = 'text-classification' | 'text-extraction' | 'text-extraction-normalized' | 'text-generation' | 'json';
 
 export type OperatorTypeProvider = 'twilio' | 'amazon' | 'openai';
 
-export type OperatorTypeAvailability =
-  | 'internal'
-  | 'beta'
-  | 'general-availability'
-  | 'retired'
-  | 'deprecated';
+export type OperatorTypeAvailability = 'internal' | 'beta' | 'general-availability' | 'retired' | 'deprecated';
 
-export type OperatorAvailability =
-  | 'internal'
-  | 'beta'
-  | 'public'
-  | 'retired'
-  | 'general-availability'
-  | 'deprecated';
+export type OperatorAvailability = 'internal' | 'beta' | 'public' | 'retired' | 'general-availability' | 'deprecated';
 
 export interface OperatorType {
   sid: string;

@@ -45,7 +45,8 @@ const print = (value: unknown) => process.stdout.write(JSON.stringify(value, nul
 
 function accountOption(args: ParsedArgs): string {
   const accountSid = args.options.get('--account')!;
-  if (!isSid('AC', accountSid)) throw new UsageError(`--account must be an account SID (AC followed by 32 hex digits), got "${accountSid}"`);
+  if (!isSid('AC', accountSid))
+    throw new UsageError(`--account must be an account SID (AC followed by 32 hex digits), got "${accountSid}"`);
   return accountSid;
 }
 
@@ -102,7 +103,10 @@ export const commands: Command[] = [
     operands: '',
     maxPositionals: 0,
     summary: "Set or rotate an account's auth token; prints it (the old one fails from the next request)",
-    options: [account, { flag: '--auth-token', value: 'TOKEN', description: 'the new token (at least 8 characters); a random one when left out' }],
+    options: [
+      account,
+      { flag: '--auth-token', value: 'TOKEN', description: 'the new token (at least 8 characters); a random one when left out' },
+    ],
     example: 'npx intelligence-server accounts set-token --account AC0123…',
     async run(args) {
       const accountSid = accountOption(args);
@@ -118,7 +122,7 @@ export const commands: Command[] = [
     name: 'api-keys create',
     operands: '',
     maxPositionals: 0,
-    summary: "Create an API key for an account; prints its SID and secret (shown only this once)",
+    summary: 'Create an API key for an account; prints its SID and secret (shown only this once)',
     options: [account, friendlyName],
     example: 'npx intelligence-server api-keys create --account AC0123…',
     async run(args) {

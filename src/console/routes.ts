@@ -13,10 +13,11 @@ interface Asset {
   type: string;
 }
 
+const HTML = 'text/html; charset=utf-8';
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
+  '.html': HTML,
   '.svg': 'image/svg+xml',
 };
 
@@ -39,7 +40,7 @@ function loadAssets(): Map<string, Asset> | null {
   const directory = consoleDirectory();
   if (directory === null) return null;
   const assets = new Map<string, Asset>();
-  assets.set('index.html', { body: readFileSync(join(directory, 'index.html')), type: TYPES['.html'] });
+  assets.set('index.html', { body: readFileSync(join(directory, 'index.html')), type: HTML });
   for (const name of readdirSync(join(directory, 'assets'))) {
     const type = TYPES[extname(name)];
     if (type !== undefined) assets.set(`assets/${name}`, { body: readFileSync(join(directory, 'assets', name)), type });

@@ -30,7 +30,7 @@ export function budgetedBodyReader(budget: BodyBudget, defaultLimit: number, par
       budget.used -= received;
       if (error !== null) return done(error);
       if (!Number.isNaN(contentLength) && received !== contentLength) return done(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
-      parse(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received), done);
+      parse(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received), done);
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;

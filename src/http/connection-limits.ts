@@ -45,7 +45,10 @@ export function limitConnections(server: Server, limits: ConnectionLimits, logge
     refused[kind]++;
     report ??= setTimeout(() => {
       report = null;
-      logger.warn({ ...refused, max_connections: server.maxConnections, max_per_client: limits.perClient }, 'connections refused in the last second');
+      logger.warn(
+        { ...refused, max_connections: server.maxConnections, max_per_client: limits.perClient },
+        'connections refused in the last second',
+      );
       refused.overMax = refused.overPerClient = refused.acceptFailed = 0;
     }, 1000);
     report.unref();
@@ -85,7 +88,15 @@ export function limitConnections(server: Server, limits: ConnectionLimits, logge
  * within it. Node checks them every connectionsCheckingInterval (30 s by default, which let an idle
  * connection stay 60 to 90 s): a tenth of the timeout, within 50 ms to 1 s, holds it closely.
  */
-export function requestTimeouts(timeoutMs: number): { requestTimeout: number; headersTimeout: number; connectionsCheckingInterval?: number } {
+export function requestTimeouts(timeoutMs: number): {
+  requestTimeout: number;
+  headersTimeout: number;
+  connectionsCheckingInterval?: number;
+} {
   if (timeoutMs === 0) return { requestTimeout: 0, headersTimeout: 0 };
-  return { requestTimeout: timeoutMs, headersTimeout: timeoutMs, connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.round(timeoutMs / 10))) };
+  return {
+    requestTimeout: timeoutMs,
+    headersTimeout: timeoutMs,
+    connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.round(timeoutMs / 10))),
+  };
 }

@@ -1,5 +1,6 @@
 // What every route handler may use: the caller's account (set by the auth hook) and URL building.
 import type { FastifyRequest } from 'fastify';
+import type { AccountSid } from '../sids.js';
 import type { ReadGeneration } from './recent-answers.js';
 
 declare module 'fastify' {
@@ -11,7 +12,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     /** The account the credentials act for; set by the auth hook on every /v1 and /v2 route. */
-    accountSid: string;
+    accountSid: AccountSid;
   }
 }
 
@@ -25,4 +26,5 @@ export type FormBody = Record<string, string | undefined>;
 
 export const bodyOf = (request: FastifyRequest) => (request.body ?? {}) as FormBody;
 export const queryOf = (request: FastifyRequest) => (request.query ?? {}) as Record<string, string | undefined>;
-export const paramsOf = (request: FastifyRequest) => request.params as Record<string, string>;
+/** The route's path parameters: the router matches a route only with every `:Name` of its path filled. */
+export const paramsOf = <Name extends string>(request: FastifyRequest) => request.params as Record<Name, string>;

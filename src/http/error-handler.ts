@@ -34,23 +34,23 @@ const whereOf: Record<string, string> = {
 /** Turns the first JSON-schema error of a request part into a plain-words Twilio 400. */
 export function schemaErrorToTwilio(errors: SchemaError[], dataVar: string): TwilioError {
   const error = errors[0];
-  const name = error.instancePath.replace(/^\//, '').split('/')[0] || String(error.params.missingProperty ?? '');
+  if (error === undefined) return invalidParameter(`Invalid request ${whereOf[dataVar] ?? ''}`.trim());
+  const missing = error.params.missingProperty;
+  const name = error.instancePath.replace(/^\//, '').split('/')[0] || (typeof missing === 'string' ? missing : '');
   switch (error.keyword) {
     case 'required':
-      return invalidParameter(`Missing required parameter ${error.params.missingProperty} ${whereOf[dataVar] ?? ''}`.trim());
+      return invalidParameter(`Missing required parameter ${String(error.params.missingProperty)} ${whereOf[dataVar] ?? ''}`.trim());
     case 'type':
       return invalidParameter(`Parameter ${name} was given more than once`);
     case 'pattern':
       if (error.params.pattern === formBoolean.pattern) return invalidParameter(`Invalid parameter ${name}: must be true or false`);
-      return invalidParameter(`Invalid parameter ${name}: must match ${error.params.pattern}`);
+      return invalidParameter(`Invalid parameter ${name}: must match ${String(error.params.pattern)}`);
     case 'enum':
-      return invalidParameter(
-        `Invalid parameter ${name}: must be one of ${(error.params.allowedValues as string[]).join(', ')}`,
-      );
+      return invalidParameter(`Invalid parameter ${name}: must be one of ${(error.params.allowedValues as string[]).join(', ')}`);
     case 'maxLength':
-      return invalidParameter(`Invalid parameter ${name}: must be at most ${error.params.limit} characters`);
+      return invalidParameter(`Invalid parameter ${name}: must be at most ${String(error.params.limit)} characters`);
     case 'minLength':
-      return invalidParameter(`Invalid parameter ${name}: must be at least ${error.params.limit} characters`);
+      return invalidParameter(`Invalid parameter ${name}: must be at least ${String(error.params.limit)} characters`);
     default:
       return invalidParameter(`Invalid parameter ${name}: ${error.message ?? 'invalid value'}`);
   }
@@ -89,10 +89,7 @@ function logDatabaseUnavailable(request: FastifyRequest, error: unknown): void {
   outage.failuresSinceLog++;
   const now = Date.now();
   if (now - outage.loggedAt < OUTAGE_LOG_INTERVAL_MS) return;
-  request.log.error(
-    { err: error, failed_requests: outage.failuresSinceLog },
-    'database unavailable: answering 503 until it returns',
-  );
+  request.log.error({ err: error, failed_requests: outage.failuresSinceLog }, 'database unavailable: answering 503 until it returns');
   outage.loggedAt = now;
   outage.failuresSinceLog = 0;
 }
@@ -127,7 +124,9 @@ function writeRawError(socket: Duplex, twilioError: TwilioError): void {
     'content-length': String(Buffer.byteLength(body)),
     connection: 'close',
   };
-  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(`HTTP/1.1 ${twilioError.status} ${STATUS_CODES[twilioError.status]}\r\n${head}\r\n${body}`);
 }
 
@@ -158,7 +157,7 @@ export function answerConnect(request: { url?: string }, socket: Duplex): void {
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setSchemaErrorFormatter((errors, dataVar) => schemaErrorToTwilio(errors as SchemaError[], dataVar));
+  app.setSchemaErrorFormatter((errors, dataVar) => schemaErrorToTwilio(errors, dataVar));
   app.setErrorHandler((error: FastifyError, request, reply) => sendTwilioError(error, request, reply));
   app.setNotFoundHandler((request, reply) => sendTwilioError(notFound(request), request, reply));
 }

@@ -49,7 +49,11 @@ export interface Found {
 
 /** The internals of the Node and Fastify this process runs. */
 export function foundInternals(): Found {
-  return { dump: (IncomingMessage.prototype as unknown as { _dump?: unknown })._dump, symbols: fastifySymbols, validation: fastifyValidation };
+  return {
+    dump: (IncomingMessage.prototype as unknown as { _dump?: unknown })._dump,
+    symbols: fastifySymbols,
+    validation: fastifyValidation,
+  };
 }
 
 /** Checks what was found and answers what the server may use. */
@@ -69,7 +73,7 @@ export function checkInternals(found: Found): Internals {
     routeTemplateOf:
       kRouteContext === null
         ? (request) => request.routeOptions.url
-        : (request) => (request as unknown as Record<symbol, { config?: { url?: string } }>)[kRouteContext].config?.url,
+        : (request) => (request as unknown as Record<symbol, { config?: { url?: string } } | undefined>)[kRouteContext]?.config?.url,
     lowerCaseHeaderNames,
     missing,
   };
@@ -84,7 +88,10 @@ const warned = new WeakSet<Internals>();
 export function warnOfMissingInternals(log: FastifyBaseLogger, checked: Internals): void {
   if (checked.missing.length === 0 || warned.has(checked)) return;
   warned.add(checked);
-  log.warn({ missing: checked.missing }, 'Node or Fastify is not the version this server was built for; their public API is used instead (slower)');
+  log.warn(
+    { missing: checked.missing },
+    'Node or Fastify is not the version this server was built for; their public API is used instead (slower)',
+  );
 }
 
 function symbolNamed(value: unknown, description: string): symbol | null {
@@ -107,7 +114,8 @@ function requestClassWith(nodeDump: () => void): typeof IncomingMessage {
 
 function replyHeadersUnder(kReplyHeaders: symbol): ReplyHeaders {
   return {
-    of: (reply) => (reply as unknown as Record<symbol, Headers>)[kReplyHeaders],
+    // Fastify sets kReplyHeaders in the Reply constructor, so every reply has it.
+    of: (reply) => (reply as unknown as Record<symbol, Headers>)[kReplyHeaders]!,
     replace: (reply, headers) => {
       (reply as unknown as Record<symbol, Headers>)[kReplyHeaders] = headers;
     },
@@ -124,15 +132,26 @@ function headerNamesLowerCaser(validation: unknown): Internals['lowerCaseHeaderN
   const lowerCase = <Route extends SchemaRoute>(route: Route): Route => {
     let normalised = route;
     const context = { schema: { headers: route.schema }, config: { method: route.method, url: route.url } };
-    (compileSchemas as (context: unknown, compile: (passed: Route) => void, isCustom: boolean) => void)(context, (passed) => {
-      normalised = passed;
-    }, false);
+    (compileSchemas as (context: unknown, compile: (passed: Route) => void, isCustom: boolean) => void)(
+      context,
+      (passed) => {
+        normalised = passed;
+      },
+      false,
+    );
     return normalised;
   };
   try {
-    const probe = lowerCase({ schema: { type: 'object', properties: { 'If-Match': { type: 'string' } } }, method: 'GET', url: '/', httpPart: 'headers' });
+    const probe = lowerCase({
+      schema: { type: 'object', properties: { 'If-Match': { type: 'string' } } },
+      method: 'GET',
+      url: '/',
+      httpPart: 'headers',
+    });
     const properties = (probe.schema as { properties?: Record<string, unknown> }).properties;
-    return probe.httpPart === 'headers' && properties?.['if-match'] !== undefined && properties['If-Match'] === undefined ? lowerCase : null;
+    return probe.httpPart === 'headers' && properties?.['if-match'] !== undefined && properties['If-Match'] === undefined
+      ? lowerCase
+      : null;
   } catch {
     return null;
   }

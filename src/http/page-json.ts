@@ -113,19 +113,20 @@ const COMPARED_FIELDS: Record<keyof PageMeta, true> = {
 };
 void COMPARED_FIELDS;
 
-const sameItems = (known: Buffer[], items: Buffer[]) => known.length === items.length && known.every((item, index) => item === items[index]);
+const sameItems = (known: Buffer[], items: Buffer[]) =>
+  known.length === items.length && known.every((item, index) => item === items[index]);
 
 /** `<head><items, comma-separated><tail>`, as the list schema would serialise it. */
 function pageJson(head: string, items: Buffer[], tail: string): Buffer {
   let length = head.length + Buffer.byteLength(tail) + Math.max(0, items.length - 1);
-  for (let index = 0; index < items.length; index++) length += items[index].length;
+  for (const item of items) length += item.length;
   // One allocation and one copy per item, cheaper than Buffer.concat of the parts.
   const body = Buffer.allocUnsafeSlow(length);
   let offset = body.write(head, 0, 'latin1');
-  for (let index = 0; index < items.length; index++) {
+  for (const [index, item] of items.entries()) {
     if (index > 0) body[offset++] = COMMA;
-    body.set(items[index], offset);
-    offset += items[index].length;
+    body.set(item, offset);
+    offset += item.length;
   }
   body.write(tail, offset, 'utf8');
   return body;

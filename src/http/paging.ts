@@ -5,7 +5,6 @@ import type { Cursor, KeysetQuery } from '../store/store.js';
 
 export type { Cursor, KeysetQuery };
 
-
 export interface PageRequest {
   pageSize: number;
   page: number;
@@ -53,7 +52,7 @@ function decodePageToken(raw: string): { direction: 'after' | 'before'; cursor: 
   if (match === null) throw invalid();
   const createdMs = Number(match[2]);
   if (!Number.isSafeInteger(createdMs)) throw invalid();
-  return { direction: match[1] === 'a' ? 'after' : 'before', cursor: { createdMs, sid: match[3] } };
+  return { direction: match[1] === 'a' ? 'after' : 'before', cursor: { createdMs, sid: match[3]! } };
 }
 
 export function parsePageRequest(query: Record<string, string | string[] | undefined>): PageRequest {
@@ -115,12 +114,9 @@ export function shapePage<T>(
       page_size: pageSize,
       first_page_url: withToken(0, undefined),
       previous_page_url:
-        hasPrevious && first !== undefined
-          ? withToken(Math.max(page - 1, 0), encodePageToken('before', cursorOf(first)))
-          : null,
+        hasPrevious && first !== undefined ? withToken(Math.max(page - 1, 0), encodePageToken('before', cursorOf(first))) : null,
       url: withToken(page, request.token),
-      next_page_url:
-        hasNext && last !== undefined ? withToken(page + 1, encodePageToken('after', cursorOf(last))) : null,
+      next_page_url: hasNext && last !== undefined ? withToken(page + 1, encodePageToken('after', cursorOf(last))) : null,
       key: location.key,
     },
   };

@@ -56,7 +56,10 @@ export class RateLimiter {
 
   private writeHeaders(reply: FastifyReply, remaining: number): void {
     if (this.replyHeaders === null) {
-      void reply.header('x-rate-limit-limit', this.limitHeader).header('x-rate-limit-remaining', String(remaining)).header('x-rate-limit-config', this.configHeader);
+      void reply
+        .header('x-rate-limit-limit', this.limitHeader)
+        .header('x-rate-limit-remaining', String(remaining))
+        .header('x-rate-limit-config', this.configHeader);
       return;
     }
     const headers = this.replyHeaders.of(reply);

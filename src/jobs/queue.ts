@@ -33,7 +33,12 @@ function newJob(name: string, payload: unknown, options: EnqueueOptions): NewJob
  * enqueue, unless a job of this name is queued already (then null): recurring work that every
  * process schedules at start-up stays one pending job, however many processes start at once.
  */
-export function enqueueUnlessQueued(store: JobOperations, name: string, payload: unknown, options: EnqueueOptions = {}): Promise<number | null> {
+export function enqueueUnlessQueued(
+  store: JobOperations,
+  name: string,
+  payload: unknown,
+  options: EnqueueOptions = {},
+): Promise<number | null> {
   return store.enqueueJobUnlessQueued(newJob(name, payload, options));
 }
 

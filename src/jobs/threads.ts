@@ -96,11 +96,11 @@ export class ThreadPool {
     return new Promise<O>((resolve, reject) => {
       const waiting: Waiting = {
         id: this.nextId++,
-        task: task as ThreadTask<unknown, unknown>,
+        task: task,
         input,
         transfer: options.transfer ?? [],
         signal,
-        resolve: resolve as (value: unknown) => void,
+        resolve: resolve,
         reject,
         onAbort: null,
       };

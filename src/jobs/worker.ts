@@ -87,8 +87,7 @@ export class JobWorker extends EventEmitter {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.onError =
-      options.onError ??
-      ((error, doing) => process.stderr.write(`intelligence-server: job worker, ${doing}: ${describe(error)}\n`));
+      options.onError ?? ((error, doing) => process.stderr.write(`intelligence-server: job worker, ${doing}: ${describe(error)}\n`));
   }
 
   /** Starts listening and claiming; with no handler registered it does nothing at all. */
@@ -143,15 +142,18 @@ export class JobWorker extends EventEmitter {
 
   private run(job: JobRecord): void {
     const abort = new AbortController();
-    const heartbeat = setInterval(() => {
-      const nowMs = this.now();
-      this.options.store.extendJobLease(job.id, this.owner, nowMs + this.leaseMs, nowMs).then(
-        (held) => {
-          if (!held) abort.abort(new Error(`the lease of job ${job.id} was lost`));
-        },
-        (error: unknown) => this.onError(error, `extending the lease of job ${job.id}`),
-      );
-    }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        const nowMs = this.now();
+        this.options.store.extendJobLease(job.id, this.owner, nowMs + this.leaseMs, nowMs).then(
+          (held) => {
+            if (!held) abort.abort(new Error(`the lease of job ${job.id} was lost`));
+          },
+          (error: unknown) => this.onError(error, `extending the lease of job ${job.id}`),
+        );
+      },
+      Math.max(1, Math.floor(this.leaseMs / 3)),
+    );
     heartbeat.unref();
     const done = this.attempt(job, abort.signal).finally(() => {
       clearInterval(heartbeat);
@@ -164,7 +166,9 @@ export class JobWorker extends EventEmitter {
   private async attempt(job: JobRecord, signal: AbortSignal): Promise<void> {
     let failure: string | null = null;
     try {
-      await this.options.handlers[job.name](JSON.parse(job.payloadJson), { job, signal });
+      const handler = this.options.handlers[job.name];
+      if (handler === undefined) throw new Error(`no handler for job ${job.name}`);
+      await handler(JSON.parse(job.payloadJson), { job, signal });
     } catch (error) {
       failure = describe(error);
     }
@@ -194,10 +198,13 @@ export class JobWorker extends EventEmitter {
   private wakeAt(atMs: number): void {
     const delay = atMs - this.now();
     if (delay >= this.pollMs || this.stopping) return;
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
-      this.wake();
-    }, Math.max(0, delay));
+    const timer = setTimeout(
+      () => {
+        this.retryTimers.delete(timer);
+        this.wake();
+      },
+      Math.max(0, delay),
+    );
     this.retryTimers.add(timer);
   }
 

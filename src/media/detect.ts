@@ -66,7 +66,7 @@ export async function readHead(path: string, length: number): Promise<Uint8Array
 }
 
 function fromContentType(contentType: string | null | undefined): MediaType | undefined {
-  const essence = contentType?.split(';')[0].trim().toLowerCase();
+  const essence = contentType?.split(';')[0]?.trim().toLowerCase();
   return essence ? CONTENT_TYPES[essence] : undefined;
 }
 
@@ -79,7 +79,7 @@ function fromUrl(url: string | null | undefined): MediaType | undefined {
     return undefined;
   }
   const match = /\.([a-z0-9]+)$/i.exec(pathname);
-  return match ? EXTENSIONS[match[1].toLowerCase()] : undefined;
+  return match ? EXTENSIONS[match[1]!.toLowerCase()] : undefined;
 }
 
 export function sniff(head: Uint8Array): MediaType | undefined {
@@ -88,8 +88,11 @@ export function sniff(head: Uint8Array): MediaType | undefined {
   if (ascii(0, 4) === 'fLaC') return 'flac';
   if (ascii(0, 3) === 'ID3') return 'mp3';
   // An MPEG audio frame header: 11 set sync bits, then a layer other than the reserved 00.
-  if (head.length >= 2 && head[0] === 0xff && (head[1] & 0xe0) === 0xe0 && (head[1] & 0x06) !== 0) return 'mp3';
-  const text = Buffer.from(head).toString('utf8').replace(/^\uFEFF/, '');
+  const [b0, b1] = head;
+  if (b0 === 0xff && b1 !== undefined && (b1 & 0xe0) === 0xe0 && (b1 & 0x06) !== 0) return 'mp3';
+  const text = Buffer.from(head)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   if (/^WEBVTT(?:[ \t\r\n]|$)/.test(text)) return 'vtt';
   if (/^\s*\{/.test(text)) return 'json';
   return undefined;

@@ -24,7 +24,8 @@ export class MediaStore {
   /** The absolute path of a stored relative path; refuses one that would leave the root. */
   absolute(relative: string): string {
     const normalised = normalize(relative);
-    if (isAbsolute(normalised) || normalised === '..' || normalised.startsWith(`..${sep}`)) throw new Error(`media path outside MEDIA_DIR: ${relative}`);
+    if (isAbsolute(normalised) || normalised === '..' || normalised.startsWith(`..${sep}`))
+      throw new Error(`media path outside MEDIA_DIR: ${relative}`);
     return join(this.root, normalised);
   }
 

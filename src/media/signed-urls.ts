@@ -45,7 +45,11 @@ export class MediaUrlSigner {
   }
 
   /** Checks the query of a media URL; a malformed one is forged. Expiry is told apart only once the signature holds. */
-  verify(transcriptSid: string, query: Record<string, string | string[] | undefined>, nowMs: number): { verdict: Verdict; variant: SignedVariant } {
+  verify(
+    transcriptSid: string,
+    query: Record<string, string | string[] | undefined>,
+    nowMs: number,
+  ): { verdict: Verdict; variant: SignedVariant } {
     const { variant, expires, signature } = query;
     const forged = { verdict: 'forged' as const, variant: 'original' as const };
     if (variant !== 'original' && variant !== 'redacted') return forged;

@@ -45,7 +45,8 @@ export interface FetchedMedia {
   finalUrl: string;
 }
 
-export type MediaFetchFailureKind = 'bad-url' | 'refused-address' | 'http-status' | 'too-many-redirects' | 'timeout' | 'too-large' | 'network';
+export type MediaFetchFailureKind =
+  'bad-url' | 'refused-address' | 'http-status' | 'too-many-redirects' | 'timeout' | 'too-large' | 'network';
 
 export interface MediaFetchFailure {
   ok: false;
@@ -98,7 +99,10 @@ function parseHttpUrl(text: string, base?: URL): URL {
   try {
     url = new URL(text, base);
   } catch {
-    throw new Failure('bad-url', base === undefined ? `media URL "${text}" is not a URL` : `media URL redirects to "${text}", which is not a URL`);
+    throw new Failure(
+      'bad-url',
+      base === undefined ? `media URL "${text}" is not a URL` : `media URL redirects to "${text}", which is not a URL`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Failure('bad-url', `media URL must be http or https, not ${url.protocol.replace(/:$/, '')} (${url.href})`);

@@ -68,12 +68,12 @@ function ipv6Groups(address: string): number[] {
   let text = address.toLowerCase();
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted !== null) {
-    const [a, b, c, d] = dotted[1].split('.').map(Number);
+    const [a = 0, b = 0, c = 0, d = 0] = dotted[1]!.split('.').map(Number);
     text = text.slice(0, dotted.index) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
   const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
   const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
-  const front = parse(head);
+  const front = parse(head ?? '');
   const back = tail === undefined ? [] : parse(tail);
   return [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
 }
@@ -87,9 +87,10 @@ const ipv4Of = (high: number, low: number) => `${high >> 8}.${high & 255}.${low 
  */
 function embeddedIpv4(address: string): string | null {
   const groups = ipv6Groups(address);
-  if (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((group) => group === 0)) return ipv4Of(groups[6], groups[7]);
-  if (groups[0] === 0x2002) return ipv4Of(groups[1], groups[2]);
-  if (groups.slice(0, 6).every((group) => group === 0) && (groups[6] !== 0 || groups[7] > 1)) return ipv4Of(groups[6], groups[7]);
+  const group = (index: number) => groups[index] ?? 0;
+  if (group(0) === 0x64 && group(1) === 0xff9b && groups.slice(2, 6).every((value) => value === 0)) return ipv4Of(group(6), group(7));
+  if (group(0) === 0x2002) return ipv4Of(group(1), group(2));
+  if (groups.slice(0, 6).every((value) => value === 0) && (group(6) !== 0 || group(7) > 1)) return ipv4Of(group(6), group(7));
   return null;
 }
 
@@ -110,14 +111,23 @@ const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.
 export function parseOutboundAllowlist(raw: string | undefined): OutboundPolicy {
   const hosts = new Set<string>();
   const networks = new BlockList();
-  const entries = (raw ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   for (const entry of entries) {
-    const [addressPart, prefixPart, ...rest] = entry.replace(/^\[(.*)\]$/, '$1').split('/');
+    const [addressPart = '', prefixPart, ...rest] = entry.replace(/^\[(.*)\]$/, '$1').split('/');
     const family = familyOf(addressPart);
     const bits = family === 'ipv4' ? 32 : 128;
     if (family !== null && prefixPart === undefined) {
       networks.addAddress(addressPart, family);
-    } else if (family !== null && rest.length === 0 && /^\d{1,3}$/.test(prefixPart) && Number(prefixPart) <= bits) {
+    } else if (
+      family !== null &&
+      prefixPart !== undefined &&
+      rest.length === 0 &&
+      /^\d{1,3}$/.test(prefixPart) &&
+      Number(prefixPart) <= bits
+    ) {
       networks.addSubnet(addressPart, Number(prefixPart), family);
     } else if (prefixPart === undefined && HOST_NAME.test(entry)) {
       hosts.add(normalHost(entry));
@@ -179,7 +189,7 @@ export function guardedLookup(policy: OutboundPolicy): LookupFunction {
         return callback(new OutboundAddressRefused(hostname, first?.address ?? '(none)', reason), '', 0);
       }
       if (all) (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, allowed);
-      else callback(null, allowed[0].address, allowed[0].family);
+      else callback(null, allowed[0]!.address, allowed[0]!.family);
     });
   };
 }

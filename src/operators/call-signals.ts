@@ -42,7 +42,7 @@ export function opening(spoken: readonly AnalysedSentence[]): AnalysedSentence[]
 /** Speaker changes from one spoken sentence to the next. */
 export function turns(spoken: readonly AnalysedSentence[]): number {
   let changes = 0;
-  for (let i = 1; i < spoken.length; i++) if (spoken[i].mediaChannel !== spoken[i - 1].mediaChannel) changes++;
+  for (let i = 1; i < spoken.length; i++) if (spoken[i]!.mediaChannel !== spoken[i - 1]!.mediaChannel) changes++;
   return changes;
 }
 

@@ -33,7 +33,12 @@ export function readExamples(value: unknown): Example[] {
   return value.filter((e): e is Example => isObject(e) && typeof e.input === 'string' && typeof e.output === 'string');
 }
 
-export function promptMessages(prompt: string, examples: readonly Example[], transcript: AnalysedTranscript, answerRule = ''): ChatMessage[] {
+export function promptMessages(
+  prompt: string,
+  examples: readonly Example[],
+  transcript: AnalysedTranscript,
+  answerRule = '',
+): ChatMessage[] {
   const messages: ChatMessage[] = [{ role: 'system', content: `${SYSTEM}${prompt}${answerRule === '' ? '' : `\n\n${answerRule}`}` }];
   for (const example of examples) {
     messages.push({ role: 'user', content: `Conversation:\n${example.input}` });

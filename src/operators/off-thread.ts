@@ -9,7 +9,12 @@ import type { Transcript } from './types.js';
 export const runOperatorsTask = threadTask<{ transcript: Transcript; operators: OperatorToRun[] }, OperatorRun[]>('operators.run');
 
 /** The same OperatorRun[] as runAll on the main thread, in the same order. */
-export function runOperatorsOffThread(threads: ThreadPool, transcript: Transcript, operators: readonly OperatorToRun[], signal?: AbortSignal): Promise<OperatorRun[]> {
+export function runOperatorsOffThread(
+  threads: ThreadPool,
+  transcript: Transcript,
+  operators: readonly OperatorToRun[],
+  signal?: AbortSignal,
+): Promise<OperatorRun[]> {
   // Only what the runners read crosses to the thread, not the whole catalog entry.
   const sent = operators.map(({ operatorSid, operatorType: { name, outputType, engine }, config }) => ({
     operatorSid,

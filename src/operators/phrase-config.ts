@@ -12,7 +12,7 @@ export function readPhraseSets(value: unknown, path: string, defaultMatch?: Matc
     if (!Array.isArray(entry.phrases) || !entry.phrases.every((p) => typeof p === 'string')) return `${at}/phrases must be strings`;
     const match = entry.match ?? defaultMatch;
     if (match !== 'exact' && match !== 'fuzzy') return `${at}/match must be exact or fuzzy`;
-    sets.push({ name: entry.name, phrases: entry.phrases as string[], match });
+    sets.push({ name: entry.name, phrases: entry.phrases, match });
   }
   return sets;
 }

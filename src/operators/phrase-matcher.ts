@@ -80,10 +80,10 @@ export function compilePhraseSets(sets: readonly PhraseSet[], options: { wildcar
   for (const set of sets) {
     for (const phrase of set.phrases) {
       const words = phraseWords(phrase, set.match, options.wildcards === true);
-      if (words.length === 0) continue;
+      const [first, second] = words;
+      if (first === undefined) continue;
       const entry: CompiledPhrase = { set: set.name, phrase, match: set.match, words };
       compiled.phrases.push(entry);
-      const [first, second] = words;
       if (first.wildcard) {
         compiled.everywhere.push(entry);
         continue;
@@ -95,7 +95,8 @@ export function compilePhraseSets(sets: readonly PhraseSet[], options: { wildcar
         // A sentence word split in two ("pass word") starts with a prefix of the phrase's first word.
         for (let cut = 1; cut < first.key.length; cut++) addCandidate(compiled.byFirstKey, `prefix:${first.key.slice(0, cut)}`, entry);
         // One typo away: the two words share a deletion variant (symmetric delete).
-        if (first.key.length >= MIN_TYPO_LENGTH) for (const variant of deletions(first.key)) addCandidate(compiled.byFirstKey, `typo:${variant}`, entry);
+        if (first.key.length >= MIN_TYPO_LENGTH)
+          for (const variant of deletions(first.key)) addCandidate(compiled.byFirstKey, `typo:${variant}`, entry);
       }
     }
   }
@@ -137,33 +138,34 @@ interface Span {
 /** Matches phrase words from `j` against sentence words from `i`; first success wins, so results are stable. */
 function matchFrom(phrase: CompiledPhrase, j: number, words: Token[], i: number, score: number): Span | null {
   const { words: pw, match } = phrase;
-  if (j === pw.length) return { last: i - 1, score };
-  if (i >= words.length) return null;
   const word = pw[j];
+  if (word === undefined) return { last: i - 1, score };
+  const current = words[i];
+  if (current === undefined) return null;
   if (word.wildcard) return matchFrom(phrase, j + 1, words, i + 1, score);
-  const direct = wordScore(word, words[i], match);
+  const direct = wordScore(word, current, match);
   if (direct > 0) {
     const span = matchFrom(phrase, j + 1, words, i + 1, Math.min(score, direct));
     if (span !== null) return span;
   }
   if (match === 'exact') return null;
   const next = words[i + 1];
-  if (next !== undefined && words[i].normal + next.normal === word.key) {
+  if (next !== undefined && current.normal + next.normal === word.key) {
     const span = matchFrom(phrase, j + 1, words, i + 2, Math.min(score, SCORE.split));
     if (span !== null) return span;
   }
   const following = pw[j + 1];
-  if (following !== undefined && !following.wildcard && word.key + following.key === words[i].normal) {
+  if (following !== undefined && !following.wildcard && word.key + following.key === current.normal) {
     return matchFrom(phrase, j + 2, words, i + 1, Math.min(score, SCORE.split));
   }
   return null;
 }
 
-/** Phrases that may start at sentence word `i`, each once, in a stable order. */
-function candidates(compiled: CompiledPhraseSets, words: readonly Token[], i: number, match: MatchType): CompiledPhrase[] {
-  const token = words[i];
+/** Phrases that may start at a sentence word, each once, in a stable order. */
+function candidates(compiled: CompiledPhraseSets, token: Token, match: MatchType): CompiledPhrase[] {
   const keys = match === 'exact' ? [exactKey(token)] : [token.normal, `stem:${token.stem}`, `prefix:${token.normal}`];
-  if (match === 'fuzzy' && token.normal.length >= MIN_TYPO_LENGTH) for (const variant of deletions(token.normal)) keys.push(`typo:${variant}`);
+  if (match === 'fuzzy' && token.normal.length >= MIN_TYPO_LENGTH)
+    for (const variant of deletions(token.normal)) keys.push(`typo:${variant}`);
   const found: CompiledPhrase[] = [...compiled.everywhere];
   for (const key of keys) {
     const list = compiled.byFirstKey.get(key);
@@ -194,11 +196,19 @@ export function findPhrases(compiled: CompiledPhraseSets, sentences: readonly An
   for (const sentence of sentences) {
     for (const match of matchTypes) {
       const words = sentenceWords(sentence, match);
-      for (let i = 0; i < words.length; i++) {
-        for (const phrase of candidates(compiled, words, i, match)) {
+      for (const [i, token] of words.entries()) {
+        for (const phrase of candidates(compiled, token, match)) {
           const span = matchFrom(phrase, 0, words, i, 1);
           if (span === null) continue;
-          hits.push({ set: phrase.set, phrase: phrase.phrase, sentence, start: words[i].start, end: words[span.last].end, score: span.score });
+          // matchFrom's span ends at a word it matched, so span.last indexes words.
+          hits.push({
+            set: phrase.set,
+            phrase: phrase.phrase,
+            sentence,
+            start: token.start,
+            end: words[span.last]!.end,
+            score: span.score,
+          });
         }
       }
     }

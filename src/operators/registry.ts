@@ -78,17 +78,24 @@ export function createOperatorRegistry(engines: Engines, options: RegistryOption
   );
 
   const bindingOf = (type: BindableType): EngineBinding | null =>
-    type.engine ?? (Object.hasOwn(BUILTIN_BINDINGS, type.name) ? BUILTIN_BINDINGS[type.name] ?? null : null);
+    type.engine ?? (Object.hasOwn(BUILTIN_BINDINGS, type.name) ? (BUILTIN_BINDINGS[type.name] ?? null) : null);
 
   function checkType(type: BindableType): string[] {
     const binding = bindingOf(type);
     if (binding === null) return [`operator type ${type.name} names no engine and has no built-in one`];
     const runner = runners.get(binding.runner);
-    if (runner === undefined) return [`operator type ${type.name} names the runner "${binding.runner}", which does not exist (runners: ${[...runners.keys()].join(', ')})`];
+    if (runner === undefined)
+      return [
+        `operator type ${type.name} names the runner "${binding.runner}", which does not exist (runners: ${[...runners.keys()].join(', ')})`,
+      ];
     if (runner.outputType !== type.outputType) {
-      return [`operator type ${type.name} has output_type ${type.outputType}, but the runner "${runner.name}" produces ${runner.outputType}`];
+      return [
+        `operator type ${type.name} has output_type ${type.outputType}, but the runner "${runner.name}" produces ${runner.outputType}`,
+      ];
     }
-    return binding.config === undefined ? [] : runner.checkConfig(binding.config).map((problem) => `operator type ${type.name}: engine.config ${problem}`);
+    return binding.config === undefined
+      ? []
+      : runner.checkConfig(binding.config).map((problem) => `operator type ${type.name}: engine.config ${problem}`);
   }
 
   async function runOne(operator: OperatorToRun, analysed: ReturnType<typeof analyse>): Promise<RunOutcome> {

@@ -23,15 +23,12 @@ const ok = (result: OperatorResultBody): RunOutcome => ({ ok: true, result });
 /** Probabilities are rounded to 4 decimals so that results compare exactly across runs and stores. */
 export const round = (p: number): number => Math.round(p * 10_000) / 10_000;
 
-export function conversationClassify(
-  predictedLabel: string | null,
-  labelProbabilities: Record<string, number>,
-): RunOutcome {
+export function conversationClassify(predictedLabel: string | null, labelProbabilities: Record<string, number>): RunOutcome {
   const rounded = Object.fromEntries(Object.entries(labelProbabilities).map(([label, p]) => [label, round(p)]));
   return ok({
     ...empty('conversation-classify'),
     predicted_label: predictedLabel,
-    predicted_probability: predictedLabel === null ? null : rounded[predictedLabel] ?? null,
+    predicted_probability: predictedLabel === null ? null : (rounded[predictedLabel] ?? null),
     label_probabilities: rounded,
   });
 }

@@ -24,13 +24,7 @@ export interface Transcript {
 }
 
 export type OperatorResultType =
-  | 'conversation-classify'
-  | 'utterance-classify'
-  | 'extract'
-  | 'extract-normalize'
-  | 'pii-extract'
-  | 'text-generation'
-  | 'json';
+  'conversation-classify' | 'utterance-classify' | 'extract' | 'extract-normalize' | 'pii-extract' | 'text-generation' | 'json';
 
 export interface UtteranceResult {
   sentence_index: number;

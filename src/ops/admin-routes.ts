@@ -49,41 +49,53 @@ export async function adminRoutes(admin: FastifyInstance, { token, snapshots }: 
   const security = [{ adminToken: [] }];
   const path = '/admin/accounts/:AccountSid';
 
-  admin.get(`${path}/snapshot`, {
-    schema: {
-      operationId: 'ExportAccountSnapshot',
-      tags: ['admin'],
-      summary: "The account's services, custom operators and attachments, with their SIDs, versions and dates",
-      security,
-      params: accountParams,
-      response: { 200: snapshotSchema },
+  admin.get(
+    `${path}/snapshot`,
+    {
+      schema: {
+        operationId: 'ExportAccountSnapshot',
+        tags: ['admin'],
+        summary: "The account's services, custom operators and attachments, with their SIDs, versions and dates",
+        security,
+        params: accountParams,
+        response: { 200: snapshotSchema },
+      },
+      config,
     },
-    config,
-  }, async (request) => snapshots.export((request.params as { AccountSid: string }).AccountSid));
+    async (request) => snapshots.export((request.params as { AccountSid: string }).AccountSid),
+  );
 
-  admin.post(`${path}/snapshot`, {
-    schema: {
-      operationId: 'ImportAccountSnapshot',
-      tags: ['admin'],
-      summary: 'Imports a snapshot into the account: all of it, or nothing (409 when a SID or unique name exists)',
-      security,
-      params: accountParams,
-      body: snapshotSchema,
-      response: { 200: importSummary },
+  admin.post(
+    `${path}/snapshot`,
+    {
+      schema: {
+        operationId: 'ImportAccountSnapshot',
+        tags: ['admin'],
+        summary: 'Imports a snapshot into the account: all of it, or nothing (409 when a SID or unique name exists)',
+        security,
+        params: accountParams,
+        body: snapshotSchema,
+        response: { 200: importSummary },
+      },
+      bodyLimit: SNAPSHOT_BODY_LIMIT_BYTES,
+      config,
     },
-    bodyLimit: SNAPSHOT_BODY_LIMIT_BYTES,
-    config,
-  }, async (request) => snapshots.import(request.body, (request.params as { AccountSid: string }).AccountSid));
+    async (request) => snapshots.import(request.body, (request.params as { AccountSid: string }).AccountSid),
+  );
 
-  admin.post(`${path}/reset`, {
-    schema: {
-      operationId: 'ResetAccount',
-      tags: ['admin'],
-      summary: "Deletes the account's services, custom operators and attachments (the account and its keys stay)",
-      security,
-      params: accountParams,
-      response: { 200: resetSummary },
+  admin.post(
+    `${path}/reset`,
+    {
+      schema: {
+        operationId: 'ResetAccount',
+        tags: ['admin'],
+        summary: "Deletes the account's services, custom operators and attachments (the account and its keys stay)",
+        security,
+        params: accountParams,
+        response: { 200: resetSummary },
+      },
+      config,
     },
-    config,
-  }, async (request) => snapshots.reset((request.params as { AccountSid: string }).AccountSid));
+    async (request) => snapshots.reset((request.params as { AccountSid: string }).AccountSid),
+  );
 }

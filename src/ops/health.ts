@@ -45,55 +45,67 @@ export function healthRoutes(app: FastifyInstance, store: Store): void {
     draining = true;
   });
 
-  app.get('/livez', {
-    schema: { operationId: 'FetchLiveness', tags: ['operations'], summary: 'The process is alive', response: { 200: statusSchema } },
-    config,
-  }, async () => ({ status: 'ok' }));
-
-  app.get('/healthz', {
-    schema: {
-      operationId: 'FetchHealth',
-      tags: ['operations'],
-      summary: 'The process is alive and its database answers (503 otherwise)',
-      response: { 200: statusSchema },
+  app.get(
+    '/livez',
+    {
+      schema: { operationId: 'FetchLiveness', tags: ['operations'], summary: 'The process is alive', response: { 200: statusSchema } },
+      config,
     },
-    config,
-  }, async (request) => {
-    try {
-      await withTimeout(store.ping(), READINESS_TIMEOUT_MS);
-    } catch (error) {
-      request.log.warn({ err: error }, 'health check: the database does not answer');
-      throw serviceUnavailable('Unhealthy: the database does not answer');
-    }
-    return { status: 'ok' };
-  });
+    async () => ({ status: 'ok' }),
+  );
 
-  app.get('/readyz', {
-    schema: {
-      operationId: 'FetchReadiness',
-      tags: ['operations'],
-      summary: 'The database answers and its migrations are applied (503 otherwise)',
-      response: { 200: readySchema },
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'FetchHealth',
+        tags: ['operations'],
+        summary: 'The process is alive and its database answers (503 otherwise)',
+        response: { 200: statusSchema },
+      },
+      config,
     },
-    config,
-  }, async (request) => {
-    if (draining) throw serviceUnavailable('Not ready: the server is shutting down');
-    let migrations: { applied: number; expected: number };
-    try {
-      migrations = await withTimeout(
-        store.ping().then(() => store.schemaVersion()),
-        READINESS_TIMEOUT_MS,
-      );
-    } catch (error) {
-      request.log.warn({ err: error }, 'readiness check: the database does not answer');
-      throw serviceUnavailable('Not ready: the database does not answer');
-    }
-    // A newer process may have migrated ahead (rolling upgrade); only a schema behind this build is unready.
-    if (migrations.applied < migrations.expected) {
-      throw serviceUnavailable(
-        `Not ready: the database schema is at migration ${migrations.applied}, this server needs ${migrations.expected}`,
-      );
-    }
-    return { status: 'ready', database: store.kind, migrations };
-  });
+    async (request) => {
+      try {
+        await withTimeout(store.ping(), READINESS_TIMEOUT_MS);
+      } catch (error) {
+        request.log.warn({ err: error }, 'health check: the database does not answer');
+        throw serviceUnavailable('Unhealthy: the database does not answer');
+      }
+      return { status: 'ok' };
+    },
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        operationId: 'FetchReadiness',
+        tags: ['operations'],
+        summary: 'The database answers and its migrations are applied (503 otherwise)',
+        response: { 200: readySchema },
+      },
+      config,
+    },
+    async (request) => {
+      if (draining) throw serviceUnavailable('Not ready: the server is shutting down');
+      let migrations: { applied: number; expected: number };
+      try {
+        migrations = await withTimeout(
+          store.ping().then(() => store.schemaVersion()),
+          READINESS_TIMEOUT_MS,
+        );
+      } catch (error) {
+        request.log.warn({ err: error }, 'readiness check: the database does not answer');
+        throw serviceUnavailable('Not ready: the database does not answer');
+      }
+      // A newer process may have migrated ahead (rolling upgrade); only a schema behind this build is unready.
+      if (migrations.applied < migrations.expected) {
+        throw serviceUnavailable(
+          `Not ready: the database schema is at migration ${migrations.applied}, this server needs ${migrations.expected}`,
+        );
+      }
+      return { status: 'ready', database: store.kind, migrations };
+    },
+  );
 }

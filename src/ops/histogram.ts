@@ -40,8 +40,9 @@ export class FastHistogram {
     const target = series;
     return (value) => {
       let bucket = 0;
-      while (bucket < bounds.length && value > bounds[bucket]) bucket++;
-      target.counts[bucket]++;
+      // counts has bounds.length + 1 entries: the last is +Inf.
+      while (bucket < bounds.length && value > bounds[bucket]!) bucket++;
+      target.counts[bucket]!++;
       target.sum += value;
       target.count++;
     };
@@ -52,7 +53,7 @@ export class FastHistogram {
     for (const { labels, counts, sum, count } of this.series.values()) {
       let cumulative = 0;
       this.bounds.forEach((bound, i) => {
-        cumulative += counts[i];
+        cumulative += counts[i]!;
         values.push({ labels: { le: bound, ...labels }, value: cumulative, metricName: `${this.name}_bucket` });
       });
       values.push({ labels: { le: '+Inf', ...labels }, value: count, metricName: `${this.name}_bucket` });

@@ -104,8 +104,7 @@ class TurnBatchedDestination {
   private drainBacklog(): void {
     this.retry = null;
     let progressed = false;
-    while (this.backlog.length > 0) {
-      const chunk = this.backlog[0];
+    for (let chunk = this.backlog[0]; chunk !== undefined; chunk = this.backlog[0]) {
       const size = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
       const written = this.writeSome(chunk);
       if (written === null) return;

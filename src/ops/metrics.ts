@@ -78,9 +78,9 @@ export class Metrics {
     const template = route ?? 'unmatched';
     // Nested maps rather than one key string: no string is built per request.
     let byMethod = this.requestSeries.get(template);
-    if (byMethod === undefined) this.requestSeries.set(template, (byMethod = new Map()));
+    if (byMethod === undefined) this.requestSeries.set(template, (byMethod = new Map<string, Map<number, Observe>>()));
     let byStatus = byMethod.get(method);
-    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map<number, Observe>()));
     let observe = byStatus.get(status);
     if (observe === undefined) {
       observe = this.requestDuration.observer(`${method} ${status} ${template}`, { route: template, method, status_code: String(status) });
@@ -94,8 +94,7 @@ export class Metrics {
   }
 }
 
-const isPromise = (value: unknown): value is Promise<unknown> =>
-  typeof (value as Promise<unknown> | null)?.then === 'function';
+const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | null)?.then === 'function';
 
 /**
  * The store, timing every call and counting attach and detach outcomes that changed something.
@@ -114,7 +113,8 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
   const instrumented = Object.create(store) as Record<string, unknown>;
   for (const name of methodNames(store)) {
     if (name === 'close') continue;
-    const method = (store as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
+    // methodNames lists only names whose value is a function.
+    const method = (store as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
     const counted = counters[name];
     let observe: Observe | undefined;
     instrumented[name] = (...args: unknown[]) => {
@@ -160,19 +160,23 @@ export function installMetrics(app: FastifyInstance, token: string | null, versi
     clearTimeout(loadTimer);
     done();
   });
-  app.get('/metrics', {
-    schema: {
-      operationId: 'FetchMetrics',
-      tags: ['operations'],
-      summary: 'Prometheus metrics',
-      ...(token === null ? {} : { security: [{ metricsToken: [] }] }),
-      response: metricsResponse,
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        operationId: 'FetchMetrics',
+        tags: ['operations'],
+        summary: 'Prometheus metrics',
+        ...(token === null ? {} : { security: [{ metricsToken: [] }] }),
+        response: metricsResponse,
+      },
+      config: operationsRouteConfig,
+      ...(token === null ? {} : { onRequest: requireBearer(token, 'METRICS_TOKEN') }),
     },
-    config: operationsRouteConfig,
-    ...(token === null ? {} : { onRequest: requireBearer(token, 'METRICS_TOKEN') }),
-  }, async (_request, reply) => {
-    const registry = await metrics.registry();
-    return reply.type(registry.contentType).send(await registry.metrics());
-  });
+    async (_request, reply) => {
+      const registry = await metrics.registry();
+      return reply.type(registry.contentType).send(await registry.metrics());
+    },
+  );
   return metrics;
 }

@@ -24,22 +24,26 @@ export function registerOpenApi(app: FastifyInstance, version: string): void {
     if (route.method !== 'HEAD') routes.push(route);
   });
   let document: Promise<unknown> | undefined;
-  app.get('/openapi.json', {
-    schema: {
-      operationId: 'FetchOpenApi',
-      tags: ['operations'],
-      summary: 'This document',
-      response: { 200: { description: 'OpenAPI 3.0', type: 'object', additionalProperties: true } },
+  app.get(
+    '/openapi.json',
+    {
+      schema: {
+        operationId: 'FetchOpenApi',
+        tags: ['operations'],
+        summary: 'This document',
+        response: { 200: { description: 'OpenAPI 3.0', type: 'object', additionalProperties: true } },
+      },
+      config: operationsRouteConfig,
     },
-    config: operationsRouteConfig,
-  }, async () => {
-    // Routes are all known once the app is ready, which it is by the first request.
-    document ??= openApiDocument(routes, Object.values(app.getSchemas()), version).catch((error: unknown) => {
-      document = undefined;
-      throw error;
-    });
-    return document;
-  });
+    async () => {
+      // Routes are all known once the app is ready, which it is by the first request.
+      document ??= openApiDocument(routes, Object.values(app.getSchemas()), version).catch((error: unknown) => {
+        document = undefined;
+        throw error;
+      });
+      return document;
+    },
+  );
 }
 
 const answerNothing = async () => undefined;
@@ -90,7 +94,7 @@ function swaggerOptions(version: string): FastifyDynamicSwaggerOptions {
       ],
     },
     // Components keep their $id as name, so they read as Twilio's (`intelligence.v2.service`).
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transform: ({ schema, url, route }) => {
       const facts = route as unknown as RouteFacts;
       const methods = [facts.method].flat();
@@ -98,7 +102,10 @@ function swaggerOptions(version: string): FastifyDynamicSwaggerOptions {
         return { schema: { ...schema, hide: true }, url };
       }
       // Every failure is a Twilio error body: the one error handler writes them all.
-      const response = { ...(schema.response as object | undefined), default: { description: 'A Twilio error body', $ref: 'twilio.error#' } };
+      const response = {
+        ...(schema.response as object | undefined),
+        default: { description: 'A Twilio error body', $ref: 'twilio.error#' },
+      };
       const api = url.startsWith('/v2/') ? 'v2' : url.startsWith('/v1/') ? 'v1' : null;
       if (api === null) return { schema: { ...schema, response }, url };
       // /v1 and /v2 take form bodies only (the one content-type parser there) and HTTP Basic credentials.

@@ -11,7 +11,7 @@ import { attachRefusal } from '../resources/attachments/rules.js';
 import { readOperatorConfig } from '../resources/operators/config.js';
 import { configurableType } from '../resources/operators/rules.js';
 import { serviceSettingsProblems } from '../resources/services/rules.js';
-import { issuedSidPattern, type SidPrefix } from '../sids.js';
+import { issuedSidPattern, type AccountSid, type OperatorSid, type ServiceSid, type SidPrefix } from '../sids.js';
 import type { AccountData, CustomOperatorRecord, ServiceRecord, WebhookHttpMethod } from '../store/store.js';
 
 export const SNAPSHOT_FORMAT = 'intelligence-server/snapshot';
@@ -133,20 +133,22 @@ const validateShape = (): ValidateFunction<Snapshot> =>
 
 function shapeProblems(errors: ErrorObject[]): SnapshotProblem[] {
   return errors.map((error) => {
-    const path = error.keyword === 'additionalProperties'
-      ? `${error.instancePath}/${String(error.params.additionalProperty)}`
-      : error.keyword === 'required'
-        ? `${error.instancePath}/${String(error.params.missingProperty)}`
-        : error.instancePath;
-    const message = error.keyword === 'additionalProperties'
-      ? 'is not a snapshot field'
-      : error.keyword === 'required'
-        ? 'is missing'
-        : error.keyword === 'const'
-          ? `must be ${JSON.stringify(error.params.allowedValue)}`
-          : error.keyword === 'enum'
-            ? `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`
-            : (error.message ?? 'is not valid');
+    const path =
+      error.keyword === 'additionalProperties'
+        ? `${error.instancePath}/${String(error.params.additionalProperty)}`
+        : error.keyword === 'required'
+          ? `${error.instancePath}/${String(error.params.missingProperty)}`
+          : error.instancePath;
+    const message =
+      error.keyword === 'additionalProperties'
+        ? 'is not a snapshot field'
+        : error.keyword === 'required'
+          ? 'is missing'
+          : error.keyword === 'const'
+            ? `must be ${JSON.stringify(error.params.allowedValue)}`
+            : error.keyword === 'enum'
+              ? `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`
+              : (error.message ?? 'is not valid');
     return { path, message };
   });
 }
@@ -218,7 +220,10 @@ function ruleProblems(snapshot: Snapshot, catalog: CatalogIndex, maxOperatorsPer
     customOperators.set(operator.sid, operator);
     const found = configurableType(catalog, operator.operator_type);
     if ('problem' in found || found.type.name !== operator.operator_type) {
-      problems.push({ path: `${at}/operator_type`, message: `"${operator.operator_type}" is not a configurable operator type of this catalog` });
+      problems.push({
+        path: `${at}/operator_type`,
+        message: `"${operator.operator_type}" is not a configurable operator type of this catalog`,
+      });
     } else {
       const read = readOperatorConfig(found.type, JSON.stringify(operator.config));
       for (const problem of 'problems' in read ? read.problems : []) {
@@ -271,17 +276,18 @@ export function parseSnapshot(
   if (!validate(value)) throw invalidSnapshot(shapeProblems(validate.errors ?? []));
   const problems = ruleProblems(value, catalog, maxOperatorsPerService);
   if (problems.length > 0) throw invalidSnapshot(problems);
-  const accountSid = value.account_sid;
+  // The SIDs matched issuedSidPattern of their kinds in the checks above.
+  const accountSid = value.account_sid as AccountSid;
   const services = value.services.map((service): ServiceRecord => ({
     ...serviceSettings(service),
-    sid: service.sid,
+    sid: service.sid as ServiceSid,
     accountSid,
     version: service.version,
     dateCreatedMs: milliseconds(service.date_created),
     dateUpdatedMs: milliseconds(service.date_updated),
   }));
   const customOperators = value.custom_operators.map((operator): CustomOperatorRecord => ({
-    sid: operator.sid,
+    sid: operator.sid as OperatorSid,
     accountSid,
     friendlyName: operator.friendly_name,
     description: operator.description,
@@ -293,8 +299,8 @@ export function parseSnapshot(
     dateUpdatedMs: milliseconds(operator.date_updated),
   }));
   const attachments = value.attachments.map((attachment) => ({
-    serviceSid: attachment.service_sid,
-    operatorSid: attachment.operator_sid,
+    serviceSid: attachment.service_sid as ServiceSid,
+    operatorSid: attachment.operator_sid as OperatorSid,
   }));
   return { accountSid, data: { services, customOperators, attachments } };
 }
@@ -302,6 +308,7 @@ export function parseSnapshot(
 function invalidSnapshot(problems: SnapshotProblem[]) {
   const shown = problems.slice(0, MAX_PROBLEMS);
   const first = shown[0];
+  if (first === undefined) return invalidParameter('Invalid snapshot', { errors: shown });
   return invalidParameter(`Invalid snapshot: ${first.path || '(the document)'} ${first.message}`, { errors: shown });
 }
 

@@ -51,10 +51,7 @@ export class SnapshotRules {
     if (outcome.status === 'account-not-found') throw noSuchAccount(accountSid);
     if (outcome.status === 'quota-exceeded') throw quotaExceeded(outcome.resource, outcome.limit);
     if (outcome.status === 'conflict') {
-      const clashes = [
-        ...listed('services', outcome.serviceSids),
-        ...listed('custom operators', outcome.customOperatorSids),
-      ];
+      const clashes = [...listed('services', outcome.serviceSids), ...listed('custom operators', outcome.customOperatorSids)];
       const names = outcome.uniqueNames.map((name) => JSON.stringify(name)).join(', ');
       const parts = [
         ...(clashes.length > 0 ? [`these SIDs exist already: ${clashes.join('; ')}`] : []),

@@ -31,7 +31,12 @@ export async function alertTranscriptFailed(tx: StoreOperations, event: Transcri
   });
 }
 
-export async function alertOperatorFailures(tx: StoreOperations, transcript: TranscriptRecord, failures: OperatorsOutcome['failures'], nowMs: number): Promise<void> {
+export async function alertOperatorFailures(
+  tx: StoreOperations,
+  transcript: TranscriptRecord,
+  failures: OperatorsOutcome['failures'],
+  nowMs: number,
+): Promise<void> {
   for (const failure of failures) {
     const operator = failure.name === null ? `Operator ${failure.operatorSid}` : `Operator "${failure.name}" (${failure.operatorSid})`;
     await recordAlert(

@@ -19,7 +19,9 @@ export function parseRecordingsApi(env: NodeJS.ProcessEnv): RecordingsApi | null
   const given = RECORDINGS_VARIABLES.filter((name) => env[name]);
   if (given.length === 0) return null;
   if (given.length < RECORDINGS_VARIABLES.length) {
-    throw new ConfigError(`${RECORDINGS_VARIABLES.join(', ')} must be set together (missing: ${RECORDINGS_VARIABLES.filter((name) => !env[name]).join(', ')})`);
+    throw new ConfigError(
+      `${RECORDINGS_VARIABLES.join(', ')} must be set together (missing: ${RECORDINGS_VARIABLES.filter((name) => !env[name]).join(', ')})`,
+    );
   }
   const baseUrl = env.RECORDINGS_BASE_URL!.replace(/\/+$/, '');
   if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(baseUrl)) {

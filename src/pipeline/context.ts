@@ -38,7 +38,12 @@ export interface PipelineParts {
    * Writes, in the unit of work that completes the transcript, what else completion leaves: an Alert
    * per operator that could not run, and the service's webhook.
    */
-  onTranscriptCompleted?: (tx: StoreOperations, transcript: TranscriptRecord, failures: OperatorsOutcome['failures'], nowMs: number) => Promise<void>;
+  onTranscriptCompleted?: (
+    tx: StoreOperations,
+    transcript: TranscriptRecord,
+    failures: OperatorsOutcome['failures'],
+    nowMs: number,
+  ) => Promise<void>;
   now?: () => number;
 }
 

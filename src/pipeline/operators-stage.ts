@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { ChatModel } from '../engines/llm/chat.js';
 import type { LlmSettings } from '../engines/llm/settings.js';
 import type { ThreadPool } from '../jobs/threads.js';
+import type { OperatorSid } from '../sids.js';
 import { createOperatorRegistry, type OperatorRun, type OperatorToRun } from '../operators/registry.js';
 import type { Transcript, TranscriptParticipant } from '../operators/types.js';
 import type { Store, StoredOperatorResult, StoredSentence, TranscriptRecord } from '../store/store.js';
@@ -61,8 +62,15 @@ export function operatorsStageParts(parts: {
   threads?: ThreadPool | null;
 }): OperatorsStageParts {
   if (parts.config.llm === null) parts.log.warn(NO_LANGUAGE_MODEL_WARNING);
-  const registry = createOperatorRegistry({ llm: parts.config.llm === null ? null : lazyChatModel(parts.config.llm) }, { threads: parts.threads ?? null });
-  return { store: parts.store, catalog: parts.catalog, runOperators: (transcript, operators, signal) => registry.runAll(transcript, operators, signal) };
+  const registry = createOperatorRegistry(
+    { llm: parts.config.llm === null ? null : lazyChatModel(parts.config.llm) },
+    { threads: parts.threads ?? null },
+  );
+  return {
+    store: parts.store,
+    catalog: parts.catalog,
+    runOperators: (transcript, operators, signal) => registry.runAll(transcript, operators, signal),
+  };
 }
 
 interface ResolvedOperator {
@@ -73,7 +81,12 @@ interface ResolvedOperator {
 
 type Resolution = { ok: true; operator: ResolvedOperator } | { ok: false; failure: OperatorFailure };
 
-async function resolveOperator(parts: OperatorsStageParts, transcript: TranscriptRecord, operatorSid: string, position: number): Promise<Resolution> {
+async function resolveOperator(
+  parts: OperatorsStageParts,
+  transcript: TranscriptRecord,
+  operatorSid: OperatorSid,
+  position: number,
+): Promise<Resolution> {
   const prebuilt = parts.catalog.prebuiltBySid.get(operatorSid);
   if (prebuilt !== undefined) {
     const type = parts.catalog.typeByName.get(prebuilt.operatorType);
@@ -85,26 +98,38 @@ async function resolveOperator(parts: OperatorsStageParts, transcript: Transcrip
   }
   const custom = await parts.store.findCustomOperator(transcript.accountSid, operatorSid);
   if (custom === null) {
-    const reason = 'The operator no longer exists (a custom operator deleted, or a pre-built one removed from the catalog) since the transcript was created.';
+    const reason =
+      'The operator no longer exists (a custom operator deleted, or a pre-built one removed from the catalog) since the transcript was created.';
     return { ok: false, failure: { operatorSid, name: null, reason } };
   }
   const type = parts.catalog.typeByName.get(custom.operatorType);
   if (type === undefined) {
-    return { ok: false, failure: { operatorSid, name: custom.friendlyName, reason: `Its operator type ${custom.operatorType} is not in the catalog (CATALOG_FILE).` } };
+    return {
+      ok: false,
+      failure: {
+        operatorSid,
+        name: custom.friendlyName,
+        reason: `Its operator type ${custom.operatorType} is not in the catalog (CATALOG_FILE).`,
+      },
+    };
   }
   const config = JSON.parse(custom.configJson) as unknown;
   return { ok: true, operator: { run: { operatorSid, operatorType: type, config }, name: custom.friendlyName, position } };
 }
 
 function participantsOf(channelJson: string): TranscriptParticipant[] {
-  const channel = JSON.parse(channelJson) as { participants?: Array<{ channel_participant?: unknown; role?: unknown; full_name?: unknown }> | null };
+  const channel = JSON.parse(channelJson) as {
+    participants?: Array<{ channel_participant?: unknown; role?: unknown; full_name?: unknown }> | null;
+  };
   return (channel.participants ?? []).flatMap((participant) =>
     typeof participant.channel_participant === 'number'
-      ? [{
-          channelParticipant: participant.channel_participant,
-          role: typeof participant.role === 'string' ? participant.role : null,
-          fullName: typeof participant.full_name === 'string' ? participant.full_name : null,
-        }]
+      ? [
+          {
+            channelParticipant: participant.channel_participant,
+            role: typeof participant.role === 'string' ? participant.role : null,
+            fullName: typeof participant.full_name === 'string' ? participant.full_name : null,
+          },
+        ]
       : [],
   );
 }
@@ -144,7 +169,14 @@ export async function runOperatorsStage(
     if (resolution.ok) operators.push(resolution.operator);
     else failures.push(resolution.failure);
   }
-  const runs = operators.length === 0 ? [] : await parts.runOperators(runnerTranscript(transcript, sentences), operators.map((operator) => operator.run), signal);
+  const runs =
+    operators.length === 0
+      ? []
+      : await parts.runOperators(
+          runnerTranscript(transcript, sentences),
+          operators.map((operator) => operator.run),
+          signal,
+        );
   const redact = transcript.redaction ? sentenceRedactor(sentences) : null;
   const nowMs = (parts.now ?? Date.now)();
   const results: StoredOperatorResult[] = [];
@@ -165,6 +197,7 @@ export async function runOperatorsStage(
       dateCreatedMs: nowMs,
     });
   }
-  failures.sort((a, b) => transcript.operatorSids.indexOf(a.operatorSid) - transcript.operatorSids.indexOf(b.operatorSid));
+  const order = (sid: string) => (transcript.operatorSids as readonly string[]).indexOf(sid);
+  failures.sort((a, b) => order(a.operatorSid) - order(b.operatorSid));
   return { results, failures };
 }

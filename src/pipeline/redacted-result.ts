@@ -78,7 +78,9 @@ export function redactedResult(result: OperatorResultBody, operatorName: string,
     ...result,
     normalized_result: result.normalized_result === null ? null : redact(result.normalized_result),
     extract_results:
-      extractResults === null ? null : Object.fromEntries(Object.entries(extractResults).map(([name, values]) => [name, values.map(redact)])),
+      extractResults === null
+        ? null
+        : Object.fromEntries(Object.entries(extractResults).map(([name, values]) => [name, values.map(redact)])),
     utterance_results: result.utterance_results?.map((utterance) => ({ ...utterance, text: redact(utterance.text) })) ?? null,
     text_generation_results: result.text_generation_results === null ? null : { result: `[Redacted: ${operatorName}]`, format: 'text' },
     json_results: result.json_results === null ? null : (redactJson(result.json_results, redact) as Record<string, unknown>),

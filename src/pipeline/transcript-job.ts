@@ -61,7 +61,12 @@ export function transcriptJob(parts: BackgroundParts, options: TranscriptJobOpti
 }
 
 /** In the unit of work that completes a transcript: an Alert per operator that gave no result, and the service's webhook. */
-async function transcriptCompleted(tx: StoreOperations, transcript: TranscriptRecord, failures: OperatorsOutcome['failures'], nowMs: number): Promise<void> {
+async function transcriptCompleted(
+  tx: StoreOperations,
+  transcript: TranscriptRecord,
+  failures: OperatorsOutcome['failures'],
+  nowMs: number,
+): Promise<void> {
   await alertOperatorFailures(tx, transcript, failures, nowMs);
 }
 
@@ -83,14 +88,20 @@ export function transcriptJobHandler(parts: PipelineParts): JobHandler {
     const started = performance.now();
     try {
       const sentences = await runStages(parts, run);
-      parts.log.info({ transcript_sid: sid, sentences, ms: Math.round(performance.now() - started), attempt: job.attempts }, 'transcript completed');
+      parts.log.info(
+        { transcript_sid: sid, sentences, ms: Math.round(performance.now() - started), attempt: job.attempts },
+        'transcript completed',
+      );
     } catch (error) {
       // A lost lease or a stop: another run (here after a restart, or another process) does it all again.
       if (signal.aborted) throw error;
       if (error instanceof TranscriptGone) return await gone(parts, sid);
       const failure = asTranscriptFailure(error);
       if (failure.retryable && job.attempts < job.maxAttempts) {
-        parts.log.warn({ transcript_sid: sid, code: failure.code, attempt: job.attempts, max_attempts: job.maxAttempts }, `transcript job will retry: ${failure.message}`);
+        parts.log.warn(
+          { transcript_sid: sid, code: failure.code, attempt: job.attempts, max_attempts: job.maxAttempts },
+          `transcript job will retry: ${failure.message}`,
+        );
         throw error;
       }
       const message = failure.retryable ? `${failure.message} (after ${job.attempts} attempts)` : failure.message;
@@ -113,7 +124,14 @@ export function transcriptJobHandler(parts: PipelineParts): JobHandler {
       });
       if (!failed) return await gone(parts, sid);
       parts.log.warn(
-        { transcript_sid: sid, account_sid: event.accountSid, service_sid: event.serviceSid, code: event.code, request_url: event.requestUrl, attempt: job.attempts },
+        {
+          transcript_sid: sid,
+          account_sid: event.accountSid,
+          service_sid: event.serviceSid,
+          code: event.code,
+          request_url: event.requestUrl,
+          attempt: job.attempts,
+        },
         `transcript failed: ${message}`,
       );
     } finally {
@@ -132,7 +150,12 @@ async function runStages(parts: PipelineParts, run: Run): Promise<number> {
   run.signal.throwIfAborted();
   const redacted = await redactStage(parts.threads, recognised, run);
   run.signal.throwIfAborted();
-  const sentences = await storeSentencesStage(parts, run, { path: fetched.path, type, durationSeconds: recognised.durationSeconds }, redacted);
+  const sentences = await storeSentencesStage(
+    parts,
+    run,
+    { path: fetched.path, type, durationSeconds: recognised.durationSeconds },
+    redacted,
+  );
   const operators = await operatorsStage(parts, run, sentences);
   run.signal.throwIfAborted();
   // Nothing is left behind once the status says completed.

@@ -29,8 +29,10 @@ export interface RedactedText {
 
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const SPOKEN_EMAIL = /\b[\w.]+(?: dot [\w]+)* at [\w-]+(?: dot [\w-]+)*? dot (?:com|net|org|edu|gov|io|co|us|uk)\b/gi;
-const STREET_SUFFIX = 'street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|circle|highway|hwy|parkway|square';
-const NUMBER_WORD = 'zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred';
+const STREET_SUFFIX =
+  'street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|circle|highway|hwy|parkway|square';
+const NUMBER_WORD =
+  'zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred';
 const ADDRESS = new RegExp(
   `\\b(?:\\d+[a-z]?|(?:(?:${NUMBER_WORD})[\\s-]+)*(?:${NUMBER_WORD}))\\s+(?:[A-Za-z][\\w'-]*\\s+){1,3}(?:${STREET_SUFFIX})\\b\\.?`,
   'gi',
@@ -81,7 +83,8 @@ function compromiseSpans(text: string): PiiSpan[] {
 export function findPii(text: string): PiiSpan[] {
   const candidates: PiiSpan[] = [];
   for (const pattern of [EMAIL, SPOKEN_EMAIL]) {
-    for (const match of text.matchAll(pattern)) candidates.push({ entity: 'Email', start: match.index, end: match.index + match[0].length });
+    for (const match of text.matchAll(pattern))
+      candidates.push({ entity: 'Email', start: match.index, end: match.index + match[0].length });
   }
   for (const match of text.matchAll(ADDRESS)) {
     candidates.push({ entity: 'Address', start: match.index, end: match.index + match[0].replace(/\.$/, '').length });
@@ -91,8 +94,9 @@ export function findPii(text: string): PiiSpan[] {
     if (entity !== null) candidates.push({ entity, start: run.start, end: run.end });
   }
   for (const match of text.matchAll(MY_NAME)) {
-    const start = match.index + match[0].length - match[1].length;
-    candidates.push({ entity: 'Name', start, end: start + match[1].length });
+    const name = match[1]!;
+    const start = match.index + match[0].length - name.length;
+    candidates.push({ entity: 'Name', start, end: start + name.length });
   }
   candidates.push(...compromiseSpans(text));
   const kept: PiiSpan[] = [];

@@ -41,12 +41,23 @@ export function piiWordIndexes(text: string, words: readonly string[], spans: re
 
 /** The time ranges (seconds) of the PII words that have times: what media redaction silences. */
 export function piiTimeRanges(text: string, words: readonly TimedWord[], spans: readonly PiiSpan[]): PiiTimeRange[] {
-  const indexes = piiWordIndexes(text, words.map((w) => w.word), spans);
+  const indexes = piiWordIndexes(
+    text,
+    words.map((w) => w.word),
+    spans,
+  );
   const ranges: PiiTimeRange[] = [];
   spans.forEach((span, i) => {
-    const timed = indexes[i].map((index) => words[index]).filter((w) => w.start_time !== null && w.end_time !== null);
-    if (timed.length === 0) return;
-    ranges.push({ entity: span.entity, start: timed[0].start_time!, end: timed[timed.length - 1].end_time! });
+    const timed = (indexes[i] ?? []).flatMap((index) => {
+      const word = words[index];
+      return word !== undefined && word.start_time !== null && word.end_time !== null
+        ? [{ start: word.start_time, end: word.end_time }]
+        : [];
+    });
+    const first = timed[0];
+    const last = timed.at(-1);
+    if (first === undefined || last === undefined) return;
+    ranges.push({ entity: span.entity, start: first.start, end: last.end });
   });
   return ranges;
 }

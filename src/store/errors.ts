@@ -19,7 +19,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (/^(08|53|57P0)/.test(code)) return true;
   }
   if (error instanceof Error && error.name === 'DatabaseUnavailable') return true;
-  return typeof message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error|The database connection is not open/i.test(message);
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|Client has encountered a connection error|The database connection is not open/i.test(message)
+  );
 }
 
 /**
@@ -34,7 +37,8 @@ export function markingStoreErrors(store: Store): Store {
   };
   const marking = Object.create(store) as Record<string, unknown>;
   for (const name of methodNames(store)) {
-    const method = (store as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
+    // methodNames lists only names whose value is a function.
+    const method = (store as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
     marking[name] = (...args: unknown[]) => {
       try {
         const result = method.apply(store, args);

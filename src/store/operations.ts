@@ -1,6 +1,7 @@
 // The operations of a store, assembled from one module per resource (src/store/<resource>/): each
 // backend's class hands this base the resources' operations, and every call is passed on as it is.
 // Prototype methods (not own properties) so that wrappers and subclasses see ordinary methods.
+import type { AccountSid, OperatorSid, ServiceSid } from '../sids.js';
 import type {
   AccountData,
   AlertFilter,
@@ -57,32 +58,32 @@ export abstract class ComposedStore implements StoreOperations {
   insertServiceWithinQuota(service: ServiceRecord, maxServices: number) {
     return this.operations.insertServiceWithinQuota(service, maxServices);
   }
-  findServiceBySid(accountSid: string, sid: string) {
+  findServiceBySid(accountSid: AccountSid, sid: ServiceSid) {
     return this.operations.findServiceBySid(accountSid, sid);
   }
-  findServiceByUniqueName(accountSid: string, uniqueName: string) {
+  findServiceByUniqueName(accountSid: AccountSid, uniqueName: string) {
     return this.operations.findServiceByUniqueName(accountSid, uniqueName);
   }
-  listServices(accountSid: string, query: KeysetQuery) {
+  listServices(accountSid: AccountSid, query: KeysetQuery) {
     return this.operations.listServices(accountSid, query);
   }
-  updateService(accountSid: string, sid: string, settings: ServiceSettings, expectedVersion: number, nowMs: number) {
+  updateService(accountSid: AccountSid, sid: ServiceSid, settings: ServiceSettings, expectedVersion: number, nowMs: number) {
     return this.operations.updateService(accountSid, sid, settings, expectedVersion, nowMs);
   }
-  deleteService(accountSid: string, sid: string) {
+  deleteService(accountSid: AccountSid, sid: ServiceSid) {
     return this.operations.deleteService(accountSid, sid);
   }
 
-  attachedOperatorSids(serviceSids: string[]) {
+  attachedOperatorSids(serviceSids: ServiceSid[]) {
     return this.operations.attachedOperatorSids(serviceSids);
   }
-  probeAttachment(accountSid: string, serviceSid: string, operatorSid: string) {
+  probeAttachment(accountSid: AccountSid, serviceSid: ServiceSid, operatorSid: OperatorSid) {
     return this.operations.probeAttachment(accountSid, serviceSid, operatorSid);
   }
   attachOperator(request: AttachRequest) {
     return this.operations.attachOperator(request);
   }
-  detachOperator(accountSid: string, serviceSid: string, operatorSid: string, nowMs: number) {
+  detachOperator(accountSid: AccountSid, serviceSid: ServiceSid, operatorSid: OperatorSid, nowMs: number) {
     return this.operations.detachOperator(accountSid, serviceSid, operatorSid, nowMs);
   }
 
@@ -92,32 +93,32 @@ export abstract class ComposedStore implements StoreOperations {
   insertCustomOperatorWithinQuota(operator: CustomOperatorRecord, maxCustomOperators: number) {
     return this.operations.insertCustomOperatorWithinQuota(operator, maxCustomOperators);
   }
-  findCustomOperator(accountSid: string, sid: string) {
+  findCustomOperator(accountSid: AccountSid, sid: OperatorSid) {
     return this.operations.findCustomOperator(accountSid, sid);
   }
-  listCustomOperators(accountSid: string, filter: CustomOperatorFilter, query: KeysetQuery) {
+  listCustomOperators(accountSid: AccountSid, filter: CustomOperatorFilter, query: KeysetQuery) {
     return this.operations.listCustomOperators(accountSid, filter, query);
   }
   updateCustomOperator(
-    accountSid: string,
-    sid: string,
+    accountSid: AccountSid,
+    sid: OperatorSid,
     change: { friendlyName: string; configJson: string },
     expectedVersion: number,
     nowMs: number,
   ) {
     return this.operations.updateCustomOperator(accountSid, sid, change, expectedVersion, nowMs);
   }
-  deleteCustomOperator(accountSid: string, sid: string) {
+  deleteCustomOperator(accountSid: AccountSid, sid: OperatorSid) {
     return this.operations.deleteCustomOperator(accountSid, sid);
   }
 
-  exportAccount(accountSid: string) {
+  exportAccount(accountSid: AccountSid) {
     return this.operations.exportAccount(accountSid);
   }
-  importAccount(accountSid: string, data: AccountData, quotas: ImportQuotas) {
+  importAccount(accountSid: AccountSid, data: AccountData, quotas: ImportQuotas) {
     return this.operations.importAccount(accountSid, data, quotas);
   }
-  resetAccount(accountSid: string) {
+  resetAccount(accountSid: AccountSid) {
     return this.operations.resetAccount(accountSid);
   }
 

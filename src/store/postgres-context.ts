@@ -34,13 +34,23 @@ const QUOTA_LOCK_CLASS = 0x51554f54;
  * counted no further than `limit`. The count is a statement after the lock: its snapshot sees
  * every create committed before.
  */
-export async function underQuota(client: Queryable, table: 'services' | 'custom_operators', accountSid: string, limit: number): Promise<boolean> {
+export async function underQuota(
+  client: Queryable,
+  table: 'services' | 'custom_operators',
+  accountSid: string,
+  limit: number,
+): Promise<boolean> {
   await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [QUOTA_LOCK_CLASS, accountSid]);
   return (await heldUpTo(client, table, accountSid, limit)) < limit;
 }
 
 /** The account's rows in `table`, counted no further than `limit`: a quota check costs at most the quota. */
-export async function heldUpTo(client: Queryable, table: 'services' | 'custom_operators', accountSid: string, limit: number): Promise<number> {
+export async function heldUpTo(
+  client: Queryable,
+  table: 'services' | 'custom_operators',
+  accountSid: string,
+  limit: number,
+): Promise<number> {
   const counted = await client.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table} WHERE account_sid = $1 LIMIT $2) AS held`,
     [accountSid, limit],
@@ -56,6 +66,13 @@ export const MAX_TRANSACTION_ATTEMPTS = 5;
  * PostgreSQL text cannot hold NUL, so no stored value contains one: a lookup by such a string
  * finds nothing (as it would in SQLite, where it could only match a value that also holds NUL).
  */
+/** The row of a query that always returns exactly one (an aggregate, an INSERT … RETURNING). */
+export function onlyRow<Row>(rows: Row[]): Row {
+  const [row] = rows;
+  if (row === undefined) throw new Error('PostgreSQL returned no row where one was expected');
+  return row;
+}
+
 export const hasNul = (...values: string[]) => values.some((value) => value.includes('\0'));
 
 /** One name per distinct SQL text, for the whole process: a name must always mean the same text. */

@@ -10,7 +10,7 @@ import { postgresAttachments } from './attachments/postgres.js';
 import { JOBS_CHANNEL, postgresJobs } from './jobs/postgres.js';
 import { ComposedStore } from './operations.js';
 import { postgresOperators } from './operators/postgres.js';
-import { isRetryable, MAX_TRANSACTION_ATTEMPTS, statementName, type PostgresContext, type Queryable } from './postgres-context.js';
+import { isRetryable, MAX_TRANSACTION_ATTEMPTS, onlyRow, statementName, type PostgresContext, type Queryable } from './postgres-context.js';
 import { loadMigrator, migrate, migrationFiles, type MigrationLedger } from './migrator.js';
 import { postgresServices } from './services/postgres.js';
 import { postgresSnapshots } from './snapshots/postgres.js';
@@ -39,9 +39,9 @@ const parseInt8 = (text: string): number => {
 const poolTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID && (format === undefined || format === 'text')) return parseInt8;
-    return pg.types.getTypeParser(oid, format as 'text');
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   },
-} as unknown as pg.CustomTypesConfig;
+};
 
 /** Advisory lock class for migrations (ASCII "INTS"); the schema's name hash is the second key. */
 const MIGRATION_LOCK_CLASS = 0x494e5453;
@@ -82,12 +82,12 @@ export class PostgresStore extends ComposedStore implements Store {
   ) {
     super();
     this.operations = postgresOperations({
-        inUnitOfWork: false,
-        rows: async <Row extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
-          (await pool.query<Row>({ name: statementName(text), text, values })).rows,
-        query: (text: string, values?: unknown[]) => pool.query(text, values),
-        transaction: (work) => this.runTransaction(work),
-        attempt: (work) => work(),
+      inUnitOfWork: false,
+      rows: async <Row extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
+        (await pool.query<Row>({ name: statementName(text), text, values })).rows,
+      query: (text: string, values?: unknown[]) => pool.query(text, values),
+      transaction: (work) => this.runTransaction(work),
+      attempt: (work) => work(),
     });
   }
 
@@ -124,12 +124,9 @@ export class PostgresStore extends ComposedStore implements Store {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const target =
-        schema ?? ((await client.query<{ name: string | null }>('SELECT current_schema() AS name')).rows[0].name);
+      const target = schema ?? onlyRow((await client.query<{ name: string | null }>('SELECT current_schema() AS name')).rows).name;
       if (target === null) {
-        throw new Error(
-          'PostgreSQL: no schema on the search_path exists; create it, or connect with ?options=-c%20search_path%3D<schema>',
-        );
+        throw new Error('PostgreSQL: no schema on the search_path exists; create it, or connect with ?options=-c%20search_path%3D<schema>');
       }
       // Held until COMMIT: processes starting at once migrate one after another, and each later
       // one finds the work done. Keyed by schema, so unrelated schemas do not wait for each other.
@@ -193,7 +190,7 @@ export class PostgresStore extends ComposedStore implements Store {
     });
     await client.connect();
     try {
-      const [{ schema }] = (await client.query<{ schema: string }>('SELECT current_schema() AS schema')).rows;
+      const { schema } = onlyRow((await client.query<{ schema: string }>('SELECT current_schema() AS schema')).rows);
       client.on('notification', (message) => {
         if (message.channel === JOBS_CHANNEL && message.payload === schema) listener();
       });
@@ -215,7 +212,7 @@ export class PostgresStore extends ComposedStore implements Store {
   }
 
   async schemaVersion(): Promise<{ applied: number; expected: number }> {
-    const [row] = (await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM migrations')).rows;
+    const row = onlyRow((await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM migrations')).rows);
     return { applied: row.n, expected: migrationFiles('postgres').length };
   }
 }
@@ -231,14 +228,15 @@ async function postgresLedger(client: pg.PoolClient): Promise<MigrationLedger> {
   );
   const record = (name: string, checksum: string) =>
     client.query('INSERT INTO migrations (name, checksum, applied_at) VALUES ($1, $2, $3)', [name, checksum, Date.now()]);
-  const [legacy] = (await client.query<{ found: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS found")).rows;
+  const legacy = onlyRow((await client.query<{ found: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS found")).rows);
   if (legacy.found) {
-    const [row] = (await client.query<{ n: number }>('SELECT coalesce(max(version), 0)::int AS n FROM schema_migrations')).rows;
+    const row = onlyRow((await client.query<{ n: number }>('SELECT coalesce(max(version), 0)::int AS n FROM schema_migrations')).rows);
     for (const file of migrationFiles('postgres').slice(0, row.n)) await record(file.name, file.checksum);
     await client.query('DROP TABLE schema_migrations');
   }
   return {
-    applied: async () => (await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM migrations ORDER BY name')).rows,
+    applied: async () =>
+      (await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM migrations ORDER BY name')).rows,
     async apply(file) {
       await client.query(file.sql);
       await record(file.name, file.checksum);

@@ -227,20 +227,22 @@ export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LI
   };
 
   /** `method` as a write that clears `parts` when it starts and when it settles. */
-  const writing = (method: Method, self: unknown, parts: readonly Part[]): Method => (...args) => {
-    clear(parts);
-    const result = method.apply(self, args);
-    if (!(result instanceof Promise)) return result;
-    const settled = () => clear(parts);
-    result.then(settled, settled);
-    return result;
-  };
+  const writing =
+    (method: Method, self: unknown, parts: readonly Part[]): Method =>
+    (...args) => {
+      clear(parts);
+      const result = method.apply(self, args);
+      if (!(result instanceof Promise)) return result;
+      const settled = () => clear(parts);
+      result.then(settled, settled);
+      return result;
+    };
   /** A unit of work's operations: its writes clear what they touch, once more when it settles. */
   const unitOfWork = (tx: StoreOperations, touched: Set<Part>): StoreOperations => {
     const classified = Object.create(tx) as Record<string, unknown>;
     for (const [name, kind] of Object.entries(KINDS)) {
       if (typeof kind !== 'object' || !('writes' in kind) || !(name in tx)) continue;
-      const write = writing((tx as unknown as Record<string, Method>)[name], tx, kind.writes);
+      const write = writing((tx as unknown as Record<string, Method>)[name]!, tx, kind.writes);
       classified[name] = (...args: unknown[]) => {
         for (const part of kind.writes) touched.add(part);
         return write(...args);
@@ -252,8 +254,9 @@ export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LI
   const cached = Object.create(store) as Record<string, unknown>;
   const inner = store as unknown as Record<string, Method>;
   for (const [name, kind] of Object.entries(KINDS) as Array<[MethodName<Store>, Kind]>) {
-    const method = inner[name];
     if (kind === 'uncached' || kind === 'background') continue;
+    const method = inner[name];
+    if (method === undefined) throw new Error(`The store has no method ${name}`);
     if ('cached' in kind) {
       const cache = new Answers(limits, kind.list === true);
       caches[kind.cached].push(cache);

@@ -1,5 +1,6 @@
 // Table rows as both databases return them, and their records. Only the boolean columns differ:
 // SQLite answers 0/1, PostgreSQL true/false.
+import type { AccountSid, OperatorSid, ServiceSid } from '../sids.js';
 import type { CustomOperatorRecord, ServiceRecord, WebhookHttpMethod } from './store.js';
 
 export interface ServiceRow<Flag = number | boolean> {
@@ -33,9 +34,10 @@ export interface CustomOperatorRow {
   date_updated: number;
 }
 
+// Stored SIDs were checked (or made) before they were written, so rows carry their kinds.
 export const serviceFromRow = (row: ServiceRow): ServiceRecord => ({
-  sid: row.sid,
-  accountSid: row.account_sid,
+  sid: row.sid as ServiceSid,
+  accountSid: row.account_sid as AccountSid,
   uniqueName: row.unique_name,
   friendlyName: row.friendly_name,
   languageCode: row.language_code,
@@ -52,8 +54,8 @@ export const serviceFromRow = (row: ServiceRow): ServiceRecord => ({
 });
 
 export const customOperatorFromRow = (row: CustomOperatorRow): CustomOperatorRecord => ({
-  sid: row.sid,
-  accountSid: row.account_sid,
+  sid: row.sid as OperatorSid,
+  accountSid: row.account_sid as AccountSid,
   friendlyName: row.friendly_name,
   description: row.description,
   operatorType: row.operator_type,
@@ -109,8 +111,8 @@ export const CUSTOM_OPERATOR_COLUMNS = `sid, account_sid, friendly_name, descrip
 
 /** A service from its column values in SERVICE_COLUMNS order (rows read as arrays are cheaper). */
 export const serviceFromValues = (v: unknown[]): ServiceRecord => ({
-  sid: v[0] as string,
-  accountSid: v[1] as string,
+  sid: v[0] as ServiceSid,
+  accountSid: v[1] as AccountSid,
   uniqueName: v[2] as string,
   friendlyName: v[3] as string | null,
   languageCode: v[4] as string,
@@ -128,8 +130,8 @@ export const serviceFromValues = (v: unknown[]): ServiceRecord => ({
 
 /** A custom operator from its column values in CUSTOM_OPERATOR_COLUMNS order. */
 export const customOperatorFromValues = (v: unknown[]): CustomOperatorRecord => ({
-  sid: v[0] as string,
-  accountSid: v[1] as string,
+  sid: v[0] as OperatorSid,
+  accountSid: v[1] as AccountSid,
   friendlyName: v[2] as string,
   description: v[3] as string | null,
   operatorType: v[4] as string,

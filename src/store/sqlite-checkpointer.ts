@@ -72,10 +72,12 @@ export class SqliteCheckpointer {
     });
     worker.on('message', (result: CheckpointResult) => this.finished(result));
     worker.on('error', () => this.fail());
-    this.exited = new Promise((resolve) => worker.once('exit', () => {
-      this.fail();
-      resolve();
-    }));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', () => {
+        this.fail();
+        resolve();
+      }),
+    );
     // After the listeners: adding a 'message' listener refs the worker again. An idle worker must
     // not keep the process alive.
     worker.unref();

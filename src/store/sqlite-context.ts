@@ -23,8 +23,7 @@ export const flag = (value: boolean) => (value ? 1 : 0);
 export const countUpTo = (ctx: SqliteContext, table: 'services' | 'custom_operators', accountSid: string, limit: number): number =>
   ctx.sql(`SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE account_sid = ? LIMIT ?)`).pluck().get(accountSid, limit) as number;
 
-export const isUniqueViolation = (error: unknown): boolean =>
-  (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+export const isUniqueViolation = (error: unknown): boolean => (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 
 export const isBusy = (error: unknown): boolean => {
   const code = (error as { code?: unknown } | null)?.code;
@@ -54,7 +53,10 @@ export function keysetRows(
       .raw()
       .all(...params, query.after.createdMs, query.after.sid, query.limit) as unknown[][];
   }
-  return ctx.sql(`${select} ORDER BY date_created, sid LIMIT ?`).raw().all(...params, query.limit) as unknown[][];
+  return ctx
+    .sql(`${select} ORDER BY date_created, sid LIMIT ?`)
+    .raw()
+    .all(...params, query.limit) as unknown[][];
 }
 
 export const accountExists = (ctx: SqliteContext, accountSid: string): boolean =>

@@ -91,8 +91,9 @@ export class GroupCommit {
         this.waitForLock(batch, error);
         return;
       }
-      if (batch.length === 1) {
-        batch[0].reject(error);
+      const [only] = batch;
+      if (batch.length === 1 && only !== undefined) {
+        only.reject(error);
         return;
       }
       for (const [index, write] of batch.entries()) {

@@ -111,7 +111,11 @@ export class SqliteStore extends ComposedStore implements Store {
     options: SqliteOptions,
   ) {
     super();
-    this.writes = new GroupCommit(this.db, (text) => this.sql(text), () => this.checkpointIfChanged());
+    this.writes = new GroupCommit(
+      this.db,
+      (text) => this.sql(text),
+      () => this.checkpointIfChanged(),
+    );
     if (options.filename !== ':memory:') {
       // Checkpoints run on a worker thread (see sqlite-checkpointer.ts), never inside our commits.
       this.db.pragma('wal_autocheckpoint = 0');
@@ -129,21 +133,24 @@ export class SqliteStore extends ComposedStore implements Store {
     const enqueued = () => {
       for (const watcher of this.jobWatchers) watcher();
     };
-    this.operations = sqliteOperations({
-      sql,
-      write,
-      autocommit: <T>(work: () => T): Promise<T> => {
-        if (this.writes.held) return write(work);
-        this.checkpointer?.committed();
-        try {
-          return Promise.resolve(work());
-        } catch (error) {
-          // The file is locked by another process: the group commit waits for it without blocking.
-          return isBusy(error) ? write(work) : Promise.reject(error);
-        }
+    this.operations = sqliteOperations(
+      {
+        sql,
+        write,
+        autocommit: <T>(work: () => T): Promise<T> => {
+          if (this.writes.held) return write(work);
+          this.checkpointer?.committed();
+          try {
+            return Promise.resolve(work());
+          } catch (error) {
+            // The file is locked by another process: the group commit waits for it without blocking.
+            return isBusy(error) ? write(work) : Promise.reject(error);
+          }
+        },
+        read: (work) => this.db.transaction(work)(),
       },
-      read: (work) => this.db.transaction(work)(),
-    }, enqueued);
+      enqueued,
+    );
     const inUnit = <T>(work: () => T) => settle(this.db.transaction(work));
     this.inTransaction = sqliteOperations({ sql, write: inUnit, autocommit: inUnit, read: (work) => work() }, enqueued);
   }
@@ -275,7 +282,8 @@ async function migrateSqlite(db: Database.Database): Promise<void> {
       for (const file of files.slice(0, legacy)) record.run(file.name, file.checksum, Date.now());
     }
     const ledger: MigrationLedger = {
-      applied: async () => db.prepare('SELECT name, checksum FROM migrations ORDER BY name').all() as Array<{ name: string; checksum: string }>,
+      applied: async () =>
+        db.prepare('SELECT name, checksum FROM migrations ORDER BY name').all() as Array<{ name: string; checksum: string }>,
       async apply(file) {
         db.exec(file.sql);
         record.run(file.name, file.checksum, Date.now());

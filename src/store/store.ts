@@ -2,6 +2,8 @@
 // implements with the same behaviour. Rules that must hold under concurrency (unique names,
 // idempotent attach, the per-service limit, version counting, If-Match) are enforced here,
 // inside the database, so they hold across processes too.
+import type { AccountSid, OperatorSid, ServiceSid, TranscriptSid } from '../sids.js';
+
 /** A position in a list: rows are ordered by creation time, ties by SID. */
 export interface Cursor {
   createdMs: number;
@@ -18,12 +20,12 @@ export interface KeysetQuery {
 export interface CredentialRecord {
   /** AC… (an account's own token) or SK… (an API key). */
   sid: string;
-  accountSid: string;
+  accountSid: AccountSid;
   secretHash: string;
 }
 
 export interface AccountRecord {
-  sid: string;
+  sid: AccountSid;
   friendlyName: string | null;
   authTokenHash: string;
   dateCreatedMs: number;
@@ -31,7 +33,7 @@ export interface AccountRecord {
 
 export interface ApiKeyRecord {
   sid: string;
-  accountSid: string;
+  accountSid: AccountSid;
   friendlyName: string | null;
   secretHash: string;
   dateCreatedMs: number;
@@ -53,16 +55,16 @@ export interface ServiceSettings {
 }
 
 export interface ServiceRecord extends ServiceSettings {
-  sid: string;
-  accountSid: string;
+  sid: ServiceSid;
+  accountSid: AccountSid;
   version: number;
   dateCreatedMs: number;
   dateUpdatedMs: number;
 }
 
 export interface CustomOperatorRecord {
-  sid: string;
-  accountSid: string;
+  sid: OperatorSid;
+  accountSid: AccountSid;
   friendlyName: string;
   description: string | null;
   operatorType: string;
@@ -80,24 +82,16 @@ export type UpdateOutcome<T> =
   | { status: 'version-mismatch'; currentVersion: number }
   | { status: 'unique-name-taken' };
 
-export type AttachOutcome =
-  | 'attached'
-  | 'already-attached'
-  | 'service-not-found'
-  | 'operator-not-found'
-  | 'limit-reached';
+export type AttachOutcome = 'attached' | 'already-attached' | 'service-not-found' | 'operator-not-found' | 'limit-reached';
 
 export type DetachOutcome = 'detached' | 'service-not-found' | 'not-attached';
 
-export type DeleteOperatorOutcome =
-  | { status: 'deleted' }
-  | { status: 'not-found' }
-  | { status: 'attached'; serviceSids: string[] };
+export type DeleteOperatorOutcome = { status: 'deleted' } | { status: 'not-found' } | { status: 'attached'; serviceSids: string[] };
 
 export interface AttachRequest {
-  accountSid: string;
-  serviceSid: string;
-  operatorSid: string;
+  accountSid: AccountSid;
+  serviceSid: ServiceSid;
+  operatorSid: OperatorSid;
   /** Custom operators must still exist (and be the account's) when the attachment is written. */
   isCustomOperator: boolean;
   maxOperatorsPerService: number;
@@ -138,65 +132,61 @@ export interface ServiceOperations {
   // transaction, and creates in one account are serialised, so racing creates never over-shoot.
   /** insertService, refused when the account holds `maxServices` services already. */
   insertServiceWithinQuota(service: ServiceRecord, maxServices: number): Promise<'inserted' | 'unique-name-taken' | 'quota-exceeded'>;
-  findServiceBySid(accountSid: string, sid: string): Promise<ServiceRecord | null>;
-  findServiceByUniqueName(accountSid: string, uniqueName: string): Promise<ServiceRecord | null>;
-  listServices(accountSid: string, query: KeysetQuery): Promise<ServiceRecord[]>;
+  findServiceBySid(accountSid: AccountSid, sid: ServiceSid): Promise<ServiceRecord | null>;
+  findServiceByUniqueName(accountSid: AccountSid, uniqueName: string): Promise<ServiceRecord | null>;
+  listServices(accountSid: AccountSid, query: KeysetQuery): Promise<ServiceRecord[]>;
   /** Writes `settings` when the stored version is still `expectedVersion`, bumping it by one. */
   updateService(
-    accountSid: string,
-    sid: string,
+    accountSid: AccountSid,
+    sid: ServiceSid,
     settings: ServiceSettings,
     expectedVersion: number,
     nowMs: number,
   ): Promise<UpdateOutcome<ServiceRecord>>;
-  deleteService(accountSid: string, sid: string): Promise<boolean>;
+  deleteService(accountSid: AccountSid, sid: ServiceSid): Promise<boolean>;
 }
 
 export interface AttachmentOperations {
   /** Attached operator SIDs per service, each list in the order of attachment. */
-  attachedOperatorSids(serviceSids: string[]): Promise<Map<string, string[]>>;
+  attachedOperatorSids(serviceSids: ServiceSid[]): Promise<Map<ServiceSid, OperatorSid[]>>;
   /**
    * One read for the attach path: the service's language (null when the account has no such
    * service) and whether the operator is attached to it already.
    */
-  probeAttachment(
-    accountSid: string,
-    serviceSid: string,
-    operatorSid: string,
-  ): Promise<AttachmentProbe | null>;
+  probeAttachment(accountSid: AccountSid, serviceSid: ServiceSid, operatorSid: OperatorSid): Promise<AttachmentProbe | null>;
   attachOperator(request: AttachRequest): Promise<AttachOutcome>;
-  detachOperator(accountSid: string, serviceSid: string, operatorSid: string, nowMs: number): Promise<DetachOutcome>;
+  detachOperator(accountSid: AccountSid, serviceSid: ServiceSid, operatorSid: OperatorSid, nowMs: number): Promise<DetachOutcome>;
 }
 
 export interface OperatorOperations {
   insertCustomOperator(operator: CustomOperatorRecord): Promise<void>;
   /** insertCustomOperator (quotas: src/resources/accounts/quotas.ts), refused when the account holds `maxCustomOperators` custom operators already. */
   insertCustomOperatorWithinQuota(operator: CustomOperatorRecord, maxCustomOperators: number): Promise<'inserted' | 'quota-exceeded'>;
-  findCustomOperator(accountSid: string, sid: string): Promise<CustomOperatorRecord | null>;
-  listCustomOperators(accountSid: string, filter: CustomOperatorFilter, query: KeysetQuery): Promise<CustomOperatorRecord[]>;
+  findCustomOperator(accountSid: AccountSid, sid: OperatorSid): Promise<CustomOperatorRecord | null>;
+  listCustomOperators(accountSid: AccountSid, filter: CustomOperatorFilter, query: KeysetQuery): Promise<CustomOperatorRecord[]>;
   updateCustomOperator(
-    accountSid: string,
-    sid: string,
+    accountSid: AccountSid,
+    sid: OperatorSid,
     change: { friendlyName: string; configJson: string },
     expectedVersion: number,
     nowMs: number,
   ): Promise<UpdateOutcome<CustomOperatorRecord>>;
-  deleteCustomOperator(accountSid: string, sid: string): Promise<DeleteOperatorOutcome>;
+  deleteCustomOperator(accountSid: AccountSid, sid: OperatorSid): Promise<DeleteOperatorOutcome>;
 }
 
 /** Operations (src/ops): snapshots and reset of one account's data. */
 export interface SnapshotOperations {
   /** All that one account owns, read in one consistent transaction; null when there is no such account. */
-  exportAccount(accountSid: string): Promise<AccountData | null>;
+  exportAccount(accountSid: AccountSid): Promise<AccountData | null>;
   /**
    * Writes `data` into the account in one transaction, or nothing: refused when the account does
    * not exist, or when a service or custom-operator SID exists already (in any account), or a
    * service's unique name is already used in this account. Rows keep their SIDs, versions and dates.
    */
   /** Refused, writing nothing, when it would take the account past `quotas` (as the API's creates are). */
-  importAccount(accountSid: string, data: AccountData, quotas: ImportQuotas): Promise<ImportOutcome>;
+  importAccount(accountSid: AccountSid, data: AccountData, quotas: ImportQuotas): Promise<ImportOutcome>;
   /** Deletes the account's services, custom operators and attachments (not the account nor its keys). */
-  resetAccount(accountSid: string): Promise<ResetCounts | null>;
+  resetAccount(accountSid: AccountSid): Promise<ResetCounts | null>;
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'dead';
@@ -319,9 +309,9 @@ export type TranscriptStatus = 'queued' | 'in-progress' | 'completed' | 'failed'
 
 /** A transcript (TRANSCRIPTS.md §1–2). Settings copied from its service when it was created stay as they were. */
 export interface TranscriptRecord {
-  sid: string;
-  accountSid: string;
-  serviceSid: string;
+  sid: TranscriptSid;
+  accountSid: AccountSid;
+  serviceSid: ServiceSid;
   status: TranscriptStatus;
   /** The `channel` object exactly as the API serves it (every participant key present), as JSON text. */
   channelJson: string;
@@ -340,7 +330,7 @@ export interface TranscriptRecord {
   /** Whole seconds of media; 0 until known. */
   durationSeconds: number;
   /** The operators attached to the service when the transcript was created, in attachment order: the ones that run. */
-  operatorSids: string[];
+  operatorSids: OperatorSid[];
   /** Why the transcript failed: a Twilio code (95xxx) and a message a person can act on; null otherwise. */
   errorCode: number | null;
   errorMessage: string | null;
@@ -491,8 +481,8 @@ export interface Store extends StoreOperations {
 }
 
 export interface AttachmentRecord {
-  serviceSid: string;
-  operatorSid: string;
+  serviceSid: ServiceSid;
+  operatorSid: OperatorSid;
 }
 
 export interface AccountData {

@@ -42,7 +42,12 @@ const summaryOf = (alert: AlertRecord): AlertSummary => {
 };
 
 const sids = (alerts: AlertSummary[]) => alerts.map((alert) => alert.sid);
-const valid: NewAlert = { accountSid: A1, errorCode: 95106, logLevel: 'error', alertText: 'no speech recogniser configured: set TRANSCRIBER' };
+const valid: NewAlert = {
+  accountSid: A1,
+  errorCode: 95106,
+  logLevel: 'error',
+  alertText: 'no speech recogniser configured: set TRANSCRIBER',
+};
 
 describe('alerts in the store', { timeout: 60_000 }, () => {
   let js: JobStore;
@@ -56,7 +61,11 @@ describe('alerts in the store', { timeout: 60_000 }, () => {
   // Sids tie on their time and differ in case: byte order puts 'B' before 'a' on both stores.
   const NO_a = 'NO' + '0'.repeat(31) + 'a';
   const NO_B = 'NO' + '0'.repeat(31) + 'B';
-  const older = alertOf('NO' + '1'.repeat(32), A1, T - 1000, { logLevel: 'warning', requestMethod: 'POST', requestUrl: 'https://h.example.com/x' });
+  const older = alertOf('NO' + '1'.repeat(32), A1, T - 1000, {
+    logLevel: 'warning',
+    requestMethod: 'POST',
+    requestUrl: 'https://h.example.com/x',
+  });
   const tieA = alertOf(NO_a, A1, T, { serviceSid: 'GA' + '3'.repeat(32), resourceSid: GT, responseBody: 'body', responseHeaders: 'h: 1' });
   const tieB = alertOf(NO_B, A1, T, { logLevel: 'debug', requestVariables: 'v', requestHeaders: 'r' });
   const newer = alertOf('NO' + 'f'.repeat(32), A1, T + 1000, { apiVersion: 'v2', errorCode: 95200 });
@@ -95,17 +104,34 @@ describe('alerts in the store', { timeout: 60_000 }, () => {
     assert.deepEqual(sids(await store.listAlerts(A1, { logLevel: 'notice' }, { limit: 10 })), []);
     assert.deepEqual(sids(await store.listAlerts(A1, { generatedFromMs: T }, { limit: 10 })), [newer.sid, tieA.sid, tieB.sid]);
     assert.deepEqual(sids(await store.listAlerts(A1, { generatedBeforeMs: T }, { limit: 10 })), [older.sid]);
-    assert.deepEqual(sids(await store.listAlerts(A1, { generatedFromMs: T, generatedBeforeMs: T + 1 }, { limit: 10 })), [tieA.sid, tieB.sid]);
+    assert.deepEqual(sids(await store.listAlerts(A1, { generatedFromMs: T, generatedBeforeMs: T + 1 }, { limit: 10 })), [
+      tieA.sid,
+      tieB.sid,
+    ]);
     assert.deepEqual(
-      sids(await store.listAlerts(A1, { logLevel: 'error', generatedFromMs: T - 1000 }, { limit: 10, after: { createdMs: T + 1000, sid: newer.sid } })),
+      sids(
+        await store.listAlerts(
+          A1,
+          { logLevel: 'error', generatedFromMs: T - 1000 },
+          { limit: 10, after: { createdMs: T + 1000, sid: newer.sid } },
+        ),
+      ),
       [tieA.sid],
     );
     // A cursor and a date filter together: whichever bound is tighter holds.
     const cursorOf = (alert: AlertRecord) => ({ createdMs: alert.dateGeneratedMs, sid: alert.sid });
-    assert.deepEqual(sids(await store.listAlerts(A1, { generatedBeforeMs: T + 1 }, { limit: 10, after: cursorOf(newer) })), [tieA.sid, tieB.sid, older.sid]);
+    assert.deepEqual(sids(await store.listAlerts(A1, { generatedBeforeMs: T + 1 }, { limit: 10, after: cursorOf(newer) })), [
+      tieA.sid,
+      tieB.sid,
+      older.sid,
+    ]);
     assert.deepEqual(sids(await store.listAlerts(A1, { generatedBeforeMs: T }, { limit: 10, after: cursorOf(tieA) })), [older.sid]);
     assert.deepEqual(sids(await store.listAlerts(A1, { generatedBeforeMs: T }, { limit: 10, before: cursorOf(older) })), []);
-    assert.deepEqual(sids(await store.listAlerts(A1, { generatedFromMs: T }, { limit: 10, before: cursorOf(older) })), [newer.sid, tieA.sid, tieB.sid]);
+    assert.deepEqual(sids(await store.listAlerts(A1, { generatedFromMs: T }, { limit: 10, before: cursorOf(older) })), [
+      newer.sid,
+      tieA.sid,
+      tieB.sid,
+    ]);
     assert.deepEqual(sids(await store.listAlerts(A1, { generatedFromMs: T - 1000 }, { limit: 10, before: cursorOf(tieA) })), [newer.sid]);
   });
 
@@ -127,7 +153,11 @@ describe('recordAlert', { timeout: 60_000 }, () => {
   after(() => js.dispose());
 
   test('writes an NO… alert with its dates and answers it', async () => {
-    const written = await recordAlert(js.store, { ...valid, resourceSid: GT, requestUrl: 'https://m.example.com/a.wav', requestMethod: 'GET' }, T);
+    const written = await recordAlert(
+      js.store,
+      { ...valid, resourceSid: GT, requestUrl: 'https://m.example.com/a.wav', requestMethod: 'GET' },
+      T,
+    );
     assert.match(written.sid, /^NO[0-9a-f]{32}$/);
     assert.deepEqual(
       [written.dateGeneratedMs, written.dateCreatedMs, written.dateUpdatedMs, written.serviceSid, written.responseBody],
@@ -193,7 +223,10 @@ describe('enqueueJobUnlessQueued', { timeout: 60_000 }, () => {
   after(() => js.dispose());
 
   const queued = async (name: string) =>
-    (await js.sql(`SELECT id, run_at FROM jobs WHERE name = '${name}' AND state = 'queued'`)).map((row) => [Number(row.id), Number(row.run_at)]);
+    (await js.sql(`SELECT id, run_at FROM jobs WHERE name = '${name}' AND state = 'queued'`)).map((row) => [
+      Number(row.id),
+      Number(row.run_at),
+    ]);
 
   test('queues a job only while none of that name is queued', async () => {
     const first = await enqueueUnlessQueued(js.store, 'test.once', {}, { nowMs: T, delayMs: 10 });

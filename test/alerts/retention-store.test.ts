@@ -11,7 +11,12 @@ import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { JobWorker, type JobSettled } from '../../src/jobs/worker.js';
 import { recordAlert } from '../../src/resources/alerts/rules.js';
-import { ALERT_RETENTION_BATCH, ALERT_RETENTION_EVERY_MS, ALERT_RETENTION_JOB, deleteExpiredAlerts } from '../../src/resources/alerts/retention.js';
+import {
+  ALERT_RETENTION_BATCH,
+  ALERT_RETENTION_EVERY_MS,
+  ALERT_RETENTION_JOB,
+  deleteExpiredAlerts,
+} from '../../src/resources/alerts/retention.js';
 import { startServer } from '../../src/server.js';
 import { createThreadPool } from '../../src/threads.js';
 import { openStore } from '../../src/store/open.js';
@@ -53,7 +58,10 @@ test('ALERT_RETENTION_DAYS: 30 by default, a whole number of days from 1, else s
   assert.equal(loadConfig({}).alertRetentionDays, 30);
   assert.equal(loadConfig({ ALERT_RETENTION_DAYS: '7' }).alertRetentionDays, 7);
   for (const bad of ['0', '-1', '1.5', 'week', '36501']) {
-    assert.throws(() => loadConfig({ ALERT_RETENTION_DAYS: bad }), (error: unknown) => error instanceof ConfigError && /^ALERT_RETENTION_DAYS must be/.test(error.message));
+    assert.throws(
+      () => loadConfig({ ALERT_RETENTION_DAYS: bad }),
+      (error: unknown) => error instanceof ConfigError && /^ALERT_RETENTION_DAYS must be/.test(error.message),
+    );
   }
 });
 
@@ -62,10 +70,18 @@ test('deleteExpiredAlerts deletes what is older than the retention, in batches, 
   // The old ones in one unit of work: quicker, and each stays as recordAlert writes it.
   await js.store.transaction(async (tx) => {
     for (let index = 0; index < old; index++) {
-      await recordAlert(tx, { accountSid: A2, errorCode: 95105, logLevel: 'error', alertText: `old ${index}`, generatedMs: T - 3 * DAY - 1 - index }, T);
+      await recordAlert(
+        tx,
+        { accountSid: A2, errorCode: 95105, logLevel: 'error', alertText: `old ${index}`, generatedMs: T - 3 * DAY - 1 - index },
+        T,
+      );
     }
   });
-  const young = await recordAlert(js.store, { accountSid: A2, errorCode: 95105, logLevel: 'error', alertText: 'exactly the retention old', generatedMs: T - 3 * DAY }, T);
+  const young = await recordAlert(
+    js.store,
+    { accountSid: A2, errorCode: 95105, logLevel: 'error', alertText: 'exactly the retention old', generatedMs: T - 3 * DAY },
+    T,
+  );
   const calls: number[] = [];
   const counting: AlertOperations = {
     insertAlert: (alert) => js.store.insertAlert(alert),
@@ -90,7 +106,10 @@ test('start-up queues one run; each run deletes the expired alerts and queues th
   let nowMs = T;
   const now = () => nowMs;
   const logs: string[] = [];
-  const log = pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => (logs.push(String(chunk)), done()) })) as unknown as FastifyBaseLogger;
+  const log = pino(
+    { level: 'info' },
+    new Writable({ write: (chunk, _encoding, done) => (logs.push(String(chunk)), done()) }),
+  ) as unknown as FastifyBaseLogger;
   const config = loadConfig({ DATABASE_URL: js.url, ALERT_RETENTION_DAYS: '7' });
   const write = (accountSid: string, ageMs: number) =>
     recordAlert(js.store, { accountSid, errorCode: 95200, logLevel: 'warning', alertText: `age ${ageMs}`, generatedMs: T - ageMs }, T);
@@ -101,7 +120,11 @@ test('start-up queues one run; each run deletes the expired alerts and queues th
   // Several processes starting at once: a second store is a second process's connection.
   const second = await openStore({ ...loadConfig({ DATABASE_URL: js.url }), pgPoolSize: 2 });
   try {
-    await Promise.all([scheduleBackgroundJobs({ store: js.store, now }), scheduleBackgroundJobs({ store: second, now }), scheduleBackgroundJobs({ store: js.store, now })]);
+    await Promise.all([
+      scheduleBackgroundJobs({ store: js.store, now }),
+      scheduleBackgroundJobs({ store: second, now }),
+      scheduleBackgroundJobs({ store: js.store, now }),
+    ]);
   } finally {
     await second.close();
   }
@@ -110,7 +133,12 @@ test('start-up queues one run; each run deletes the expired alerts and queues th
 
   const catalog = indexCatalog(loadCatalog());
   const threads = createThreadPool(1);
-  const worker = new JobWorker({ store: js.store, handlers: backgroundHandlers({ config, store: js.store, catalog, log, now, threads }), now, pollMs: 50 });
+  const worker = new JobWorker({
+    store: js.store,
+    handlers: backgroundHandlers({ config, store: js.store, catalog, log, now, threads }),
+    now,
+    pollMs: 50,
+  });
   try {
     let settled = nextSettled(worker);
     await worker.start();
@@ -119,7 +147,13 @@ test('start-up queues one run; each run deletes the expired alerts and queues th
     assert.deepEqual(await alertSids(A1), [youngA1.sid]);
     assert.ok((await alertSids(A2)).includes(youngA2.sid));
     const afterFirst = await retentionJobs();
-    assert.deepEqual(afterFirst.map((job) => [job.state, job.runAtMs]), [['done', T], ['queued', T + ALERT_RETENTION_EVERY_MS]]);
+    assert.deepEqual(
+      afterFirst.map((job) => [job.state, job.runAtMs]),
+      [
+        ['done', T],
+        ['queued', T + ALERT_RETENTION_EVERY_MS],
+      ],
+    );
     const line = logs.map((text) => JSON.parse(text)).find((entry) => entry.msg === 'alert retention: deleted old alerts');
     assert.deepEqual([line?.deleted, line?.retention_days], [2, 7]);
 
@@ -128,7 +162,13 @@ test('start-up queues one run; each run deletes the expired alerts and queues th
     assert.deepEqual(await retentionJobs(), afterFirst);
     // Not due before its time.
     assert.deepEqual(
-      await js.store.claimJobs({ names: [ALERT_RETENTION_JOB], owner: 'early', limit: 1, nowMs: T + ALERT_RETENTION_EVERY_MS - 1, leaseMs: 1000 }),
+      await js.store.claimJobs({
+        names: [ALERT_RETENTION_JOB],
+        owner: 'early',
+        limit: 1,
+        nowMs: T + ALERT_RETENTION_EVERY_MS - 1,
+        leaseMs: 1000,
+      }),
       [],
     );
 
@@ -141,7 +181,11 @@ test('start-up queues one run; each run deletes the expired alerts and queues th
     assert.ok(!(await alertSids(A2)).includes(youngA2.sid));
     assert.deepEqual(
       (await retentionJobs()).map((job) => [job.state, job.runAtMs]),
-      [['done', T], ['done', T + ALERT_RETENTION_EVERY_MS], ['queued', nowMs + ALERT_RETENTION_EVERY_MS]],
+      [
+        ['done', T],
+        ['done', T + ALERT_RETENTION_EVERY_MS],
+        ['queued', nowMs + ALERT_RETENTION_EVERY_MS],
+      ],
     );
   } finally {
     await worker.stop(5_000);
@@ -152,8 +196,16 @@ test('start-up queues one run; each run deletes the expired alerts and queues th
 test('a served process (startServer, as `serve`) queues the run before it listens, and its worker runs it', async () => {
   const own = await jobStore();
   try {
-    const old = await recordAlert(own.store, { accountSid: A1, errorCode: 95105, logLevel: 'error', alertText: 'old', generatedMs: T - 31 * DAY }, T);
-    const kept = await recordAlert(own.store, { accountSid: A1, errorCode: 95105, logLevel: 'error', alertText: 'kept', generatedMs: T - 29 * DAY }, T);
+    const old = await recordAlert(
+      own.store,
+      { accountSid: A1, errorCode: 95105, logLevel: 'error', alertText: 'old', generatedMs: T - 31 * DAY },
+      T,
+    );
+    const kept = await recordAlert(
+      own.store,
+      { accountSid: A1, errorCode: 95105, logLevel: 'error', alertText: 'kept', generatedMs: T - 29 * DAY },
+      T,
+    );
     // A named bootstrap account: a generated one would be written to a credentials file.
     const config = loadConfig({
       DATABASE_URL: own.url,

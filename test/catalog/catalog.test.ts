@@ -54,9 +54,19 @@ describe('built-in catalog', () => {
 
   test('all 13 documented pre-built operators are present and generally available', () => {
     const names = [
-      'Sentiment Analysis', 'Summarization', 'Entity Recognition', 'Agent Introduction', 'Escalation Request',
-      'Recording Disclosure', 'Do Not Contact Me', 'Outbound Call Disposition', 'Voicemail Detection',
-      'Unavailable Party Detector', 'Non English Call', 'Password Reset', 'Call Transfer',
+      'Sentiment Analysis',
+      'Summarization',
+      'Entity Recognition',
+      'Agent Introduction',
+      'Escalation Request',
+      'Recording Disclosure',
+      'Do Not Contact Me',
+      'Outbound Call Disposition',
+      'Voicemail Detection',
+      'Unavailable Party Detector',
+      'Non English Call',
+      'Password Reset',
+      'Call Transfer',
     ];
     for (const name of names) {
       const operator = prebuiltOperators.find((candidate) => candidate.friendlyName === name);
@@ -83,7 +93,12 @@ describe('built-in catalog', () => {
 
   test('exactly the four configurable types carry a config schema and every transcription language', () => {
     const configurable = operatorTypes.filter((type) => type.configurable);
-    assert.deepEqual(configurable.map((type) => type.name).sort(), ['Generative', 'GenerativeJSON', 'LiteralClassification', 'LiteralSpot']);
+    assert.deepEqual(configurable.map((type) => type.name).sort(), [
+      'Generative',
+      'GenerativeJSON',
+      'LiteralClassification',
+      'LiteralSpot',
+    ]);
     for (const type of configurable) {
       assert.equal(type.configSchema, configSchemas[type.name as keyof typeof configSchemas]);
       assert.deepEqual([...type.supportedLanguages].sort(), [...TRANSCRIPTION_LANGUAGES].sort());
@@ -124,7 +139,12 @@ const configCases: Record<string, { valid: unknown[]; invalid: Invalid[] }> = {
   LiteralSpot: {
     valid: [
       { phrase_sets: [{ name: 'refund', phrases: ['refund', 'money back'], match: 'exact' }] },
-      { phrase_sets: [{ name: 'a', phrases: ['x'], match: 'fuzzy' }, { name: 'b', phrases: ['y'], match: 'exact' }] },
+      {
+        phrase_sets: [
+          { name: 'a', phrases: ['x'], match: 'fuzzy' },
+          { name: 'b', phrases: ['y'], match: 'exact' },
+        ],
+      },
       { phrase_sets: [{ name: 'long', phrases: Array.from({ length: 100 }, (_, i) => `phrase ${i}`), match: 'exact' }] },
     ],
     invalid: [
@@ -135,14 +155,33 @@ const configCases: Record<string, { valid: unknown[]; invalid: Invalid[] }> = {
       ['blank name', { phrase_sets: [{ name: '   ', phrases: ['x'], match: 'exact' }] }, '/phrase_sets/0/name'],
       ['unknown field', { phrase_sets: [{ name: 'a', phrases: ['x'], match: 'exact', weight: 2 }] }, '/phrase_sets/0/weight'],
       ['phrase too long', { phrase_sets: [{ name: 'a', phrases: ['x'.repeat(257)], match: 'exact' }] }, '/phrase_sets/0/phrases/0'],
-      ['too many phrases', { phrase_sets: [{ name: 'a', phrases: Array.from({ length: 101 }, (_, i) => `p${i}`), match: 'exact' }] }, '/phrase_sets/0/phrases'],
-      ['repeated phrase set name', { phrase_sets: [{ name: 'a', phrases: ['x'], match: 'exact' }, { name: 'a', phrases: ['y'], match: 'exact' }] }, '/phrase_sets/1/name'],
+      [
+        'too many phrases',
+        { phrase_sets: [{ name: 'a', phrases: Array.from({ length: 101 }, (_, i) => `p${i}`), match: 'exact' }] },
+        '/phrase_sets/0/phrases',
+      ],
+      [
+        'repeated phrase set name',
+        {
+          phrase_sets: [
+            { name: 'a', phrases: ['x'], match: 'exact' },
+            { name: 'a', phrases: ['y'], match: 'exact' },
+          ],
+        },
+        '/phrase_sets/1/name',
+      ],
     ],
   },
   LiteralClassification: {
     valid: [
       { scope: 'conversation', classes: [{ name: 'billing', phrases: ['invoice'] }] },
-      { scope: 'sentence', classes: [{ name: 'yes', phrases: ['yes', 'sure'], match: 'fuzzy' }, { name: 'no', phrases: ['no'] }] },
+      {
+        scope: 'sentence',
+        classes: [
+          { name: 'yes', phrases: ['yes', 'sure'], match: 'fuzzy' },
+          { name: 'no', phrases: ['no'] },
+        ],
+      },
       { scope: 'conversation', classes: [{ name: 'cancel', phrases: ['cancel my account'], match: 'exact' }] },
     ],
     invalid: [
@@ -151,7 +190,17 @@ const configCases: Record<string, { valid: unknown[]; invalid: Invalid[] }> = {
       ['missing classes', { scope: 'sentence' }, '/classes'],
       ['class without phrases', { scope: 'sentence', classes: [{ name: 'a' }] }, '/classes/0/phrases'],
       ['phrases not an array', { scope: 'sentence', classes: [{ name: 'a', phrases: 'x' }] }, '/classes/0/phrases'],
-      ['repeated class name', { scope: 'sentence', classes: [{ name: 'a', phrases: ['x'] }, { name: 'a', phrases: ['y'] }] }, '/classes/1/name'],
+      [
+        'repeated class name',
+        {
+          scope: 'sentence',
+          classes: [
+            { name: 'a', phrases: ['x'] },
+            { name: 'a', phrases: ['y'] },
+          ],
+        },
+        '/classes/1/name',
+      ],
     ],
   },
   Generative: {
@@ -189,19 +238,59 @@ const configCases: Record<string, { valid: unknown[]; invalid: Invalid[] }> = {
           },
         },
       },
-      { prompt: 'p', json_result_schema: { type: 'object', properties: { a: { type: 'string' } } }, examples: [{ input: 'i', output: '{"a":"b"}' }] },
+      {
+        prompt: 'p',
+        json_result_schema: { type: 'object', properties: { a: { type: 'string' } } },
+        examples: [{ input: 'i', output: '{"a":"b"}' }],
+      },
     ],
     invalid: [
       ['missing json_result_schema', { prompt: 'p' }, '/json_result_schema'],
-      ['root type not object', { prompt: 'p', json_result_schema: { type: 'array', items: { type: 'string' } } }, '/json_result_schema/type'],
+      [
+        'root type not object',
+        { prompt: 'p', json_result_schema: { type: 'array', items: { type: 'string' } } },
+        '/json_result_schema/type',
+      ],
       ['root without properties', { prompt: 'p', json_result_schema: { type: 'object' } }, '/json_result_schema/properties'],
-      ['$ref keyword', { prompt: 'p', json_result_schema: { type: 'object', properties: { a: { type: 'string' } }, $ref: '#' } }, '/json_result_schema/$ref'],
-      ['patternProperties keyword', { prompt: 'p', json_result_schema: { type: 'object', properties: { a: { type: 'string' } }, patternProperties: {} } }, '/json_result_schema/patternProperties'],
-      ['unsupported type', { prompt: 'p', json_result_schema: { type: 'object', properties: { a: { type: 'null' } } } }, '/json_result_schema/properties/a/type'],
-      ['keyword of another type', { prompt: 'p', json_result_schema: { type: 'object', properties: { a: { type: 'string', items: {} } } } }, '/json_result_schema/properties/a/items'],
-      ['enum value of the wrong type', { prompt: 'p', json_result_schema: { type: 'object', properties: { a: { type: 'string', enum: [1] } } } }, '/json_result_schema/properties/a/enum/0'],
-      ['prompt of 4001 characters', { prompt: 'x'.repeat(4001), json_result_schema: { type: 'object', properties: { a: { type: 'string' } } } }, '/prompt'],
-      ['example output not JSON', { prompt: 'p', json_result_schema: { type: 'object', properties: { a: { type: 'string' } } }, examples: [{ input: 'i', output: 'b' }] }, '/examples/0/output'],
+      [
+        '$ref keyword',
+        { prompt: 'p', json_result_schema: { type: 'object', properties: { a: { type: 'string' } }, $ref: '#' } },
+        '/json_result_schema/$ref',
+      ],
+      [
+        'patternProperties keyword',
+        { prompt: 'p', json_result_schema: { type: 'object', properties: { a: { type: 'string' } }, patternProperties: {} } },
+        '/json_result_schema/patternProperties',
+      ],
+      [
+        'unsupported type',
+        { prompt: 'p', json_result_schema: { type: 'object', properties: { a: { type: 'null' } } } },
+        '/json_result_schema/properties/a/type',
+      ],
+      [
+        'keyword of another type',
+        { prompt: 'p', json_result_schema: { type: 'object', properties: { a: { type: 'string', items: {} } } } },
+        '/json_result_schema/properties/a/items',
+      ],
+      [
+        'enum value of the wrong type',
+        { prompt: 'p', json_result_schema: { type: 'object', properties: { a: { type: 'string', enum: [1] } } } },
+        '/json_result_schema/properties/a/enum/0',
+      ],
+      [
+        'prompt of 4001 characters',
+        { prompt: 'x'.repeat(4001), json_result_schema: { type: 'object', properties: { a: { type: 'string' } } } },
+        '/prompt',
+      ],
+      [
+        'example output not JSON',
+        {
+          prompt: 'p',
+          json_result_schema: { type: 'object', properties: { a: { type: 'string' } } },
+          examples: [{ input: 'i', output: 'b' }],
+        },
+        '/examples/0/output',
+      ],
     ],
   },
 };
@@ -216,7 +305,10 @@ for (const [typeName, { valid, invalid }] of Object.entries(configCases)) {
     for (const [label, config, path] of invalid) {
       test(`rejects ${label} at ${path}`, () => {
         const problems = validateOperatorConfig(typeName, config);
-        assert.ok(problems.some((problem) => problem.path === path), JSON.stringify(problems));
+        assert.ok(
+          problems.some((problem) => problem.path === path),
+          JSON.stringify(problems),
+        );
       });
     }
   });
@@ -240,7 +332,8 @@ function spreadProperties(rootCount: number, nestedCount: number): Record<string
 }
 
 describe('GenerativeJSON limits', () => {
-  const check = (jsonResultSchema: unknown) => validateOperatorConfig('GenerativeJSON', { prompt: 'p', json_result_schema: jsonResultSchema });
+  const check = (jsonResultSchema: unknown) =>
+    validateOperatorConfig('GenerativeJSON', { prompt: 'p', json_result_schema: jsonResultSchema });
 
   test('accepts 100 properties in total across levels', () => {
     assert.deepEqual(check(spreadProperties(50, 50)), []);
@@ -263,7 +356,10 @@ describe('GenerativeJSON limits', () => {
   test('rejects objects nested 6 levels deep with a message naming the depth', () => {
     const problems = check(nestedObjects(6));
     assert.equal(problems.length, 1);
-    assert.equal(problems[0]?.path, '/json_result_schema/properties/level2/properties/level3/properties/level4/properties/level5/properties/level6');
+    assert.equal(
+      problems[0]?.path,
+      '/json_result_schema/properties/level2/properties/level3/properties/level4/properties/level5/properties/level6',
+    );
     assert.match(problems[0]?.message ?? '', /6 levels deep/);
   });
 
@@ -340,7 +436,12 @@ describe('loadCatalog', () => {
     configurable: true,
     config_schema: { type: 'object', properties: { threshold: { type: 'number' } } },
   };
-  const customOperator = { friendly_name: 'Churn Risk', description: 'Scores churn risk.', operator_type: 'Summarization', availability: 'public' };
+  const customOperator = {
+    friendly_name: 'Churn Risk',
+    description: 'Scores churn risk.',
+    operator_type: 'Summarization',
+    availability: 'public',
+  };
 
   test('returns the built-in catalog without a file', () => {
     assert.equal(loadCatalog(), builtinCatalog);
@@ -358,39 +459,84 @@ describe('loadCatalog', () => {
 
   test('extend mode replaces a built-in entry that has the same SID', () => {
     const sid = catalogSid('LY', 'Sentiment Analysis');
-    const catalog = loadCatalog(catalogFile({ prebuilt_operators: [{ ...customOperator, sid, friendly_name: 'Mood', operator_type: 'Sentiment' }] }));
+    const catalog = loadCatalog(
+      catalogFile({ prebuilt_operators: [{ ...customOperator, sid, friendly_name: 'Mood', operator_type: 'Sentiment' }] }),
+    );
     assert.equal(catalog.prebuiltOperators.length, builtinCatalog.prebuiltOperators.length);
     assert.equal(catalog.prebuiltOperators.find((operator) => operator.sid === sid)?.friendlyName, 'Mood');
   });
 
   test('replace mode serves only the file entries', () => {
     const catalog = loadCatalog(catalogFile({ mode: 'replace', operator_types: [customType], prebuilt_operators: [] }));
-    assert.deepEqual(catalog.operatorTypes.map((type) => type.name), ['Threshold']);
+    assert.deepEqual(
+      catalog.operatorTypes.map((type) => type.name),
+      ['Threshold'],
+    );
     assert.deepEqual(catalog.prebuiltOperators, []);
   });
 
   const failures: Array<[string, unknown, RegExp]> = [
     ['a malformed file', '{"operator_types": [', /is not valid JSON/],
-    ['an unknown operator_type', { prebuilt_operators: [customOperator, { ...customOperator, friendly_name: 'B', operator_type: 'Foo' }] }, /prebuilt_operators\/1\/operator_type "Foo" is not an operator type in the catalog$/],
-    ['a duplicate sid', { prebuilt_operators: [{ ...customOperator, sid: `LY${'a'.repeat(32)}` }, { ...customOperator, friendly_name: 'B', sid: `LY${'a'.repeat(32)}` }] }, /prebuilt_operators\/1\/sid "LYa{32}" repeats prebuilt_operators\/0$/],
-    ['a duplicate type name', { operator_types: [customType, { ...customType, sid: `EY${'b'.repeat(32)}` }] }, /operator_types\/1\/name "Threshold" repeats operator_types\/0/],
-    ['a type that takes a built-in name', { operator_types: [{ ...customType, name: 'Sentiment', sid: `EY${'b'.repeat(32)}` }] }, /operator_types\/0\/name "Sentiment" is already the name of a built-in operator type/],
+    [
+      'an unknown operator_type',
+      { prebuilt_operators: [customOperator, { ...customOperator, friendly_name: 'B', operator_type: 'Foo' }] },
+      /prebuilt_operators\/1\/operator_type "Foo" is not an operator type in the catalog$/,
+    ],
+    [
+      'a duplicate sid',
+      {
+        prebuilt_operators: [
+          { ...customOperator, sid: `LY${'a'.repeat(32)}` },
+          { ...customOperator, friendly_name: 'B', sid: `LY${'a'.repeat(32)}` },
+        ],
+      },
+      /prebuilt_operators\/1\/sid "LYa{32}" repeats prebuilt_operators\/0$/,
+    ],
+    [
+      'a duplicate type name',
+      { operator_types: [customType, { ...customType, sid: `EY${'b'.repeat(32)}` }] },
+      /operator_types\/1\/name "Threshold" repeats operator_types\/0/,
+    ],
+    [
+      'a type that takes a built-in name',
+      { operator_types: [{ ...customType, name: 'Sentiment', sid: `EY${'b'.repeat(32)}` }] },
+      /operator_types\/0\/name "Sentiment" is already the name of a built-in operator type/,
+    ],
     ['a SID in upper case', { operator_types: [{ ...customType, sid: `EY${'A'.repeat(32)}` }] }, /operator_types\/0\/sid must match/],
-    ['an availability outside the spec', { prebuilt_operators: [{ ...customOperator, availability: 'gone' }] }, /prebuilt_operators\/0\/availability must be one of: internal, beta, public/],
-    ['a configurable type without config_schema', { operator_types: [{ ...customType, config_schema: null }] }, /operator_types\/0\/config_schema is required/],
-    ['a config_schema Ajv cannot compile', { operator_types: [{ ...customType, config_schema: { type: 'object', minLenght: 1 } }] }, /operator_types\/0\/config_schema is not a valid JSON Schema/],
+    [
+      'an availability outside the spec',
+      { prebuilt_operators: [{ ...customOperator, availability: 'gone' }] },
+      /prebuilt_operators\/0\/availability must be one of: internal, beta, public/,
+    ],
+    [
+      'a configurable type without config_schema',
+      { operator_types: [{ ...customType, config_schema: null }] },
+      /operator_types\/0\/config_schema is required/,
+    ],
+    [
+      'a config_schema Ajv cannot compile',
+      { operator_types: [{ ...customType, config_schema: { type: 'object', minLenght: 1 } }] },
+      /operator_types\/0\/config_schema is not a valid JSON Schema/,
+    ],
     ['an unknown mode', { mode: 'merge' }, /mode must be one of: extend, replace/],
-    ['a rename of a type built-in operators use', { operator_types: [{ ...customType, name: 'Mood', sid: catalogSid('EY', 'Sentiment') }] }, /built-in operator "Sentiment Analysis" needs operator type "Sentiment"/],
+    [
+      'a rename of a type built-in operators use',
+      { operator_types: [{ ...customType, name: 'Mood', sid: catalogSid('EY', 'Sentiment') }] },
+      /built-in operator "Sentiment Analysis" needs operator type "Sentiment"/,
+    ],
   ];
   for (const [label, content, message] of failures) {
     test(`rejects ${label} with one line naming the file`, () => {
       const file = catalogFile(content);
-      assert.throws(() => loadCatalog(file), (error: Error) => {
-        assert.ok(error.message.startsWith(`CATALOG_FILE ${file}: `), error.message);
-        assert.match(error.message, message);
-        assert.ok(!error.message.includes('\n'));
-        return true;
-      });
+      assert.throws(
+        () => loadCatalog(file),
+        (error: Error) => {
+          assert.ok(error.message.startsWith(`CATALOG_FILE ${file}: `), error.message);
+          assert.match(error.message, message);
+          assert.ok(!error.message.includes('\n'));
+          return true;
+        },
+      );
     });
   }
 
@@ -404,7 +550,10 @@ describe('indexCatalog', () => {
     const index = indexCatalog(builtinCatalog);
     const sids = index.operatorTypes.map((type) => type.sid);
     assert.deepEqual(sids, [...sids].sort());
-    assert.deepEqual(index.prebuiltOperators.map((operator) => operator.sid), builtinCatalog.prebuiltOperators.map((operator) => operator.sid).sort());
+    assert.deepEqual(
+      index.prebuiltOperators.map((operator) => operator.sid),
+      builtinCatalog.prebuiltOperators.map((operator) => operator.sid).sort(),
+    );
     const sentiment = index.typeByName.get('Sentiment');
     assert.equal(index.typeBySid.get(catalogSid('EY', 'Sentiment')), sentiment);
     assert.equal(index.prebuiltBySid.get(catalogSid('LY', 'Call Transfer'))?.operatorType, 'CallTransfer');

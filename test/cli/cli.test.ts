@@ -119,7 +119,11 @@ test('three processes starting together on a fresh SQLite file all start and cre
     db.close();
     const token = /^TWILIO_AUTH_TOKEN=(.+)$/m.exec(readFileSync(`${databaseFile}.credentials`, 'utf8'))?.[1];
     assert.ok(token);
-    assert.equal(servers.filter((server) => /credentials_file/.test(server.output())).length, 1, servers.map((server) => server.output()).join('\n---\n'));
+    assert.equal(
+      servers.filter((server) => /credentials_file/.test(server.output())).length,
+      1,
+      servers.map((server) => server.output()).join('\n---\n'),
+    );
   } finally {
     rmSync(fresh, { recursive: true, force: true });
   }
@@ -179,7 +183,9 @@ test('a changed TWILIO_AUTH_TOKEN is warned about at start, and accounts set-tok
       assert.equal(await status(second.url, 'first-token-1234'), 200);
       assert.equal(await status(second.url, 'second-token-1234'), 401);
 
-      const set = await cli(['accounts', 'set-token', '--account', accountSid, '--auth-token', 'second-token-1234'], { DATABASE_URL: env.DATABASE_URL });
+      const set = await cli(['accounts', 'set-token', '--account', accountSid, '--auth-token', 'second-token-1234'], {
+        DATABASE_URL: env.DATABASE_URL,
+      });
       assert.equal(set.code, 0, set.stderr);
       assert.deepEqual(JSON.parse(set.stdout), { account_sid: accountSid, auth_token: 'second-token-1234' });
       // The running server sees the CLI's change on the next request.
@@ -196,7 +202,9 @@ test('a changed TWILIO_AUTH_TOKEN is warned about at start, and accounts set-tok
       await second.stop();
     }
 
-    const short = await cli(['accounts', 'set-token', '--account', accountSid, '--auth-token', 'short'], { DATABASE_URL: env.DATABASE_URL });
+    const short = await cli(['accounts', 'set-token', '--account', accountSid, '--auth-token', 'short'], {
+      DATABASE_URL: env.DATABASE_URL,
+    });
     assert.equal(short.code, 2);
     assert.equal(short.stderr, '--auth-token must be at least 8 characters\n');
     const unknown = await cli(['accounts', 'set-token', '--account', 'AC' + 'd'.repeat(32)], { DATABASE_URL: env.DATABASE_URL });

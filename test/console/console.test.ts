@@ -14,7 +14,16 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Without the background-networking flags Chromium's own outbound connections are refused here.
-const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let server: TestServer;
 let browser: Browser;
@@ -49,7 +58,9 @@ async function shoot(name: string, fromTop = true): Promise<void> {
   if (fromTop) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(shots, `console-${name}.png`) });
 }
-const nav = { getByRole: (role: 'link', options: { name: string }) => page.getByRole('navigation', { name: 'Main' }).getByRole(role, options) };
+const nav = {
+  getByRole: (role: 'link', options: { name: string }) => page.getByRole('navigation', { name: 'Main' }).getByRole(role, options),
+};
 const alert = (text: string | RegExp) => page.getByRole('alert').filter({ hasText: text }).first().waitFor();
 
 test('the console is served with its content types, cache headers and policy, and every path answers its page', async () => {
@@ -58,7 +69,8 @@ test('the console is served with its content types, cache headers and policy, an
   assert.match(index.headers.get('content-type')!, /^text\/html/);
   assert.equal(index.headers.get('cache-control'), 'no-cache');
   assert.equal(index.headers.get('content-security-policy'), CONSOLE_CSP);
-  const script = /src="(\/console\/assets\/main-[A-Z0-9]+\.js)"/.exec(index.text)![1];
+  const script = /src="(\/console\/assets\/main-[A-Z0-9]+\.js)"/.exec(index.text)?.[1];
+  assert.ok(script, 'index.html loads the main script');
   const asset = await server.request('GET', script, { auth: null });
   assert.equal(asset.status, 200);
   assert.match(asset.headers.get('content-type')!, /^text\/javascript/);
@@ -110,7 +122,10 @@ test('a service is refused with the API message beside its field, then created, 
   await page.getByText('Settings').click();
   await page.getByLabel('Webhook URL').fill('ftp://example.com/hook');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await page.locator('#WebhookUrl-error').getByText(/^Invalid parameter WebhookUrl/).waitFor();
+  await page
+    .locator('#WebhookUrl-error')
+    .getByText(/^Invalid parameter WebhookUrl/)
+    .waitFor();
   assert.equal((await server.request('GET', `/v2/Services/${service.sid}`)).body.version, 1);
   await page.getByLabel('Webhook URL').fill('https://example.com/hook');
   await page.getByRole('button', { name: 'Save changes' }).click();
@@ -150,7 +165,9 @@ test('a service is refused with the API message beside its field, then created, 
   await attached.getByText('Sentiment Analysis').waitFor();
   await page.getByRole('heading', { name: 'Attached operators (2)' }).waitFor();
   await page.getByText(/version 4$/).waitFor();
-  const summarization = (await server.request('GET', '/v2/Operators?PageSize=100')).body.operators.find((item: { friendly_name: string }) => item.friendly_name === 'Summarization');
+  const summarization = (await server.request('GET', '/v2/Operators?PageSize=100')).body.operators.find(
+    (item: { friendly_name: string }) => item.friendly_name === 'Summarization',
+  );
   let operators = (await server.request('GET', `/v2/Services/${service.sid}/Operators`)).body.operator_sids;
   assert.equal(operators.length, 2);
   assert.equal(operators[0], summarization.sid);
@@ -177,7 +194,10 @@ test('a custom operator: an invalid config shows the server errors beside their 
   await page.locator('#config-phrase_sets-0-name-error').getByText('must not be empty').waitFor();
   await page.locator('#config-phrase_sets-0-phrases-error').getByText('must have at least 1 item').waitFor();
   assert.equal(await name.getAttribute('aria-invalid'), 'true');
-  assert.equal(await phrases.getAttribute('aria-describedby'), 'config-phrase_sets-0-phrases-description config-phrase_sets-0-phrases-error');
+  assert.equal(
+    await phrases.getAttribute('aria-describedby'),
+    'config-phrase_sets-0-phrases-description config-phrase_sets-0-phrases-error',
+  );
   await alert('The config was refused: Invalid parameter Config/phrase_sets/0/name must not be empty');
   await page.getByRole('group', { name: 'Phrase sets' }).scrollIntoViewIfNeeded();
   await shoot('operator-errors', false);

@@ -15,7 +15,16 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const CALL = `WEBVTT
 
@@ -56,11 +65,22 @@ before(async () => {
   shots = process.env.CONSOLE_SCREENSHOTS === '1' ? join(root, 'docs') : server.directory;
 
   // The service and its operators through the API: the console's part is the transcripts.
-  serviceSid = (await server.request('POST', '/v2/Services', { form: { UniqueName: 'support', FriendlyName: 'Support', AutoRedaction: 'true' } })).body.sid;
-  const prebuilt = (await server.request('GET', '/v2/Operators/PreBuilt?PageSize=100')).body.operators as Array<{ sid: string; friendly_name: string; availability: string }>;
-  const named = (pattern: RegExp) => prebuilt.find((operator) => pattern.test(operator.friendly_name) && operator.availability !== 'retired')!.sid;
+  serviceSid = (
+    await server.request('POST', '/v2/Services', { form: { UniqueName: 'support', FriendlyName: 'Support', AutoRedaction: 'true' } })
+  ).body.sid;
+  const prebuilt = (await server.request('GET', '/v2/Operators/PreBuilt?PageSize=100')).body.operators as Array<{
+    sid: string;
+    friendly_name: string;
+    availability: string;
+  }>;
+  const named = (pattern: RegExp) =>
+    prebuilt.find((operator) => pattern.test(operator.friendly_name) && operator.availability !== 'retired')!.sid;
   const spot = await server.request('POST', '/v2/Operators/Custom', {
-    form: { FriendlyName: 'Refund requests', OperatorType: 'LiteralSpot', Config: JSON.stringify({ phrase_sets: [{ name: 'refund', phrases: ['refund'], match: 'exact' }] }) },
+    form: {
+      FriendlyName: 'Refund requests',
+      OperatorType: 'LiteralSpot',
+      Config: JSON.stringify({ phrase_sets: [{ name: 'refund', phrases: ['refund'], match: 'exact' }] }),
+    },
   });
   assert.equal(spot.status, 202, spot.text);
   for (const operator of [named(/^Sentiment/), named(/^Agent Introduction/), spot.body.sid]) {
@@ -115,7 +135,10 @@ test('a transcript created in the console completes on its page without a reload
   assert.equal(await rows.nth(1).locator('.text').textContent(), sentences[1]!.transcript);
   assert.doesNotMatch(sentences[1]!.transcript, /John Smith/);
 
-  const results = (await server.request('GET', `/v2/Transcripts/${sid}/OperatorResults`)).body.operator_results as Array<{ name: string; predicted_label: string | null }>;
+  const results = (await server.request('GET', `/v2/Transcripts/${sid}/OperatorResults`)).body.operator_results as Array<{
+    name: string;
+    predicted_label: string | null;
+  }>;
   assert.equal(results.length, 3);
   const cards = page.getByLabel('Operator results').locator('article');
   assert.equal(await cards.count(), 3);
@@ -126,9 +149,15 @@ test('a transcript created in the console completes on its page without a reload
   }
 
   // The extract card highlights the sentences that say "refund".
-  await cards.filter({ has: page.getByRole('heading', { name: 'Refund requests' }) }).getByRole('button', { name: 'Show in conversation' }).click();
+  await cards
+    .filter({ has: page.getByRole('heading', { name: 'Refund requests' }) })
+    .getByRole('button', { name: 'Show in conversation' })
+    .click();
   const highlighted = await conversation.locator('li.highlighted .text').allTextContents();
-  assert.deepEqual(highlighted, sentences.map((sentence) => sentence.transcript).filter((text) => /refund/i.test(text)));
+  assert.deepEqual(
+    highlighted,
+    sentences.map((sentence) => sentence.transcript).filter((text) => /refund/i.test(text)),
+  );
   await shoot('transcript');
 
   // The original, on request.

@@ -44,13 +44,27 @@ function compose(...args: string[]) {
 const imageId = async (image: string) => (await must('podman', ['image', 'inspect', '--format', '{{.Id}}', image], env)).trim();
 
 async function projectContainers(): Promise<string[]> {
-  const out = await must('podman', ['ps', '--all', '--format', '{{.Names}}', '--filter', `label=io.podman.compose.project=${PROJECT}`], env);
-  return out.split('\n').filter((name) => name !== '').sort();
+  const out = await must(
+    'podman',
+    ['ps', '--all', '--format', '{{.Names}}', '--filter', `label=io.podman.compose.project=${PROJECT}`],
+    env,
+  );
+  return out
+    .split('\n')
+    .filter((name) => name !== '')
+    .sort();
 }
 
 async function projectVolumes(): Promise<string[]> {
-  const out = await must('podman', ['volume', 'ls', '--format', '{{.Name}}', '--filter', `label=io.podman.compose.project=${PROJECT}`], env);
-  return out.split('\n').filter((name) => name !== '').sort();
+  const out = await must(
+    'podman',
+    ['volume', 'ls', '--format', '{{.Name}}', '--filter', `label=io.podman.compose.project=${PROJECT}`],
+    env,
+  );
+  return out
+    .split('\n')
+    .filter((name) => name !== '')
+    .sort();
 }
 
 /** What every container of the project logged, for a failure's message. */
@@ -70,7 +84,10 @@ async function waitReady(): Promise<number> {
   const deadline = started + 180_000;
   for (const url of urls) {
     for (;;) {
-      const status = await fetch(`${url}/readyz`).then((response) => response.status, () => 0);
+      const status = await fetch(`${url}/readyz`).then(
+        (response) => response.status,
+        () => 0,
+      );
       if (status === 200) break;
       if (Date.now() > deadline) assert.fail(`${url}/readyz answered ${status} for 180 s:\n${await projectLogs()}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -140,12 +157,18 @@ describe('compose.yaml under podman-compose', { skip }, () => {
     const service = await client(one).intelligence.v2.services.create({ uniqueName: `compose-${suffix}`, friendlyName: 'Under compose' });
     await client(two).intelligence.v2.operatorAttachment(service.sid, sentiment).create();
     const listed = await client(two).intelligence.v2.services.list();
-    assert.deepEqual(listed.map((each) => each.sid), [service.sid]);
+    assert.deepEqual(
+      listed.map((each) => each.sid),
+      [service.sid],
+    );
     assert.deepEqual((await client(one).intelligence.v2.operatorAttachments(service.sid).fetch()).operatorSids, [sentiment]);
 
     // The media volume (MEDIA_DIR): written by one replica's user, read by the other's.
     await must('podman', ['exec', container('intelligence-1'), 'sh', '-c', `id -un > /media/probe-${suffix}`], env);
-    assert.equal((await must('podman', ['exec', container('intelligence-2'), 'cat', `/media/probe-${suffix}`], env)).trim(), 'intelligence');
+    assert.equal(
+      (await must('podman', ['exec', container('intelligence-2'), 'cat', `/media/probe-${suffix}`], env)).trim(),
+      'intelligence',
+    );
   });
 
   test('restart of a server: it drains, comes back on the same database, data kept', async () => {
@@ -165,7 +188,10 @@ describe('compose.yaml under podman-compose', { skip }, () => {
   test('down keeps the volumes and up finds the data; stop drains every container to exit 0; down removes them', async () => {
     await compose('down');
     assert.deepEqual(await projectContainers(), []);
-    assert.deepEqual(await projectVolumes(), ['data', 'media', 'postgres'].map((volume) => `${PROJECT}_${volume}`));
+    assert.deepEqual(
+      await projectVolumes(),
+      ['data', 'media', 'postgres'].map((volume) => `${PROJECT}_${volume}`),
+    );
 
     await compose('up', '--detach');
     await waitReady();
@@ -173,7 +199,10 @@ describe('compose.yaml under podman-compose', { skip }, () => {
     const service = await client(two).intelligence.v2.services(`compose-${suffix}`).fetch();
     assert.equal(service.friendlyName, 'Under compose');
     assert.deepEqual((await client(one).intelligence.v2.operatorAttachments(service.sid).fetch()).operatorSids, [sentiment]);
-    assert.equal((await must('podman', ['exec', container('intelligence-2'), 'cat', `/media/probe-${suffix}`], env)).trim(), 'intelligence');
+    assert.equal(
+      (await must('podman', ['exec', container('intelligence-2'), 'cat', `/media/probe-${suffix}`], env)).trim(),
+      'intelligence',
+    );
 
     // SIGTERM to the servers (they drain), SIGINT to PostgreSQL (its fast shutdown): all exit 0.
     await compose('stop');

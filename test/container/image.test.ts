@@ -47,16 +47,37 @@ async function startContainer(extraEnv: Record<string, string> = {}): Promise<{ 
   const port = await freePort();
   containers.push(name);
   const started = Date.now();
-  await must('podman', [
-    'run', '--detach', '--name', name, '--network=host', '--volume', `${volume}:/data`,
-    '--env', `PORT=${port}`, '--env', `TWILIO_ACCOUNT_SID=${accountSid}`, '--env', `TWILIO_AUTH_TOKEN=${authToken}`,
-    '--env', `SHUTDOWN_TIMEOUT_MS=${SHUTDOWN_TIMEOUT_SECONDS * 1000}`, '--env', 'LOG_LEVEL=info',
-    ...Object.entries(extraEnv).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
-    IMAGE,
-  ], env);
+  await must(
+    'podman',
+    [
+      'run',
+      '--detach',
+      '--name',
+      name,
+      '--network=host',
+      '--volume',
+      `${volume}:/data`,
+      '--env',
+      `PORT=${port}`,
+      '--env',
+      `TWILIO_ACCOUNT_SID=${accountSid}`,
+      '--env',
+      `TWILIO_AUTH_TOKEN=${authToken}`,
+      '--env',
+      `SHUTDOWN_TIMEOUT_MS=${SHUTDOWN_TIMEOUT_SECONDS * 1000}`,
+      '--env',
+      'LOG_LEVEL=info',
+      ...Object.entries(extraEnv).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
+      IMAGE,
+    ],
+    env,
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt++) {
-    const status = await fetch(`${url}/readyz`).then((response) => response.status, () => 0);
+    const status = await fetch(`${url}/readyz`).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200) break;
     const state = (await must('podman', ['inspect', '--format', '{{.State.Status}}', name], env)).trim();
     if (state !== 'running' || attempt >= 600) {
@@ -94,10 +115,24 @@ test('the image: non-root user, /data volume, port, health check on /readyz', as
   assert.ok('4010/tcp' in config.ExposedPorts);
   assert.ok('/data' in config.Volumes);
   assert.deepEqual(config.Cmd, ['node', 'dist/main.js', 'serve']);
-  const healthcheck = JSON.parse(await must('podman', ['image', 'inspect', '--format', '{{json .HealthCheck}}', IMAGE], env)) as { Test: string[] } | null;
+  const healthcheck = JSON.parse(await must('podman', ['image', 'inspect', '--format', '{{json .HealthCheck}}', IMAGE], env)) as {
+    Test: string[];
+  } | null;
   assert.match(healthcheck?.Test.join(' ') ?? '', /\/readyz/);
   // Production dependencies only: none of the build's tools.
-  const modules = await run('podman', ['run', '--rm', '--network=none', IMAGE, 'node', '-e', "for (const m of ['esbuild', 'typescript', 'tsx', 'twilio', 'better-sqlite3']) { try { require.resolve(m, { paths: ['/app'] }); console.log(m) } catch {} }"], env);
+  const modules = await run(
+    'podman',
+    [
+      'run',
+      '--rm',
+      '--network=none',
+      IMAGE,
+      'node',
+      '-e',
+      "for (const m of ['esbuild', 'typescript', 'tsx', 'twilio', 'better-sqlite3']) { try { require.resolve(m, { paths: ['/app'] }); console.log(m) } catch {} }",
+    ],
+    env,
+  );
   assert.equal(modules.code, 0, modules.stderr);
   assert.deepEqual(modules.stdout.trim().split('\n'), ['better-sqlite3']);
 });
@@ -113,7 +148,10 @@ test('serves the SDK, keeps its data in the volume across containers, and drains
   assert.match(status, /node\0dist\/main\.js\0serve/);
   assert.equal((await run('podman', ['healthcheck', 'run', first.name], env)).code, 0);
 
-  const service = await client(first.url).intelligence.v2.services.create({ uniqueName: `container-${suffix}`, friendlyName: 'In a container' });
+  const service = await client(first.url).intelligence.v2.services.create({
+    uniqueName: `container-${suffix}`,
+    friendlyName: 'In a container',
+  });
   await client(first.url).intelligence.v2.operatorAttachment(service.sid, sentiment).create();
   assert.equal(await stopContainer(first.name), 0);
   const firstLogs = await must('podman', ['logs', first.name], env);
@@ -154,7 +192,12 @@ test('two replicas on one PostgreSQL database, as compose.yaml runs them', async
 test('SPEECH=pocketsphinx adds the offline recogniser; another value stops the build', async () => {
   const speechImage = `${IMAGE}-pocketsphinx`;
   const build = (speech: string, tag: string) =>
-    run('podman', ['build', '--pull=never', '--network=host', '--format', 'docker', '--build-arg', `SPEECH=${speech}`, '-t', tag, '.'], env, { cwd: root, timeoutMs: 20 * 60_000 });
+    run(
+      'podman',
+      ['build', '--pull=never', '--network=host', '--format', 'docker', '--build-arg', `SPEECH=${speech}`, '-t', tag, '.'],
+      env,
+      { cwd: root, timeoutMs: 20 * 60_000 },
+    );
   const bad = await build('whisper', `${IMAGE}-bad`);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr + bad.stdout, /SPEECH must be none or pocketsphinx, got whisper/);
@@ -162,7 +205,18 @@ test('SPEECH=pocketsphinx adds the offline recogniser; another value stops the b
   const built = await build('pocketsphinx', speechImage);
   assert.equal(built.code, 0, built.stderr.slice(-4000));
   // What src/engines/speech/pocketsphinx.ts looks for: the binary on PATH, the model, the dictionary.
-  const found = await must('podman', ['run', '--rm', '--network=none', speechImage, 'sh', '-c',
-    'command -v pocketsphinx_continuous && cd /usr/share/pocketsphinx/model/en-us && test -f en-us.lm.bin -a -f cmudict-en-us.dict -a -f en-us/mdef && id -un'], env);
+  const found = await must(
+    'podman',
+    [
+      'run',
+      '--rm',
+      '--network=none',
+      speechImage,
+      'sh',
+      '-c',
+      'command -v pocketsphinx_continuous && cd /usr/share/pocketsphinx/model/en-us && test -f en-us.lm.bin -a -f cmudict-en-us.dict -a -f en-us/mdef && id -un',
+    ],
+    env,
+  );
   assert.deepEqual(found.trim().split('\n'), ['/usr/bin/pocketsphinx_continuous', 'intelligence']);
 });

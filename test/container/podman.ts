@@ -5,7 +5,18 @@
 // default ulimits, which this machine refuses (crun refuses its hybrid cgroups).
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,17 +70,32 @@ export interface Run {
 }
 
 /** Runs a command to its end (asynchronously: the test's HTTP calls keep going meanwhile). */
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<Run> {
   return new Promise((resolvePromise) => {
-    execFile(command, args, { env, cwd: options.cwd, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      resolvePromise({ code, stdout, stderr: stderr + (error !== null && typeof error.code !== 'number' ? `\n${error.message}` : '') });
-    });
+    execFile(
+      command,
+      args,
+      { env, cwd: options.cwd, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolvePromise({ code, stdout, stderr: stderr + (error !== null && typeof error.code !== 'number' ? `\n${error.message}` : '') });
+      },
+    );
   });
 }
 
 /** Like run, but a non-zero exit throws with the command's output. */
-export async function must(command: string, args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string; timeoutMs?: number } = {}): Promise<string> {
+export async function must(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<string> {
   const result = await run(command, args, env, options);
   if (result.code !== 0) {
     throw new Error(`${command} ${args.join(' ')} exited ${result.code}:\n${result.stderr.slice(-4000)}\n${result.stdout.slice(-2000)}`);
@@ -93,7 +119,10 @@ function localNode() {
  */
 export async function ensureBaseImage(env: NodeJS.ProcessEnv): Promise<{ key: string; made: 'kept' | 'imported' | 'built' }> {
   const node = localNode();
-  const key = createHash('sha256').update(JSON.stringify([RECIPE, process.version, node.npmVersion, caBundle()])).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(JSON.stringify([RECIPE, process.version, node.npmVersion, caBundle()]))
+    .digest('hex')
+    .slice(0, 16);
   const label = await run('podman', ['image', 'inspect', '--format', `{{index .Labels "${BASE_LABEL}"}}`, BASE_IMAGE], env);
   if (label.code === 0 && label.stdout.trim() === key) return { key, made: 'kept' };
 
@@ -130,14 +159,24 @@ export async function ensureBaseImage(env: NodeJS.ProcessEnv): Promise<{ key: st
       rmSync(work, { recursive: true, force: true });
     }
   }
-  await must('podman', [
-    'import',
-    '--change', `LABEL ${BASE_LABEL}=${key}`,
-    '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    '--change', `ENV NODE_EXTRA_CA_CERTS=${BASE_CA_BUNDLE}`,
-    '--change', 'CMD ["node"]',
-    tar, BASE_IMAGE,
-  ], env, { timeoutMs: 5 * 60_000 });
+  await must(
+    'podman',
+    [
+      'import',
+      '--change',
+      `LABEL ${BASE_LABEL}=${key}`,
+      '--change',
+      'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      '--change',
+      `ENV NODE_EXTRA_CA_CERTS=${BASE_CA_BUNDLE}`,
+      '--change',
+      'CMD ["node"]',
+      tar,
+      BASE_IMAGE,
+    ],
+    env,
+    { timeoutMs: 5 * 60_000 },
+  );
   return { key, made };
 }
 
@@ -149,7 +188,9 @@ export async function withLock<T>(name: string, work: () => Promise<T>): Promise
   mkdirSync(CACHE_DIR, { recursive: true });
   const lock = join(CACHE_DIR, `${name}.lock`);
   // The holder keeps the lock until its stdin closes: when work ends, or with this process.
-  const holder = spawn('flock', ['--exclusive', lock, 'sh', '-c', 'echo locked && exec cat >/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const holder = spawn('flock', ['--exclusive', lock, 'sh', '-c', 'echo locked && exec cat >/dev/null'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const exited = new Promise<number | null>((resolveExit) => holder.once('close', resolveExit));
   await new Promise<void>((resolveLocked, reject) => {
     holder.stdout.once('data', () => resolveLocked());
@@ -168,10 +209,17 @@ export async function withLock<T>(name: string, work: () => Promise<T>): Promise
  * Makes the base (ensureBaseImage) and builds the Dockerfile in root as tag, one test file at a
  * time: the first builds, the others find every layer cached.
  */
-export function buildServerImage(env: NodeJS.ProcessEnv, root: string, tag: string): Promise<{ key: string; made: 'kept' | 'imported' | 'built' }> {
+export function buildServerImage(
+  env: NodeJS.ProcessEnv,
+  root: string,
+  tag: string,
+): Promise<{ key: string; made: 'kept' | 'imported' | 'built' }> {
   return withLock('images', async () => {
     const base = await ensureBaseImage(env);
-    await must('podman', ['build', '--pull=never', '--network=host', '--format', 'docker', '-t', tag, '.'], env, { cwd: root, timeoutMs: 20 * 60_000 });
+    await must('podman', ['build', '--pull=never', '--network=host', '--format', 'docker', '-t', tag, '.'], env, {
+      cwd: root,
+      timeoutMs: 20 * 60_000,
+    });
     return base;
   });
 }
@@ -183,6 +231,9 @@ const POSTGRES_CONTEXT = fileURLToPath(new URL('./postgres', import.meta.url));
 export function buildPostgresImage(env: NodeJS.ProcessEnv, tag: string): Promise<void> {
   return withLock('images', async () => {
     await ensureBaseImage(env);
-    await must('podman', ['build', '--pull=never', '--network=host', '-t', tag, '.'], env, { cwd: POSTGRES_CONTEXT, timeoutMs: 20 * 60_000 });
+    await must('podman', ['build', '--pull=never', '--network=host', '-t', tag, '.'], env, {
+      cwd: POSTGRES_CONTEXT,
+      timeoutMs: 20 * 60_000,
+    });
   });
 }

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { createAccount } from '../../src/resources/accounts/rules.js';
 import { SqliteCheckpointer } from '../../src/store/sqlite-checkpointer.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { service as serviceRecord } from '../postgres/stores.js';
+import { service as serviceRecord, testSid } from '../postgres/stores.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'intelligence-checkpoint-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -23,7 +23,7 @@ async function storeWithServices(name: string, count: number) {
   const { sid: accountSid } = await createAccount(store);
   const sizeBefore = statSync(filename).size;
   for (let i = 0; i < count; i++) {
-    const sid = 'GA' + i.toString(16).padStart(32, '0');
+    const sid = testSid('GA', i.toString(16).padStart(32, '0'));
     assert.equal(await store.insertService(serviceRecord(sid, accountSid, `service-${i}`, i)), 'inserted');
   }
   return { filename, store, sizeBefore };

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { catalogSid } from '../../src/catalog/sids.js';
 import { createAccount } from '../../src/resources/accounts/rules.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { service as serviceRecord } from '../postgres/stores.js';
+import { service as serviceRecord, testSid } from '../postgres/stores.js';
+import type { OperatorSid } from '../../src/sids.js';
 
 test('concurrent writes on one store each get their own outcome and all are durable', async () => {
   const directory = mkdtempSync(join(tmpdir(), 'intelligence-group-commit-'));
@@ -16,10 +17,10 @@ test('concurrent writes on one store each get their own outcome and all are dura
   try {
     const store = await SqliteStore.open({ filename });
     const { sid: accountSid } = await createAccount(store);
-    const serviceSid = 'GA' + '1'.repeat(32);
+    const serviceSid = testSid('GA', '1'.repeat(32));
     await store.insertService(serviceRecord(serviceSid, accountSid, 'one', 1));
     const operators = ['Sentiment Analysis', 'Summarization', 'Call Transfer', 'Password Reset'].map((name) => catalogSid('LY', name));
-    const attach = (operatorSid: string) =>
+    const attach = (operatorSid: OperatorSid) =>
       store.attachOperator({ accountSid, serviceSid, operatorSid, isCustomOperator: false, maxOperatorsPerService: 3, nowMs: 2 });
 
     // Issued in one tick: they land in one batch. Four distinct operators against a limit of 3, each
@@ -28,11 +29,17 @@ test('concurrent writes on one store each get their own outcome and all are dura
       ...operators.map(attach),
       ...operators.map(attach),
       store.updateService(accountSid, serviceSid, serviceRecord(serviceSid, accountSid, 'renamed', 1), 99, 3),
-      store.detachOperator(accountSid, 'GA' + '2'.repeat(32), operators[0], 3),
+      store.detachOperator(accountSid, testSid('GA', '2'.repeat(32)), operators[0]!, 3),
     ]);
     assert.deepEqual(outcomes.slice(0, 8), [
-      'attached', 'attached', 'attached', 'limit-reached',
-      'already-attached', 'already-attached', 'already-attached', 'limit-reached',
+      'attached',
+      'attached',
+      'attached',
+      'limit-reached',
+      'already-attached',
+      'already-attached',
+      'already-attached',
+      'limit-reached',
     ]);
     assert.deepEqual(outcomes[8], { status: 'version-mismatch', currentVersion: 4 });
     assert.equal(outcomes[9], 'service-not-found');
@@ -50,7 +57,7 @@ test('concurrent writes on one store each get their own outcome and all are dura
 test('a write that fails in a batch fails alone: the others are committed and answered', async () => {
   const store = await SqliteStore.open({ filename: ':memory:' });
   const { sid: accountSid } = await createAccount(store);
-  const serviceSid = 'GA' + '3'.repeat(32);
+  const serviceSid = testSid('GA', '3'.repeat(32));
   await store.insertService(serviceRecord(serviceSid, accountSid, 'three', 1));
   const keySid = 'SK' + '4'.repeat(32);
   const key = { sid: keySid, accountSid, friendlyName: null, secretHash: 'x'.repeat(64), dateCreatedMs: 1 };

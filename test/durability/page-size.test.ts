@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { createAccount } from '../../src/resources/accounts/rules.js';
 import { NEW_DATABASE_PAGE_SIZE, SqliteStore } from '../../src/store/sqlite.js';
-import { service as serviceRecord } from '../postgres/stores.js';
+import { service as serviceRecord, testSid } from '../postgres/stores.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'intelligence-page-size-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -24,7 +24,7 @@ const pageSizeOf = (filename: string) => {
 
 async function writeAndReadService(store: SqliteStore): Promise<void> {
   const { sid: accountSid } = await createAccount(store);
-  const sid = 'GA' + '1'.padStart(32, '0');
+  const sid = testSid('GA', '1'.padStart(32, '0'));
   assert.equal(await store.insertService(serviceRecord(sid, accountSid, 'page-size', 1)), 'inserted');
   assert.equal((await store.findServiceBySid(accountSid, sid))?.uniqueName, 'page-size');
 }

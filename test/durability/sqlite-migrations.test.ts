@@ -15,15 +15,16 @@ import { catalogSid } from '../../src/catalog/sids.js';
 import { migrateAsLegacyBuild, sqliteMigrations } from '../helpers/legacy-sqlite-schema.js';
 import { migrationFiles } from '../../src/store/migrator.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { account } from '../postgres/stores.js';
+import { account, testSid } from '../postgres/stores.js';
 import { DEFAULT_ACCOUNT_QUOTAS } from '../../src/resources/accounts/quotas.js';
+import type { OperatorSid } from '../../src/sids.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'intelligence-migrations-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
 
 const accountSid = account('a');
-const serviceSid = (digit: string) => 'GA' + digit.repeat(32);
-const customSid = (digit: string) => 'LY' + digit.repeat(32);
+const serviceSid = (digit: string) => testSid('GA', digit.repeat(32));
+const customSid = (digit: string) => testSid('LY', digit.repeat(32));
 const summary = catalogSid('LY', 'Summarization');
 const sentiment = catalogSid('LY', 'Sentiment Analysis');
 
@@ -31,7 +32,7 @@ const sentiment = catalogSid('LY', 'Sentiment Analysis');
 function databaseAtSchemaOne(filename: string): void {
   const db = new Database(filename);
   db.pragma('journal_mode = WAL');
-  db.exec(sqliteMigrations[0]);
+  db.exec(sqliteMigrations[0]!);
   db.pragma('user_version = 1');
   db.prepare('INSERT INTO accounts (sid, friendly_name, auth_token_hash, date_created) VALUES (?, NULL, ?, 1)').run(accountSid, 'hash');
   const insertService = db.prepare(
@@ -39,7 +40,8 @@ function databaseAtSchemaOne(filename: string): void {
        auto_transcribe, data_logging, webhook_url, webhook_http_method, encryption_credential_sid, version, date_created, date_updated)
      VALUES (?, ?, ?, NULL, 'en-US', 0, 0, 0, 0, NULL, 'POST', NULL, ?, ?, ?)`,
   );
-  for (const [index, digit] of ['1', '2', '3'].entries()) insertService.run(serviceSid(digit), accountSid, `service-${digit}`, 7, 10 + index, 20);
+  for (const [index, digit] of ['1', '2', '3'].entries())
+    insertService.run(serviceSid(digit), accountSid, `service-${digit}`, 7, 10 + index, 20);
   const insertCustom = db.prepare(
     `INSERT INTO custom_operators (sid, account_sid, friendly_name, description, operator_type, config, availability, version,
        date_created, date_updated)
@@ -107,7 +109,19 @@ test('opening a schema-1 database moves its attachments into the services, in at
     assert.deepEqual(await store.deleteCustomOperator(accountSid, customSid('0')), { status: 'attached', serviceSids: [serviceSid('1')] });
 
     const tables = store.database.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    assert.deepEqual(tables, ['accounts', 'alerts', 'api_keys', 'custom_operator_attachments', 'custom_operators', 'jobs', 'migrations', 'operator_results', 'sentences', 'services', 'transcripts']);
+    assert.deepEqual(tables, [
+      'accounts',
+      'alerts',
+      'api_keys',
+      'custom_operator_attachments',
+      'custom_operators',
+      'jobs',
+      'migrations',
+      'operator_results',
+      'sentences',
+      'services',
+      'transcripts',
+    ]);
   } finally {
     await store.close();
   }
@@ -143,7 +157,7 @@ test('only custom operators keep a row per attachment; a pre-built one lives in 
       customSid('f'),
       accountSid,
     );
-    const attach = (operatorSid: string, isCustomOperator: boolean) =>
+    const attach = (operatorSid: OperatorSid, isCustomOperator: boolean) =>
       store.attachOperator({ accountSid, serviceSid: serviceSid('1'), operatorSid, isCustomOperator, maxOperatorsPerService: 2, nowMs: 5 });
     assert.equal(await attach(summary, false), 'attached');
     assert.equal(await attach(customSid('f'), true), 'attached');
@@ -166,7 +180,10 @@ test('only custom operators keep a row per attachment; a pre-built one lives in 
     assert.deepEqual(customRows(), []);
     assert.deepEqual(await store.importAccount(accountSid, withBoth, DEFAULT_ACCOUNT_QUOTAS), { status: 'imported' });
     assert.deepEqual(await store.exportAccount(accountSid), withBoth);
-    assert.deepEqual(withBoth.attachments.map((attachment) => attachment.operatorSid), [customSid('f'), summary]);
+    assert.deepEqual(
+      withBoth.attachments.map((attachment) => attachment.operatorSid),
+      [customSid('f'), summary],
+    );
     assert.deepEqual(customRows(), [{ service_sid: serviceSid('1'), operator_sid: customSid('f') }]);
     assert.deepEqual(await store.deleteCustomOperator(accountSid, customSid('f')), { status: 'attached', serviceSids: [serviceSid('1')] });
 
@@ -196,7 +213,7 @@ test('a store opening the database waits for another process that holds the writ
     { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = once(holder, 'exit');
-  await once(holder.stdout!, 'data');
+  await once(holder.stdout, 'data');
   const openedAt = performance.now();
   const store = await SqliteStore.open({ filename });
   try {
@@ -249,5 +266,8 @@ test('a migration file changed after it was applied stops the start-up, naming t
   const db = new Database(filename);
   db.prepare("UPDATE migrations SET checksum = 'f00d' WHERE name = ?").run(migrationFiles('sqlite')[0]!.name);
   db.close();
-  await assert.rejects(SqliteStore.open({ filename }), /migration 0001-initial\.sql was changed after it was applied \(checksum f00d recorded/);
+  await assert.rejects(
+    SqliteStore.open({ filename }),
+    /migration 0001-initial\.sql was changed after it was applied \(checksum f00d recorded/,
+  );
 });

@@ -22,14 +22,16 @@ interface Received {
 /** An OpenAI-compatible transcription server on loopback; `answer` decides each response. */
 async function stubServer(answer: (received: Received, response: ServerResponse) => void) {
   const requests: Received[] = [];
-  const server = createServer(async (request: IncomingMessage, response) => {
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of request) chunks.push(chunk as Buffer);
     } catch {
       return; // the client gave up mid-upload (the timeout tests): there is nothing to answer
     }
-    const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': request.headers['content-type'] ?? '' } }).formData();
+    const form = await new Response(Buffer.concat(chunks), {
+      headers: { 'content-type': request.headers['content-type'] ?? '' },
+    }).formData();
     const fields: Record<string, string[]> = {};
     let file: Received['file'] | undefined;
     for (const [key, value] of form.entries()) {
@@ -39,7 +41,9 @@ async function stubServer(answer: (received: Received, response: ServerResponse)
     const received = { path: request.url ?? '', authorization: request.headers.authorization, fields, file: file! };
     requests.push(received);
     answer(received, response);
-  });
+  };
+  // A request the stub cannot read ends its connection; the engine under test sees the failure.
+  const server = createServer((request, response) => void handle(request, response).catch((error: Error) => response.destroy(error)));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
@@ -62,9 +66,11 @@ const json = (response: ServerResponse, status: number, body: unknown) => {
  */
 function verboseAnswer(received: Received) {
   const rate = received.file.bytes.readUInt32LE(24);
-  const samples = new Int16Array(received.file.bytes.buffer.slice(received.file.bytes.byteOffset + 44, received.file.bytes.byteOffset + 44 + rate * 2));
+  const samples = new Int16Array(
+    received.file.bytes.buffer.slice(received.file.bytes.byteOffset + 44, received.file.bytes.byteOffset + 44 + rate * 2),
+  );
   let crossings = 0;
-  for (let i = 1; i < samples.length; i++) if ((samples[i - 1] < 0) !== (samples[i] < 0)) crossings++;
+  for (let i = 1; i < samples.length; i++) if (samples[i - 1]! < 0 !== samples[i]! < 0) crossings++;
   const [tag, shift] = crossings / 2 < 660 ? ['low', 0] : ['high', 1];
   return {
     task: 'transcribe',
@@ -129,13 +135,13 @@ describe('openai engine', () => {
           [2, 'goodbye now.', 3, 3.9],
         ],
       );
-      assert.deepEqual(sentences[0].words, [
+      assert.deepEqual(sentences[0]!.words, [
         { word: 'hello', startTime: 0.5, endTime: 0.8 },
         { word: 'low', startTime: 0.8, endTime: 1.2 },
         { word: 'tone.', startTime: 1.2, endTime: 1.6 },
       ]);
-      assert.ok(Math.abs(sentences[0].confidence! - 0.8) < 1e-9, 'the mean of the words\' probabilities');
-      assert.ok(Math.abs(sentences[2].confidence! - Math.exp(-0.5)) < 1e-9, 'else exp(avg_logprob)');
+      assert.ok(Math.abs(sentences[0]!.confidence! - 0.8) < 1e-9, "the mean of the words' probabilities");
+      assert.ok(Math.abs(sentences[2]!.confidence! - Math.exp(-0.5)) < 1e-9, 'else exp(avg_logprob)');
     } finally {
       await stub.close();
     }
@@ -144,9 +150,13 @@ describe('openai engine', () => {
   test('a base URL that already ends in /v1 is used as is', async () => {
     const stub = await stubServer((received, response) => json(response, 200, verboseAnswer(received)));
     try {
-      await openAiEngine({ url: `${stub.url}/v1/`, maxRetries: 0 }).transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' });
-      assert.equal(stub.requests[0].path, '/v1/audio/transcriptions');
-      assert.deepEqual(stub.requests[0].fields.model, ['whisper-1']);
+      await openAiEngine({ url: `${stub.url}/v1/`, maxRetries: 0 }).transcribe({
+        pcmFile: stereo.channelFiles[0]!,
+        sampleRate: 8000,
+        languageCode: 'en-US',
+      });
+      assert.equal(stub.requests[0]!.path, '/v1/audio/transcriptions');
+      assert.deepEqual(stub.requests[0]!.fields.model, ['whisper-1']);
     } finally {
       await stub.close();
     }
@@ -157,7 +167,7 @@ describe('openai engine', () => {
     try {
       const engine = openAiEngine({ url: stub.url, maxRetries: 1 });
       await assert.rejects(
-        engine.transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' }),
+        engine.transcribe({ pcmFile: stereo.channelFiles[0]!, sampleRate: 8000, languageCode: 'en-US' }),
         failsWith(95106, /transcriber at http:\/\/127\.0\.0\.1:\d+\/v1\/audio\/transcriptions answered 500: .*model not loaded/),
       );
       assert.equal(stub.requests.length, 2, 'the request and one retry');
@@ -171,7 +181,7 @@ describe('openai engine', () => {
     try {
       const engine = openAiEngine({ url: stub.url, timeoutMs: 300, maxRetries: 0 });
       await assert.rejects(
-        engine.transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' }),
+        engine.transcribe({ pcmFile: stereo.channelFiles[0]!, sampleRate: 8000, languageCode: 'en-US' }),
         failsWith(95106, /did not answer within 0\.3 s/),
       );
     } finally {
@@ -184,7 +194,7 @@ describe('openai engine', () => {
     try {
       const engine = openAiEngine({ url: stub.url, maxRetries: 0 });
       await assert.rejects(
-        engine.transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' }),
+        engine.transcribe({ pcmFile: stereo.channelFiles[0]!, sampleRate: 8000, languageCode: 'en-US' }),
         failsWith(95106, /without verbose_json segments/),
       );
     } finally {
@@ -192,7 +202,7 @@ describe('openai engine', () => {
     }
     const closed = openAiEngine({ url: stub.url, maxRetries: 0 });
     await assert.rejects(
-      closed.transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' }),
+      closed.transcribe({ pcmFile: stereo.channelFiles[0]!, sampleRate: 8000, languageCode: 'en-US' }),
       failsWith(95106, /could not be reached/),
     );
   });
@@ -208,14 +218,21 @@ describe('engine selection (TRANSCRIBER)', () => {
 
   test('none fails every transcription with 95106 saying how to configure a recogniser', async () => {
     await assert.rejects(
-      selectSpeechEngine(threads, { TRANSCRIBER: 'none' }).transcribe({ pcmFile: stereo.channelFiles[0], sampleRate: 8000, languageCode: 'en-US' }),
+      selectSpeechEngine(threads, { TRANSCRIBER: 'none' }).transcribe({
+        pcmFile: stereo.channelFiles[0]!,
+        sampleRate: 8000,
+        languageCode: 'en-US',
+      }),
       failsWith(95106, /no speech recogniser is configured\. Set TRANSCRIBER_URL .* pocketsphinx-en-us/),
     );
     assert.match(NO_TRANSCRIBER_MESSAGE, /TRANSCRIBER_API_KEY, TRANSCRIBER_MODEL/);
   });
 
   test('an unknown TRANSCRIBER, or openai without a URL, is a configuration error', () => {
-    assert.throws(() => selectSpeechEngine(threads, { TRANSCRIBER: 'whisper' }), /TRANSCRIBER must be one of openai, pocketsphinx, none, got "whisper"/);
+    assert.throws(
+      () => selectSpeechEngine(threads, { TRANSCRIBER: 'whisper' }),
+      /TRANSCRIBER must be one of openai, pocketsphinx, none, got "whisper"/,
+    );
     assert.throws(() => selectSpeechEngine(threads, { TRANSCRIBER: 'openai' }), /TRANSCRIBER=openai needs TRANSCRIBER_URL/);
   });
 });

@@ -14,7 +14,12 @@ const GREETING = 'Thank you for calling customer support, how can I help you tod
 const BALANCE = 'I would like to check the balance of my savings account.';
 const NUMBER = 'Can you give me your account number and your date of birth please?';
 
-const wordsOf = (text: string) => text.toLowerCase().replace(/[^a-z' ]/g, ' ').split(/\s+/).filter(Boolean);
+const wordsOf = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z' ]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
 
 /** The share of the reference's words that the recogniser found (each found word used once). */
 function recall(reference: string, recognised: string[]): number {
@@ -37,7 +42,10 @@ function assertTimesIncrease(sentences: RecognisedSentence[], duration: number) 
     assert.ok(sentence.startTime <= sentence.endTime, `${sentence.startTime} ≤ ${sentence.endTime}`);
     assert.ok(sentence.confidence !== null && sentence.confidence >= 0 && sentence.confidence <= 1);
     for (const word of sentence.words) {
-      assert.ok(word.startTime! >= previousEnd - 1e-6, `"${word.word}" starts at ${word.startTime}, after the previous word's end ${previousEnd}`);
+      assert.ok(
+        word.startTime! >= previousEnd - 1e-6,
+        `"${word.word}" starts at ${word.startTime}, after the previous word's end ${previousEnd}`,
+      );
       assert.ok(word.endTime! > word.startTime!, `"${word.word}" ends after it starts`);
       previousEnd = word.endTime!;
     }
@@ -67,13 +75,15 @@ describe('pocketsphinx engine on flite speech', () => {
         sampleRate: rate,
         channels: 1,
         frames: a.samples.length + pause + b.samples.length,
-        signal: (_, i) => (i < a.samples.length ? a.samples[i] : i < a.samples.length + pause ? 0 : b.samples[i - a.samples.length - pause]) / 32767,
+        signal: (_, i) => (a.samples[i] ?? (i < a.samples.length + pause ? 0 : b.samples[i - a.samples.length - pause]!)) / 32767,
       });
       const audio = await decodeAudioFile(path, 'wav', join(scratch.path, `decoded-${rate}`));
       const started = process.hrtime.bigint();
       const sentences = await transcribeAudio(engine, audio, 'en-US');
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      t.diagnostic(`pocketsphinx at ${rate} Hz: ${seconds.toFixed(2)} s for ${audio.durationSeconds.toFixed(2)} s of audio, real-time factor ${(seconds / audio.durationSeconds).toFixed(3)}`);
+      t.diagnostic(
+        `pocketsphinx at ${rate} Hz: ${seconds.toFixed(2)} s for ${audio.durationSeconds.toFixed(2)} s of audio, real-time factor ${(seconds / audio.durationSeconds).toFixed(3)}`,
+      );
       t.diagnostic(`recognised: ${sentences.map((s) => s.transcript).join(' | ')}`);
       assert.ok(sentences.length >= 2, `the pause splits the sentences (got ${sentences.length})`);
       assert.ok(sentences.every((s) => s.mediaChannel === 1));
@@ -98,12 +108,12 @@ describe('pocketsphinx engine on flite speech', () => {
       sampleRate: 8000,
       channels: 2,
       frames: offset + customer.samples.length + 4000,
-      signal: (channel, i) =>
-        (channel === 0 ? (agent.samples[i] ?? 0) : i >= offset ? (customer.samples[i - offset] ?? 0) : 0) / 32767,
+      signal: (channel, i) => (channel === 0 ? (agent.samples[i] ?? 0) : i >= offset ? (customer.samples[i - offset] ?? 0) : 0) / 32767,
     });
     const audio = await decodeAudioFile(path, 'wav', join(scratch.path, 'call'));
     const sentences = await transcribeAudio(engine, audio, 'en-US');
-    const channelWords = (channel: number) => sentences.filter((s) => s.mediaChannel === channel).flatMap((s) => s.words.map((w) => w.word));
+    const channelWords = (channel: number) =>
+      sentences.filter((s) => s.mediaChannel === channel).flatMap((s) => s.words.map((w) => w.word));
     assert.ok(recall(GREETING, channelWords(1)) >= 0.6, `channel 1: ${channelWords(1).join(' ')}`);
     assert.ok(recall(NUMBER, channelWords(2)) >= 0.6, `channel 2: ${channelWords(2).join(' ')}`);
     assert.ok(recall(NUMBER, channelWords(1)) < 0.3, `the customer's words stay out of channel 1: ${channelWords(1).join(' ')}`);
@@ -111,7 +121,11 @@ describe('pocketsphinx engine on flite speech', () => {
     const firstCustomer = sentences.find((s) => s.mediaChannel === 2)!;
     assert.ok(firstCustomer.startTime! >= offset / 8000 - 0.3, 'channel 2 starts where the customer starts speaking');
     const starts = sentences.map((s) => s.startTime!);
-    assert.deepEqual(starts, [...starts].sort((x, y) => x - y), 'sentences in time order across channels');
+    assert.deepEqual(
+      starts,
+      [...starts].sort((x, y) => x - y),
+      'sentences in time order across channels',
+    );
   });
 
   test('44.1 kHz MP3 and FLAC (neither 8 nor 16 kHz) are resampled for the model and still recognised', async () => {
@@ -122,13 +136,20 @@ describe('pocketsphinx engine on flite speech', () => {
     await run('flac', ['--silent', '--force', wav44, '-o', flac]);
     const mp3 = join(scratch.path, 'number22.mp3');
     await run('lame', ['--quiet', '--resample', '22.05', wav44, mp3]);
-    for (const [file, type, rate] of [[flac, 'flac', 44100], [mp3, 'mp3', 22050]] as const) {
+    for (const [file, type, rate] of [
+      [flac, 'flac', 44100],
+      [mp3, 'mp3', 22050],
+    ] as const) {
       const audio = await decodeAudioFile(file, type, join(scratch.path, `${type}-44`));
       assert.equal(audio.sampleRate, rate);
       const words = (await transcribeAudio(engine, audio, 'en-US')).flatMap((s) => s.words.map((w) => w.word));
       assert.ok(recall(NUMBER, words) >= 0.6, `${type}: ${words.join(' ')}`);
     }
-    assert.deepEqual((await scratch.files()).filter((file) => /\.\d+\.pcm$/.test(file)), [], 'the resampled copies are removed');
+    assert.deepEqual(
+      (await scratch.files()).filter((file) => /\.\d+\.pcm$/.test(file)),
+      [],
+      'the resampled copies are removed',
+    );
   });
 });
 
@@ -137,7 +158,7 @@ describe('pocketsphinx engine failures', () => {
   before(async () => {
     const path = join(scratch.path, 'tone.wav');
     await writeWav(path, { sampleRate: 8000, channels: 1, frames: 8000 * 3 });
-    pcmFile = (await decodeAudioFile(path, 'wav', join(scratch.path, 'tone'))).channelFiles[0];
+    pcmFile = (await decodeAudioFile(path, 'wav', join(scratch.path, 'tone'))).channelFiles[0]!;
   });
 
   const failsWith95106 = (message: RegExp) => failsWith(95106, message);
@@ -154,7 +175,11 @@ describe('pocketsphinx engine failures', () => {
 
   test('a missing binary, a crash and a language without a model → 95106', async () => {
     await assert.rejects(
-      pocketsphinxEngine(threads, { binary: join(scratch.path, 'no-such-binary') }).transcribe({ pcmFile, sampleRate: 8000, languageCode: 'en-US' }),
+      pocketsphinxEngine(threads, { binary: join(scratch.path, 'no-such-binary') }).transcribe({
+        pcmFile,
+        sampleRate: 8000,
+        languageCode: 'en-US',
+      }),
       failsWith95106(/could not be started/),
     );
     const crashing = join(scratch.path, 'crashing-recogniser');
@@ -164,7 +189,10 @@ describe('pocketsphinx engine failures', () => {
       pocketsphinxEngine(threads, { binary: crashing }).transcribe({ pcmFile, sampleRate: 8000, languageCode: 'en-US' }),
       failsWith95106(/exited with code 3: FATAL: acoustic model missing/),
     );
-    await assert.rejects(engine.transcribe({ pcmFile, sampleRate: 8000, languageCode: 'es-ES' }), failsWith95106(/English model only, not es-ES/));
+    await assert.rejects(
+      engine.transcribe({ pcmFile, sampleRate: 8000, languageCode: 'es-ES' }),
+      failsWith95106(/English model only, not es-ES/),
+    );
   });
 
   test('aborting while the audio is resampled stops the worker and leaves no resampled copy', async () => {
@@ -172,10 +200,18 @@ describe('pocketsphinx engine failures', () => {
     await writeWav(path, { sampleRate: 44100, channels: 1, frames: 44100 * 30 });
     const audio = await decodeAudioFile(path, 'wav', join(scratch.path, 'tone44'));
     const controller = new AbortController();
-    const pending = engine.transcribe({ pcmFile: audio.channelFiles[0], sampleRate: 44100, languageCode: 'en-US', signal: controller.signal });
+    const pending = engine.transcribe({
+      pcmFile: audio.channelFiles[0]!,
+      sampleRate: 44100,
+      languageCode: 'en-US',
+      signal: controller.signal,
+    });
     controller.abort(new Error('transcript deleted'));
     await assert.rejects(pending, /transcript deleted/);
-    assert.deepEqual((await scratch.files()).filter((file) => file.startsWith('tone44/')), ['tone44/channel-1.pcm']);
+    assert.deepEqual(
+      (await scratch.files()).filter((file) => file.startsWith('tone44/')),
+      ['tone44/channel-1.pcm'],
+    );
   });
 
   test('the 8 kHz model is the one soundswallower ships', async () => {
@@ -204,7 +240,10 @@ describe('pocketsphinx engine failures', () => {
         endTime: 1,
         confidence: 0.95,
         transcript: 'hello world',
-        words: [{ word: 'hello', startTime: 0.13, endTime: 0.5 }, { word: 'world', startTime: 0.61, endTime: 1 }],
+        words: [
+          { word: 'hello', startTime: 0.13, endTime: 0.5 },
+          { word: 'world', startTime: 0.61, endTime: 1 },
+        ],
       },
       { startTime: 3.2, endTime: 3.6, confidence: 0.5, transcript: 'again', words: [{ word: 'again', startTime: 3.2, endTime: 3.6 }] },
     ]);

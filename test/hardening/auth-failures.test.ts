@@ -11,14 +11,21 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { assertError, basicAuth } from './support.js';
 
 /** GET /v2/Services from a given local address (any 127.x address reaches a server on 127.0.0.1). */
-function getFrom(server: TestServer, localAddress: string, authorization: string): Promise<{ status: number; text: string; retryAfter?: string }> {
+function getFrom(
+  server: TestServer,
+  localAddress: string,
+  authorization: string,
+): Promise<{ status: number; text: string; retryAfter?: string }> {
   const { port } = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest({ host: '127.0.0.1', port, localAddress, path: '/v2/Services', headers: { authorization } }, (incoming) => {
-      let text = '';
-      incoming.on('data', (chunk) => (text += chunk));
-      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text, retryAfter: incoming.headers['retry-after'] }));
-    });
+    const outgoing = httpRequest(
+      { host: '127.0.0.1', port, localAddress, path: '/v2/Services', headers: { authorization } },
+      (incoming) => {
+        let text = '';
+        incoming.on('data', (chunk) => (text += chunk));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text, retryAfter: incoming.headers['retry-after'] }));
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end();
   });
@@ -42,7 +49,12 @@ describe('failed authentication per address', () => {
     assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 600, `Retry-After: ${refused.retryAfter}`);
 
     const other = await server.newAccount();
-    assertError(await getFrom(server, '127.0.0.2', basicAuth(other.auth.username, other.auth.password)), 429, 20429, 'an unproven right token');
+    assertError(
+      await getFrom(server, '127.0.0.2', basicAuth(other.auth.username, other.auth.password)),
+      429,
+      20429,
+      'an unproven right token',
+    );
     assert.equal((await getFrom(server, '127.0.0.2', good)).status, 200, 'credentials the address proved before still work');
     assert.equal((await getFrom(server, '127.0.0.3', basicAuth(other.auth.username, other.auth.password))).status, 200, 'another address');
     assertError(await getFrom(server, '127.0.0.3', wrong), 401, 20003, 'another address has its own count');
@@ -61,13 +73,21 @@ describe('log lines of repeated refusals', () => {
     const requests = 300;
     const firstSecond = Math.floor(Date.now() / 1000);
     for (let sent = 0; sent < requests; sent += 30) {
-      await Promise.all(Array.from({ length: 30 }, () => server.request('GET', '/v2/Services', { headers: { authorization: wrong }, auth: null })));
+      await Promise.all(
+        Array.from({ length: 30 }, () => server.request('GET', '/v2/Services', { headers: { authorization: wrong }, auth: null })),
+      );
     }
     const seconds = Math.floor(Date.now() / 1000) - firstSecond + 1;
     await server.close();
-    const lines = server.logs.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const lines = server.logs
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     const written = lines.filter((line) => line.msg === 'request' && line.status === 401).length;
-    const counted = lines.filter((line) => line.status === 401 && typeof line.not_logged === 'number').reduce((sum, line) => sum + line.not_logged, 0);
+    const counted = lines
+      .filter((line) => line.status === 401 && typeof line.not_logged === 'number')
+      .reduce((sum, line) => sum + line.not_logged, 0);
     assert.ok(written <= 10 * seconds, `${written} lines for ${requests} refusals over ${seconds} s`);
     assert.equal(written + counted, requests, 'every refusal is either written or counted');
   });
@@ -83,8 +103,15 @@ describe('token length', () => {
   test('beyond loopback the token needs 32 characters', () => {
     for (const host of ['0.0.0.0', '::', '10.1.2.3', 'intelligence.example.com']) {
       assert.throws(() => loadConfig({ HOST: host, TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'test-auth-token' }), ConfigError, host);
-      assert.throws(() => loadConfig({ HOST: host, TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'f'.repeat(31) }), /at least 32 characters/, host);
-      assert.equal(loadConfig({ HOST: host, TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'f'.repeat(32) }).bootstrapAuthToken, 'f'.repeat(32));
+      assert.throws(
+        () => loadConfig({ HOST: host, TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'f'.repeat(31) }),
+        /at least 32 characters/,
+        host,
+      );
+      assert.equal(
+        loadConfig({ HOST: host, TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'f'.repeat(32) }).bootstrapAuthToken,
+        'f'.repeat(32),
+      );
     }
   });
 });

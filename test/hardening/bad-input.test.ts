@@ -50,7 +50,7 @@ describe('hostile and malformed input', () => {
         }
         assert.equal(response.header('twilio-request-id')?.slice(0, 2), 'RQ', `${request.name}: no Twilio-Request-Id`);
       } catch (error) {
-        failures.push((error as Error).message.split('\n')[0]);
+        failures.push((error as Error).message.split('\n')[0]!);
       }
       const after = await dumpTables(server);
       for (const table of Object.keys(before)) {
@@ -89,7 +89,10 @@ describe('body size limit', () => {
 
   test('a body over BODY_LIMIT_BYTES gets 413 20413 naming the limit', async () => {
     const body = encodeForm({ UniqueName: 'limit-check', FriendlyName: 'x'.repeat(2048) });
-    const response = await small.request('POST', '/v2/Services', { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await small.request('POST', '/v2/Services', {
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assertError(response, 413, 20413, 'over the limit');
     assert.match(response.body.message, /2048 bytes/);
     assert.equal((await small.request('GET', '/v2/Services')).body.services.length, 0);
@@ -97,7 +100,10 @@ describe('body size limit', () => {
 
   test('a body just under BODY_LIMIT_BYTES is read', async () => {
     const body = encodeForm({ UniqueName: 'limit-check', FriendlyName: 'x'.repeat(60) });
-    const response = await small.request('POST', '/v2/Services', { body: body.padEnd(2000, '&'), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await small.request('POST', '/v2/Services', {
+      body: body.padEnd(2000, '&'),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(response.status, 201, response.text);
   });
 });

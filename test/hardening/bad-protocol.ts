@@ -32,8 +32,22 @@ function wrongContentTypes(f: Fixture): BadRequest[] {
   for (const [label, text] of encodings) {
     cases.push({ name: `create service with ${label} in the body`, method: 'POST', path: '/v2/Services', body: text, ...INVALID });
   }
-  cases.push({ name: 'update service with a JSON body', method: 'POST', path: `/v2/Services/${f.serviceSid}`, body: '{"FriendlyName":"x"}', contentType: 'application/json', ...INVALID });
-  cases.push({ name: 'create custom operator with a JSON body', method: 'POST', path: '/v2/Operators/Custom', body: JSON.stringify({ FriendlyName: 'x', OperatorType: 'Generative', Config: generativeConfig }), contentType: 'application/json', ...INVALID });
+  cases.push({
+    name: 'update service with a JSON body',
+    method: 'POST',
+    path: `/v2/Services/${f.serviceSid}`,
+    body: '{"FriendlyName":"x"}',
+    contentType: 'application/json',
+    ...INVALID,
+  });
+  cases.push({
+    name: 'create custom operator with a JSON body',
+    method: 'POST',
+    path: '/v2/Operators/Custom',
+    body: JSON.stringify({ FriendlyName: 'x', OperatorType: 'Generative', Config: generativeConfig }),
+    contentType: 'application/json',
+    ...INVALID,
+  });
   return cases;
 }
 
@@ -69,7 +83,13 @@ function unknownMethods(f: Fixture): BadRequest[] {
   for (const [method, path] of missing) cases.push({ name: `${method} ${path}`, method, path, ...NOT_ALLOWED });
   cases.push({ name: 'QUERY /v2/Services with a form body', method: 'QUERY', path: '/v2/Services', body: 'PageSize=1', ...NOT_ALLOWED });
   for (const method of ['FOO', 'GETT', 'G-T']) {
-    cases.push({ name: `the unknown method ${method}`, method, path: '/v2/Services', raw: `${method} /v2/Services HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\n\r\n`, ...NOT_ALLOWED });
+    cases.push({
+      name: `the unknown method ${method}`,
+      method,
+      path: '/v2/Services',
+      raw: `${method} /v2/Services HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\n\r\n`,
+      ...NOT_ALLOWED,
+    });
   }
   return cases;
 }
@@ -114,7 +134,12 @@ function protocolAttacks(f: Fixture): BadRequest[] {
     ['CR LF smuggled into If-Match', get('If-Match: "1"\rSet-Cookie: x=1\r\n', `/v2/Services/${f.serviceSid}`), 400, 20422],
     ['a raw non-ASCII byte in the path', get('', '/v2/Services/\u00ff'), 400, 20422],
     ['a space in the path', get('', '/v2/Services/a b'), 400, 20422],
-    ['Content-Length together with Transfer-Encoding', `${post}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 400, 20422],
+    [
+      'Content-Length together with Transfer-Encoding',
+      `${post}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      400,
+      20422,
+    ],
     ['two different Content-Lengths', `${post}Content-Length: 5\r\nContent-Length: 6\r\n\r\nUniqueName=x`, 400, 20422],
     ['a negative Content-Length', `${post}Content-Length: -1\r\n\r\n`, 400, 20422],
     ['20 KB of headers', get(`X-Big: ${'a'.repeat(20_000)}\r\n`), 431, 20422],
@@ -122,9 +147,21 @@ function protocolAttacks(f: Fixture): BadRequest[] {
     ['no Host header in HTTP/1.0', 'GET /v2/Services HTTP/1.0\r\nAuthorization: {auth}\r\n\r\n', 400, 20422],
     ['an unknown HTTP version', 'GET /v2/Services HTTP/9.9\r\nHost: x\r\nAuthorization: {auth}\r\n\r\n', 400, 20422],
     ['the HTTP/2 preface', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 400, 20422],
-    ['a CONNECT tunnel to the database', 'CONNECT 127.0.0.1:5432 HTTP/1.1\r\nHost: 127.0.0.1:5432\r\nAuthorization: {auth}\r\n\r\n', 405, 20004],
+    [
+      'a CONNECT tunnel to the database',
+      'CONNECT 127.0.0.1:5432 HTTP/1.1\r\nHost: 127.0.0.1:5432\r\nAuthorization: {auth}\r\n\r\n',
+      405,
+      20004,
+    ],
   ];
-  const cases: BadRequest[] = raw.map(([label, request, status, code]) => ({ name: label, method: 'RAW', path: '', raw: request, status, code }));
+  const cases: BadRequest[] = raw.map(([label, request, status, code]) => ({
+    name: label,
+    method: 'RAW',
+    path: '',
+    raw: request,
+    status,
+    code,
+  }));
   const auth: Array<[string, string]> = [
     ['a 2 KB Authorization header', 'Basic ' + 'A'.repeat(2048)],
     ['a Bearer token', 'Bearer abc'],
@@ -135,12 +172,33 @@ function protocolAttacks(f: Fixture): BadRequest[] {
     ['Basic that is not base64', 'Basic %%%%'],
   ];
   for (const [label, value] of auth) {
-    cases.push({ name: `GET /v2/Services with ${label}`, method: 'GET', path: '/v2/Services', anonymous: true, headers: { authorization: value }, status: 401, code: 20003 });
+    cases.push({
+      name: `GET /v2/Services with ${label}`,
+      method: 'GET',
+      path: '/v2/Services',
+      anonymous: true,
+      headers: { authorization: value },
+      status: 401,
+      code: 20003,
+    });
   }
   for (const value of ['abc', '"1"x', '"99999999999999999999"', 'W/"2"']) {
-    cases.push({ name: `update service with If-Match ${value}`, method: 'POST', path: `/v2/Services/${f.serviceSid}`, body: form({ FriendlyName: 'x' }), headers: { 'if-match': value }, status: 412, code: 20412 });
+    cases.push({
+      name: `update service with If-Match ${value}`,
+      method: 'POST',
+      path: `/v2/Services/${f.serviceSid}`,
+      body: form({ FriendlyName: 'x' }),
+      headers: { 'if-match': value },
+      status: 412,
+      code: 20412,
+    });
   }
-  cases.push({ name: 'GET /v2/Services?PageSize=1 with an encoded CR LF', method: 'GET', path: '/v2/Services?PageSize=1%0D%0ASet-Cookie:%20x=1', ...INVALID });
+  cases.push({
+    name: 'GET /v2/Services?PageSize=1 with an encoded CR LF',
+    method: 'GET',
+    path: '/v2/Services?PageSize=1%0D%0ASet-Cookie:%20x=1',
+    ...INVALID,
+  });
   return cases;
 }
 

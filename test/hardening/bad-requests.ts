@@ -119,26 +119,62 @@ function oversizedBodies(f: Fixture): BadRequest[] {
       raw: 'POST /v2/Services HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000000000\r\n\r\nUniqueName=x',
       ...TOO_LARGE,
     },
-    { name: 'an oversized body without credentials is refused before it is read', method: 'POST', path: '/v2/Services', body: big, anonymous: true, status: 401, code: 20003 },
+    {
+      name: 'an oversized body without credentials is refused before it is read',
+      method: 'POST',
+      path: '/v2/Services',
+      body: big,
+      anonymous: true,
+      status: 401,
+      code: 20003,
+    },
   ];
 }
 
 function duplicateParameters(f: Fixture): BadRequest[] {
-  const service = { UniqueName: 'dup-check', FriendlyName: 'f', LanguageCode: 'en-US', AutoTranscribe: 'true', DataLogging: 'true', AutoRedaction: 'true', MediaRedaction: 'true', WebhookUrl: 'https://example.com/hook', WebhookHttpMethod: 'POST' };
+  const service = {
+    UniqueName: 'dup-check',
+    FriendlyName: 'f',
+    LanguageCode: 'en-US',
+    AutoTranscribe: 'true',
+    DataLogging: 'true',
+    AutoRedaction: 'true',
+    MediaRedaction: 'true',
+    WebhookUrl: 'https://example.com/hook',
+    WebhookHttpMethod: 'POST',
+  };
   const operator = { FriendlyName: 'f', OperatorType: 'Generative', Config: JSON.stringify(generativeConfig) };
-  const twice = (fields: Record<string, string>, name: string) => form({ ...fields, [name]: [fields[name], fields[name]] });
+  const twice = (fields: Record<string, string>, name: string) => form({ ...fields, [name]: [fields[name] ?? '', fields[name] ?? ''] });
   const cases: BadRequest[] = [];
   for (const name of Object.keys(service)) {
     cases.push({ name: `create service with ${name} twice`, method: 'POST', path: '/v2/Services', body: twice(service, name), ...INVALID });
   }
   for (const name of ['UniqueName', 'FriendlyName', 'AutoTranscribe', 'WebhookUrl']) {
-    cases.push({ name: `update service with ${name} twice`, method: 'POST', path: `/v2/Services/${f.serviceSid}`, body: twice({ ...service, UniqueName: 'renamed' }, name), ...INVALID });
+    cases.push({
+      name: `update service with ${name} twice`,
+      method: 'POST',
+      path: `/v2/Services/${f.serviceSid}`,
+      body: twice({ ...service, UniqueName: 'renamed' }, name),
+      ...INVALID,
+    });
   }
   for (const name of Object.keys(operator)) {
-    cases.push({ name: `create custom operator with ${name} twice`, method: 'POST', path: '/v2/Operators/Custom', body: twice(operator, name), ...INVALID });
+    cases.push({
+      name: `create custom operator with ${name} twice`,
+      method: 'POST',
+      path: '/v2/Operators/Custom',
+      body: twice(operator, name),
+      ...INVALID,
+    });
   }
   for (const name of ['FriendlyName', 'Config']) {
-    cases.push({ name: `update custom operator with ${name} twice`, method: 'POST', path: `/v2/Operators/Custom/${f.customOperatorSid}`, body: twice(operator, name), ...INVALID });
+    cases.push({
+      name: `update custom operator with ${name} twice`,
+      method: 'POST',
+      path: `/v2/Operators/Custom/${f.customOperatorSid}`,
+      body: twice(operator, name),
+      ...INVALID,
+    });
   }
   const queries: Array<[string, string]> = [
     ['/v2/Services', 'PageSize=5&PageSize=5'],
@@ -157,11 +193,23 @@ function invalidBooleans(f: Fixture): BadRequest[] {
   const cases: BadRequest[] = [];
   for (const name of ['AutoTranscribe', 'DataLogging', 'AutoRedaction', 'MediaRedaction']) {
     for (const value of values) {
-      cases.push({ name: `create service with ${name}=${JSON.stringify(value)}`, method: 'POST', path: '/v2/Services', body: form({ UniqueName: 'bool-check', [name]: value }), ...INVALID });
+      cases.push({
+        name: `create service with ${name}=${JSON.stringify(value)}`,
+        method: 'POST',
+        path: '/v2/Services',
+        body: form({ UniqueName: 'bool-check', [name]: value }),
+        ...INVALID,
+      });
     }
   }
   for (const value of ['on', 'FALSE!']) {
-    cases.push({ name: `update service with AutoTranscribe=${value}`, method: 'POST', path: `/v2/Services/${f.serviceSid}`, body: form({ AutoTranscribe: value }), ...INVALID });
+    cases.push({
+      name: `update service with AutoTranscribe=${value}`,
+      method: 'POST',
+      path: `/v2/Services/${f.serviceSid}`,
+      body: form({ AutoTranscribe: value }),
+      ...INVALID,
+    });
   }
   return cases;
 }
@@ -198,7 +246,13 @@ function invalidConfigs(f: Fixture): BadRequest[] {
     ...INVALID,
   }));
   for (const [label, config] of configs.slice(0, 4)) {
-    cases.push({ name: `update custom operator with Config ${label}`, method: 'POST', path: `/v2/Operators/Custom/${f.customOperatorSid}`, body: form({ FriendlyName: 'x', Config: config }), ...INVALID });
+    cases.push({
+      name: `update custom operator with Config ${label}`,
+      method: 'POST',
+      path: `/v2/Operators/Custom/${f.customOperatorSid}`,
+      body: form({ FriendlyName: 'x', Config: config }),
+      ...INVALID,
+    });
   }
   return cases;
 }
@@ -209,8 +263,7 @@ function schemaBombs(): BadRequest[] {
     for (let level = 0; level < depth; level++) schema = { type: 'object', properties: { a: schema } };
     return schema;
   };
-  const properties = (count: number) =>
-    Object.fromEntries(Array.from({ length: count }, (_, index) => [`p${index}`, { type: 'string' }]));
+  const properties = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`p${index}`, { type: 'string' }]));
   const arrays = (depth: number) => {
     let schema: object = { type: 'string' };
     for (let level = 0; level < depth; level++) schema = { type: 'array', items: schema };
@@ -225,18 +278,37 @@ function schemaBombs(): BadRequest[] {
     ['a $ref root', { $ref: '#' }],
     ['a remote $ref', { type: 'object', properties: { a: { $ref: 'http://127.0.0.1:9/schema.json' } } }],
     ['a catastrophic regex pattern', { type: 'object', properties: { a: { type: 'string', pattern: '(a+)+$' } } }],
-    ['1,000 allOf/anyOf branches', { type: 'object', allOf: Array.from({ length: 1000 }, () => ({ anyOf: [{ type: 'object' }, { type: 'object' }] })) }],
-    ['a chain of 1,000 definitions', { type: 'object', definitions: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`d${i}`, { $ref: `#/definitions/d${i + 1}` }])) }],
+    [
+      '1,000 allOf/anyOf branches',
+      { type: 'object', allOf: Array.from({ length: 1000 }, () => ({ anyOf: [{ type: 'object' }, { type: 'object' }] })) },
+    ],
+    [
+      'a chain of 1,000 definitions',
+      {
+        type: 'object',
+        definitions: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`d${i}`, { $ref: `#/definitions/d${i + 1}` }])),
+      },
+    ],
     ['arrays 500 deep', arrays(500)],
     ['an array root', { type: 'array', items: { type: 'string' } }],
-    ['an enum of 101 values', { type: 'object', properties: { a: { type: 'string', enum: Array.from({ length: 101 }, (_, i) => `v${i}`) } } }],
-    ['a required list of 50,000 names', { type: 'object', properties: { a: { type: 'string' } }, required: Array.from({ length: 50_000 }, (_, i) => `r${i}`) }],
+    [
+      'an enum of 101 values',
+      { type: 'object', properties: { a: { type: 'string', enum: Array.from({ length: 101 }, (_, i) => `v${i}`) } } },
+    ],
+    [
+      'a required list of 50,000 names',
+      { type: 'object', properties: { a: { type: 'string' } }, required: Array.from({ length: 50_000 }, (_, i) => `r${i}`) },
+    ],
   ];
   return bombs.map(([label, schema]) => ({
     name: `create GenerativeJSON operator with json_result_schema ${label}`,
     method: 'POST',
     path: '/v2/Operators/Custom',
-    body: form({ FriendlyName: 'bomb', OperatorType: 'GenerativeJSON', Config: JSON.stringify({ prompt: 'x', json_result_schema: schema }) }),
+    body: form({
+      FriendlyName: 'bomb',
+      OperatorType: 'GenerativeJSON',
+      Config: JSON.stringify({ prompt: 'x', json_result_schema: schema }),
+    }),
     ...INVALID,
   }));
 }
@@ -245,23 +317,26 @@ function absurdPaging(f: Fixture): BadRequest[] {
   const token = f.pageToken;
   const sid = f.serviceSid;
   const queries: Array<[string, string]> = [
-    ...['0', '-1', '1001', '1e3', '99999999999999999999', 'abc', '', '1.5', '0x10', '%201'].map(
-      (value): [string, string] => [`PageSize=${value}`, `PageSize=${value}`],
-    ),
+    ...['0', '-1', '1001', '1e3', '99999999999999999999', 'abc', '', '1.5', '0x10', '%201'].map((value): [string, string] => [
+      `PageSize=${value}`,
+      `PageSize=${value}`,
+    ]),
     ...['-1', 'abc', '10000000000', '1e99', ''].map((value): [string, string] => [`Page=${value}`, `Page=${value}`]),
-    ...([
-      ['garbage', 'garbage'],
-      ['only its prefix', 'PT'],
-      ['an unknown direction', 'PT' + base64url(`c.1.${sid}`)],
-      ['a 35-character SID', 'PT' + base64url(`a.1.${sid}x`)],
-      ['a 16-digit time', 'PT' + base64url(`a.${'9'.repeat(16)}.${sid}`)],
-      ['base64 padding', 'PT' + base64url(`a.1.${sid}`) + '%3D%3D'],
-      ['300 characters', 'PT' + 'x'.repeat(300)],
-      ['a real token truncated', token.slice(0, -5)],
-      ['a real token with a lower-case prefix', 'pt' + token.slice(2)],
-      ['a real token with a NUL', token + '%00'],
-      ['non-ASCII', 'PT%C3%A9'],
-    ] as Array<[string, string]>).map(([label, value]): [string, string] => [`PageToken with ${label}`, `PageToken=${value}`]),
+    ...(
+      [
+        ['garbage', 'garbage'],
+        ['only its prefix', 'PT'],
+        ['an unknown direction', 'PT' + base64url(`c.1.${sid}`)],
+        ['a 35-character SID', 'PT' + base64url(`a.1.${sid}x`)],
+        ['a 16-digit time', 'PT' + base64url(`a.${'9'.repeat(16)}.${sid}`)],
+        ['base64 padding', 'PT' + base64url(`a.1.${sid}`) + '%3D%3D'],
+        ['300 characters', 'PT' + 'x'.repeat(300)],
+        ['a real token truncated', token.slice(0, -5)],
+        ['a real token with a lower-case prefix', 'pt' + token.slice(2)],
+        ['a real token with a NUL', token + '%00'],
+        ['non-ASCII', 'PT%C3%A9'],
+      ] as Array<[string, string]>
+    ).map(([label, value]): [string, string] => [`PageToken with ${label}`, `PageToken=${value}`]),
     ['a broken percent-escape', 'PageSize=%ZZ'],
     ['invalid UTF-8 in a name', '%FF=1'],
   ];

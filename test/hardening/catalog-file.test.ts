@@ -20,17 +20,19 @@ function catalogFile(content: unknown): string {
 }
 
 const typeWithSchema = (configSchema: unknown) => ({
-  operator_types: [{
-    name: 'Coded',
-    friendly_name: 'Coded',
-    description: 'Checks a code.',
-    output_type: 'json',
-    supported_languages: ['en'],
-    provider: 'openai',
-    availability: 'beta',
-    configurable: true,
-    config_schema: configSchema,
-  }],
+  operator_types: [
+    {
+      name: 'Coded',
+      friendly_name: 'Coded',
+      description: 'Checks a code.',
+      output_type: 'json',
+      supported_languages: ['en'],
+      provider: 'openai',
+      availability: 'beta',
+      configurable: true,
+      config_schema: configSchema,
+    },
+  ],
 });
 
 const codeSchema = (pattern: string) => ({ type: 'object', properties: { code: { type: 'string', pattern } } });
@@ -39,10 +41,13 @@ const codeSchema = (pattern: string) => ({ type: 'object', properties: { code: {
 function loadError(content: unknown): string {
   const file = catalogFile(content);
   let message = '';
-  assert.throws(() => loadCatalog(file), (error: Error) => {
-    message = error.message;
-    return true;
-  });
+  assert.throws(
+    () => loadCatalog(file),
+    (error: Error) => {
+      message = error.message;
+      return true;
+    },
+  );
   assert.ok(message.startsWith(`CATALOG_FILE ${file}: `) && !message.includes('\n'), message);
   return message;
 }
@@ -55,7 +60,10 @@ describe('$async in a config_schema', () => {
   ];
   for (const [where, schema, path] of cases) {
     test(`is refused at load ${where}`, () => {
-      assert.match(loadError(typeWithSchema(schema)), new RegExp(`operator_types/0/config_schema${path.replace(/\$/g, '\\$')} is not allowed`));
+      assert.match(
+        loadError(typeWithSchema(schema)),
+        new RegExp(`operator_types/0/config_schema${path.replace(/\$/g, '\\$')} is not allowed`),
+      );
     });
   }
 });
@@ -72,15 +80,24 @@ describe('patterns of a config_schema', () => {
       const type = loadCatalog(${JSON.stringify(file)}).operatorTypes.find((t) => t.name === 'Coded');
       const problems = validateOperatorConfig('Coded', { code: 'a'.repeat(100000) + 'b' }, type.configSchema);
       process.stdout.write(JSON.stringify(problems));`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(child.signal, null, 'the validation never finished');
     assert.equal(child.status, 0, child.stderr);
     assert.deepEqual(JSON.parse(child.stdout), [{ path: '/code', message: 'must match ^(a|aa)+$' }]);
   });
 
-  for (const [label, pattern] of [['a lookahead', '^(?=a)a+$'], ['a backreference', '^(a+)\\1$']]) {
+  for (const [label, pattern] of [
+    ['a lookahead', '^(?=a)a+$'],
+    ['a backreference', '^(a+)\\1$'],
+  ] as const) {
     test(`with ${label}, which the linear-time engine cannot run, is refused at load`, () => {
-      assert.match(loadError(typeWithSchema(codeSchema(pattern))), /config_schema\/properties\/code\/pattern is not a pattern the linear-time/);
+      assert.match(
+        loadError(typeWithSchema(codeSchema(pattern))),
+        /config_schema\/properties\/code\/pattern is not a pattern the linear-time/,
+      );
     });
   }
 
@@ -95,7 +112,11 @@ describe('start-up errors quote nothing of the file', () => {
   const cases: Array<[string, unknown, RegExp]> = [
     ['a file that is not JSON', `PATH=/usr/bin\0AWS_SECRET_ACCESS_KEY=${secret}\0`, /is not valid JSON$/],
     ['a pattern that is not a regular expression', typeWithSchema(codeSchema(`(${secret}`)), /pattern is not a pattern/],
-    ['an unknown format', typeWithSchema({ type: 'object', properties: { a: { type: 'string', format: secret } } }), /is not a valid JSON Schema/],
+    [
+      'an unknown format',
+      typeWithSchema({ type: 'object', properties: { a: { type: 'string', format: secret } } }),
+      /is not a valid JSON Schema/,
+    ],
     ['an unresolvable $ref', typeWithSchema({ type: 'object', properties: { a: { $ref: `#/${secret}` } } }), /is not a valid JSON Schema/],
   ];
   for (const [label, content, message] of cases) {

@@ -25,7 +25,13 @@ const configs: Record<keyof typeof configSchemas, unknown[]> = {
     { phrase_sets: Array.from({ length: 600 }, () => ({ name: 'x' })) },
   ],
   LiteralClassification: [
-    { scope: 'conversation', classes: [{ name: 'billing', phrases: ['invoice'] }, { name: 'other', phrases: ['x'] }] },
+    {
+      scope: 'conversation',
+      classes: [
+        { name: 'billing', phrases: ['invoice'] },
+        { name: 'other', phrases: ['x'] },
+      ],
+    },
     { classes: [{ name: '' }, { phrases: 'x' }], extra: true },
     { classes: Array.from({ length: 600 }, () => ({ name: 'x' })) },
   ],

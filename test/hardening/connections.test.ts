@@ -54,10 +54,10 @@ function outcomeOf(socket: Socket, request = 'GET /livez HTTP/1.1\r\nHost: 127.0
   return new Promise((resolve) => {
     let received = '';
     socket.on('data', (chunk) => {
-      received += chunk;
-      if (received.includes('\r\n')) resolve(received.split('\r\n')[0]);
+      received += String(chunk);
+      if (received.includes('\r\n')) resolve(received.split('\r\n')[0]!);
     });
-    socket.once('close', () => resolve(received === '' ? 'closed' : received.split('\r\n')[0]));
+    socket.once('close', () => resolve(received === '' ? 'closed' : (received.split('\r\n')[0] ?? '')));
     if (!socket.destroyed) socket.write(request);
   });
 }
@@ -77,7 +77,7 @@ describe('connections per client address', () => {
     const other = await openFrom(server, '127.0.0.3');
     assert.equal(await outcomeOf(other), 'HTTP/1.1 200 OK');
     other.destroy();
-    held[0].destroy();
+    held[0]!.destroy();
     await connections.until((open) => open === 2);
     assert.equal(await outcomeOf(await openFrom(server, '127.0.0.2')), 'HTTP/1.1 200 OK');
     for (const socket of held) socket.destroy();
@@ -96,7 +96,7 @@ describe('connections in total', () => {
     const held = await Promise.all(['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'].map((address) => openFrom(server, address)));
     await connections.until((open) => open === 4);
     assert.equal(await outcomeOf(await openFrom(server, '127.0.0.6')), 'closed');
-    held[0].destroy();
+    held[0]!.destroy();
     await connections.until((open) => open === 3);
     assert.equal(await outcomeOf(await openFrom(server, '127.0.0.6')), 'HTTP/1.1 200 OK');
     for (const socket of held) socket.destroy();
@@ -119,10 +119,14 @@ describe('timeouts', () => {
   };
 
   test('a connection that sends nothing, or half a request, gets 408 and is closed by REQUEST_TIMEOUT_MS', async () => {
-    for (const sent of ['', 'GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'POST /v2/Services HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nab']) {
+    for (const sent of [
+      '',
+      'GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\n',
+      'POST /v2/Services HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nab',
+    ]) {
       const socket = await openFrom(server, '127.0.0.2');
       let received = '';
-      socket.on('data', (chunk) => (received += chunk));
+      socket.on('data', (chunk) => (received += String(chunk)));
       socket.write(sent);
       await closedWithin(socket);
       assert.match(received, /^HTTP\/1\.1 (408|401)/, JSON.stringify(sent));

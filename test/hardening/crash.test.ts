@@ -51,7 +51,11 @@ async function setUpClients(base: string): Promise<Client[]> {
     const operators = [...prebuilt];
     for (const name of ['a', 'b']) {
       const config = JSON.stringify({ prompt: `Client ${index} operator ${name}` });
-      const created = await call(base, 'POST', '/v2/Operators/Custom', { FriendlyName: `c${index}${name}`, OperatorType: 'Generative', Config: config });
+      const created = await call(base, 'POST', '/v2/Operators/Custom', {
+        FriendlyName: `c${index}${name}`,
+        OperatorType: 'Generative',
+        Config: config,
+      });
       assert.equal(created.status, 202, JSON.stringify(created.body));
       operators.push(created.body.sid);
     }
@@ -63,15 +67,22 @@ async function setUpClients(base: string): Promise<Client[]> {
 /** One client's traffic until its connection dies with the server; every answer is checked against its model. */
 async function drive(base: string, client: Client, random: () => number): Promise<void> {
   for (;;) {
-    const operatorSid = client.operators[Math.floor(random() * client.operators.length)];
+    const operatorSid = client.operators[Math.floor(random() * client.operators.length)]!;
     const roll = random();
     const action: Action =
-      roll < 0.2 ? { kind: 'create', uniqueName: `crash-${client.serviceSid.slice(2, 10)}-${client.sequence++}` } : { kind: roll < 0.6 ? 'attach' : 'detach', operatorSid };
+      roll < 0.2
+        ? { kind: 'create', uniqueName: `crash-${client.serviceSid.slice(2, 10)}-${client.sequence++}` }
+        : { kind: roll < 0.6 ? 'attach' : 'detach', operatorSid };
     client.inFlight = action;
     let response;
     try {
       if (action.kind === 'create') response = await call(base, 'POST', '/v2/Services', { UniqueName: action.uniqueName });
-      else response = await call(base, action.kind === 'attach' ? 'POST' : 'DELETE', `/v2/Services/${client.serviceSid}/Operators/${action.operatorSid}`);
+      else
+        response = await call(
+          base,
+          action.kind === 'attach' ? 'POST' : 'DELETE',
+          `/v2/Services/${client.serviceSid}/Operators/${action.operatorSid}`,
+        );
     } catch {
       return; // the process is gone; this request stays in flight
     }
@@ -186,7 +197,10 @@ test(`every acknowledged write survives ${CYCLES} kill -9 cycles and the databas
     await Promise.all(traffic);
     figures.cycles++;
     figures.inFlightAtKill += clients.filter((client) => client.inFlight !== null).length;
-    assert.ok(figures.acknowledged - start >= 10, `cycle ${cycle}: only ${figures.acknowledged - start} writes acknowledged before the kill`);
+    assert.ok(
+      figures.acknowledged - start >= 10,
+      `cycle ${cycle}: only ${figures.acknowledged - start} writes acknowledged before the kill`,
+    );
     checkIntegrity();
     server = await startServerProcess(env);
     await verify(server.url, clients);

@@ -10,7 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { assertPostgresReachable, createSchema, dropSchema, newSchemaName, testDatabaseUrl, urlWithSearchPath } from '../helpers/postgres.js';
+import {
+  assertPostgresReachable,
+  createSchema,
+  dropSchema,
+  newSchemaName,
+  testDatabaseUrl,
+  urlWithSearchPath,
+} from '../helpers/postgres.js';
 import { assertError, sleep } from './support.js';
 
 /** Forwards 127.0.0.1:<port> to the database; stop() drops every connection and refuses new ones. */
@@ -91,7 +98,10 @@ describe('PostgreSQL stopped and restarted', () => {
       await proxy.start();
       const back = await pollFor(server, 200, 10_000);
       assert.equal(back.status, 200, `after the database returned: ${back.status} ${back.text}`);
-      assert.deepEqual(back.body.services.map((service: { unique_name: string }) => service.unique_name), ['before-outage']);
+      assert.deepEqual(
+        back.body.services.map((service: { unique_name: string }) => service.unique_name),
+        ['before-outage'],
+      );
       assert.equal((await server.request('POST', '/v2/Services', { form: { UniqueName: 'after-outage' } })).status, 201);
     } finally {
       await server.close();
@@ -140,7 +150,9 @@ describe('SQLite file that cannot be written', () => {
 
       let refused = null;
       for (let attempt = 0; attempt < 200 && refused === null; attempt++) {
-        const response = await server.request('POST', '/v2/Services', { form: { UniqueName: `while-full-${attempt}`, FriendlyName: 'x'.repeat(64) } });
+        const response = await server.request('POST', '/v2/Services', {
+          form: { UniqueName: `while-full-${attempt}`, FriendlyName: 'x'.repeat(64) },
+        });
         if (response.status !== 201) refused = { response, uniqueName: `while-full-${attempt}` };
       }
       assert.ok(refused !== null, 'a write failed once the filesystem was full');

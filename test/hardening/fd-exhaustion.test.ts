@@ -26,13 +26,20 @@ test(`a server under ulimit -n ${FD_LIMIT} survives ${FLOOD} idle connections an
   const port = await freePort();
   const child = spawn('sh', ['-c', `ulimit -n ${FD_LIMIT} && exec "${process.execPath}" --import tsx src/main.ts serve`], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(directory, 'db')}`, MAX_CONNECTIONS_PER_CLIENT: '0' },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(directory, 'db')}`,
+      MAX_CONNECTIONS_PER_CLIENT: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const outputChanged = () => new Promise((resolve) => child.stdout!.once('data', resolve).once('close', resolve));
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  const outputChanged = () => new Promise((resolve) => child.stdout.once('data', resolve).once('close', resolve));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -79,7 +86,7 @@ test('the overload sampler reads the heap without a file descriptor, and a faili
   const failing = () => {
     throw Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' });
   };
-  process.memoryUsage = Object.assign(failing, { rss: failing }) as unknown as typeof process.memoryUsage;
+  process.memoryUsage = Object.assign(failing, { rss: failing });
   const monitor = new OverloadMonitor({ maxEventLoopDelayMs: 0, maxHeapUsedBytes: 1, sampleIntervalMs: 5 });
   try {
     for (let turns = 0; !monitor.isOverloaded; turns++) {

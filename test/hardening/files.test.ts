@@ -10,6 +10,7 @@ import { handOverCredentials } from '../../src/ops/bootstrap-credentials.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { startServerProcess } from '../helpers/process.js';
 import { basicAuth } from './support.js';
+import { testSid } from '../postgres/stores.js';
 
 const root = mkdtempSync(join(tmpdir(), 'intelligence-files-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -39,7 +40,7 @@ test('a first start creates an owner-only data directory and database files, and
   } finally {
     await server.stop();
   }
-  assert.ok(!server.output().includes(readFileSync(`${databaseFile}.credentials`, 'utf8').split('\n')[1]), 'the token is not in the log');
+  assert.ok(!server.output().includes(readFileSync(`${databaseFile}.credentials`, 'utf8').split('\n')[1]!), 'the token is not in the log');
 });
 
 test('database files that exist with wider permissions are made owner-only; an existing directory is left as it is', async () => {
@@ -60,10 +61,14 @@ test('database files that exist with wider permissions are made owner-only; an e
 test('on a terminal the credentials are shown once and no file is written', () => {
   let shown = '';
   const databaseFile = join(root, 'terminal.db');
-  const file = handOverCredentials({ sid: 'AC' + 'a'.repeat(32), secret: 'b'.repeat(32), accountSid: 'AC' + 'a'.repeat(32) }, { kind: 'sqlite', filename: databaseFile }, {
-    isTTY: true,
-    write: (text: string) => (shown += text),
-  });
+  const file = handOverCredentials(
+    { sid: 'AC' + 'a'.repeat(32), secret: 'b'.repeat(32), accountSid: testSid('AC', 'a'.repeat(32)) },
+    { kind: 'sqlite', filename: databaseFile },
+    {
+      isTTY: true,
+      write: (text: string) => (shown += text),
+    },
+  );
   assert.equal(file, null);
   assert.match(shown, /TWILIO_AUTH_TOKEN=b{32}/);
   assert.equal(existsSync(`${databaseFile}.credentials`), false);

@@ -90,7 +90,10 @@ describe('a 1 MB form flood', () => {
 
   test('the whole 1 MB flood sent to the preflight and to an unknown path gets its answer', async () => {
     const body = floodOf(MB);
-    for (const [method, path, status] of [['OPTIONS', '/x', 204], ['POST', '/nope', 404]] as const) {
+    for (const [method, path, status] of [
+      ['OPTIONS', '/x', 204],
+      ['POST', '/nope', 404],
+    ] as const) {
       const response = await rawHttp(
         server.url,
         `${method} ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n` +

@@ -47,7 +47,18 @@ const junk = fc.oneof(
 const segment = () =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom('Services', 'Operators', 'PreBuilt', 'Custom', 'OperatorTypes') },
-    { weight: 3, arbitrary: fc.constantFrom(fixture.serviceSid, fixture.customOperatorSid, fixture.prebuiltSid, fixture.operatorTypeSid, fixture.serviceUniqueName, catalogSid('LY', 'Summarization'), 'Generative') },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        fixture.serviceSid,
+        fixture.customOperatorSid,
+        fixture.prebuiltSid,
+        fixture.operatorTypeSid,
+        fixture.serviceUniqueName,
+        catalogSid('LY', 'Summarization'),
+        'Generative',
+      ),
+    },
     { weight: 3, arbitrary: junk.map(encode) },
     { weight: 1, arbitrary: fc.constantFrom('%', '%Z', '%FF', '%C0%AF', '%2F', '%2e%2e', '%00', '%0D%0A', '') },
   );
@@ -67,9 +78,43 @@ const routeShapes = [
   ['OperatorTypes', ':1'],
 ];
 
-const formValue = fc.oneof(junk, fc.constantFrom('true', 'false', 'en-US', 'fr-FR', 'GET', 'POST', 'https://example.com/h', 'Generative', 'GenerativeJSON', JSON.stringify({ prompt: 'x' })));
+const formValue = fc.oneof(
+  junk,
+  fc.constantFrom(
+    'true',
+    'false',
+    'en-US',
+    'fr-FR',
+    'GET',
+    'POST',
+    'https://example.com/h',
+    'Generative',
+    'GenerativeJSON',
+    JSON.stringify({ prompt: 'x' }),
+  ),
+);
 const parameterName = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('UniqueName', 'FriendlyName', 'LanguageCode', 'AutoTranscribe', 'DataLogging', 'AutoRedaction', 'MediaRedaction', 'WebhookUrl', 'WebhookHttpMethod', 'EncryptionCredentialSid', 'OperatorType', 'Config', 'PageSize', 'Page', 'PageToken', 'Availability') },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      'UniqueName',
+      'FriendlyName',
+      'LanguageCode',
+      'AutoTranscribe',
+      'DataLogging',
+      'AutoRedaction',
+      'MediaRedaction',
+      'WebhookUrl',
+      'WebhookHttpMethod',
+      'EncryptionCredentialSid',
+      'OperatorType',
+      'Config',
+      'PageSize',
+      'Page',
+      'PageToken',
+      'Availability',
+    ),
+  },
   { weight: 1, arbitrary: junk },
 );
 const fields = fc.array(fc.tuple(parameterName, formValue), { maxLength: 8 });
@@ -81,11 +126,15 @@ const request = () =>
     segments: fc.oneof(
       fc.array(segment(), { minLength: 0, maxLength: 5 }),
       // The shape of a real route with random parameters, so requests reach the handlers.
-      fc.tuple(fc.constantFrom(...routeShapes), segment(), segment()).map(([shape, first, second]) =>
-        shape.map((part) => (part === ':1' ? first : part === ':2' ? second : part)),
-      ),
+      fc
+        .tuple(fc.constantFrom(...routeShapes), segment(), segment())
+        .map(([shape, first, second]) => shape.map((part) => (part === ':1' ? first : part === ':2' ? second : part))),
     ),
-    query: fc.oneof(fc.constant(''), fields.map(encodeFields), junk.map((text) => text.replace(/[^\x21-\x7e]+/g, encode))),
+    query: fc.oneof(
+      fc.constant(''),
+      fields.map(encodeFields),
+      junk.map((text) => text.replace(/[^\x21-\x7e]+/g, encode)),
+    ),
     body: fc.oneof(
       fc.constant(undefined),
       fields.map(encodeFields),
@@ -93,7 +142,15 @@ const request = () =>
     ),
     contentType: fc.oneof(
       { weight: 5, arbitrary: fc.constant('application/x-www-form-urlencoded') },
-      { weight: 1, arbitrary: fc.constantFrom('application/json', 'text/plain', 'multipart/form-data', 'application/x-www-form-urlencoded; charset=latin1') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'application/json',
+          'text/plain',
+          'multipart/form-data',
+          'application/x-www-form-urlencoded; charset=latin1',
+        ),
+      },
     ),
     who: fc.constantFrom('owner', 'owner', 'owner', 'other', 'nobody', 'wrong'),
   });
@@ -106,7 +163,13 @@ test('random requests never get a 5xx or a non-Twilio error, and the process kee
     iterations++;
     const path = '/v2/' + r.segments.join('/') + (r.query === '' ? '' : `?${r.query}`);
     const auth =
-      r.who === 'owner' ? undefined : r.who === 'other' ? other : r.who === 'nobody' ? null : { username: fixture.accountSid, password: 'wrong' };
+      r.who === 'owner'
+        ? undefined
+        : r.who === 'other'
+          ? other
+          : r.who === 'nobody'
+            ? null
+            : { username: fixture.accountSid, password: 'wrong' };
     // node:http frames no body on GET, HEAD, DELETE…: without a Content-Length the bytes would
     // reach the server as a second request.
     const headers: Record<string, string> =

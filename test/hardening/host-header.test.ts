@@ -7,7 +7,16 @@ import { isValidHostHeader } from '../../src/http/urls.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { assertError, basicAuth, rawHttp } from './support.js';
 
-const validHosts = ['localhost', 'localhost:4010', '127.0.0.1:80', '[::1]:8080', '[2001:db8::1]', 'intelligence.example.com.', 'my_service:65535', 'a'.repeat(253)];
+const validHosts = [
+  'localhost',
+  'localhost:4010',
+  '127.0.0.1:80',
+  '[::1]:8080',
+  '[2001:db8::1]',
+  'intelligence.example.com.',
+  'my_service:65535',
+  'a'.repeat(253),
+];
 const invalidHosts = [
   'evil.example.com/x?y=',
   'evil.example.com#',
@@ -25,8 +34,10 @@ const invalidHosts = [
 ];
 
 describe('Host header syntax', () => {
-  for (const host of validHosts) test(`accepts ${host.length > 40 ? `${host.length} characters` : host}`, () => assert.ok(isValidHostHeader(host)));
-  for (const host of invalidHosts) test(`refuses ${host.length > 40 ? `${host.length} characters` : host}`, () => assert.ok(!isValidHostHeader(host)));
+  for (const host of validHosts)
+    test(`accepts ${host.length > 40 ? `${host.length} characters` : host}`, () => assert.ok(isValidHostHeader(host)));
+  for (const host of invalidHosts)
+    test(`refuses ${host.length > 40 ? `${host.length} characters` : host}`, () => assert.ok(!isValidHostHeader(host)));
 });
 
 describe('a hostile Host header', () => {

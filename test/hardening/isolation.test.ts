@@ -45,12 +45,12 @@ function registeredRoutes(app: TestServer['app']): Set<string> {
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
     const match = /^(.*?)[├└]── (\S+) \(([^)]*)\)/.exec(line);
     if (match === null) continue;
-    const depth = match[1].length / 4;
+    const depth = match[1]!.length / 4;
     stack.length = depth;
     const path = (stack[depth - 1] ?? '') + match[2];
     stack.push(path);
     if (!path.startsWith('/v2/')) continue;
-    for (const method of match[3].split(', ')) {
+    for (const method of match[3]!.split(', ')) {
       if (method !== 'HEAD' && method !== 'OPTIONS') routes.add(`${method} ${path.replace(/\/:[^/]+/g, '/:param')}`);
     }
   }
@@ -76,7 +76,7 @@ async function notFound(method: string, path: string, auth: Auth, form?: Record<
   assert.equal(response.body.message, `The requested resource ${path} was not found`);
 }
 
-const idsIn = (text: string, key: string) => (JSON.parse(text)[key] as Array<{ sid: string; account_sid: string }>);
+const idsIn = (text: string, key: string) => JSON.parse(text)[key] as Array<{ sid: string; account_sid: string }>;
 
 /** One case per route: what the intruder tries against the owner's rows, and what it must see. */
 const cases: Record<string, (auth: Auth) => Promise<void>> = {
@@ -85,7 +85,10 @@ const cases: Record<string, (auth: Auth) => Promise<void>> = {
     assert.ok(mine.length > 0 && mine.every((row) => row.account_sid !== owner.accountSid && row.sid !== owner.serviceSid));
     const forged = 'PT' + Buffer.from(`a.0.${owner.serviceSid}`).toString('base64url');
     const paged = idsIn((await server.request('GET', `/v2/Services?PageToken=${forged}`, { auth })).text, 'services');
-    assert.ok(paged.every((row) => row.account_sid !== owner.accountSid), 'a cursor naming the owner’s row shows no owner rows');
+    assert.ok(
+      paged.every((row) => row.account_sid !== owner.accountSid),
+      'a cursor naming the owner’s row shows no owner rows',
+    );
   },
   'POST /v2/Services': async (auth) => {
     // The owner's UniqueName is free in another account: a 409 would leak that it exists.
@@ -122,7 +125,10 @@ const cases: Record<string, (auth: Auth) => Promise<void>> = {
   },
   'GET /v2/Operators': async (auth) => {
     const listed = idsIn((await server.request('GET', '/v2/Operators?PageSize=1000', { auth })).text, 'operators');
-    assert.ok(listed.some((row) => row.sid === intruderOperator), 'the intruder sees its own operator');
+    assert.ok(
+      listed.some((row) => row.sid === intruderOperator),
+      'the intruder sees its own operator',
+    );
     assert.ok(listed.every((row) => row.sid !== owner.customOperatorSid && row.account_sid !== owner.accountSid));
   },
   'GET /v2/Operators/:param': async (auth) => {
@@ -130,21 +136,30 @@ const cases: Record<string, (auth: Auth) => Promise<void>> = {
   },
   'GET /v2/Operators/Custom': async (auth) => {
     const listed = idsIn((await server.request('GET', '/v2/Operators/Custom?PageSize=1000', { auth })).text, 'operators');
-    assert.deepEqual(listed.map((row) => row.sid), [intruderOperator]);
+    assert.deepEqual(
+      listed.map((row) => row.sid),
+      [intruderOperator],
+    );
   },
   'POST /v2/Operators/Custom': async (auth) => {
     const form = { FriendlyName: 'Copy', OperatorType: 'Generative', Config: JSON.stringify(generativeConfig) };
     const created = await server.request('POST', '/v2/Operators/Custom', { auth, form });
     assert.equal(created.status, 202, created.text);
     const ownerList = await server.request('GET', '/v2/Operators/Custom?PageSize=1000');
-    assert.ok(idsIn(ownerList.text, 'operators').every((row) => row.sid !== created.body.sid), 'the owner never sees it');
+    assert.ok(
+      idsIn(ownerList.text, 'operators').every((row) => row.sid !== created.body.sid),
+      'the owner never sees it',
+    );
     assert.equal((await server.request('DELETE', `/v2/Operators/Custom/${created.body.sid}`, { auth })).status, 204);
   },
   'GET /v2/Operators/Custom/:param': async (auth) => {
     await notFound('GET', `/v2/Operators/Custom/${owner.customOperatorSid}`, auth);
   },
   'POST /v2/Operators/Custom/:param': async (auth) => {
-    await notFound('POST', `/v2/Operators/Custom/${owner.customOperatorSid}`, auth, { FriendlyName: 'x', Config: JSON.stringify(generativeConfig) });
+    await notFound('POST', `/v2/Operators/Custom/${owner.customOperatorSid}`, auth, {
+      FriendlyName: 'x',
+      Config: JSON.stringify(generativeConfig),
+    });
   },
   'DELETE /v2/Operators/Custom/:param': async (auth) => {
     await notFound('DELETE', `/v2/Operators/Custom/${owner.customOperatorSid}`, auth);
@@ -172,7 +187,7 @@ describe('tenant isolation', () => {
     assert.ok(routes.size >= 20, `the route tree was not understood: ${[...routes].join(', ')}`);
     const implemented: string[] = [];
     for (const route of routes) {
-      const [method, template] = route.split(' ');
+      const [method = '', template = ''] = route.split(' ');
       // Authenticated routes are the real ones; the 405 fillers answer without credentials.
       const response = await server.request(method, template.replaceAll(':param', 'x'), { auth: null });
       if (response.status === 401) implemented.push(route);
@@ -191,14 +206,17 @@ describe('tenant isolation', () => {
   for (const route of Object.keys(cases)) {
     test(`${route} with another account's credentials never reaches the owner's rows`, async () => {
       const before = await ownerView();
-      for (const [, auth] of intruders) await cases[route](auth);
+      for (const [, auth] of intruders) await cases[route]!(auth);
       assert.deepEqual(await ownerView(), before);
     });
   }
 
   test("the owner's lists never show the other account's rows", async () => {
     const services = idsIn((await server.request('GET', '/v2/Services?PageSize=1000', { auth: ownerKey })).text, 'services');
-    assert.deepEqual(services.map((row) => row.sid), [owner.serviceSid]);
+    assert.deepEqual(
+      services.map((row) => row.sid),
+      [owner.serviceSid],
+    );
     const operators = idsIn((await server.request('GET', '/v2/Operators?PageSize=1000')).text, 'operators');
     assert.ok(operators.every((row) => row.sid !== intruderOperator));
   });

@@ -26,8 +26,10 @@ describe('rate limit headers', () => {
     const scratchOperator = (await server.request('POST', '/v2/Operators/Custom', { form })).body.sid;
     const scratchService = (await server.request('POST', '/v2/Services', { form: { UniqueName: 'rate-scratch' } })).body.sid;
     const channel = JSON.stringify({ media_properties: { media_url: 'https://media.example.com/a.vtt' } });
-    const transcriptSid = (await server.request('POST', '/v2/Transcripts', { form: { ServiceSid: f.serviceSid, Channel: channel } })).body.sid;
-    const scratchTranscript = (await server.request('POST', '/v2/Transcripts', { form: { ServiceSid: f.serviceSid, Channel: channel } })).body.sid;
+    const transcriptSid = (await server.request('POST', '/v2/Transcripts', { form: { ServiceSid: f.serviceSid, Channel: channel } })).body
+      .sid;
+    const scratchTranscript = (await server.request('POST', '/v2/Transcripts', { form: { ServiceSid: f.serviceSid, Channel: channel } }))
+      .body.sid;
     await storeMedia(server, transcriptSid, { bytes: Buffer.from('WEBVTT\n'), name: 'media.vtt', contentType: 'text/vtt' });
     const { transcript } = await transcriptWithResults(server.store, stageParts(server.store), {
       accountSid: server.account.sid,
@@ -135,7 +137,11 @@ describe('rate limit of 5 requests per 2 s', () => {
     const service = (await server.request('POST', '/v2/Services', { auth, form: { UniqueName: 'limited' } })).body.sid;
     const attachments = `/v2/Services/${service}/Operators`;
     const sentiment = (await server.request('GET', '/v2/Operators/PreBuilt?PageSize=1', { auth })).body.operators[0].sid;
-    for (const [method, path] of [['POST', `${attachments}/${sentiment}`], ['GET', attachments], ['DELETE', `${attachments}/${sentiment}`]]) {
+    for (const [method, path] of [
+      ['POST', `${attachments}/${sentiment}`],
+      ['GET', attachments],
+      ['DELETE', `${attachments}/${sentiment}`],
+    ] as const) {
       const response = await server.request(method, path, { auth });
       assert.ok(response.status < 300, response.text);
       assert.equal(response.headers.has('x-rate-limit-limit'), false, `${method} ${path}`);
@@ -146,7 +152,12 @@ describe('rate limit of 5 requests per 2 s', () => {
   test('requests that fail authentication are not counted against the account', async () => {
     const other = await server.newAccount();
     for (let i = 0; i < 10; i++) {
-      assertError(await server.request('GET', '/v2/Services', { auth: { username: other.account.sid, password: 'nope' } }), 401, 20003, 'bad token');
+      assertError(
+        await server.request('GET', '/v2/Services', { auth: { username: other.account.sid, password: 'nope' } }),
+        401,
+        20003,
+        'bad token',
+      );
     }
     assert.equal((await server.request('GET', '/v2/Services', { auth: other.auth })).headers.get('x-rate-limit-remaining'), '4');
   });

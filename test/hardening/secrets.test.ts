@@ -44,10 +44,10 @@ describe('stored secrets', () => {
   test('every credential check compares fixed-length digests with timingSafeEqual', async () => {
     const original = crypto.timingSafeEqual;
     const compared: number[][] = [];
-    crypto.timingSafeEqual = ((a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => {
+    crypto.timingSafeEqual = (a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => {
       compared.push([a.byteLength, b.byteLength]);
       return original(a, b);
-    }) as typeof crypto.timingSafeEqual;
+    };
     syncBuiltinESMExports();
     try {
       const attempts = ['', 'x', 'x'.repeat(31), 'x'.repeat(32), 'x'.repeat(33), 'x'.repeat(600), server.account.secret];
@@ -55,7 +55,11 @@ describe('stored secrets', () => {
         const response = await server.request('GET', '/v2/Services', { auth: { username: server.account.sid, password } });
         assert.equal(response.status, password === server.account.secret ? 200 : 401);
       }
-      assert.deepEqual(compared, attempts.map(() => [32, 32]), 'one comparison of two 32-byte digests per attempt');
+      assert.deepEqual(
+        compared,
+        attempts.map(() => [32, 32]),
+        'one comparison of two 32-byte digests per attempt',
+      );
     } finally {
       crypto.timingSafeEqual = original;
       syncBuiltinESMExports();

@@ -12,8 +12,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { startServerProcess } from '../helpers/process.js';
 import { startTestServer } from '../helpers/server.js';
 import { assertError, basicAuth, Connection } from './support.js';
+import { testSid } from '../postgres/stores.js';
 
-const accountSid = 'AC' + 'f'.repeat(32);
+const accountSid = testSid('AC', 'f'.repeat(32));
 const authToken = 'shutdown-token-5566';
 const directory = mkdtempSync(join(tmpdir(), 'intelligence-shutdown-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -49,50 +50,54 @@ const connectionRefused = (url: string) =>
   });
 
 describe('graceful shutdown in process', () => {
-  test('in-flight requests complete, a request arriving while draining gets 503 20503, new connections are refused', { timeout: 60_000 }, async () => {
-    const server = await startTestServer();
-    const authorization = basicAuth(server.auth.username, server.auth.password);
-    const serverSockets = new Set<Socket>();
-    server.app.server.on('connection', (socket: Socket) => serverSockets.add(socket));
-    const inFlight = [new Connection(server.url), new Connection(server.url)];
-    const requests = [slowPost(authorization, 'in-flight-1'), slowPost(authorization, 'in-flight-2')];
-    for (const [index, connection] of inFlight.entries()) {
-      connection.write(requests[index].head);
-      assert.equal((await connection.response()).status, 100, 'the server has the request');
-      connection.write(requests[index].body.slice(0, 10));
-    }
-    // A request whose head is still arriving when the shutdown starts.
-    const arriving = new Connection(server.url);
-    const partialHead = `GET /v2/Services HTTP/1.1\r\nHost: x\r\n`;
-    arriving.write(partialHead);
-    await serverHasRead(serverSockets, partialHead.length);
+  test(
+    'in-flight requests complete, a request arriving while draining gets 503 20503, new connections are refused',
+    { timeout: 60_000 },
+    async () => {
+      const server = await startTestServer();
+      const authorization = basicAuth(server.auth.username, server.auth.password);
+      const serverSockets = new Set<Socket>();
+      server.app.server.on('connection', (socket: Socket) => serverSockets.add(socket));
+      const inFlight = [new Connection(server.url), new Connection(server.url)];
+      const requests = [slowPost(authorization, 'in-flight-1'), slowPost(authorization, 'in-flight-2')];
+      for (const [index, connection] of inFlight.entries()) {
+        connection.write(requests[index]!.head);
+        assert.equal((await connection.response()).status, 100, 'the server has the request');
+        connection.write(requests[index]!.body.slice(0, 10));
+      }
+      // A request whose head is still arriving when the shutdown starts.
+      const arriving = new Connection(server.url);
+      const partialHead = `GET /v2/Services HTTP/1.1\r\nHost: x\r\n`;
+      arriving.write(partialHead);
+      await serverHasRead(serverSockets, partialHead.length);
 
-    let closed = false;
-    const closing = server.app.close().then(() => (closed = true));
-    arriving.write(`Authorization: ${authorization}\r\n\r\n`);
-    const draining = await arriving.response();
-    assertError(draining, 503, 20503, 'request while draining');
-    assert.match(JSON.parse(draining.text).message, /shutting down/);
-    assert.equal(draining.headers.get('connection'), 'close');
-    assert.equal(closed, false, 'close waits for the requests in flight');
+      let closed = false;
+      const closing = server.app.close().then(() => (closed = true));
+      arriving.write(`Authorization: ${authorization}\r\n\r\n`);
+      const draining = await arriving.response();
+      assertError(draining, 503, 20503, 'request while draining');
+      assert.match(JSON.parse(draining.text).message, /shutting down/);
+      assert.equal(draining.headers.get('connection'), 'close');
+      assert.equal(closed, false, 'close waits for the requests in flight');
 
-    await new Promise<void>((resolve) => inFlight[0].write(requests[0].body.slice(10, 30), resolve));
-    inFlight[0].write(requests[0].body.slice(30));
-    inFlight[1].write(requests[1].body.slice(10));
-    for (const connection of inFlight) {
-      const response = await connection.response();
-      assert.equal(response.status, 201, response.text);
-      assert.equal(response.headers.get('connection'), 'close', 'a keep-alive client is told not to reuse the connection');
-    }
-    assert.equal(await connectionRefused(server.url), true, 'new connections are refused');
-    // Nobody closed a connection on the client side: the server ends them, so close() completes.
-    await closing;
-    for (const uniqueName of ['in-flight-1', 'in-flight-2']) {
-      assert.ok(await server.store.findServiceByUniqueName(server.account.sid, uniqueName), `${uniqueName} is stored`);
-    }
-    for (const connection of [...inFlight, arriving]) connection.close();
-    await server.close();
-  });
+      await new Promise<void>((resolve) => inFlight[0]!.write(requests[0]!.body.slice(10, 30), resolve));
+      inFlight[0]!.write(requests[0]!.body.slice(30));
+      inFlight[1]!.write(requests[1]!.body.slice(10));
+      for (const connection of inFlight) {
+        const response = await connection.response();
+        assert.equal(response.status, 201, response.text);
+        assert.equal(response.headers.get('connection'), 'close', 'a keep-alive client is told not to reuse the connection');
+      }
+      assert.equal(await connectionRefused(server.url), true, 'new connections are refused');
+      // Nobody closed a connection on the client side: the server ends them, so close() completes.
+      await closing;
+      for (const uniqueName of ['in-flight-1', 'in-flight-2']) {
+        assert.ok(await server.store.findServiceByUniqueName(server.account.accountSid, uniqueName), `${uniqueName} is stored`);
+      }
+      for (const connection of [...inFlight, arriving]) connection.close();
+      await server.close();
+    },
+  );
 });
 
 describe('graceful shutdown of the real process', () => {
@@ -128,7 +133,9 @@ describe('graceful shutdown of the real process', () => {
 
     const restarted = await startServerProcess(env('graceful', 5000));
     try {
-      const fetched = await fetch(`${restarted.url}/v2/Services/during-sigterm`, { headers: { authorization: basicAuth(accountSid, authToken) } });
+      const fetched = await fetch(`${restarted.url}/v2/Services/during-sigterm`, {
+        headers: { authorization: basicAuth(accountSid, authToken) },
+      });
       assert.equal(fetched.status, 200, 'the create acknowledged during shutdown is stored');
     } finally {
       await restarted.stop();

@@ -17,15 +17,37 @@ const snapshotOf = (accountSid: string, serviceVersion: number, operatorVersion:
   format: 'intelligence-server/snapshot',
   version: 1,
   account_sid: accountSid,
-  services: [{
-    sid: randomSid('GA'), unique_name: 'versioned', friendly_name: null, language_code: 'en-US', auto_redaction: false,
-    media_redaction: false, auto_transcribe: false, data_logging: false, webhook_url: null, webhook_http_method: null,
-    encryption_credential_sid: null, version: serviceVersion, date_created: '2025-01-02T03:04:05Z', date_updated: '2025-01-02T03:04:05Z',
-  }],
-  custom_operators: [{
-    sid: randomSid('LY'), friendly_name: 'Versioned', description: null, operator_type: 'Generative', config: { prompt: 'Summarise.' },
-    availability: 'public', version: operatorVersion, date_created: '2025-01-02T03:04:05Z', date_updated: '2025-01-02T03:04:05Z',
-  }],
+  services: [
+    {
+      sid: randomSid('GA'),
+      unique_name: 'versioned',
+      friendly_name: null,
+      language_code: 'en-US',
+      auto_redaction: false,
+      media_redaction: false,
+      auto_transcribe: false,
+      data_logging: false,
+      webhook_url: null,
+      webhook_http_method: null,
+      encryption_credential_sid: null,
+      version: serviceVersion,
+      date_created: '2025-01-02T03:04:05Z',
+      date_updated: '2025-01-02T03:04:05Z',
+    },
+  ],
+  custom_operators: [
+    {
+      sid: randomSid('LY'),
+      friendly_name: 'Versioned',
+      description: null,
+      operator_type: 'Generative',
+      config: { prompt: 'Summarise.' },
+      availability: 'public',
+      version: operatorVersion,
+      date_created: '2025-01-02T03:04:05Z',
+      date_updated: '2025-01-02T03:04:05Z',
+    },
+  ],
   attachments: [] as Array<{ service_sid: string; operator_sid: string }>,
 });
 
@@ -51,18 +73,34 @@ describe("imports that skipped the API's rules", () => {
   const attach = (snapshot: Snapshot, operatorSid: string) =>
     snapshot.attachments.push({ service_sid: snapshot.services[0]!.sid, operator_sid: operatorSid });
   const attacks: Array<[string, (snapshot: Snapshot) => Promise<void> | void, RegExp]> = [
-    ["the uppercase-hex twin of another account's service SID", async (snapshot) => {
-      const other = await server.newAccount();
-      const created = await server.request('POST', '/v2/Services', { auth: other.auth, form: { UniqueName: 'twin' } });
-      assert.equal(created.status, 201, created.text);
-      snapshot.services[0]!.sid = 'GA' + (created.body.sid as string).slice(2).toUpperCase();
-    }, /\/services\/0\/sid/],
-    ['a date in year 0000', (snapshot) => void (snapshot.services[0]!.date_created = '0000-01-01T00:00:00Z'), /\/services\/0\/date_created is not a real date/],
-    ['an attachment of a retired operator', (snapshot) => attach(snapshot, prebuiltSid('Sentiment Analysis (Legacy)')), /\/attachments\/0.*is retired/],
-    ['an English-only operator attached to a de-DE service', (snapshot) => {
-      snapshot.services[0]!.language_code = 'de-DE';
-      attach(snapshot, prebuiltSid('Voicemail Detection'));
-    }, /\/attachments\/0.*does not support the Service's language de-DE/],
+    [
+      "the uppercase-hex twin of another account's service SID",
+      async (snapshot) => {
+        const other = await server.newAccount();
+        const created = await server.request('POST', '/v2/Services', { auth: other.auth, form: { UniqueName: 'twin' } });
+        assert.equal(created.status, 201, created.text);
+        snapshot.services[0]!.sid = 'GA' + (created.body.sid as string).slice(2).toUpperCase();
+      },
+      /\/services\/0\/sid/,
+    ],
+    [
+      'a date in year 0000',
+      (snapshot) => void (snapshot.services[0]!.date_created = '0000-01-01T00:00:00Z'),
+      /\/services\/0\/date_created is not a real date/,
+    ],
+    [
+      'an attachment of a retired operator',
+      (snapshot) => attach(snapshot, prebuiltSid('Sentiment Analysis (Legacy)')),
+      /\/attachments\/0.*is retired/,
+    ],
+    [
+      'an English-only operator attached to a de-DE service',
+      (snapshot) => {
+        snapshot.services[0]!.language_code = 'de-DE';
+        attach(snapshot, prebuiltSid('Voicemail Detection'));
+      },
+      /\/attachments\/0.*does not support the Service's language de-DE/,
+    ],
   ];
   for (const [name, mutate, problem] of attacks) {
     test(`${name} is refused 400 20422, and nothing is written`, async () => {
@@ -92,10 +130,10 @@ describe('imported versions', () => {
     const snapshot = snapshotOf(server.account.sid, MAX_IMPORTED_VERSION, MAX_IMPORTED_VERSION);
     const imported = await importSnapshot(snapshot);
     assert.equal(imported.status, 200, imported.text);
-    const service = await server.request('POST', `/v2/Services/${snapshot.services[0].sid}`, { form: { FriendlyName: 'Updated' } });
+    const service = await server.request('POST', `/v2/Services/${snapshot.services[0]!.sid}`, { form: { FriendlyName: 'Updated' } });
     assert.equal(service.status, 200, service.text);
     assert.equal(service.body.version, MAX_IMPORTED_VERSION + 1);
-    const operator = await server.request('POST', `/v2/Operators/Custom/${snapshot.custom_operators[0].sid}`, {
+    const operator = await server.request('POST', `/v2/Operators/Custom/${snapshot.custom_operators[0]!.sid}`, {
       form: { FriendlyName: 'Updated', Config: JSON.stringify({ prompt: 'Summarise again.' }) },
     });
     assert.equal(operator.status, 202, operator.text);

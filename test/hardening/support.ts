@@ -90,8 +90,7 @@ export interface RawResponse {
   raw: string;
 }
 
-export const basicAuth = (username: string, password: string) =>
-  'Basic ' + Buffer.from(`${username}:${password}`).toString('base64');
+export const basicAuth = (username: string, password: string) => 'Basic ' + Buffer.from(`${username}:${password}`).toString('base64');
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -100,12 +99,17 @@ function takeResponse(buffer: Buffer): { response: RawResponse; rest: Buffer } |
   const text = buffer.toString('latin1');
   const headEnd = text.indexOf('\r\n\r\n');
   if (headEnd === -1) return null;
-  const [statusLine, ...lines] = text.slice(0, headEnd).split('\r\n');
-  const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  const [statusLine = '', ...lines] = text.slice(0, headEnd).split('\r\n');
+  const headers = new Map(
+    lines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+  );
   const end = headEnd + 4 + Number(headers.get('content-length') ?? 0);
   if (text.length < end) return null;
   const body = buffer.subarray(headEnd + 4, end).toString('utf8');
-  return { response: { status: Number(statusLine.split(' ')[1]), headers, text: body, raw: text.slice(0, end) }, rest: buffer.subarray(end) };
+  return {
+    response: { status: Number(statusLine.split(' ')[1]), headers, text: body, raw: text.slice(0, end) },
+    rest: buffer.subarray(end),
+  };
 }
 
 /** One kept-open connection: write bytes whenever, read its responses one by one. */
@@ -142,7 +146,8 @@ export class Connection {
         this.buffer = taken.rest;
         return taken.response;
       }
-      if (this.closed) throw new Error(`connection closed before a full response: ${JSON.stringify(this.buffer.toString('latin1').slice(0, 200))}`);
+      if (this.closed)
+        throw new Error(`connection closed before a full response: ${JSON.stringify(this.buffer.toString('latin1').slice(0, 200))}`);
       await new Promise<void>((resolve) => (this.waiting = resolve));
       this.waiting = null;
     }

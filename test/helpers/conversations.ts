@@ -39,7 +39,9 @@ export function loadConversation(name: string): Transcript {
 export function conversation(...lines: string[]): Transcript {
   return transcriptOf({
     sentences: lines.map((line, index) => {
-      const [, channel, text] = /^(\d): (.*)$/s.exec(line)!;
+      const match = /^(\d): (.*)$/s.exec(line);
+      if (match === null) throw new Error(`not a "channel: text" line: ${line}`);
+      const [, channel, text = ''] = match;
       return { media_channel: Number(channel), start_time: index * 4, end_time: index * 4 + 3, transcript: text };
     }),
   });

@@ -102,7 +102,13 @@ export async function untilReady(url: string, child: ReturnType<typeof spawn>, o
   });
   exited.catch(() => undefined);
   for (let waited = 0; ; waited += 100) {
-    const status = await Promise.race([fetch(url).then((response) => response.status, () => 0), exited]);
+    const status = await Promise.race([
+      fetch(url).then(
+        (response) => response.status,
+        () => 0,
+      ),
+      exited,
+    ]);
     if (status === 200) return;
     if (waited > timeoutMs) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms: ${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -43,7 +43,13 @@ export type SampleLayout = { encoding: 'pcm'; bits: 8 | 16 | 24 | 32 } | { encod
  */
 export async function writeWav(
   path: string,
-  options: { sampleRate: number; channels: number; frames: number; layout?: SampleLayout; signal?: (channel: number, index: number) => number },
+  options: {
+    sampleRate: number;
+    channels: number;
+    frames: number;
+    layout?: SampleLayout;
+    signal?: (channel: number, index: number) => number;
+  },
 ): Promise<Int16Array[]> {
   const layout = options.layout ?? { encoding: 'pcm', bits: 16 };
   const signal = options.signal ?? ((channel, index) => 0.5 * Math.sin((2 * Math.PI * 440 * (channel + 1) * index) / options.sampleRate));
@@ -58,18 +64,21 @@ export async function writeWav(
       const int16 = Math.max(-32768, Math.min(32767, Math.round(value * 32767)));
       if (layout.encoding === 'float') {
         data.writeFloatLE(value, at);
-        expected[channel][index] = Math.round(Math.fround(value) * 32767);
+        expected[channel]![index] = Math.round(Math.fround(value) * 32767);
       } else if (layout.bits === 8) {
         const byte = Math.max(0, Math.min(255, Math.round(value * 127) + 128));
         data[at] = byte;
-        expected[channel][index] = (byte - 128) << 8;
+        expected[channel]![index] = (byte - 128) << 8;
       } else if (layout.bits === 16) {
         data.writeInt16LE(int16, at);
-        expected[channel][index] = int16;
+        expected[channel]![index] = int16;
       } else {
-        const full = Math.max(-(2 ** (layout.bits - 1)), Math.min(2 ** (layout.bits - 1) - 1, Math.round(value * (2 ** (layout.bits - 1) - 1))));
+        const full = Math.max(
+          -(2 ** (layout.bits - 1)),
+          Math.min(2 ** (layout.bits - 1) - 1, Math.round(value * (2 ** (layout.bits - 1) - 1))),
+        );
         data.writeIntLE(full, at, width);
-        expected[channel][index] = full >> (layout.bits - 16);
+        expected[channel]![index] = full >> (layout.bits - 16);
       }
     }
   }

@@ -74,9 +74,7 @@ export async function dropSchema(schema: string, url = testDatabaseUrl()): Promi
 /** Drops test schemas (t_<seconds>_…) created more than `olderThanSeconds` ago: leftovers of killed runs. */
 export async function dropStaleSchemas(olderThanSeconds: number, url = testDatabaseUrl()): Promise<string[]> {
   return withClient(async (client) => {
-    const { rows } = await client.query<{ nspname: string }>(
-      `SELECT nspname FROM pg_namespace WHERE nspname ~ '^t_[0-9]+_[0-9a-f]+$'`,
-    );
+    const { rows } = await client.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname ~ '^t_[0-9]+_[0-9a-f]+$'`);
     const cutoff = Date.now() / 1000 - olderThanSeconds;
     const stale = rows.map((row) => row.nspname).filter((name) => Number(name.split('_')[1]) < cutoff);
     for (const name of stale) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);

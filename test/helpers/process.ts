@@ -48,11 +48,11 @@ export async function startServerProcess(
   let output = '';
   const arrived = new EventEmitter();
   const append = (chunk: Buffer) => {
-    output += chunk;
+    output += chunk.toString();
     arrived.emit('data');
   };
-  if (readStdout) child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
+  if (readStdout) child.stdout.on('data', append);
+  child.stderr.on('data', append);
   void closed.then(() => arrived.emit('close'));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
@@ -88,7 +88,7 @@ export async function startServerProcess(
     },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      if (!readStdout) child.stdout!.resume();
+      if (!readStdout) child.stdout.resume();
       return closed;
     },
   };

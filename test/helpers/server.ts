@@ -65,21 +65,18 @@ export function rawRequest(
 ): Promise<{ status: number; headers: Headers; text: string }> {
   const target = new URL(base);
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      { host: target.hostname, port: target.port, method, path, headers, agent },
-      (incoming) => {
-        const chunks: Buffer[] = [];
-        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('end', () => {
-          const responseHeaders = new Headers();
-          for (const [name, value] of Object.entries(incoming.headers)) {
-            if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-          }
-          resolve({ status: incoming.statusCode ?? 0, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8') });
-        });
-        incoming.on('error', reject);
-      },
-    );
+    const outgoing = httpRequest({ host: target.hostname, port: target.port, method, path, headers, agent }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers)) {
+          if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+        }
+        resolve({ status: incoming.statusCode ?? 0, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      incoming.on('error', reject);
+    });
     outgoing.on('error', reject);
     if (body !== undefined) outgoing.end(body);
     else outgoing.end();

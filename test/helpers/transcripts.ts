@@ -5,9 +5,14 @@ import { readFileSync } from 'node:fs';
 import { indexCatalog, loadCatalog, type CatalogIndex } from '../../src/catalog/load.js';
 import { parseWebVtt } from '../../src/media/documents/vtt.js';
 import { wordsOf, type Participant } from '../../src/media/documents/sentence.js';
-import { operatorsStageParts, runOperatorsStage, type OperatorsStageOutcome, type OperatorsStageParts } from '../../src/pipeline/operators-stage.js';
+import {
+  operatorsStageParts,
+  runOperatorsStage,
+  type OperatorsStageOutcome,
+  type OperatorsStageParts,
+} from '../../src/pipeline/operators-stage.js';
 import { redactText } from '../../src/redaction/redact.js';
-import { newSid } from '../../src/sids.js';
+import { newSid, type AccountSid, type OperatorSid } from '../../src/sids.js';
 import type { Store, StoredSentence, TranscriptRecord } from '../../src/store/store.js';
 import type { LlmSettings } from '../../src/engines/llm/settings.js';
 import type { ThreadPool } from '../../src/jobs/threads.js';
@@ -35,18 +40,32 @@ let catalogIndex: CatalogIndex | undefined;
 /** The built-in catalog, as a test server without CATALOG_FILE has it. */
 export const builtinIndex = (): CatalogIndex => (catalogIndex ??= indexCatalog(loadCatalog()));
 
-export function stageParts(store: Store, llm: LlmSettings | null = null, warnings: string[] = [], threads: ThreadPool | null = null): OperatorsStageParts {
-  return operatorsStageParts({ config: { llm }, store, catalog: builtinIndex(), log: { warn: (message: string) => warnings.push(message) }, threads });
+export function stageParts(
+  store: Store,
+  llm: LlmSettings | null = null,
+  warnings: string[] = [],
+  threads: ThreadPool | null = null,
+): OperatorsStageParts {
+  return operatorsStageParts({
+    config: { llm },
+    store,
+    catalog: builtinIndex(),
+    log: { warn: (message: string) => warnings.push(message) },
+    threads,
+  });
 }
 
 /** Inserts a transcript, starts it and stores the fixture's sentences (redacted too when `redaction`). */
-export async function storeTranscript(store: Store, options: TranscriptOptions): Promise<{ transcript: TranscriptRecord; sentences: StoredSentence[] }> {
+export async function storeTranscript(
+  store: Store,
+  options: TranscriptOptions,
+): Promise<{ transcript: TranscriptRecord; sentences: StoredSentence[] }> {
   const participants = options.participants ?? DEFAULT_PARTICIPANTS;
   const redaction = options.redaction ?? false;
   const now = Date.now();
   const transcript: TranscriptRecord = {
     sid: newSid('GT'),
-    accountSid: options.accountSid,
+    accountSid: options.accountSid as AccountSid,
     serviceSid: newSid('GA'),
     status: 'queued',
     channelJson: JSON.stringify({
@@ -71,7 +90,7 @@ export async function storeTranscript(store: Store, options: TranscriptOptions):
     customerKey: null,
     mediaStartTimeMs: null,
     durationSeconds: options.durationSeconds ?? 0,
-    operatorSids: options.operatorSids,
+    operatorSids: options.operatorSids as OperatorSid[],
     errorCode: null,
     errorMessage: null,
     mediaPath: null,

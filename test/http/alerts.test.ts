@@ -53,7 +53,7 @@ const propertiesOf = (name: string) =>
   Object.keys((monitorSpec.components.schemas[name] as { properties: Record<string, unknown> }).properties).sort();
 
 describe('listing alerts', () => {
-  test('lists the account\'s alerts newest first, every list field of the spec and no more', async () => {
+  test("lists the account's alerts newest first, every list field of the spec and no more", async () => {
     const { auth, accountSid, alerts } = await accountWithAlerts([{ minutes: 1 }, { minutes: 3, level: 'warning' }, { minutes: 2 }]);
     const body = assertOk(await list(auth), 'ListAlert', 200);
     assert.deepEqual(sidsOf(body), newestFirst(alerts));
@@ -106,7 +106,11 @@ describe('listing alerts', () => {
     const errors = assertOk(await list(auth, '?LogLevel=ERROR'), 'ListAlert', 200);
     assert.deepEqual(sidsOf(errors), [alerts[2]!.sid, alerts[0]!.sid]);
     assert.equal(errors.meta.url, `${server.url}/v1/Alerts?LogLevel=error&PageSize=50&Page=0`);
-    for (const [index, level] of [[1, 'warning'], [3, 'notice'], [4, 'debug']] as const) {
+    for (const [index, level] of [
+      [1, 'warning'],
+      [3, 'notice'],
+      [4, 'debug'],
+    ] as const) {
       assert.deepEqual(sidsOf(assertOk(await list(auth, `?LogLevel=${level}`), 'ListAlert', 200)), [alerts[index]!.sid]);
     }
   });
@@ -137,7 +141,10 @@ describe('listing alerts', () => {
   });
 
   test('pages walk newest to oldest by next_page_url and back by previous_page_url, filters kept', async () => {
-    const specs = Array.from({ length: 7 }, (_, index) => ({ minutes: index, level: index === 3 ? ('debug' as const) : ('error' as const) }));
+    const specs = Array.from({ length: 7 }, (_, index) => ({
+      minutes: index,
+      level: index === 3 ? ('debug' as const) : ('error' as const),
+    }));
     // Two alerts at the same instant: the SID orders them.
     specs.push({ minutes: 5, level: 'error' });
     const { auth, alerts } = await accountWithAlerts(specs);
@@ -156,7 +163,10 @@ describe('listing alerts', () => {
     }
     assert.deepEqual(seen, expected);
     assert.equal(pages.length, 3);
-    assert.deepEqual(pages.map((page) => page.alerts.length), [3, 3, 1]);
+    assert.deepEqual(
+      pages.map((page) => page.alerts.length),
+      [3, 3, 1],
+    );
     const last = pages[2];
     const back = assertOk(await list(auth, last.meta.previous_page_url.slice(server.url.length + '/v1/Alerts'.length)), 'ListAlert', 200);
     assert.deepEqual(sidsOf(back), sidsOf(pages[1]));
@@ -167,7 +177,13 @@ describe('listing alerts', () => {
   test('an alert recorded while paging shows on the first page, not in the middle of a walk', async () => {
     const { auth, accountSid, alerts } = await accountWithAlerts([{ minutes: 1 }, { minutes: 2 }, { minutes: 3 }]);
     const first = assertOk(await list(auth, '?PageSize=2'), 'ListAlert', 200);
-    const newer = await recordAlert(server.store, { accountSid, errorCode: 95106, logLevel: 'error', alertText: 'later', generatedMs: T + 10 * MINUTE });
+    const newer = await recordAlert(server.store, {
+      accountSid,
+      errorCode: 95106,
+      logLevel: 'error',
+      alertText: 'later',
+      generatedMs: T + 10 * MINUTE,
+    });
     const second = assertOk(await list(auth, first.meta.next_page_url.slice(server.url.length + '/v1/Alerts'.length)), 'ListAlert', 200);
     assert.deepEqual([...sidsOf(first), ...sidsOf(second)], newestFirst(alerts));
     assert.equal(sidsOf(assertOk(await list(auth, '?PageSize=1'), 'ListAlert', 200))[0], newer.sid);
@@ -232,21 +248,31 @@ describe('fetching an alert', () => {
 });
 
 describe('what an account cannot see', () => {
-  test('another account\'s alert is 404 20404, as a SID that does not exist, and is not in its list', async () => {
+  test("another account's alert is 404 20404, as a SID that does not exist, and is not in its list", async () => {
     const owner = await accountWithAlerts([{ minutes: 1 }]);
     const other = await accountWithAlerts([{ minutes: 2 }]);
     const sid = owner.alerts[0]!.sid;
     const response = await server.request('GET', `/v1/Alerts/${sid}`, { auth: other.auth });
     assertTwilioError(response, 404, 20404, `The requested resource /v1/Alerts/${sid} was not found`);
     const missing = randomSid('NO');
-    assertTwilioError(await server.request('GET', `/v1/Alerts/${missing}`, { auth: other.auth }), 404, 20404, `The requested resource /v1/Alerts/${missing} was not found`);
+    assertTwilioError(
+      await server.request('GET', `/v1/Alerts/${missing}`, { auth: other.auth }),
+      404,
+      20404,
+      `The requested resource /v1/Alerts/${missing} was not found`,
+    );
     assert.deepEqual(sidsOf(assertOk(await list(other.auth), 'ListAlert', 200)), [other.alerts[0]!.sid]);
   });
 
   test('a malformed SID is 404 20404', async () => {
     const { auth } = await server.newAccount();
     for (const sid of ['NO123', randomSid('GT'), `${randomSid('NO')}0`, 'not-a-sid']) {
-      assertTwilioError(await server.request('GET', `/v1/Alerts/${sid}`, { auth }), 404, 20404, `The requested resource /v1/Alerts/${sid} was not found`);
+      assertTwilioError(
+        await server.request('GET', `/v1/Alerts/${sid}`, { auth }),
+        404,
+        20404,
+        `The requested resource /v1/Alerts/${sid} was not found`,
+      );
     }
   });
 

@@ -38,7 +38,7 @@ describe('MAX_OPERATORS_PER_SERVICE=3', () => {
   test('re-attaching an attached operator at the limit is still a 202 no-op', async () => {
     const service = await createService(server);
     for (const sid of first3) await attach(server, service.sid, sid);
-    await attach(server, service.sid, first3[1]);
+    await attach(server, service.sid, first3[1]!);
     assert.equal((await fetchService(server, service.sid)).version, 4);
   });
 
@@ -48,7 +48,7 @@ describe('MAX_OPERATORS_PER_SERVICE=3', () => {
     for (const sid of [custom.sid, ...first3.slice(0, 2)]) await attach(server, service.sid, sid);
     assertTwilioError(await server.request('POST', `/v2/Services/${service.sid}/Operators/${first3[2]}`), 400, 20422);
     assertNoContent(await server.request('DELETE', `/v2/Services/${service.sid}/Operators/${custom.sid}`));
-    await attach(server, service.sid, first3[2]);
+    await attach(server, service.sid, first3[2]!);
   });
 
   test('20 parallel attaches of distinct operators leave exactly 3 attached', async () => {
@@ -78,7 +78,12 @@ describe('CATALOG_FILE with a deprecated pre-built operator', () => {
     const catalog = {
       mode: 'extend',
       prebuilt_operators: [
-        { friendly_name: friendlyName, description: 'An older call reason classifier.', operator_type: 'Sentiment', availability: 'deprecated' },
+        {
+          friendly_name: friendlyName,
+          description: 'An older call reason classifier.',
+          operator_type: 'Sentiment',
+          availability: 'deprecated',
+        },
       ],
     };
     writeFileSync(file, JSON.stringify(catalog));
@@ -104,6 +109,9 @@ describe('CATALOG_FILE with a deprecated pre-built operator', () => {
 
   test('Availability=deprecated on /v2/Operators lists it', async () => {
     const body = assertOk(await server.request('GET', '/v2/Operators?Availability=deprecated'), 'ListOperator', 200);
-    assert.deepEqual(body.operators.map((operator: any) => operator.sid), [deprecatedSid]);
+    assert.deepEqual(
+      body.operators.map((operator: any) => operator.sid),
+      [deprecatedSid],
+    );
   });
 });

@@ -81,8 +81,13 @@ describe('attach, list and detach', () => {
           assert.equal(response.headers.get('content-length'), String(Buffer.byteLength(response.text)));
           assert.match(response.headers.get('twilio-request-id') ?? '', /^RQ[0-9a-f]{32}$/);
           assert.equal(response.headers.get('access-control-allow-origin'), '*');
-          const elsewhere = await server.request('POST', attachmentPath(service.sid, operator), { headers: { host: 'intelligence.example.test' } });
-          assert.deepEqual(assertOk(elsewhere, 'CreateOperatorAttachment', 202), expected('http://intelligence.example.test', service.sid, operator));
+          const elsewhere = await server.request('POST', attachmentPath(service.sid, operator), {
+            headers: { host: 'intelligence.example.test' },
+          });
+          assert.deepEqual(
+            assertOk(elsewhere, 'CreateOperatorAttachment', 202),
+            expected('http://intelligence.example.test', service.sid, operator),
+          );
         }
       }
     }
@@ -141,12 +146,20 @@ describe('attach, list and detach', () => {
     assert.deepEqual((await listed()).read_only_attached_operator_sids, [SUMMARIZATION]);
     assertNoContent(await server.request('DELETE', attachmentPath(service.sid, SUMMARIZATION), { auth }));
     assert.deepEqual((await listed()).read_only_attached_operator_sids, []);
-    assertOk(await server.request('POST', `/v2/Services/${service.sid}`, { auth, form: { FriendlyName: 'renamed' } }), 'UpdateService', 200);
+    assertOk(
+      await server.request('POST', `/v2/Services/${service.sid}`, { auth, form: { FriendlyName: 'renamed' } }),
+      'UpdateService',
+      200,
+    );
     const renamed = await listed();
     assert.equal(renamed.friendly_name, 'renamed');
     assert.equal(renamed.version, 4);
     // URLs follow the Host the client used.
-    const other = assertOk(await server.request('GET', '/v2/Services', { auth, headers: { host: 'intelligence.example.test' } }), 'ListService', 200);
+    const other = assertOk(
+      await server.request('GET', '/v2/Services', { auth, headers: { host: 'intelligence.example.test' } }),
+      'ListService',
+      200,
+    );
     assert.equal(other.services[0].url, `http://intelligence.example.test/v2/Services/${service.sid}`);
   });
 
@@ -263,7 +276,11 @@ describe('refusals', () => {
 describe('concurrency', () => {
   test('50 parallel attaches of 10 operators (5 each), then 50 parallel detaches, count every change once', async () => {
     const service = await createService(server);
-    const prebuilt = assertOk(await server.request('GET', '/v2/Operators/PreBuilt?LanguageCode=en-US&Availability=general-availability'), 'ListPrebuiltOperator', 200);
+    const prebuilt = assertOk(
+      await server.request('GET', '/v2/Operators/PreBuilt?LanguageCode=en-US&Availability=general-availability'),
+      'ListPrebuiltOperator',
+      200,
+    );
     const operators: string[] = prebuilt.operators.slice(0, 8).map((operator: any) => operator.sid);
     for (let index = 0; index < 2; index++) operators.push((await createCustomOperator(server)).sid);
     assert.equal(new Set(operators).size, 10);

@@ -41,11 +41,17 @@ class Connection {
     for (;;) {
       const headerEnd = this.buffered.indexOf('\r\n\r\n');
       if (headerEnd >= 0) {
-        const [statusLine, ...lines] = this.buffered.subarray(0, headerEnd).toString('latin1').split('\r\n');
-        const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+        const [statusLine = '', ...lines] = this.buffered.subarray(0, headerEnd).toString('latin1').split('\r\n');
+        const headers = new Map(
+          lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+        );
         const end = headerEnd + 4 + Number(headers.get('content-length') ?? 0);
         if (this.buffered.length >= end) {
-          responses.push({ status: Number(statusLine.split(' ')[1]), headers, body: this.buffered.subarray(headerEnd + 4, end).toString('utf8') });
+          responses.push({
+            status: Number(statusLine.split(' ')[1]),
+            headers,
+            body: this.buffered.subarray(headerEnd + 4, end).toString('utf8'),
+          });
           this.buffered = this.buffered.subarray(end);
           if (responses.length === count) return responses;
           continue;
@@ -60,7 +66,9 @@ class Connection {
   /** Writes one request and reads its response. */
   async exchange(text: string): Promise<RawResponse> {
     this.write(text);
-    return (await this.read(1))[0];
+    const [response] = await this.read(1);
+    assert.ok(response);
+    return response;
   }
 
   close(): void {
@@ -81,7 +89,8 @@ describe('requests on one connection', () => {
   after(() => server.close());
 
   /** A request without a body, as the main account. */
-  const bodiless = (method: string, path: string) => `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${authorization}\r\n\r\n`;
+  const bodiless = (method: string, path: string) =>
+    `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${authorization}\r\n\r\n`;
   /** A form POST whose credentials are refused before its body is read. */
   const refusedPost = (body: string) =>
     `POST /v2/Services HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Basic bm9ib2R5Om5vdGhpbmc=\r\n` +
@@ -133,6 +142,7 @@ describe('requests on one connection', () => {
     connection.write(refusedPost(body) + body + bodiless('GET', '/v2/Services?PageSize=1'));
     const [refused, listed] = await connection.read(2);
     connection.close();
+    assert.ok(refused && listed);
     await assertRefusedThenAnswered(refused, listed, 'never-read');
   });
 
@@ -141,6 +151,7 @@ describe('requests on one connection', () => {
     const connection = await connect();
     connection.write(refusedPost(body));
     const [refused] = await connection.read(1);
+    assert.ok(refused);
     connection.write(body);
     const listed = await connection.exchange(bodiless('GET', '/v2/Services?PageSize=1'));
     connection.close();
@@ -183,7 +194,9 @@ describe('the request class', () => {
 
   test('a request that fully arrived without a body is not resumed after its answer; one with an unread body is', async () => {
     const connection = await Connection.open('127.0.0.1', port);
-    connection.write('GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /c HTTP/1.1\r\nHost: x\r\n\r\n');
+    connection.write(
+      'GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /c HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
     const answers = await connection.read(3);
     connection.close();
     assert.deepEqual(
@@ -197,7 +210,7 @@ describe('the request class', () => {
     assert.ok(requests[0] instanceof IncomingRequest);
     // Node's drain resumes the stream (readableFlowing true); a request left alone was never resumed.
     assert.equal(requests[0].readableFlowing, null);
-    assert.equal(requests[1].readableFlowing, true);
-    assert.equal(requests[2].readableFlowing, null);
+    assert.equal(requests[1]!.readableFlowing, true);
+    assert.equal(requests[2]!.readableFlowing, null);
   });
 });

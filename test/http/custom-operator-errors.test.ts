@@ -53,39 +53,136 @@ const configCases: ConfigCase[] = [
 
   configCase('LiteralSpot', 'LiteralSpot without phrase_sets', {}, '/phrase_sets', /required/),
   configCase('LiteralSpot', 'LiteralSpot with an empty phrase_sets', { phrase_sets: [] }, '/phrase_sets', /at least 1/),
-  configCase('LiteralSpot', 'LiteralSpot with an unknown match type', { phrase_sets: [{ name: 'a', phrases: ['x'], match: 'regex' }] }, '/phrase_sets/0/match', /exact, fuzzy/),
-  configCase('LiteralSpot', 'LiteralSpot with a repeated phrase set name', {
-    phrase_sets: [{ name: 'a', phrases: ['x'], match: 'exact' }, { name: 'a', phrases: ['y'], match: 'exact' }],
-  }, '/phrase_sets/1/name', /repeats/),
-  configCase('LiteralSpot', 'LiteralSpot with an unknown property', { ...validConfigs.LiteralSpot as object, colour: 'blue' }, '/colour', /not allowed/),
+  configCase(
+    'LiteralSpot',
+    'LiteralSpot with an unknown match type',
+    { phrase_sets: [{ name: 'a', phrases: ['x'], match: 'regex' }] },
+    '/phrase_sets/0/match',
+    /exact, fuzzy/,
+  ),
+  configCase(
+    'LiteralSpot',
+    'LiteralSpot with a repeated phrase set name',
+    {
+      phrase_sets: [
+        { name: 'a', phrases: ['x'], match: 'exact' },
+        { name: 'a', phrases: ['y'], match: 'exact' },
+      ],
+    },
+    '/phrase_sets/1/name',
+    /repeats/,
+  ),
+  configCase(
+    'LiteralSpot',
+    'LiteralSpot with an unknown property',
+    { ...(validConfigs.LiteralSpot as object), colour: 'blue' },
+    '/colour',
+    /not allowed/,
+  ),
 
-  configCase('LiteralClassification', 'LiteralClassification without scope', { classes: [{ name: 'a', phrases: ['x'] }] }, '/scope', /required/),
-  configCase('LiteralClassification', 'LiteralClassification with an unknown scope', { scope: 'paragraph', classes: [{ name: 'a', phrases: ['x'] }] }, '/scope', /conversation, sentence/),
-  configCase('LiteralClassification', 'LiteralClassification with a class without phrases', { scope: 'sentence', classes: [{ name: 'a' }] }, '/classes/0/phrases', /required/),
-  configCase('LiteralClassification', 'LiteralClassification with a blank phrase', { scope: 'sentence', classes: [{ name: 'a', phrases: ['   '] }] }, '/classes/0/phrases/0', /blank/),
+  configCase(
+    'LiteralClassification',
+    'LiteralClassification without scope',
+    { classes: [{ name: 'a', phrases: ['x'] }] },
+    '/scope',
+    /required/,
+  ),
+  configCase(
+    'LiteralClassification',
+    'LiteralClassification with an unknown scope',
+    { scope: 'paragraph', classes: [{ name: 'a', phrases: ['x'] }] },
+    '/scope',
+    /conversation, sentence/,
+  ),
+  configCase(
+    'LiteralClassification',
+    'LiteralClassification with a class without phrases',
+    { scope: 'sentence', classes: [{ name: 'a' }] },
+    '/classes/0/phrases',
+    /required/,
+  ),
+  configCase(
+    'LiteralClassification',
+    'LiteralClassification with a blank phrase',
+    { scope: 'sentence', classes: [{ name: 'a', phrases: ['   '] }] },
+    '/classes/0/phrases/0',
+    /blank/,
+  ),
 
   configCase('Generative', 'Generative without prompt', { examples: [] }, '/prompt', /required/),
   configCase('Generative', 'Generative with an empty prompt', { prompt: '' }, '/prompt', /empty/),
   configCase('Generative', 'Generative with a prompt of 4001 characters', { prompt: 'p'.repeat(4001) }, '/prompt', /4000/),
   configCase('Generative', 'Generative with a prompt that is not a string', { prompt: 42 }, '/prompt', /string/),
-  configCase('Generative', 'Generative with an example missing its output', { prompt: 'p', examples: [{ input: 'i' }] }, '/examples/0/output', /required/),
+  configCase(
+    'Generative',
+    'Generative with an example missing its output',
+    { prompt: 'p', examples: [{ input: 'i' }] },
+    '/examples/0/output',
+    /required/,
+  ),
 
   configCase('GenerativeJSON', 'GenerativeJSON without json_result_schema', { prompt: 'p' }, '/json_result_schema', /required/),
-  configCase('GenerativeJSON', 'GenerativeJSON whose root is not an object', generativeJson({ type: 'array', items: { type: 'string' } }), '/json_result_schema/type', /object/),
-  configCase('GenerativeJSON', 'GenerativeJSON with 101 properties', generativeJson(flatObject(101)), '/json_result_schema', /more than 100 properties/),
-  configCase('GenerativeJSON', 'GenerativeJSON nested 6 levels deep', generativeJson(nestedObject(6)), '/json_result_schema/properties/level2/properties/level3/properties/level4/properties/level5/properties/level6', /6 levels/),
-  configCase('GenerativeJSON', 'GenerativeJSON with an unsupported keyword (pattern)', generativeJson({
-    type: 'object', properties: { code: { type: 'string', pattern: '^[0-9]+$' } },
-  }), '/json_result_schema/properties/code/pattern', /not allowed/),
-  configCase('GenerativeJSON', 'GenerativeJSON with an unsupported keyword (oneOf)', generativeJson({
-    type: 'object', properties: { code: { type: 'string', oneOf: [{ maxLength: 3 }, { minLength: 10 }] } },
-  }), '/json_result_schema/properties/code/oneOf', /oneOf is not allowed/),
-  configCase('GenerativeJSON', 'GenerativeJSON with a field without a type', generativeJson({
-    type: 'object', properties: { code: { description: 'no type' } },
-  }), '/json_result_schema/properties/code/type', /required/),
-  configCase('GenerativeJSON', 'GenerativeJSON with an example output that is not a JSON object', {
-    ...generativeJson(flatObject(1)), examples: [{ input: 'i', output: 'not json' }],
-  }, '/examples/0/output', /JSON object/),
+  configCase(
+    'GenerativeJSON',
+    'GenerativeJSON whose root is not an object',
+    generativeJson({ type: 'array', items: { type: 'string' } }),
+    '/json_result_schema/type',
+    /object/,
+  ),
+  configCase(
+    'GenerativeJSON',
+    'GenerativeJSON with 101 properties',
+    generativeJson(flatObject(101)),
+    '/json_result_schema',
+    /more than 100 properties/,
+  ),
+  configCase(
+    'GenerativeJSON',
+    'GenerativeJSON nested 6 levels deep',
+    generativeJson(nestedObject(6)),
+    '/json_result_schema/properties/level2/properties/level3/properties/level4/properties/level5/properties/level6',
+    /6 levels/,
+  ),
+  configCase(
+    'GenerativeJSON',
+    'GenerativeJSON with an unsupported keyword (pattern)',
+    generativeJson({
+      type: 'object',
+      properties: { code: { type: 'string', pattern: '^[0-9]+$' } },
+    }),
+    '/json_result_schema/properties/code/pattern',
+    /not allowed/,
+  ),
+  configCase(
+    'GenerativeJSON',
+    'GenerativeJSON with an unsupported keyword (oneOf)',
+    generativeJson({
+      type: 'object',
+      properties: { code: { type: 'string', oneOf: [{ maxLength: 3 }, { minLength: 10 }] } },
+    }),
+    '/json_result_schema/properties/code/oneOf',
+    /oneOf is not allowed/,
+  ),
+  configCase(
+    'GenerativeJSON',
+    'GenerativeJSON with a field without a type',
+    generativeJson({
+      type: 'object',
+      properties: { code: { description: 'no type' } },
+    }),
+    '/json_result_schema/properties/code/type',
+    /required/,
+  ),
+  configCase(
+    'GenerativeJSON',
+    'GenerativeJSON with an example output that is not a JSON object',
+    {
+      ...generativeJson(flatObject(1)),
+      examples: [{ input: 'i', output: 'not json' }],
+    },
+    '/examples/0/output',
+    /JSON object/,
+  ),
 ];
 
 async function assertNothingCreated(auth: Auth) {
@@ -110,7 +207,10 @@ describe('Config', () => {
         assert.equal(typeof error.path, 'string');
         assert.equal(typeof error.message, 'string');
       }
-      assert.ok(errors.some((error: { path: string }) => error.path === path), `expected a problem at "${path}": ${response.text}`);
+      assert.ok(
+        errors.some((error: { path: string }) => error.path === path),
+        `expected a problem at "${path}": ${response.text}`,
+      );
       await assertNothingCreated(auth);
     });
   }
@@ -136,8 +236,16 @@ describe('other parameters', () => {
     ['a missing Config', { FriendlyName: 'x', OperatorType: 'Generative' }, /Missing required parameter Config/],
     ['a FriendlyName of 65 characters', { FriendlyName: 'f'.repeat(65), OperatorType: 'Generative', Config: config }, /FriendlyName/],
     ['an empty FriendlyName', { FriendlyName: '', OperatorType: 'Generative', Config: config }, /FriendlyName/],
-    ['a non-configurable OperatorType (Sentiment)', { FriendlyName: 'x', OperatorType: 'Sentiment', Config: '{}' }, /OperatorType.*configurable/],
-    ['a non-configurable OperatorType by SID', { FriendlyName: 'x', OperatorType: operatorTypeSid('Summarization'), Config: '{}' }, /OperatorType/],
+    [
+      'a non-configurable OperatorType (Sentiment)',
+      { FriendlyName: 'x', OperatorType: 'Sentiment', Config: '{}' },
+      /OperatorType.*configurable/,
+    ],
+    [
+      'a non-configurable OperatorType by SID',
+      { FriendlyName: 'x', OperatorType: operatorTypeSid('Summarization'), Config: '{}' },
+      /OperatorType/,
+    ],
     ['an unknown OperatorType', { FriendlyName: 'x', OperatorType: 'NoSuchType', Config: config }, /OperatorType/],
     ['an unknown OperatorType SID', { FriendlyName: 'x', OperatorType: 'EY' + '0'.repeat(32), Config: config }, /OperatorType/],
     ['an OperatorType in the wrong case', { FriendlyName: 'x', OperatorType: 'generative', Config: config }, /OperatorType/],

@@ -128,7 +128,9 @@ describe('update', () => {
   test('update answers 202 with the new FriendlyName and Config, version 2 and ETag "2"', async () => {
     const custom = await createCustomOperator(server, { operatorType: 'LiteralSpot' });
     const config = { phrase_sets: [{ name: 'cancel', phrases: ['cancel my account'], match: 'fuzzy' }] };
-    const response = await server.request('POST', customPath(custom.sid), { form: { FriendlyName: 'Renamed', Config: JSON.stringify(config) } });
+    const response = await server.request('POST', customPath(custom.sid), {
+      form: { FriendlyName: 'Renamed', Config: JSON.stringify(config) },
+    });
     const updated = assertOk(response, 'UpdateCustomOperator', 202);
     assert.equal(response.headers.get('etag'), '"2"');
     assert.deepEqual(updated, { ...custom, friendly_name: 'Renamed', config, version: 2, date_updated: updated.date_updated });
@@ -198,7 +200,11 @@ describe('delete', () => {
     assertNoContent(await server.request('DELETE', customPath(custom.sid)));
     assertTwilioError(await server.request('GET', customPath(custom.sid)), 404, 20404);
     assertTwilioError(await server.request('GET', `/v2/Operators/${custom.sid}`), 404, 20404);
-    assertTwilioError(await server.request('POST', customPath(custom.sid), { form: { FriendlyName: 'x', Config: '{"prompt":"p"}' } }), 404, 20404);
+    assertTwilioError(
+      await server.request('POST', customPath(custom.sid), { form: { FriendlyName: 'x', Config: '{"prompt":"p"}' } }),
+      404,
+      20404,
+    );
     assertTwilioError(await server.request('DELETE', customPath(custom.sid)), 404, 20404);
     assertTwilioError(await server.request('POST', `/v2/Services/${service.sid}/Operators/${custom.sid}`), 404, 20404);
     assert.deepEqual(await fetchService(server, service.sid), service);

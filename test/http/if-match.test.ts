@@ -101,16 +101,14 @@ for (const resource of resources) {
 
     test(`20 parallel updates of a ${kind} with the same If-Match: exactly one applies, 19 answer 412`, async () => {
       const { path, version } = await resource.create();
-      const responses = await Promise.all(
-        Array.from({ length: 20 }, (_, index) => update(path, `racer ${index}`, `"${version}"`)),
-      );
+      const responses = await Promise.all(Array.from({ length: 20 }, (_, index) => update(path, `racer ${index}`, `"${version}"`)));
       const winners = responses.filter((response) => response.status === updateStatus);
       assert.equal(winners.length, 1, responses.map((response) => response.status).join(' '));
-      assertOk(winners[0], updateOperation, updateStatus);
+      assertOk(winners[0]!, updateOperation, updateStatus);
       for (const response of responses.filter((candidate) => candidate !== winners[0])) assertTwilioError(response, 412, 20412);
       const final = await resource.fetch(path);
       assert.equal(final.version, version + 1);
-      assert.equal(final.friendly_name, winners[0].body.friendly_name);
+      assert.equal(final.friendly_name, winners[0]!.body.friendly_name);
     });
 
     test(`20 parallel unconditional updates of a ${kind} all apply, each counted once`, async () => {
@@ -118,7 +116,10 @@ for (const resource of resources) {
       const responses = await Promise.all(Array.from({ length: 20 }, (_, index) => update(path, `writer ${index}`)));
       for (const response of responses) assertOk(response, updateOperation, updateStatus);
       const versions = responses.map((response) => response.body.version).sort((a, b) => a - b);
-      assert.deepEqual(versions, Array.from({ length: 20 }, (_, index) => version + 1 + index));
+      assert.deepEqual(
+        versions,
+        Array.from({ length: 20 }, (_, index) => version + 1 + index),
+      );
       assert.equal((await resource.fetch(path)).version, version + 20);
     });
   });
@@ -126,12 +127,19 @@ for (const resource of resources) {
 
 test('If-Match on a service update that names no known parameter is still checked', async () => {
   const service = await createService(server);
-  assertTwilioError(await server.request('POST', `/v2/Services/${service.sid}`, { form: { Colour: 'blue' }, headers: { 'if-match': '"7"' } }), 412, 20412);
+  assertTwilioError(
+    await server.request('POST', `/v2/Services/${service.sid}`, { form: { Colour: 'blue' }, headers: { 'if-match': '"7"' } }),
+    412,
+    20412,
+  );
   const applied = await server.request('POST', `/v2/Services/${service.sid}`, { form: { Colour: 'blue' }, headers: { 'if-match': '"1"' } });
   assert.equal(assertOk(applied, 'UpdateService', 200).version, 1);
 });
 
 test('If-Match on a service that does not exist answers 404, not 412', async () => {
-  const response = await server.request('POST', '/v2/Services/no-such-service', { form: { FriendlyName: 'x' }, headers: { 'if-match': '"1"' } });
+  const response = await server.request('POST', '/v2/Services/no-such-service', {
+    form: { FriendlyName: 'x' },
+    headers: { 'if-match': '"1"' },
+  });
   assertTwilioError(response, 404, 20404);
 });

@@ -24,8 +24,27 @@ test('each internal that is missing or not what is expected is named, and its pu
     ['no symbols', { symbols: {} }, /kReplyHeaders[\s\S]*kRouteContext/],
     ['a symbol of another name', { symbols: { ...(found.symbols as object), kReplyHeaders: Symbol('something else') } }, /kReplyHeaders/],
     ['no validation module', { validation: undefined }, /compileSchemasForValidation/],
-    ['a compileSchemasForValidation that does not lowercase', { validation: { compileSchemasForValidation: (_context: unknown, compile: (route: unknown) => void) => compile({ schema: {}, httpPart: 'headers' }) } }, /compileSchemasForValidation/],
-    ['a compileSchemasForValidation that throws', { validation: { compileSchemasForValidation: () => { throw new Error('changed'); } } }, /compileSchemasForValidation/],
+    [
+      'a compileSchemasForValidation that does not lowercase',
+      {
+        validation: {
+          compileSchemasForValidation: (_context: unknown, compile: (route: unknown) => void) =>
+            compile({ schema: {}, httpPart: 'headers' }),
+        },
+      },
+      /compileSchemasForValidation/,
+    ],
+    [
+      'a compileSchemasForValidation that throws',
+      {
+        validation: {
+          compileSchemasForValidation: () => {
+            throw new Error('changed');
+          },
+        },
+      },
+      /compileSchemasForValidation/,
+    ],
   ];
   for (const [label, change, named] of cases) {
     const checked = checkInternals({ ...found, ...change });
@@ -49,9 +68,11 @@ describe('a server whose Node and Fastify lack every internal', () => {
   test('logs one warning naming them, once however many apps use them', async () => {
     const second = await startTestServer({ internals: missingAll });
     try {
-      const warnings = [...server.logs, ...second.logs].filter((line) => line.includes('"level":40') && line.includes('public API is used instead'));
+      const warnings = [...server.logs, ...second.logs].filter(
+        (line) => line.includes('"level":40') && line.includes('public API is used instead'),
+      );
       assert.equal(warnings.length, 1, warnings.join('\n'));
-      assert.deepEqual(JSON.parse(warnings[0]).missing, missingAll.missing);
+      assert.deepEqual(JSON.parse(warnings[0]!).missing, missingAll.missing);
     } finally {
       await second.close();
     }
@@ -74,10 +95,16 @@ describe('a server whose Node and Fastify lack every internal', () => {
 
   test('validates with Fastify’s own compilers: If-Match in any case, and a missing parameter refused', async () => {
     const service = await createService(server);
-    const stale = await server.request('POST', `/v2/Services/${service.sid}`, { form: { FriendlyName: 'x' }, headers: { 'IF-MATCH': '"999"' } });
+    const stale = await server.request('POST', `/v2/Services/${service.sid}`, {
+      form: { FriendlyName: 'x' },
+      headers: { 'IF-MATCH': '"999"' },
+    });
     assertTwilioError(stale, 412, 20412);
     const etag = (await server.request('GET', `/v2/Services/${service.sid}`)).headers.get('etag')!;
-    const updated = await server.request('POST', `/v2/Services/${service.sid}`, { form: { FriendlyName: 'renamed' }, headers: { 'If-Match': etag } });
+    const updated = await server.request('POST', `/v2/Services/${service.sid}`, {
+      form: { FriendlyName: 'renamed' },
+      headers: { 'If-Match': etag },
+    });
     assert.equal(updated.status, 200, updated.text);
     const missing = await server.request('POST', '/v2/Services', { form: {} });
     assert.equal(missing.status, 400, missing.text);

@@ -69,21 +69,27 @@ test("every route's validators and serialisers compile (all at start-up, with Fa
 test('a validator is compiled by its first call, and a broken schema fails there naming its route', () => {
   const compile = lazySchemaCompilers(lowerCaseHeaderNames).buildValidator({}, ajvOptions);
   const validate = compile({ ...route, httpPart: 'body', schema: { type: 'no-such-type' } });
-  assert.throws(() => validate({}), (error: Error & { code?: string }) => {
-    assert.equal(error.code, 'FST_ERR_SCH_VALIDATION_BUILD');
-    assert.match(error.message, /POST: \/v2\/Services\/:Sid/);
-    return true;
-  });
+  assert.throws(
+    () => validate({}),
+    (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'FST_ERR_SCH_VALIDATION_BUILD');
+      assert.match(error.message, /POST: \/v2\/Services\/:Sid/);
+      return true;
+    },
+  );
 });
 
 test('a serialiser is compiled by its first call, and a broken schema fails there naming its route', () => {
   const compile = lazySchemaCompilers(lowerCaseHeaderNames).buildSerializer({}, {});
   const serialize = compile({ ...route, httpStatus: '200', schema: { $ref: 'no.such.schema#' } });
-  assert.throws(() => serialize({}), (error: Error & { code?: string }) => {
-    assert.equal(error.code, 'FST_ERR_SCH_SERIALIZATION_BUILD');
-    assert.match(error.message, /POST: \/v2\/Services\/:Sid/);
-    return true;
-  });
+  assert.throws(
+    () => serialize({}),
+    (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'FST_ERR_SCH_SERIALIZATION_BUILD');
+      assert.match(error.message, /POST: \/v2\/Services\/:Sid/);
+      return true;
+    },
+  );
 });
 
 test('a lazy validator answers as Ajv does, with its errors and schemaEnv', () => {
@@ -91,7 +97,10 @@ test('a lazy validator answers as Ajv does, with its errors and schemaEnv', () =
   const validate = compile({ ...route, httpPart: 'querystring', schema: { type: 'object', properties: { PageSize: { type: 'string' } } } });
   assert.ok(validate.schemaEnv, 'Fastify passes parentData when schemaEnv is set');
   assert.equal(validate({ PageSize: 5 }), false);
-  assert.deepEqual(validate.errors?.map((error) => error.instancePath), ['/PageSize']);
+  assert.deepEqual(
+    validate.errors?.map((error) => error.instancePath),
+    ['/PageSize'],
+  );
   assert.equal(validate({ PageSize: '5' }), true);
   assert.equal(validate.errors, null);
 });
@@ -118,11 +127,23 @@ test('a params schema of string properties runs no validator; any other params s
   const documentsThePath = compile({ ...route, httpPart: 'params', schema: { type: 'object', properties: { Sid: { type: 'string' } } } });
   assert.equal(documentsThePath({ Sid: 'anything at all' }), true);
   assert.equal(documentsThePath.schemaEnv, undefined, 'no Ajv function behind it');
-  const constrained = compile({ ...route, httpPart: 'params', schema: { type: 'object', properties: { Sid: { type: 'string', pattern: '^GA' } } } });
+  const constrained = compile({
+    ...route,
+    httpPart: 'params',
+    schema: { type: 'object', properties: { Sid: { type: 'string', pattern: '^GA' } } },
+  });
   assert.equal(constrained({ Sid: 'LY1' }), false);
   assert.equal(constrained({ Sid: 'GA1' }), true);
-  const required = compile({ ...route, httpPart: 'params', schema: { type: 'object', required: ['Sid'], properties: { Sid: { type: 'string' } } } });
+  const required = compile({
+    ...route,
+    httpPart: 'params',
+    schema: { type: 'object', required: ['Sid'], properties: { Sid: { type: 'string' } } },
+  });
   assert.equal(required({}), false);
-  const sameSchemaInTheQuery = compile({ ...route, httpPart: 'querystring', schema: { type: 'object', properties: { Sid: { type: 'string' } } } });
+  const sameSchemaInTheQuery = compile({
+    ...route,
+    httpPart: 'querystring',
+    schema: { type: 'object', properties: { Sid: { type: 'string' } } },
+  });
   assert.equal(sameSchemaInTheQuery({ Sid: 5 }), false);
 });

@@ -24,12 +24,20 @@ const schema = {
 
 before(async () => {
   server = await startTestServer();
-  generative = (await createCustomOperator(server, { operatorType: 'Generative', friendlyName: 'Call summary', config: { prompt: 'Why did the customer call?' } })).sid;
-  generativeJson = (await createCustomOperator(server, {
-    operatorType: 'GenerativeJSON',
-    friendlyName: 'Order facts',
-    config: { prompt: 'Who called, on which number, and did they ask for a refund?', json_result_schema: schema },
-  })).sid;
+  generative = (
+    await createCustomOperator(server, {
+      operatorType: 'Generative',
+      friendlyName: 'Call summary',
+      config: { prompt: 'Why did the customer call?' },
+    })
+  ).sid;
+  generativeJson = (
+    await createCustomOperator(server, {
+      operatorType: 'GenerativeJSON',
+      friendlyName: 'Order facts',
+      config: { prompt: 'Who called, on which number, and did they ask for a refund?', json_result_schema: schema },
+    })
+  ).sid;
 });
 after(async () => {
   await Promise.all(stubs.map((stub) => stub.close()));
@@ -44,18 +52,27 @@ async function withStub(replies: Reply[], timeoutMs = 10_000): Promise<{ stub: C
 
 async function run(settings: LlmSettings, operatorSids: string[], options: { fixture?: string; redaction?: boolean } = {}) {
   const parts = stageParts(server.store, settings);
-  return transcriptWithResults(server.store, parts, { accountSid: server.account.sid, operatorSids, fixture: options.fixture ?? 'pii', redaction: options.redaction });
+  return transcriptWithResults(server.store, parts, {
+    accountSid: server.account.sid,
+    operatorSids,
+    fixture: options.fixture ?? 'pii',
+    redaction: options.redaction,
+  });
 }
 
 const resultOf = async (transcriptSid: string, operatorSid: string, query = '') =>
-  assertOk(await server.request('GET', `/v2/Transcripts/${transcriptSid}/OperatorResults/${operatorSid}${query}`), 'FetchOperatorResult', 200);
+  assertOk(
+    await server.request('GET', `/v2/Transcripts/${transcriptSid}/OperatorResults/${operatorSid}${query}`),
+    'FetchOperatorResult',
+    200,
+  );
 
 const CONVERSATION =
   'Conversation:\nAgent: Thanks for calling Acme Bank, my name is Anna Smith.\nCustomer: My name is Robert Chen and I need a refund to my card.\n' +
   'Customer: You can reach me at 415 555 0134 if the refund fails.';
 
 describe('Generative', () => {
-  test('the prompt carries the operator\'s prompt and the transcript with roles; the answer is the result', async () => {
+  test("the prompt carries the operator's prompt and the transcript with roles; the answer is the result", async () => {
     const { stub, settings } = await withStub([{ text: 'A refund to a card.' }]);
     const { transcript, outcome } = await run(settings, [generative]);
     assert.deepEqual(outcome.failures, []);
@@ -82,26 +99,36 @@ describe('Generative', () => {
     assert.equal((await server.store.findTranscript(server.account.sid, transcript.sid))?.status, 'completed');
   });
 
-  test('a model that never answers: a failure naming LLM_TIMEOUT_MS\'s value, and the stage goes on', async () => {
+  test("a model that never answers: a failure naming LLM_TIMEOUT_MS's value, and the stage goes on", async () => {
     const { settings } = await withStub([{ hang: true }], 300);
     const { transcript, outcome } = await run(settings, [generative, prebuiltSid('Agent Introduction')]);
-    assert.deepEqual(outcome.failures, [{ operatorSid: generative, name: 'Call summary', reason: 'The language model did not answer within 300 ms.' }]);
-    assert.deepEqual(outcome.results.map((result) => result.operatorSid), [prebuiltSid('Agent Introduction')]);
+    assert.deepEqual(outcome.failures, [
+      { operatorSid: generative, name: 'Call summary', reason: 'The language model did not answer within 300 ms.' },
+    ]);
+    assert.deepEqual(
+      outcome.results.map((result) => result.operatorSid),
+      [prebuiltSid('Agent Introduction')],
+    );
     assert.equal((await server.store.findTranscript(server.account.sid, transcript.sid))?.status, 'completed');
   });
 
   test('an unreachable model: a failure saying where it was looked for', async () => {
     const settings: LlmSettings = { baseUrl: 'http://127.0.0.1:9/v1', apiKey: null, model: 'm', timeoutMs: 5_000 };
     const { outcome } = await run(settings, [generative]);
-    assert.deepEqual(outcome.failures, [{ operatorSid: generative, name: 'Call summary', reason: 'The language model at http://127.0.0.1:9/v1 could not be reached.' }]);
+    assert.deepEqual(outcome.failures, [
+      { operatorSid: generative, name: 'Call summary', reason: 'The language model at http://127.0.0.1:9/v1 could not be reached.' },
+    ]);
   });
 });
 
 describe('GenerativeJSON', () => {
-  test('asks for the operator\'s schema as the response format; a valid answer is json_results', async () => {
+  test("asks for the operator's schema as the response format; a valid answer is json_results", async () => {
     const { stub, settings } = await withStub([{ text: '{"caller": "Robert Chen", "phone": "415 555 0134", "refund": true}' }]);
     const { transcript } = await run(settings, [generativeJson]);
-    assert.deepEqual(stub.requests[0]?.body.response_format, { type: 'json_schema', json_schema: { name: 'result', schema, strict: false } });
+    assert.deepEqual(stub.requests[0]?.body.response_format, {
+      type: 'json_schema',
+      json_schema: { name: 'result', schema, strict: false },
+    });
     assert.match(stub.requests[0]?.body.messages[0]?.content ?? '', /Who called, on which number/);
     const body = await resultOf(transcript.sid, generativeJson);
     assert.equal(body.operator_type, 'json');
@@ -110,7 +137,10 @@ describe('GenerativeJSON', () => {
   });
 
   test('invalid JSON is retried once, told what was wrong; a valid second answer is the result', async () => {
-    const { stub, settings } = await withStub([{ text: 'Sure! The caller was Robert.' }, { text: '{"caller": "Robert Chen", "refund": true}' }]);
+    const { stub, settings } = await withStub([
+      { text: 'Sure! The caller was Robert.' },
+      { text: '{"caller": "Robert Chen", "refund": true}' },
+    ]);
     const { transcript, outcome } = await run(settings, [generativeJson]);
     assert.deepEqual(outcome.failures, []);
     assert.equal(stub.requests.length, 2);
@@ -125,14 +155,19 @@ describe('GenerativeJSON', () => {
     const { stub, settings } = await withStub([{ text: '{"caller": "Robert Chen"}' }, { text: '{"caller": 42, "refund": true}' }]);
     const { transcript, outcome } = await run(settings, [prebuiltSid('Entity Recognition'), generativeJson]);
     assert.equal(stub.requests.length, 2);
-    assert.deepEqual(outcome.failures, [{
-      operatorSid: generativeJson,
-      name: 'Order facts',
-      reason: 'The language model gave no valid answer in two attempts (the answer does not follow the schema: /caller must be string).',
-    }]);
+    assert.deepEqual(outcome.failures, [
+      {
+        operatorSid: generativeJson,
+        name: 'Order facts',
+        reason: 'The language model gave no valid answer in two attempts (the answer does not follow the schema: /caller must be string).',
+      },
+    ]);
     assertTwilioError(await server.request('GET', `/v2/Transcripts/${transcript.sid}/OperatorResults/${generativeJson}`), 404, 20404);
     const list = assertOk(await server.request('GET', `/v2/Transcripts/${transcript.sid}/OperatorResults`), 'ListOperatorResult', 200);
-    assert.deepEqual(list.operator_results.map((result: { operator_sid: string }) => result.operator_sid), [prebuiltSid('Entity Recognition')]);
+    assert.deepEqual(
+      list.operator_results.map((result: { operator_sid: string }) => result.operator_sid),
+      [prebuiltSid('Entity Recognition')],
+    );
   });
 
   test('invalid JSON twice: a failure, never an invented result', async () => {
@@ -164,11 +199,28 @@ describe('generative results with redaction', () => {
       { text: 'Robert Chen asked for a refund.' },
     ]);
     const { transcript } = await run(settings, [generative, generativeJson, prebuiltSid('Summarization')], { redaction: true });
-    assert.deepEqual((await resultOf(transcript.sid, generative)).text_generation_results, { result: '[Redacted: Call summary]', format: 'text' });
-    assert.deepEqual((await resultOf(transcript.sid, prebuiltSid('Summarization'))).text_generation_results, { result: '[Redacted: Summarization]', format: 'text' });
-    assert.deepEqual((await resultOf(transcript.sid, generativeJson)).json_results, { caller: '[Name]', phone: '[PhoneNumber]', refund: true });
+    assert.deepEqual((await resultOf(transcript.sid, generative)).text_generation_results, {
+      result: '[Redacted: Call summary]',
+      format: 'text',
+    });
+    assert.deepEqual((await resultOf(transcript.sid, prebuiltSid('Summarization'))).text_generation_results, {
+      result: '[Redacted: Summarization]',
+      format: 'text',
+    });
+    assert.deepEqual((await resultOf(transcript.sid, generativeJson)).json_results, {
+      caller: '[Name]',
+      phone: '[PhoneNumber]',
+      refund: true,
+    });
 
-    assert.deepEqual((await resultOf(transcript.sid, generative, '?Redacted=false')).text_generation_results, { result: 'Robert Chen wants a refund.', format: 'text' });
-    assert.deepEqual((await resultOf(transcript.sid, generativeJson, '?Redacted=false')).json_results, { caller: 'Robert Chen', phone: '415 555 0134', refund: true });
+    assert.deepEqual((await resultOf(transcript.sid, generative, '?Redacted=false')).text_generation_results, {
+      result: 'Robert Chen wants a refund.',
+      format: 'text',
+    });
+    assert.deepEqual((await resultOf(transcript.sid, generativeJson, '?Redacted=false')).json_results, {
+      caller: 'Robert Chen',
+      phone: '415 555 0134',
+      refund: true,
+    });
   });
 });

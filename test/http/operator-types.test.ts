@@ -71,7 +71,12 @@ describe('list and fetch', () => {
   ];
   for (const [name, sid] of unknown) {
     test(`fetch answers 404 20404 for ${name}`, async () => {
-      assertTwilioError(await server.request('GET', `/v2/OperatorTypes/${sid}`), 404, 20404, `The requested resource /v2/OperatorTypes/${sid} was not found`);
+      assertTwilioError(
+        await server.request('GET', `/v2/OperatorTypes/${sid}`),
+        404,
+        20404,
+        `The requested resource /v2/OperatorTypes/${sid} was not found`,
+      );
     });
   }
 });

@@ -92,12 +92,15 @@ describe('list', () => {
     const pages = await walkForward(server, '/v2/Operators?PageSize=4', 'ListOperator', auth);
     assert.deepEqual(sidsOf(pages.flatMap((page) => page.operators)), sidsOf(all));
     const back = await walkBack(server, pages[pages.length - 1], 'ListOperator', auth);
-    assert.deepEqual(back.map((page) => sidsOf(page.operators)), pages.slice(0, -1).map((page) => sidsOf(page.operators)));
+    assert.deepEqual(
+      back.map((page) => sidsOf(page.operators)),
+      pages.slice(0, -1).map((page) => sidsOf(page.operators)),
+    );
   });
 });
 
 describe('filters', () => {
-  test('Availability=public answers only the caller\'s custom operators', async () => {
+  test("Availability=public answers only the caller's custom operators", async () => {
     const { auth } = await server.newAccount();
     const custom = await createCustomOperator(server, { auth });
     assert.deepEqual(sidsOf(await listOperators(auth, '&Availability=public')), [custom.sid]);
@@ -130,10 +133,18 @@ describe('filters', () => {
   });
 
   test('filters are echoed in the paging URLs before PageSize and Page', async () => {
-    const body = assertOk(await server.request('GET', '/v2/Operators?Availability=general-availability&LanguageCode=en-US&PageSize=3'), 'ListOperator', 200);
+    const body = assertOk(
+      await server.request('GET', '/v2/Operators?Availability=general-availability&LanguageCode=en-US&PageSize=3'),
+      'ListOperator',
+      200,
+    );
     for (const url of [body.meta.url, body.meta.first_page_url, body.meta.next_page_url]) {
       const query = new URL(url).search;
-      assert.match(query, /^\?(LanguageCode=en-US&Availability=general-availability|Availability=general-availability&LanguageCode=en-US)&PageSize=3&Page=\d/, url);
+      assert.match(
+        query,
+        /^\?(LanguageCode=en-US&Availability=general-availability|Availability=general-availability&LanguageCode=en-US)&PageSize=3&Page=\d/,
+        url,
+      );
     }
     const pages = await walkForward(server, pathOf(server, body.meta.url), 'ListOperator');
     assert.ok(pages.flatMap((page) => page.operators).every((operator: any) => operator.availability === 'general-availability'));

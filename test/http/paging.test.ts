@@ -29,7 +29,10 @@ describe('services', () => {
     const first = await page('/v2/Services?PageSize=3');
     const second = await page(pathOf(server, first.meta.next_page_url));
     const third = await page(pathOf(server, second.meta.next_page_url));
-    assert.deepEqual([first, second, third].map((body) => body.services.length), [3, 3, 1]);
+    assert.deepEqual(
+      [first, second, third].map((body) => body.services.length),
+      [3, 3, 1],
+    );
     assert.deepEqual([...first.services, ...second.services, ...third.services], services);
     assert.equal(third.meta.next_page_url, null);
   });
@@ -39,7 +42,15 @@ describe('services', () => {
     const prefix = `${server.url}/v2/Services?PageSize=3&Page=`;
     assert.deepEqual(
       { ...first.meta, next_page_url: null },
-      { page: 0, page_size: 3, key: 'services', url: `${prefix}0`, first_page_url: `${prefix}0`, previous_page_url: null, next_page_url: null },
+      {
+        page: 0,
+        page_size: 3,
+        key: 'services',
+        url: `${prefix}0`,
+        first_page_url: `${prefix}0`,
+        previous_page_url: null,
+        next_page_url: null,
+      },
     );
     assert.match(first.meta.next_page_url, new RegExp(`^${prefix.replace(/[?.]/g, '\\$&')}1&PageToken=[A-Za-z0-9_-]+$`));
     const second = await page(pathOf(server, first.meta.next_page_url));
@@ -52,8 +63,14 @@ describe('services', () => {
     const forward = await walkForward(server, '/v2/Services?PageSize=3', 'ListService', auth);
     assert.equal(forward[0].meta.previous_page_url, null);
     const back = await walkBack(server, forward[forward.length - 1], 'ListService', auth);
-    assert.deepEqual(back.map((body) => body.services), forward.slice(0, -1).map((body) => body.services));
-    assert.deepEqual(back.map((body) => body.meta.page), [0, 1]);
+    assert.deepEqual(
+      back.map((body) => body.services),
+      forward.slice(0, -1).map((body) => body.services),
+    );
+    assert.deepEqual(
+      back.map((body) => body.meta.page),
+      [0, 1],
+    );
     assert.notEqual(back[0].meta.next_page_url, null);
   });
 
@@ -66,7 +83,10 @@ describe('services', () => {
   test('PageSize=1 walks seven pages', async () => {
     const pages = await walkForward(server, '/v2/Services?PageSize=1', 'ListService', auth);
     assert.equal(pages.length, 7);
-    assert.deepEqual(pages.flatMap((body) => body.services), services);
+    assert.deepEqual(
+      pages.flatMap((body) => body.services),
+      services,
+    );
   });
 
   test('unknown query parameters are ignored and not echoed in the paging URLs', async () => {
@@ -126,7 +146,7 @@ describe('invalid paging parameters', () => {
   for (const [name, query] of cases) {
     test(`${name} answers 400 20422 naming the parameter`, async () => {
       const text = typeof query === 'string' ? query : await query();
-      const parameter = text.split('=')[0];
+      const [parameter = ''] = text.split('=');
       for (const path of ['/v2/Services', '/v2/Operators', '/v2/OperatorTypes']) {
         assertTwilioError(await server.request('GET', `${path}?${text}`, { auth }), 400, 20422, new RegExp(parameter));
       }
@@ -144,10 +164,19 @@ describe('catalog lists', () => {
       const all = assertOk(await server.request('GET', `${path}?PageSize=1000`), operationId, 200)[key];
       const pages = await walkForward(server, `${path}?PageSize=4`, operationId);
       assert.ok(pages.length >= 3);
-      assert.deepEqual(pages.flatMap((body) => body[key]), all);
-      assert.deepEqual(pages.map((body) => body.meta.page), pages.map((_, index) => index));
+      assert.deepEqual(
+        pages.flatMap((body) => body[key]),
+        all,
+      );
+      assert.deepEqual(
+        pages.map((body) => body.meta.page),
+        pages.map((_, index) => index),
+      );
       const back = await walkBack(server, pages[pages.length - 1], operationId);
-      assert.deepEqual(back.map((body) => body[key]), pages.slice(0, -1).map((body) => body[key]));
+      assert.deepEqual(
+        back.map((body) => body[key]),
+        pages.slice(0, -1).map((body) => body[key]),
+      );
     });
   }
 });

@@ -150,6 +150,9 @@ describe('filters', () => {
     assert.deepEqual(filters(first.meta.url).after, ['PageSize', 'Page']);
     assert.deepEqual(filters(first.meta.next_page_url).after, ['PageSize', 'Page', 'PageToken']);
     const rest = await walkForward(server, pathOf(server, first.meta.next_page_url), 'ListPrebuiltOperator');
-    assert.deepEqual([first, ...rest].flatMap((page) => page.operators), await listPrebuilt(`&${query}`));
+    assert.deepEqual(
+      [first, ...rest].flatMap((page) => page.operators),
+      await listPrebuilt(`&${query}`),
+    );
   });
 });

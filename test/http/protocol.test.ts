@@ -53,10 +53,10 @@ describe('headers on every response', () => {
       assert.equal(response.status, status, response.text);
       assertCommonHeaders(response);
     }
-    assertOk(responses[0][1], 'ListService', 200);
-    assertOk(responses[1][1], 'CreateService', 201);
-    assertOk(responses[2][1], 'CreateOperatorAttachment', 202);
-    assertNoContent(responses[3][1]);
+    assertOk(responses[0]![1], 'ListService', 200);
+    assertOk(responses[1]![1], 'CreateService', 201);
+    assertOk(responses[2]![1], 'CreateOperatorAttachment', 202);
+    assertNoContent(responses[3]![1]);
     const ids = responses.map(([, response]) => response.headers.get('twilio-request-id'));
     assert.equal(new Set(ids).size, ids.length, 'request ids are unique');
   });
@@ -122,7 +122,12 @@ describe('authentication', () => {
   });
 
   test('every /v2 resource asks for credentials, the catalog included', async () => {
-    for (const path of ['/v2/OperatorTypes', '/v2/Operators', '/v2/Operators/PreBuilt', `/v2/Operators/PreBuilt/${prebuiltSid('Summarization')}`]) {
+    for (const path of [
+      '/v2/OperatorTypes',
+      '/v2/Operators',
+      '/v2/Operators/PreBuilt',
+      `/v2/Operators/PreBuilt/${prebuiltSid('Summarization')}`,
+    ]) {
       assertTwilioError(await server.request('GET', path, { auth: null }), 401, 20003);
     }
   });
@@ -175,7 +180,9 @@ describe('unknown paths and methods', () => {
   }
 
   test('a body over the limit answers 413 20413', async () => {
-    const response = await server.request('POST', '/v2/Services', { form: { UniqueName: 'big', FriendlyName: 'x'.repeat(2 * 1024 * 1024) } });
+    const response = await server.request('POST', '/v2/Services', {
+      form: { UniqueName: 'big', FriendlyName: 'x'.repeat(2 * 1024 * 1024) },
+    });
     assertTwilioError(response, 413, 20413);
   });
 });
@@ -183,7 +190,10 @@ describe('unknown paths and methods', () => {
 describe('absolute URLs', () => {
   test("without PUBLIC_BASE_URL, URLs use the request's own Host", async () => {
     const host = 'intelligence.example.test:8443';
-    const response = await server.request('POST', '/v2/Services', { form: { UniqueName: `host-${randomSid('GA').slice(2, 12)}` }, headers: { host } });
+    const response = await server.request('POST', '/v2/Services', {
+      form: { UniqueName: `host-${randomSid('GA').slice(2, 12)}` },
+      headers: { host },
+    });
     const body = assertOk(response, 'CreateService', 201);
     assert.equal(body.url, `http://${host}/v2/Services/${body.sid}`);
     const list = assertOk(await server.request('GET', '/v2/Services?PageSize=1', { headers: { host } }), 'ListService', 200);

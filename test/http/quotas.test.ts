@@ -38,7 +38,12 @@ describe('service quota', () => {
     const { auth } = await server.newAccount();
     for (let i = 0; i < MAX_SERVICES; i++) assert.equal((await createService(server, auth)).status, 201);
     const refused = await createService(server, auth);
-    assertTwilioError(refused, 400, 21102, `Reached maximum number of Services: this account has ${MAX_SERVICES}, the most it may have; delete Services it no longer needs`);
+    assertTwilioError(
+      refused,
+      400,
+      21102,
+      `Reached maximum number of Services: this account has ${MAX_SERVICES}, the most it may have; delete Services it no longer needs`,
+    );
     assert.equal(refused.body.details.limit, MAX_SERVICES);
     assert.deepEqual(await counts(auth), { services: MAX_SERVICES, customOperators: 0 });
   });
@@ -112,8 +117,5 @@ test('a quota outside 1 to 1,000,000 stops the start with one clear line', async
   const { loadConfig } = await import('../../src/config.js');
   assert.throws(() => loadConfig({ MAX_SERVICES_PER_ACCOUNT: '0' }), /MAX_SERVICES_PER_ACCOUNT must be a whole number from 1 to 1000000/);
   assert.throws(() => loadConfig({ MAX_CUSTOM_OPERATORS_PER_ACCOUNT: 'lots' }), /MAX_CUSTOM_OPERATORS_PER_ACCOUNT must be/);
-  assert.deepEqual(
-    [loadConfig({}).maxServicesPerAccount, loadConfig({}).maxCustomOperatorsPerAccount],
-    [10_000, 10_000],
-  );
+  assert.deepEqual([loadConfig({}).maxServicesPerAccount, loadConfig({}).maxCustomOperatorsPerAccount], [10_000, 10_000]);
 });

@@ -25,7 +25,8 @@ async function list(path: string, operationId: string, auth?: Auth, host?: strin
   return body;
 }
 
-const customNames = (body: any) => body.operators.filter((operator: any) => operator.author !== 'twilio').map((operator: any) => operator.friendly_name);
+const customNames = (body: any) =>
+  body.operators.filter((operator: any) => operator.author !== 'twilio').map((operator: any) => operator.friendly_name);
 
 describe('lists from memory', () => {
   test('two accounts asking the same URL each get their own custom operators, every time', async () => {
@@ -42,7 +43,11 @@ describe('lists from memory', () => {
   test('a custom operator created, updated or deleted shows in the lists at once', async () => {
     const { auth } = await server.newAccount();
     for (const path of ['/v2/Operators?PageSize=100', '/v2/Operators/Custom?PageSize=100']) {
-      for (let i = 0; i < 2; i++) assert.deepEqual(customNames(await list(path, path.startsWith('/v2/Operators/Custom') ? 'ListCustomOperator' : 'ListOperator', auth)), []);
+      for (let i = 0; i < 2; i++)
+        assert.deepEqual(
+          customNames(await list(path, path.startsWith('/v2/Operators/Custom') ? 'ListCustomOperator' : 'ListOperator', auth)),
+          [],
+        );
     }
     const created = await createCustomOperator(server, { friendlyName: 'before', auth });
     assert.deepEqual(customNames(await list('/v2/Operators?PageSize=100', 'ListOperator', auth)), ['before']);
@@ -90,11 +95,18 @@ describe('lists from memory', () => {
     assert.deepEqual(await attached(), [SUMMARIZATION]);
     await attach(server, service.sid, SENTIMENT, auth);
     assert.deepEqual(await attached(), [SUMMARIZATION, SENTIMENT]);
-    assert.deepEqual((await list('/v2/Services', 'ListService', auth)).services[0].read_only_attached_operator_sids, [SUMMARIZATION, SENTIMENT]);
+    assert.deepEqual((await list('/v2/Services', 'ListService', auth)).services[0].read_only_attached_operator_sids, [
+      SUMMARIZATION,
+      SENTIMENT,
+    ]);
     assertNoContent(await server.request('DELETE', `${attachments}/${SUMMARIZATION}`, { auth }));
     assert.deepEqual(await attached(), [SENTIMENT]);
     const elsewhere = await list(attachments, 'FetchOperatorAttachments', auth, 'intelligence.example.test');
-    assert.deepEqual(elsewhere, { service_sid: service.sid, operator_sids: [SENTIMENT], url: `http://intelligence.example.test${attachments}` });
+    assert.deepEqual(elsewhere, {
+      service_sid: service.sid,
+      operator_sids: [SENTIMENT],
+      url: `http://intelligence.example.test${attachments}`,
+    });
     assertNoContent(await server.request('DELETE', `/v2/Services/${service.sid}`, { auth }));
     assert.deepEqual(await names(), []);
     assert.equal((await server.request('GET', attachments, { auth })).status, 404);

@@ -41,7 +41,11 @@ function settingCases(base: Record<string, string>): ErrorCase[] {
     invalid('UniqueName of 257 characters', { ...base, UniqueName: 'u'.repeat(257) }, /UniqueName/),
     invalid('empty UniqueName', { ...base, UniqueName: '' }, /UniqueName/),
     invalid('UniqueName shaped like a Service SID', { ...base, UniqueName: 'GA' + '0123456789abcdef'.repeat(2) }, /UniqueName/),
-    invalid('UniqueName shaped like a Service SID in upper-case hex', { ...base, UniqueName: 'GA' + 'ABCDEF0123456789'.repeat(2) }, /UniqueName/),
+    invalid(
+      'UniqueName shaped like a Service SID in upper-case hex',
+      { ...base, UniqueName: 'GA' + 'ABCDEF0123456789'.repeat(2) },
+      /UniqueName/,
+    ),
     invalid('FriendlyName of 65 characters', { ...base, FriendlyName: 'f'.repeat(65) }, /FriendlyName/),
     invalid('MediaRedaction=true without AutoRedaction', { ...base, MediaRedaction: 'true' }, /MediaRedaction/),
     invalid('MediaRedaction=true with AutoRedaction=false', { ...base, MediaRedaction: 'true', AutoRedaction: 'false' }, /MediaRedaction/),
@@ -50,7 +54,11 @@ function settingCases(base: Record<string, string>): ErrorCase[] {
     invalid('relative WebhookUrl', { ...base, WebhookUrl: '/hooks/intelligence' }, /WebhookUrl/),
     invalid('WebhookHttpMethod PUT', { ...base, WebhookHttpMethod: 'PUT' }, /WebhookHttpMethod/),
     invalid('EncryptionCredentialSid too short', { ...base, EncryptionCredentialSid: 'CR123' }, /EncryptionCredentialSid/),
-    invalid('EncryptionCredentialSid with the wrong prefix', { ...base, EncryptionCredentialSid: 'XX' + 'a'.repeat(32) }, /EncryptionCredentialSid/),
+    invalid(
+      'EncryptionCredentialSid with the wrong prefix',
+      { ...base, EncryptionCredentialSid: 'XX' + 'a'.repeat(32) },
+      /EncryptionCredentialSid/,
+    ),
     invalid('FriendlyName given twice', { ...base, FriendlyName: ['a', 'b'] }, /FriendlyName.*more than once/),
     rawBody('a broken percent-escape', 'UniqueName=%ZZ'),
     rawBody('a percent-escape that is not UTF-8', 'UniqueName=%FF'),
@@ -60,7 +68,9 @@ function settingCases(base: Record<string, string>): ErrorCase[] {
   ];
   for (const parameter of ['AutoTranscribe', 'DataLogging', 'AutoRedaction', 'MediaRedaction']) {
     for (const value of ['yes', '1', '']) {
-      cases.push(invalid(`${parameter}=${JSON.stringify(value)}`, { ...base, [parameter]: value }, new RegExp(`${parameter}.*true or false`)));
+      cases.push(
+        invalid(`${parameter}=${JSON.stringify(value)}`, { ...base, [parameter]: value }, new RegExp(`${parameter}.*true or false`)),
+      );
     }
   }
   return cases;
@@ -122,7 +132,9 @@ describe('update refuses', () => {
   test('update answers 409 20409 when renaming to a UniqueName used by another service of the account', async () => {
     const taken = await createService(server);
     const created = await createService(server);
-    const response = await server.request('POST', `/v2/Services/${created.sid}`, { form: { UniqueName: taken.unique_name, FriendlyName: 'x' } });
+    const response = await server.request('POST', `/v2/Services/${created.sid}`, {
+      form: { UniqueName: taken.unique_name, FriendlyName: 'x' },
+    });
     assertTwilioError(response, 409, 20409);
     assert.deepEqual(await fetchService(server, created.sid), created);
     assert.deepEqual(await fetchService(server, taken.sid), taken);

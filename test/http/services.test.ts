@@ -118,7 +118,12 @@ describe('fetch and list', () => {
 
   test('fetch of an unknown SID or UniqueName answers 404 20404 naming the path', async () => {
     const sid = 'GA' + '0'.repeat(32);
-    assertTwilioError(await server.request('GET', `/v2/Services/${sid}`), 404, 20404, `The requested resource /v2/Services/${sid} was not found`);
+    assertTwilioError(
+      await server.request('GET', `/v2/Services/${sid}`),
+      404,
+      20404,
+      `The requested resource /v2/Services/${sid} was not found`,
+    );
     assertTwilioError(await server.request('GET', '/v2/Services/no-such-name'), 404, 20404);
   });
 
@@ -190,7 +195,11 @@ describe('update', () => {
     assert.equal(updated.auto_transcribe && updated.data_logging && updated.auto_redaction && updated.media_redaction, true);
     assert.equal(updated.webhook_http_method, 'GET');
     assert.equal(updated.encryption_credential_sid, form.EncryptionCredentialSid);
-    const cleared = assertOk(await server.request('POST', `/v2/Services/${created.sid}`, { form: { WebhookUrl: '' } }), 'UpdateService', 200);
+    const cleared = assertOk(
+      await server.request('POST', `/v2/Services/${created.sid}`, { form: { WebhookUrl: '' } }),
+      'UpdateService',
+      200,
+    );
     assert.equal(cleared.webhook_url, null);
   });
 
@@ -204,7 +213,7 @@ describe('update', () => {
     assert.deepEqual(await fetchService(server, created.sid), created);
   });
 
-  test('update of an unknown or another account\'s service answers 404', async () => {
+  test("update of an unknown or another account's service answers 404", async () => {
     const other = await server.newAccount();
     const theirs = await createService(server, {}, other.auth);
     for (const path of [`/v2/Services/${theirs.sid}`, `/v2/Services/${theirs.unique_name}`, '/v2/Services/no-such-service']) {

@@ -60,11 +60,7 @@ export function assertEveryField(schemaName: string, body: Record<string, unknow
   assert.deepEqual(Object.keys(body).sort(), Object.keys(schema.properties).sort());
 }
 
-export async function createService(
-  server: TestServer,
-  form: Record<string, string> = {},
-  auth?: Auth,
-): Promise<any> {
+export async function createService(server: TestServer, form: Record<string, string> = {}, auth?: Auth): Promise<any> {
   const response = await server.request('POST', '/v2/Services', { form: { UniqueName: uniqueName('svc'), ...form }, auth });
   return assertOk(response, 'CreateService', 201);
 }

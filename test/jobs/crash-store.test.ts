@@ -64,9 +64,19 @@ describe('jobs across processes', { timeout: 120_000 }, () => {
     const job = await js.store.findJob(id);
     assert.deepEqual([job?.state, job?.attempts, job?.leaseOwner, job?.lastError], ['done', 2, null, null]);
     const runs = await js.sql('SELECT job_id, owner, attempt FROM test_runs ORDER BY attempt');
-    assert.deepEqual(runs.map((run) => [Number(run.job_id), run.owner, Number(run.attempt)]), [[id, 'first', 1], [id, 'second', 2]]);
+    assert.deepEqual(
+      runs.map((run) => [Number(run.job_id), run.owner, Number(run.attempt)]),
+      [
+        [id, 'first', 1],
+        [id, 'second', 2],
+      ],
+    );
     const effects = await js.sql(`SELECT owner FROM test_effects WHERE job_key = 'crash'`);
-    assert.deepEqual(effects.map((effect) => effect.owner), ['second'], 'the effect happened exactly once');
+    assert.deepEqual(
+      effects.map((effect) => effect.owner),
+      ['second'],
+      'the effect happened exactly once',
+    );
     assert.equal(await second.stop('SIGTERM'), 0, 'the server drains and exits 0');
   });
 
@@ -78,7 +88,8 @@ describe('jobs across processes', { timeout: 120_000 }, () => {
       for (let n = 0; n < count; n++) made.push(await enqueue(tx, 'test.effect', { key: `many-${n}`, workMs: 5 }));
       return made;
     });
-    const doneIn = (server: ServerProcess) => new Set([...server.output().matchAll(/^settled (\d+) done$/gm)].map((match) => Number(match[1])));
+    const doneIn = (server: ServerProcess) =>
+      new Set([...server.output().matchAll(/^settled (\d+) done$/gm)].map((match) => Number(match[1])));
     // Each process prints a line per job it completes: wait until the two have printed them all.
     await new Promise<void>((resolve) => {
       const check = () => {

@@ -34,19 +34,19 @@ const server = await startServer(loadConfig(), {
   jobHandlers: {
     'test.effect': async (payload, { job }) => {
       const { key, hangFirst, workMs } = payload as EffectPayload;
-      await record('INSERT INTO test_runs (job_id, owner, attempt) VALUES (?, ?, ?)', 'INSERT INTO test_runs (job_id, owner, attempt) VALUES ($1, $2, $3)', [
-        job.id,
-        owner,
-        job.attempts,
-      ]);
+      await record(
+        'INSERT INTO test_runs (job_id, owner, attempt) VALUES (?, ?, ?)',
+        'INSERT INTO test_runs (job_id, owner, attempt) VALUES ($1, $2, $3)',
+        [job.id, owner, job.attempts],
+      );
       process.stdout.write(`started ${job.id} ${job.attempts}\n`);
       if (hangFirst && job.attempts === 1) await new Promise(() => undefined);
       if (workMs !== undefined) await delay(workMs);
-      await record('INSERT INTO test_effects (job_key, job_id, owner) VALUES (?, ?, ?)', 'INSERT INTO test_effects (job_key, job_id, owner) VALUES ($1, $2, $3)', [
-        key,
-        job.id,
-        owner,
-      ]);
+      await record(
+        'INSERT INTO test_effects (job_key, job_id, owner) VALUES (?, ?, ?)',
+        'INSERT INTO test_effects (job_key, job_id, owner) VALUES ($1, $2, $3)',
+        [key, job.id, owner],
+      );
     },
   },
   jobOptions: {

@@ -8,9 +8,10 @@ import { backoffMs, enqueue } from '../../src/jobs/queue.js';
 import { JobWorker, type JobSettled } from '../../src/jobs/worker.js';
 import { LEASE_EXPIRED_ERROR } from '../../src/store/jobs/row.js';
 import { jobStore, type JobStore } from './stores.js';
+import { testSid } from '../postgres/stores.js';
 
 const T = 1_714_521_600_000;
-const ACCOUNT = 'AC' + '7'.repeat(32);
+const ACCOUNT = testSid('AC', '7'.repeat(32));
 
 /** The first 'settled' event of `worker` that `match` accepts. */
 function settledWhere(worker: JobWorker, match: (settled: JobSettled) => boolean): Promise<JobSettled> {
@@ -40,8 +41,14 @@ describe('job queue', { timeout: 60_000 }, () => {
 
   test('backoff doubles from its base up to its cap, half of it random', () => {
     const backoff = { baseMs: 100, maxMs: 500 };
-    assert.deepEqual([1, 2, 3, 4, 5].map((attempts) => backoffMs(attempts, backoff, () => 1)), [100, 200, 400, 500, 500]);
-    assert.deepEqual([1, 2, 3].map((attempts) => backoffMs(attempts, backoff, () => 0)), [50, 100, 200]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((attempts) => backoffMs(attempts, backoff, () => 1)),
+      [100, 200, 400, 500, 500],
+    );
+    assert.deepEqual(
+      [1, 2, 3].map((attempts) => backoffMs(attempts, backoff, () => 0)),
+      [50, 100, 200],
+    );
   });
 
   test('enqueue refuses a payload JSON cannot hold and a max attempts below one', async () => {
@@ -78,22 +85,29 @@ describe('job queue', { timeout: 60_000 }, () => {
     const { store } = js;
     const id = await enqueue(store, 'test.lease', { k: 1 }, { maxAttempts: 2, nowMs: T });
     await enqueue(store, 'test.other', { k: 2 }, { nowMs: T });
-    assert.deepEqual(await store.claimJobs({ names: ['test.lease'], owner: 'A', limit: 5, nowMs: T - 1, leaseMs: 1000 }), [], 'not due yet');
+    assert.deepEqual(
+      await store.claimJobs({ names: ['test.lease'], owner: 'A', limit: 5, nowMs: T - 1, leaseMs: 1000 }),
+      [],
+      'not due yet',
+    );
     const [first, ...rest] = await store.claimJobs({ names: ['test.lease'], owner: 'A', limit: 5, nowMs: T, leaseMs: 1000 });
     assert.deepEqual(rest, [], 'only the names asked for');
-    assert.deepEqual([first.id, first.attempts, first.leaseOwner, first.leaseExpiresMs], [id, 1, 'A', T + 1000]);
+    assert.deepEqual([first?.id, first?.attempts, first?.leaseOwner, first?.leaseExpiresMs], [id, 1, 'A', T + 1000]);
     assert.deepEqual(await store.claimJobs({ names: ['test.lease'], owner: 'B', limit: 5, nowMs: T + 999, leaseMs: 1000 }), []);
     assert.equal(await store.extendJobLease(id, 'B', T + 2000, T + 500), false);
     assert.equal(await store.extendJobLease(id, 'A', T + 1500, T + 500), true);
     assert.deepEqual(await store.claimJobs({ names: ['test.lease'], owner: 'B', limit: 5, nowMs: T + 1499, leaseMs: 1000 }), []);
     const [second] = await store.claimJobs({ names: ['test.lease'], owner: 'B', limit: 5, nowMs: T + 1500, leaseMs: 1000 });
-    assert.deepEqual([second.id, second.attempts, second.leaseOwner], [id, 2, 'B']);
+    assert.deepEqual([second?.id, second?.attempts, second?.leaseOwner], [id, 2, 'B']);
     assert.equal(await store.completeJob(id, 'A', T + 1600), false, 'the first owner lost it');
     assert.equal(await store.failJob(id, 'A', 'late', T + 5000, T + 1600), false);
     assert.equal(await store.completeJob(id, 'B', T + 1600), true);
     assert.equal(await store.completeJob(id, 'B', T + 1700), false, 'done once');
     const done = await store.findJob(id);
-    assert.deepEqual([done?.state, done?.attempts, done?.leaseOwner, done?.leaseExpiresMs, done?.updatedMs], ['done', 2, null, null, T + 1600]);
+    assert.deepEqual(
+      [done?.state, done?.attempts, done?.leaseOwner, done?.leaseExpiresMs, done?.updatedMs],
+      ['done', 2, null, null, T + 1600],
+    );
 
     // A lease that expires after the last attempt: dead, and why is kept.
     const last = await enqueue(store, 'test.lease', { k: 3 }, { maxAttempts: 1, nowMs: T });
@@ -134,8 +148,8 @@ describe('job queue', { timeout: 60_000 }, () => {
         [id, 'dead', 'Error: boom 3', null],
       ],
     );
-    assert.ok(calledAt[1] >= settled[0].retryAtMs!, 'the second attempt waited for its backoff');
-    assert.ok(calledAt[2] >= settled[1].retryAtMs!, 'the third attempt waited for its backoff');
+    assert.ok(calledAt[1]! >= settled[0]!.retryAtMs!, 'the second attempt waited for its backoff');
+    assert.ok(calledAt[2]! >= settled[1]!.retryAtMs!, 'the third attempt waited for its backoff');
     const job = await js.store.findJob(id);
     assert.deepEqual([job?.state, job?.attempts, job?.maxAttempts, job?.lastError, job?.leaseOwner], ['dead', 3, 3, 'Error: boom 3', null]);
   });
@@ -172,8 +186,14 @@ describe('job queue', { timeout: 60_000 }, () => {
       [],
       'not claimable when the first lease would have expired',
     );
-    const [taken] = await js.store.claimJobs({ names: ['test.long'], owner: 'other', limit: 1, nowMs: extended!.leaseExpiresMs! + 1, leaseMs: 600_000 });
-    assert.equal(taken.id, id);
+    const [taken] = await js.store.claimJobs({
+      names: ['test.long'],
+      owner: 'other',
+      limit: 1,
+      nowMs: extended!.leaseExpiresMs! + 1,
+      leaseMs: 600_000,
+    });
+    assert.equal(taken?.id, id);
     const outcome = await lost;
     assert.equal(signal?.aborted, true);
     assert.deepEqual([outcome.job.id, outcome.outcome], [id, 'lost']);

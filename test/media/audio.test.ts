@@ -9,7 +9,17 @@ import { redactToWav } from '../../src/media/audio/redact.js';
 import { resampleChannelFile } from '../../src/media/audio/resample.js';
 import { detectMediaFile } from '../../src/media/detect.js';
 import { createThreadPool } from '../../src/threads.js';
-import { failsWith, PNG_BYTES, readMonoWav, run, scratchDirectory, speak, type SampleLayout, wavBytes, writeWav } from '../helpers/media.js';
+import {
+  failsWith,
+  PNG_BYTES,
+  readMonoWav,
+  run,
+  scratchDirectory,
+  speak,
+  type SampleLayout,
+  wavBytes,
+  writeWav,
+} from '../helpers/media.js';
 
 let scratch: Awaited<ReturnType<typeof scratchDirectory>>;
 const threads = createThreadPool(1);
@@ -44,8 +54,8 @@ describe('WAV decoding', () => {
       assert.equal(audio.samples, frames);
       assert.equal(audio.durationSeconds, frames / 16000);
       assert.equal(audio.channelFiles.length, 2);
-      assert.deepEqual(await samplesOf(audio.channelFiles[0]), expected[0]);
-      assert.deepEqual(await samplesOf(audio.channelFiles[1]), expected[1]);
+      assert.deepEqual(await samplesOf(audio.channelFiles[0]!), expected[0]);
+      assert.deepEqual(await samplesOf(audio.channelFiles[1]!), expected[1]);
     });
   }
 
@@ -53,12 +63,12 @@ describe('WAV decoding', () => {
     const frames = 8000 * 3;
     const codes = [0x00, 0x80, 0xff, 0x7f, 0x0f];
     const mulaw = join(scratch.path, 'mulaw.wav');
-    await writeFile(mulaw, wavBytes(7, 1, 8000, 8, Buffer.from(Array.from({ length: frames }, (_, i) => codes[i % codes.length]))));
-    const decoded = await samplesOf((await decodeAudioFile(mulaw, 'wav', join(scratch.path, 'mulaw-out'))).channelFiles[0]);
+    await writeFile(mulaw, wavBytes(7, 1, 8000, 8, Buffer.from(Array.from({ length: frames }, (_, i) => codes[i % codes.length]!))));
+    const decoded = await samplesOf((await decodeAudioFile(mulaw, 'wav', join(scratch.path, 'mulaw-out'))).channelFiles[0]!);
     assert.deepEqual(Array.from(decoded.subarray(0, 5)), [-32124, 32124, 0, 0, -16764]);
     const alaw = join(scratch.path, 'alaw.wav');
-    await writeFile(alaw, wavBytes(6, 1, 8000, 8, Buffer.from(Array.from({ length: frames }, (_, i) => [0xd5, 0x55, 0xaa, 0x2a][i % 4]))));
-    const decodedAlaw = await samplesOf((await decodeAudioFile(alaw, 'wav', join(scratch.path, 'alaw-out'))).channelFiles[0]);
+    await writeFile(alaw, wavBytes(6, 1, 8000, 8, Buffer.from(Array.from({ length: frames }, (_, i) => [0xd5, 0x55, 0xaa, 0x2a][i % 4]!))));
+    const decodedAlaw = await samplesOf((await decodeAudioFile(alaw, 'wav', join(scratch.path, 'alaw-out'))).channelFiles[0]!);
     assert.deepEqual(Array.from(decodedAlaw.subarray(0, 4)), [8, -8, 32256, -32256]);
   });
 });
@@ -71,7 +81,12 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     speech = await readMonoWav(mono);
     stereoWav = join(scratch.path, 'stereo16.wav');
     // Channel 2 is channel 1 inverted: the decoders must keep the channels apart.
-    await writeWav(stereoWav, { sampleRate: 16000, channels: 2, frames: speech.samples.length, signal: (c, i) => ((c === 0 ? 1 : -1) * speech.samples[i]) / 32767 });
+    await writeWav(stereoWav, {
+      sampleRate: 16000,
+      channels: 2,
+      frames: speech.samples.length,
+      signal: (c, i) => ((c === 0 ? 1 : -1) * speech.samples[i]!) / 32767,
+    });
   });
 
   test('FLAC decodes losslessly, stereo channels apart', async () => {
@@ -82,8 +97,12 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     assert.equal(audio.sampleRate, 16000);
     assert.equal(audio.samples, speech.samples.length);
     const [left, right] = await Promise.all(audio.channelFiles.map(samplesOf));
-    assert.deepEqual(left, Int16Array.from(speech.samples, (s) => Math.round((s / 32767) * 32767)));
-    assert.ok(right.every((sample, index) => Math.abs(sample + left[index]) <= 1));
+    assert.ok(left && right, 'two channels');
+    assert.deepEqual(
+      left,
+      Int16Array.from(speech.samples, (s) => Math.round((s / 32767) * 32767)),
+    );
+    assert.ok(right.every((sample, index) => Math.abs(sample + left[index]!) <= 1));
   });
 
   test('MP3 decodes stereo and mono with the right rate, channels and length', async () => {
@@ -95,8 +114,9 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     assert.equal(audio.channelFiles.length, 2);
     assert.ok(Math.abs(audio.samples - speech.samples.length) < 2000, `${audio.samples} samples for ${speech.samples.length}`);
     const [left, right] = await Promise.all(audio.channelFiles.map(samplesOf));
+    assert.ok(left && right, 'two channels');
     const energy = (samples: Int16Array) => samples.reduce((sum, s) => sum + s * s, 0);
-    const sum = Int16Array.from(left, (s, i) => s + right[i]);
+    const sum = Int16Array.from(left, (s, i) => s + right[i]!);
     assert.ok(energy(sum) < energy(left) / 50, 'channel 2 is channel 1 inverted, so their sum is near silence');
 
     const mono = join(scratch.path, 'mono.mp3');
@@ -111,11 +131,13 @@ describe('MP3 and FLAC decoding (files made by lame and flac from flite speech)'
     const inThread = await decodeAudioFile(flac, 'flac', join(scratch.path, 'flac-a'));
     const offThread = await decodeAudioOffThread(threads, flac, 'flac', join(scratch.path, 'flac-b'));
     assert.deepEqual({ ...offThread, channelFiles: [] }, { ...inThread, channelFiles: [] });
-    assert.deepEqual(await samplesOf(offThread.channelFiles[1]), await samplesOf(inThread.channelFiles[1]));
+    assert.deepEqual(await samplesOf(offThread.channelFiles[1]!), await samplesOf(inThread.channelFiles[1]!));
     const png = join(scratch.path, 'picture-off.wav');
     await writeFile(png, PNG_BYTES);
     await assert.rejects(decodeAudioOffThread(threads, png, 'wav', join(scratch.path, 'png-off')), failsWith(95104, /not a WAV file/));
-    await assert.rejects(decodeAudioOffThread(threads, join(scratch.path, 'missing.flac'), 'flac', join(scratch.path, 'missing')), { code: 'ENOENT' });
+    await assert.rejects(decodeAudioOffThread(threads, join(scratch.path, 'missing.flac'), 'flac', join(scratch.path, 'missing')), {
+      code: 'ENOENT',
+    });
     const aborted = new AbortController();
     const pending = decodeAudioOffThread(threads, flac, 'flac', join(scratch.path, 'flac-c'), aborted.signal);
     aborted.abort(new Error('transcript deleted'));
@@ -139,7 +161,12 @@ describe('bad audio fails with its code and leaves no file', () => {
       95104,
       /WAV file is truncated: its data chunk declares 80000 bytes, 19956 are present/,
     ],
-    ['ADPCM WAV', (path) => writeFile(path, wavBytes(2, 1, 8000, 4, Buffer.alloc(40000))), 95104, /Unsupported WAV encoding \(format tag 2\)/],
+    [
+      'ADPCM WAV',
+      (path) => writeFile(path, wavBytes(2, 1, 8000, 4, Buffer.alloc(40000))),
+      95104,
+      /Unsupported WAV encoding \(format tag 2\)/,
+    ],
   ];
   for (const [name, make, code, message] of cases) {
     test(`${name} → ${code}`, async () => {
@@ -165,7 +192,7 @@ describe('bad audio fails with its code and leaves no file', () => {
     const long = Buffer.from(whole);
     // STREAMINFO's 36-bit total sample count (bytes 21–25 of the file): 9 h at 8 kHz.
     const total = 9 * 3600 * 8000;
-    long[21] = (long[21] & 0xf0) | Math.floor(total / 2 ** 32);
+    long[21] = (long[21]! & 0xf0) | Math.floor(total / 2 ** 32);
     long.writeUInt32BE(total % 2 ** 32, 22);
     const longPath = join(scratch.path, 'long.flac');
     await writeFile(longPath, long);
@@ -190,20 +217,37 @@ describe('media redaction', () => {
     await writeWav(path, { sampleRate: 8000, channels: 2, frames: 8000 * 20, signal });
     const audio = await decodeAudioFile(path, 'wav', join(scratch.path, 'redact-decoded'));
     const output = join(scratch.path, 'redacted.wav');
-    await redactToWav(audio, [{ startTime: 1, endTime: 2.5, mediaChannel: 1 }, { startTime: 10, endTime: 10.5 }], output);
+    await redactToWav(
+      audio,
+      [
+        { startTime: 1, endTime: 2.5, mediaChannel: 1 },
+        { startTime: 10, endTime: 10.5 },
+      ],
+      output,
+    );
     assert.equal(await detectMediaFile(output), 'wav');
     const redacted = await decodeAudioFile(output, 'wav', join(scratch.path, 'redacted-decoded'));
     assert.equal(redacted.samples, audio.samples);
     const [left, right] = await Promise.all(redacted.channelFiles.map(samplesOf));
+    assert.ok(left && right, 'two channels');
     const silent = (samples: Int16Array, from: number, to: number) => samples.subarray(from * 8000, to * 8000).every((s) => s === 0);
-    const loud = (samples: Int16Array, from: number, to: number) => samples.subarray(from * 8000, to * 8000).every((s) => Math.abs(s) > 8000);
+    const loud = (samples: Int16Array, from: number, to: number) =>
+      samples.subarray(from * 8000, to * 8000).every((s) => Math.abs(s) > 8000);
     assert.ok(silent(left, 1, 2.5) && silent(left, 10, 10.5) && silent(right, 10, 10.5));
     assert.ok(loud(left, 0, 1) && loud(left, 2.5, 10) && loud(left, 10.5, 20));
     assert.ok(loud(right, 0, 10) && loud(right, 10.5, 20), 'channel 2 keeps its sound outside the range for all channels');
     assert.equal(right[8000 * 1.5], Math.round(-0.5 * 32767), 'the channel-1 range leaves channel 2 as it was');
 
     const offThread = join(scratch.path, 'redacted-off.wav');
-    await redactToWavOffThread(threads, audio, [{ startTime: 1, endTime: 2.5, mediaChannel: 1 }, { startTime: 10, endTime: 10.5 }], offThread);
+    await redactToWavOffThread(
+      threads,
+      audio,
+      [
+        { startTime: 1, endTime: 2.5, mediaChannel: 1 },
+        { startTime: 10, endTime: 10.5 },
+      ],
+      offThread,
+    );
     assert.deepEqual(await readFile(offThread), await readFile(output));
   });
 });
@@ -211,13 +255,23 @@ describe('media redaction', () => {
 describe('resampling (for a recogniser that needs 8 or 16 kHz)', () => {
   async function tone(name: string, rate: number, frequency: number, seconds: number): Promise<string> {
     const path = join(scratch.path, `${name}.wav`);
-    await writeWav(path, { sampleRate: rate, channels: 1, frames: rate * seconds, signal: (_, i) => 0.5 * Math.sin((2 * Math.PI * frequency * i) / rate) });
-    return (await decodeAudioFile(path, 'wav', join(scratch.path, name))).channelFiles[0];
+    await writeWav(path, {
+      sampleRate: rate,
+      channels: 1,
+      frames: rate * seconds,
+      signal: (_, i) => 0.5 * Math.sin((2 * Math.PI * frequency * i) / rate),
+    });
+    return (await decodeAudioFile(path, 'wav', join(scratch.path, name))).channelFiles[0]!;
   }
   const rms = (samples: Int16Array) => Math.sqrt(samples.reduce((sum, s) => sum + s * s, 0) / samples.length) / 32767;
-  const crossings = (samples: Int16Array) => samples.reduce((count, s, i) => count + (i > 0 && (samples[i - 1] < 0) !== (s < 0) ? 1 : 0), 0);
+  const crossings = (samples: Int16Array) => samples.reduce((count, s, i) => count + (i > 0 && samples[i - 1]! < 0 !== s < 0 ? 1 : 0), 0);
 
-  for (const [from, to] of [[44100, 16000], [22050, 8000], [8000, 16000], [11025, 8000]]) {
+  for (const [from, to] of [
+    [44100, 16000],
+    [22050, 8000],
+    [8000, 16000],
+    [11025, 8000],
+  ] as const) {
     test(`${from} → ${to} Hz keeps a 1 kHz tone's length, pitch and level`, async () => {
       const input = await tone(`tone-${from}`, from, 1000, 3);
       const output = join(scratch.path, `tone-${from}-${to}.pcm`);

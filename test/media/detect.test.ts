@@ -15,7 +15,11 @@ describe('detectMediaType', () => {
     ['Content-Type audio/flac', { contentType: 'AUDIO/FLAC', head: Buffer.alloc(0) }, 'flac'],
     ['Content-Type text/vtt', { contentType: 'text/vtt; charset=utf-8', url: 'https://x.test/a.json', head: Buffer.alloc(0) }, 'vtt'],
     ['Content-Type application/json', { contentType: 'application/json', head: Buffer.alloc(0) }, 'json'],
-    ['a generic Content-Type falls back to the extension', { contentType: 'application/octet-stream', url: 'https://x.test/call.FLAC?sig=1', head: Buffer.alloc(0) }, 'flac'],
+    [
+      'a generic Content-Type falls back to the extension',
+      { contentType: 'application/octet-stream', url: 'https://x.test/call.FLAC?sig=1', head: Buffer.alloc(0) },
+      'flac',
+    ],
     ['the extension .vtt', { url: 'https://x.test/a/b/transcript.vtt', head: Buffer.alloc(0) }, 'vtt'],
     ['the extension .mp3', { url: 'https://x.test/r.mp3', head: Buffer.alloc(0) }, 'mp3'],
     ['the first bytes RIFF/WAVE', { contentType: 'application/octet-stream', url: 'https://x.test/media', head: RIFF }, 'wav'],
@@ -32,7 +36,8 @@ describe('detectMediaType', () => {
   test('a PNG without a useful Content-Type or extension fails with 95104', () => {
     assert.throws(
       () => detectMediaType({ contentType: 'image/png', url: 'https://x.test/picture', head: PNG_BYTES }),
-      (error: unknown) => error instanceof MediaFailure && error.code === 95104 && /Unsupported media type \(Content-Type image\/png\)/.test(error.message),
+      (error: unknown) =>
+        error instanceof MediaFailure && error.code === 95104 && /Unsupported media type \(Content-Type image\/png\)/.test(error.message),
     );
   });
 

@@ -48,16 +48,40 @@ describe('WebVTT documents', () => {
         transcript: 'My card & my PIN stopped working.',
         words: ['My', 'card', '&', 'my', 'PIN', 'stopped', 'working.'].map((word) => ({ word, startTime: null, endTime: null })),
       },
-      { mediaChannel: 1, startTime: 3607, endTime: 3608, confidence: null, transcript: 'One moment.', words: [{ word: 'One', startTime: null, endTime: null }, { word: 'moment.', startTime: null, endTime: null }] },
+      {
+        mediaChannel: 1,
+        startTime: 3607,
+        endTime: 3608,
+        confidence: null,
+        transcript: 'One moment.',
+        words: [
+          { word: 'One', startTime: null, endTime: null },
+          { word: 'moment.', startTime: null, endTime: null },
+        ],
+      },
     ]);
   });
 
   test('other names take the free channels in order of first appearance; no voice tag is channel 1', () => {
-    const vtt = 'WEBVTT\n\n00:05.000 --> 00:06.000\n<v Bob>later\n\n00:01.000 --> 00:02.000\n<v Customer>first\n\n00:03.000 --> 00:04.000\nno tag\n';
+    const vtt =
+      'WEBVTT\n\n00:05.000 --> 00:06.000\n<v Bob>later\n\n00:01.000 --> 00:02.000\n<v Customer>first\n\n00:03.000 --> 00:04.000\nno tag\n';
     const channels = parseWebVtt(vtt, participants).map((sentence) => [sentence.transcript, sentence.mediaChannel]);
-    assert.deepEqual(channels, [['first', 2], ['no tag', 1], ['later', 1]], 'Customer is channel 2, so Bob gets 1; sentences in time order');
-    const strangers = parseWebVtt('WEBVTT\n\n00:01.000 --> 00:02.000\n<v Zed>a\n\n00:03.000 --> 00:04.000\n<v Ann>b\n\n00:05.000 --> 00:06.000\n<v zed>c\n');
-    assert.deepEqual(strangers.map((sentence) => sentence.mediaChannel), [1, 2, 1]);
+    assert.deepEqual(
+      channels,
+      [
+        ['first', 2],
+        ['no tag', 1],
+        ['later', 1],
+      ],
+      'Customer is channel 2, so Bob gets 1; sentences in time order',
+    );
+    const strangers = parseWebVtt(
+      'WEBVTT\n\n00:01.000 --> 00:02.000\n<v Zed>a\n\n00:03.000 --> 00:04.000\n<v Ann>b\n\n00:05.000 --> 00:06.000\n<v zed>c\n',
+    );
+    assert.deepEqual(
+      strangers.map((sentence) => sentence.mediaChannel),
+      [1, 2, 1],
+    );
   });
 
   test('a third speaker with no channel left fails with 95115', () => {
@@ -69,7 +93,12 @@ describe('WebVTT documents', () => {
     ['no WEBVTT line', '00:01.000 --> 00:02.000\nhello', 95104, /first line must be "WEBVTT"/],
     ['a timestamp without milliseconds', 'WEBVTT\n\n00:01 --> 00:02.000\nhello', 95104, /bad timestamp "00:01" at line 3/],
     ['minutes past 59', 'WEBVTT\n\n00:61:00.000 --> 00:62:00.000\nhello', 95104, /bad timestamp "00:61:00.000" at line 3/],
-    ['an end before the start', 'WEBVTT\n\nid\n00:05.000 --> 00:04.000\nhello', 95104, /cue at line 4 ends \(00:04.000\) before it starts \(00:05.000\)/],
+    [
+      'an end before the start',
+      'WEBVTT\n\nid\n00:05.000 --> 00:04.000\nhello',
+      95104,
+      /cue at line 4 ends \(00:04.000\) before it starts \(00:05.000\)/,
+    ],
     ['a cue block without a timing line', 'WEBVTT\n\nid\nhello\nworld', 95104, /line 3 starts a cue without a timing line/],
     ['no end time', 'WEBVTT\n\n00:01.000 -->\nhello', 95104, /bad timestamp "" at line 3/],
     ['no cues at all', 'WEBVTT\n\nNOTE nothing here\n', 95109, /no cues/],
@@ -108,7 +137,10 @@ describe('JSON sentences documents', () => {
         endTime: 3.5,
         confidence: null,
         transcript: 'Hello there.',
-        words: [{ word: 'Hello', startTime: null, endTime: null }, { word: 'there.', startTime: null, endTime: null }],
+        words: [
+          { word: 'Hello', startTime: null, endTime: null },
+          { word: 'there.', startTime: null, endTime: null },
+        ],
       },
       {
         mediaChannel: 2,
@@ -131,11 +163,26 @@ describe('JSON sentences documents', () => {
     ['an empty sentences array', '{"sentences": []}', 95109, /no sentences/],
     ['channel 3', '{"sentences": [{"media_channel": 3, "transcript": "x"}]}', 95104, /sentences\[0\]\.media_channel must be 1 or 2/],
     ['a missing transcript', '{"sentences": [{"media_channel": 1}]}', 95104, /sentences\[0\]\.transcript must be a string/],
-    ['a time that is not a number', '{"sentences": [{"transcript": "x", "start_time": "soon"}]}', 95104, /sentences\[0\]\.start_time must be a number/],
-    ['an end before the start', '{"sentences": [{"transcript": "x", "start_time": 2, "end_time": 1}]}', 95104, /sentences\[0\]\.end_time is before start_time/],
+    [
+      'a time that is not a number',
+      '{"sentences": [{"transcript": "x", "start_time": "soon"}]}',
+      95104,
+      /sentences\[0\]\.start_time must be a number/,
+    ],
+    [
+      'an end before the start',
+      '{"sentences": [{"transcript": "x", "start_time": 2, "end_time": 1}]}',
+      95104,
+      /sentences\[0\]\.end_time is before start_time/,
+    ],
     ['a negative time', '{"sentences": [{"transcript": "x", "start_time": -1}]}', 95104, /start_time must not be negative/],
     ['a confidence above 1', '{"sentences": [{"transcript": "x", "confidence": 1.5}]}', 95104, /confidence must be between 0 and 1/],
-    ['a word without text', '{"sentences": [{"transcript": "x", "words": [{"start_time": 1}]}]}', 95104, /sentences\[0\]\.words\[0\]\.word must be a string/],
+    [
+      'a word without text',
+      '{"sentences": [{"transcript": "x", "words": [{"start_time": 1}]}]}',
+      95104,
+      /sentences\[0\]\.words\[0\]\.word must be a string/,
+    ],
   ];
   for (const [name, json, code, message] of invalid) {
     test(`${name} fails with ${code}`, () => assert.throws(() => parseSentencesJson(json), failsWith(code, message)));

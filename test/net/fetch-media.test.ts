@@ -94,7 +94,7 @@ function request(url: string, overrides: Partial<FetchMediaRequest> = {}): Fetch
 async function expectFailure(fetch: FetchMediaRequest, code: number, kind: string, message: RegExp): Promise<MediaFetchFailure> {
   const result = await fetchMedia(fetch);
   assert.equal(result.ok, false, JSON.stringify(result));
-  const failure = result as MediaFetchFailure;
+  const failure = result;
   assert.deepEqual({ code: failure.code, kind: failure.kind }, { code, kind }, failure.message);
   assert.match(failure.message, message);
   assert.deepEqual(readdirSync(fetch.directory), [], 'no file, temporary or final, is left');
@@ -132,7 +132,9 @@ test('a loopback URL without OUTBOUND_ALLOWLIST is refused with 95105 before any
     request(`${media.origin}/call.wav`, { policy: parseOutboundAllowlist(undefined) }),
     95105,
     'refused-address',
-    new RegExp(`^media URL 127\\.0\\.0\\.1:${media.port} resolves to 127\\.0\\.0\\.1, a loopback address, which is not allowed; add it to OUTBOUND_ALLOWLIST$`),
+    new RegExp(
+      `^media URL 127\\.0\\.0\\.1:${media.port} resolves to 127\\.0\\.0\\.1, a loopback address, which is not allowed; add it to OUTBOUND_ALLOWLIST$`,
+    ),
   );
   await expectFailure(
     request(`http://localhost:${media.port}/call.wav`, { policy: parseOutboundAllowlist(undefined) }),
@@ -153,39 +155,71 @@ test('a redirect to a refused address is refused, and the refused server is neve
     'refused-address',
     new RegExp(`^media URL 127\\.0\\.0\\.1:${target.port} resolves to 127\\.0\\.0\\.1, a loopback address`),
   );
-  assert.deepEqual(hop.seen.map((seen) => seen.path), ['/hop']);
+  assert.deepEqual(
+    hop.seen.map((seen) => seen.path),
+    ['/hop'],
+  );
   assert.deepEqual(target.seen, []);
 });
 
 test('headers for the first origin are not sent across a redirect to another origin', async () => {
   const other = await serve({ '/file': (_request, response) => response.end('x') });
-  const first = await serve({ '/start': (_request, response) => response.writeHead(302, { location: `http://localhost:${other.port}/file` }).end() });
-  const result = await fetchMedia(request(`${first.origin}/start`, {
-    policy: parseOutboundAllowlist('127.0.0.1,localhost'),
-    headers: { authorization: 'Basic c2VjcmV0' },
-  }));
+  const first = await serve({
+    '/start': (_request, response) => response.writeHead(302, { location: `http://localhost:${other.port}/file` }).end(),
+  });
+  const result = await fetchMedia(
+    request(`${first.origin}/start`, {
+      policy: parseOutboundAllowlist('127.0.0.1,localhost'),
+      headers: { authorization: 'Basic c2VjcmV0' },
+    }),
+  );
   assert.ok(result.ok, JSON.stringify(result));
-  assert.equal(first.seen[0].authorization, 'Basic c2VjcmV0');
-  assert.equal(other.seen[0].authorization, undefined);
+  assert.equal(first.seen[0]!.authorization, 'Basic c2VjcmV0');
+  assert.equal(other.seen[0]!.authorization, undefined);
 });
 
 test('a 404 fails with 95105 naming the status and the URL', async () => {
-  await expectFailure(request(`${media.origin}/missing.wav`), 95105, 'http-status', /^media URL answered 404 Not Found \(http:\/\/127\.0\.0\.1:\d+\/missing\.wav\)$/);
+  await expectFailure(
+    request(`${media.origin}/missing.wav`),
+    95105,
+    'http-status',
+    /^media URL answered 404 Not Found \(http:\/\/127\.0\.0\.1:\d+\/missing\.wav\)$/,
+  );
 });
 
 test('a server that never answers fails with 95105 at the deadline', async () => {
-  await expectFailure(request(`${media.origin}/never`, { timeoutMs: 200 }), 95105, 'timeout', /^media URL did not finish downloading within 0\.2 s$/);
+  await expectFailure(
+    request(`${media.origin}/never`, { timeoutMs: 200 }),
+    95105,
+    'timeout',
+    /^media URL did not finish downloading within 0\.2 s$/,
+  );
 });
 
 test('a body over the cap fails with 95103, whether its length is declared or not', async () => {
   const limit = BODY.length - 1;
-  await expectFailure(request(`${media.origin}/call.wav`, { maxBytes: limit }), 95103, 'too-large', new RegExp(`larger than the limit of ${limit} bytes`));
-  await expectFailure(request(`${media.origin}/chunked.wav`, { maxBytes: limit }), 95103, 'too-large', new RegExp(`larger than the limit of ${limit} bytes`));
+  await expectFailure(
+    request(`${media.origin}/call.wav`, { maxBytes: limit }),
+    95103,
+    'too-large',
+    new RegExp(`larger than the limit of ${limit} bytes`),
+  );
+  await expectFailure(
+    request(`${media.origin}/chunked.wav`, { maxBytes: limit }),
+    95103,
+    'too-large',
+    new RegExp(`larger than the limit of ${limit} bytes`),
+  );
 });
 
 test('a server that closes the connection mid-body fails with 95105', async () => {
   for (const path of ['/cut', '/cut-chunked']) {
-    await expectFailure(request(media.origin + path), 95105, 'network', /^media URL closed the connection after \d+ bytes, before the whole body arrived$/);
+    await expectFailure(
+      request(media.origin + path),
+      95105,
+      'network',
+      /^media URL closed the connection after \d+ bytes, before the whole body arrived$/,
+    );
   }
 });
 

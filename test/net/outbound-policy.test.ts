@@ -91,19 +91,41 @@ test('OUTBOUND_ALLOWLIST allows host names, addresses and CIDR ranges, IPv4 and 
 });
 
 test('a malformed OUTBOUND_ALLOWLIST entry stops the start with a message naming it', () => {
-  for (const entry of ['10.0.0.0/33', '::1/129', '10.0.0.0/8/8', 'host name', 'http://example.com', '300.1.1.1/8', 'localhost/8', '-bad-.com']) {
-    assert.throws(() => parseOutboundAllowlist(`localhost,${entry}`), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.ok(error.message.startsWith(`OUTBOUND_ALLOWLIST: "${entry}" is not a host name, an IP address or a CIDR range`), error.message);
-      return true;
-    });
+  for (const entry of [
+    '10.0.0.0/33',
+    '::1/129',
+    '10.0.0.0/8/8',
+    'host name',
+    'http://example.com',
+    '300.1.1.1/8',
+    'localhost/8',
+    '-bad-.com',
+  ]) {
+    assert.throws(
+      () => parseOutboundAllowlist(`localhost,${entry}`),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.ok(
+          error.message.startsWith(`OUTBOUND_ALLOWLIST: "${entry}" is not a host name, an IP address or a CIDR range`),
+          error.message,
+        );
+        return true;
+      },
+    );
   }
 });
 
 test('an IP-literal host is checked without a lookup', () => {
   assert.equal(literalHostRefusal(none, new URL('http://example.com/')), null, 'names are left to the lookup');
   assert.equal(literalHostRefusal(none, new URL('http://8.8.8.8/')), null);
-  for (const url of ['http://127.0.0.1/', 'http://2130706433/', 'http://0x7f.1/', 'http://[::1]:8080/', 'http://[::ffff:127.0.0.1]/', 'http://169.254.169.254/latest']) {
+  for (const url of [
+    'http://127.0.0.1/',
+    'http://2130706433/',
+    'http://0x7f.1/',
+    'http://[::1]:8080/',
+    'http://[::ffff:127.0.0.1]/',
+    'http://169.254.169.254/latest',
+  ]) {
     const refused = literalHostRefusal(none, new URL(url));
     assert.ok(refused instanceof OutboundAddressRefused, url);
     assert.match(refused.message, /which is not allowed; add it to OUTBOUND_ALLOWLIST$/);

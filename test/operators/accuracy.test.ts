@@ -26,6 +26,7 @@ test('the pre-built classifiers reach their floors on the labelled set', async (
     assert.ok(results.size >= 40, `${operator}: ${results.size} conversations`);
     const s = score(operator, results);
     const floor = FLOORS[operator];
+    assert.ok(floor, `${operator} has a floor`);
     assert.ok(s.precision >= floor.precision, `${operator} precision ${s.precision.toFixed(2)} < ${floor.precision}`);
     assert.ok(s.recall >= floor.recall, `${operator} recall ${s.recall.toFixed(2)} < ${floor.recall}`);
     assert.ok(s.accuracy >= floor.accuracy, `${operator} accuracy ${s.accuracy.toFixed(2)} < ${floor.accuracy}`);

@@ -48,11 +48,13 @@ export async function predictions(): Promise<Map<string, Map<string, { expected:
     return { operatorSid: friendlyName, operatorType: type, config: null };
   });
   const byOperator = new Map<string, Map<string, { expected: Label; predicted: Label | null }>>();
-  const files = readdirSync(directory).filter((file) => file !== 'labels.json').sort();
+  const files = readdirSync(directory)
+    .filter((file) => file !== 'labels.json')
+    .sort();
   for (const file of files) {
     const name = file.replace(/\.json$/, '');
     for (const run of await registry.runAll(loadConversation(`labelled/${name}`), operators)) {
-      const entry = { expected: labels[name][run.operatorSid], predicted: run.outcome.ok ? labelOf(run.outcome.result) : null };
+      const entry = { expected: labels[name]![run.operatorSid], predicted: run.outcome.ok ? labelOf(run.outcome.result) : null };
       const map = byOperator.get(run.operatorSid) ?? new Map();
       map.set(name, entry);
       byOperator.set(run.operatorSid, map);

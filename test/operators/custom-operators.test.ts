@@ -25,7 +25,12 @@ describe('LiteralSpot', () => {
   const cases: Array<{ name: string; transcript: Transcript; config: unknown; expected: RunOutcome }> = [
     {
       name: 'exact: whole words in any case, each matching sentence once, in order',
-      transcript: conversation('2: I want my MONEY BACK, a refund!', '1: A refund is possible.', '2: Refunds take time.', '2: It was refunded.'),
+      transcript: conversation(
+        '2: I want my MONEY BACK, a refund!',
+        '1: A refund is possible.',
+        '2: Refunds take time.',
+        '2: It was refunded.',
+      ),
       config: refund('exact'),
       expected: { ok: true, result: extracted({ Refund: ['I want my MONEY BACK, a refund!', 'A refund is possible.'] }, 1) },
     },
@@ -104,7 +109,11 @@ const billing = (scope: 'conversation' | 'sentence') => ({
 });
 
 describe('LiteralClassification', () => {
-  const dispute = conversation('2: I was charged twice on my last invoice.', '1: Let me check that.', '2: Otherwise I will be cancelling my account.');
+  const dispute = conversation(
+    '2: I was charged twice on my last invoice.',
+    '1: Let me check that.',
+    '2: Otherwise I will be cancelling my account.',
+  );
   const cases: Array<{ name: string; transcript: Transcript; config: unknown; expected: RunOutcome }> = [
     {
       name: 'conversation: the class with the most phrase evidence, probabilities in proportion',
@@ -132,7 +141,13 @@ describe('LiteralClassification', () => {
         ok: true,
         result: utterances([
           { sentence_index: 0, media_channel: 2, label: 'billing', probability: 1, text: 'I was charged twice on my last invoice.' },
-          { sentence_index: 2, media_channel: 2, label: 'cancellation', probability: 1, text: 'Otherwise I will be cancelling my account.' },
+          {
+            sentence_index: 2,
+            media_channel: 2,
+            label: 'cancellation',
+            probability: 1,
+            text: 'Otherwise I will be cancelling my account.',
+          },
         ]),
       },
     },

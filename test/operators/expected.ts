@@ -20,11 +20,15 @@ export const classified = (label: string | null, probabilities: Record<string, n
   ...nulls,
   operator_type: 'conversation-classify',
   predicted_label: label,
-  predicted_probability: label === null ? null : probabilities[label],
+  predicted_probability: label === null ? null : (probabilities[label] ?? null),
   label_probabilities: probabilities,
 });
 
-export const extracted = (results: Record<string, string[]>, probability: number | null, type: 'extract' | 'extract-normalize' = 'extract'): OperatorResultBody => ({
+export const extracted = (
+  results: Record<string, string[]>,
+  probability: number | null,
+  type: 'extract' | 'extract-normalize' = 'extract',
+): OperatorResultBody => ({
   ...nulls,
   operator_type: type,
   extract_match: Object.keys(results).length > 0,
@@ -45,4 +49,8 @@ export const generated = (text: string): OperatorResultBody => ({
   text_generation_results: { result: text, format: 'text' },
 });
 
-export const jsonResult = (value: Record<string, unknown>): OperatorResultBody => ({ ...nulls, operator_type: 'json', json_results: value });
+export const jsonResult = (value: Record<string, unknown>): OperatorResultBody => ({
+  ...nulls,
+  operator_type: 'json',
+  json_results: value,
+});

@@ -14,7 +14,11 @@ import { conversation } from '../helpers/conversations.js';
 import { generated, jsonResult } from './expected.js';
 
 const transcript = analyse(
-  conversation('1: Thanks for calling Acme, this is Anna.', '2: My order 4417 arrived broken and I want a refund.', '1: I will refund it today.'),
+  conversation(
+    '1: Thanks for calling Acme, this is Anna.',
+    '2: My order 4417 arrived broken and I want a refund.',
+    '1: I will refund it today.',
+  ),
 );
 
 const stubs: ChatStub[] = [];
@@ -39,17 +43,22 @@ const jsonConfig = { prompt: 'Extract the order number and whether a refund was 
 describe('Generative', () => {
   test('the request carries the prompt, the examples and the transcript with speaker roles', async () => {
     const { stub, settings } = await withStub([{ text: '  The customer wants a refund for a broken order.  ' }]);
-    const config = { prompt: 'Why did the customer call?', examples: [{ input: 'Customer: My bill is wrong.', output: 'A billing error.' }] };
+    const config = {
+      prompt: 'Why did the customer call?',
+      examples: [{ input: 'Customer: My bill is wrong.', output: 'A billing error.' }],
+    };
     const outcome = await run(generativeRunner(openAiChatModel(settings)), config);
     assert.deepEqual(outcome, { ok: true, result: generated('The customer wants a refund for a broken order.') });
     assert.equal(stub.requests.length, 1);
     const [request] = stub.requests;
+    assert.ok(request);
     assert.equal(request.path, '/v1/chat/completions');
     assert.equal(request.authorization, 'Bearer test-key');
     assert.equal(request.body.model, 'stub-model');
     assert.equal(request.body.temperature, 0);
     assert.equal(request.body.response_format, undefined);
     const [system, exampleInput, exampleOutput, last] = request.body.messages;
+    assert.ok(system && last);
     assert.equal(system.role, 'system');
     assert.match(system.content, /Why did the customer call\?/);
     assert.deepEqual(exampleInput, { role: 'user', content: 'Conversation:\nCustomer: My bill is wrong.' });
@@ -95,9 +104,10 @@ describe('GenerativeJSON', () => {
     const outcome = await run(generativeJsonRunner(openAiChatModel(settings)), jsonConfig);
     assert.deepEqual(outcome, { ok: true, result: jsonResult({ order_number: '4417', refund_requested: true }) });
     const [request] = stub.requests;
+    assert.ok(request);
     assert.deepEqual(request.body.response_format, { type: 'json_schema', json_schema: { name: 'result', schema, strict: false } });
-    assert.match(request.body.messages[0].content, /Extract the order number/);
-    assert.match(request.body.messages[0].content, /"refund_requested":\{"type":"boolean"\}/);
+    assert.match(request.body.messages[0]!.content, /Extract the order number/);
+    assert.match(request.body.messages[0]!.content, /"refund_requested":\{"type":"boolean"\}/);
   });
 
   test('an answer in a Markdown code fence is read', async () => {
@@ -107,11 +117,14 @@ describe('GenerativeJSON', () => {
   });
 
   test('invalid JSON is retried once, telling the model what was wrong', async () => {
-    const { stub, settings } = await withStub([{ text: 'The order is 4417.' }, { text: '{"order_number": "4417", "refund_requested": true}' }]);
+    const { stub, settings } = await withStub([
+      { text: 'The order is 4417.' },
+      { text: '{"order_number": "4417", "refund_requested": true}' },
+    ]);
     const outcome = await run(generativeJsonRunner(openAiChatModel(settings)), jsonConfig);
     assert.deepEqual(outcome, { ok: true, result: jsonResult({ order_number: '4417', refund_requested: true }) });
     assert.equal(stub.requests.length, 2);
-    const retry = stub.requests[1].body.messages;
+    const retry = stub.requests[1]!.body.messages;
     assert.deepEqual(retry.slice(-2), [
       { role: 'assistant', content: 'The order is 4417.' },
       { role: 'user', content: 'That answer is not valid: the answer is not JSON. Answer again with only the JSON object.' },
@@ -123,7 +136,8 @@ describe('GenerativeJSON', () => {
     const outcome = await run(generativeJsonRunner(openAiChatModel(settings)), jsonConfig);
     assert.deepEqual(outcome, {
       ok: false,
-      reason: "The language model gave no valid answer in two attempts (the answer does not follow the schema: / must have required property 'refund_requested').",
+      reason:
+        "The language model gave no valid answer in two attempts (the answer does not follow the schema: / must have required property 'refund_requested').",
     });
     assert.equal(stub.requests.length, 2);
   });
@@ -131,7 +145,10 @@ describe('GenerativeJSON', () => {
   test('a JSON array is not an object answer', async () => {
     const { settings } = await withStub([{ text: '[1]' }, { text: '[2]' }]);
     const outcome = await run(generativeJsonRunner(openAiChatModel(settings)), jsonConfig);
-    assert.deepEqual(outcome, { ok: false, reason: 'The language model gave no valid answer in two attempts (the answer is not a JSON object).' });
+    assert.deepEqual(outcome, {
+      ok: false,
+      reason: 'The language model gave no valid answer in two attempts (the answer is not a JSON object).',
+    });
   });
 
   test('an error on the retry gives no result with that error', async () => {
@@ -146,7 +163,8 @@ describe('Summarization', () => {
     const { stub, settings } = await withStub([{ text: 'A customer asked for a refund for a broken order; the agent agreed.' }]);
     const outcome = await run(summarizationRunner(openAiChatModel(settings)), null);
     assert.deepEqual(outcome, { ok: true, result: generated('A customer asked for a refund for a broken order; the agent agreed.') });
-    const [system, last] = stub.requests[0].body.messages;
+    const [system, last] = stub.requests[0]!.body.messages;
+    assert.ok(system && last);
     assert.ok(system.content.includes(SUMMARY_PROMPT));
     assert.match(last.content, /Customer: My order 4417 arrived broken/);
   });
@@ -168,9 +186,14 @@ describe('LLM settings from the environment', () => {
       timeoutMs: 60_000,
     }));
   test('a base URL that is not http(s) is refused in one line', () =>
-    assert.throws(() => llmSettingsFromEnv({ LLM_BASE_URL: 'ftp://llm' }), { message: 'LLM_BASE_URL must be an http(s) URL, got "ftp://llm"' }));
+    assert.throws(() => llmSettingsFromEnv({ LLM_BASE_URL: 'ftp://llm' }), {
+      message: 'LLM_BASE_URL must be an http(s) URL, got "ftp://llm"',
+    }));
   test('a timeout that is not a positive whole number is refused', () =>
-    assert.throws(() => llmSettingsFromEnv({ LLM_BASE_URL: 'http://llm', LLM_TIMEOUT_MS: '0' }), /LLM_TIMEOUT_MS must be a positive whole number/));
+    assert.throws(
+      () => llmSettingsFromEnv({ LLM_BASE_URL: 'http://llm', LLM_TIMEOUT_MS: '0' }),
+      /LLM_TIMEOUT_MS must be a positive whole number/,
+    ));
   test('the configuration reads them once at start-up; a bad value stops it with a ConfigError', () => {
     assert.equal(loadConfig({}).llm, null);
     assert.deepEqual(loadConfig({ LLM_BASE_URL: 'http://llm/v1', LLM_MODEL: 'small', LLM_API_KEY: 'k', LLM_TIMEOUT_MS: '500' }).llm, {
@@ -179,6 +202,9 @@ describe('LLM settings from the environment', () => {
       model: 'small',
       timeoutMs: 500,
     });
-    assert.throws(() => loadConfig({ LLM_BASE_URL: 'llm:8000' }), (error: Error) => error instanceof ConfigError && /^LLM_BASE_URL must be an http\(s\) URL/.test(error.message));
+    assert.throws(
+      () => loadConfig({ LLM_BASE_URL: 'llm:8000' }),
+      (error: Error) => error instanceof ConfigError && /^LLM_BASE_URL must be an http\(s\) URL/.test(error.message),
+    );
   });
 });

@@ -38,7 +38,11 @@ const labelled = readdirSync(`${CONVERSATIONS}labelled`)
 /** Every labelled conversation one after another, `times` over: a long call. */
 function longCall(times: number): Transcript {
   const sentences = Array.from({ length: times }, () => labelled.flatMap((conversation) => conversation.sentences)).flat();
-  return { participants: [], durationSeconds: null, sentences: sentences.map((sentence, sentenceIndex) => ({ ...sentence, sentenceIndex })) };
+  return {
+    participants: [],
+    durationSeconds: null,
+    sentences: sentences.map((sentence, sentenceIndex) => ({ ...sentence, sentenceIndex })),
+  };
 }
 
 const here = createOperatorRegistry({ llm: null });
@@ -54,12 +58,16 @@ describe('the same runs on a thread', () => {
     }
   });
 
-  test('with a language model, its operators run here and the others on a thread, in the operators\' order', async () => {
+  test("with a language model, its operators run here and the others on a thread, in the operators' order", async () => {
     const stub = await startChatStub([{ text: 'A generated answer.' }, { text: 'A summary from the model.' }]);
     stubs.push(stub);
     const llm = openAiChatModel({ baseUrl: stub.baseUrl, apiKey: null, model: 'stub-model', timeoutMs: 10_000 });
     const registry = createOperatorRegistry({ llm }, { threads });
-    const generative: OperatorToRun = { operatorSid: 'LY' + '2'.repeat(32), operatorType: typeNamed('Generative'), config: { prompt: 'What happened?' } };
+    const generative: OperatorToRun = {
+      operatorSid: 'LY' + '2'.repeat(32),
+      operatorType: typeNamed('Generative'),
+      config: { prompt: 'What happened?' },
+    };
     const summarization = prebuilt.find((operator) => operator.operatorType.name === 'Summarization')!;
     const sentiment = prebuilt.find((operator) => operator.operatorType.name === 'Sentiment')!;
     const transcript = labelled[0]!;
@@ -70,8 +78,14 @@ describe('the same runs on a thread', () => {
     );
     // The thread has no model: these came from the main thread's.
     assert.equal(stub.requests.length, 2);
-    assert.deepEqual(runs[1]!.outcome.ok && runs[1]!.outcome.result.text_generation_results, { result: 'A generated answer.', format: 'text' });
-    assert.deepEqual(runs[3]!.outcome.ok && runs[3]!.outcome.result.text_generation_results, { result: 'A summary from the model.', format: 'text' });
+    assert.deepEqual(runs[1]!.outcome.ok && runs[1]!.outcome.result.text_generation_results, {
+      result: 'A generated answer.',
+      format: 'text',
+    });
+    assert.deepEqual(runs[3]!.outcome.ok && runs[3]!.outcome.result.text_generation_results, {
+      result: 'A summary from the model.',
+      format: 'text',
+    });
     assert.deepEqual([runs[0], runs[2]], await here.runAll(transcript, [sentiment, literalSpot]));
   });
 

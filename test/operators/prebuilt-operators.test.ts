@@ -16,6 +16,7 @@ async function runPrebuilt(friendlyName: string, transcript: Transcript): Promis
   assert.ok(prebuilt, friendlyName);
   const operatorType = builtinCatalog.operatorTypes.find((type) => type.name === prebuilt.operatorType)!;
   const [run] = await registry.runAll(transcript, [{ operatorSid: prebuilt.sid, operatorType, config: null }]);
+  assert.ok(run);
   return run.outcome;
 }
 
@@ -42,12 +43,32 @@ function table(operator: string, cases: Case[]): void {
 const NO_SPEECH = { ok: false as const, reason: 'The transcript has no speech to classify.' };
 
 table('Sentiment Analysis', [
-  ['praise is positive', () => labelled('l03-happy-order'), ok(classified('positive', { neutral: 0.2, positive: 0.8, negative: 0, mixed: 0 }))],
-  ['complaints are negative', () => labelled('l34-negative-cancel'), ok(classified('negative', { neutral: 0.25, positive: 0, negative: 0.75, mixed: 0 }))],
-  ['praise and complaints together are mixed', () => labelled('l25-mixed'), ok(classified('mixed', { neutral: 0.0769, positive: 0.2308, negative: 0.2308, mixed: 0.4615 }))],
-  ['courtesy and facts are neutral', () => labelled('l24-neutral-hours'), ok(classified('neutral', { neutral: 1, positive: 0, negative: 0, mixed: 0 }))],
+  [
+    'praise is positive',
+    () => labelled('l03-happy-order'),
+    ok(classified('positive', { neutral: 0.2, positive: 0.8, negative: 0, mixed: 0 })),
+  ],
+  [
+    'complaints are negative',
+    () => labelled('l34-negative-cancel'),
+    ok(classified('negative', { neutral: 0.25, positive: 0, negative: 0.75, mixed: 0 })),
+  ],
+  [
+    'praise and complaints together are mixed',
+    () => labelled('l25-mixed'),
+    ok(classified('mixed', { neutral: 0.0769, positive: 0.2308, negative: 0.2308, mixed: 0.4615 })),
+  ],
+  [
+    'courtesy and facts are neutral',
+    () => labelled('l24-neutral-hours'),
+    ok(classified('neutral', { neutral: 1, positive: 0, negative: 0, mixed: 0 })),
+  ],
   ['an empty transcript gives no result', () => fixture('empty'), { ok: false, reason: 'The transcript has no words to classify.' }],
-  ['non-speech tags alone give no result', () => fixture('silence-markers'), { ok: false, reason: 'The transcript has no words to classify.' }],
+  [
+    'non-speech tags alone give no result',
+    () => fixture('silence-markers'),
+    { ok: false, reason: 'The transcript has no words to classify.' },
+  ],
 ]);
 
 table('Entity Recognition', [
@@ -68,25 +89,53 @@ table('Entity Recognition', [
       ),
     ),
   ],
-  ['a conversation without entities extracts nothing', () => conversation('1: how can i help', '2: my order never arrived'), ok(extracted({}, null, 'extract-normalize'))],
+  [
+    'a conversation without entities extracts nothing',
+    () => conversation('1: how can i help', '2: my order never arrived'),
+    ok(extracted({}, null, 'extract-normalize')),
+  ],
   ['an empty transcript extracts nothing', () => fixture('empty'), ok(extracted({}, null, 'extract-normalize'))],
 ]);
 
 table('Non English Call', [
-  ['a Spanish conversation', () => labelled('l20-spanish'), ok(classified('NonEnglishConversation', { NonEnglishConversation: 1, EnglishConversation: 0 }))],
-  ['a French conversation', () => labelled('l21-french'), ok(classified('NonEnglishConversation', { NonEnglishConversation: 1, EnglishConversation: 0 }))],
+  [
+    'a Spanish conversation',
+    () => labelled('l20-spanish'),
+    ok(classified('NonEnglishConversation', { NonEnglishConversation: 1, EnglishConversation: 0 })),
+  ],
+  [
+    'a French conversation',
+    () => labelled('l21-french'),
+    ok(classified('NonEnglishConversation', { NonEnglishConversation: 1, EnglishConversation: 0 })),
+  ],
   [
     'an English greeting in a Spanish conversation is outvoted',
     () => labelled('l22-spanish-with-english-greeting'),
     ok(classified('NonEnglishConversation', { NonEnglishConversation: 0.8864, EnglishConversation: 0.1136 })),
   ],
-  ['an English conversation', () => labelled('l24-neutral-hours'), ok(classified('EnglishConversation', { NonEnglishConversation: 0, EnglishConversation: 1 }))],
-  ['an empty transcript gives no result', () => fixture('empty'), { ok: false, reason: 'The transcript has no words whose language could be identified.' }],
+  [
+    'an English conversation',
+    () => labelled('l24-neutral-hours'),
+    ok(classified('EnglishConversation', { NonEnglishConversation: 0, EnglishConversation: 1 })),
+  ],
+  [
+    'an empty transcript gives no result',
+    () => fixture('empty'),
+    { ok: false, reason: 'The transcript has no words whose language could be identified.' },
+  ],
 ]);
 
-const phraseTable = (operator: string, positives: Array<[string, string, string[], number]>, negatives: Array<[string, () => Transcript]>) =>
+const phraseTable = (
+  operator: string,
+  positives: Array<[string, string, string[], number]>,
+  negatives: Array<[string, () => Transcript]>,
+) =>
   table(operator, [
-    ...positives.map(([name, file, sentences, score]): Case => [name, () => labelled(file), ok(extracted({ [operator]: sentences }, score))]),
+    ...positives.map(([name, file, sentences, score]): Case => [
+      name,
+      () => labelled(file),
+      ok(extracted({ [operator]: sentences }, score)),
+    ]),
     ...negatives.map(([name, transcript]): Case => [name, transcript, ok(extracted({}, 0))]),
   ]);
 
@@ -97,7 +146,12 @@ phraseTable(
   [
     ['"my name is"', 'l01-password-reset', ['My name is Priya, how can I help you today?'], 1],
     ['"you\'re speaking with"', 'l03-happy-order', ["Good morning, you're speaking with Tom at Blue Bakery."], 1],
-    ['"this is … from" in a voicemail message', 'l04-voicemail', ['Hi Mark, this is Dana from Lakeside Dental calling to confirm your appointment on Thursday.'], 1],
+    [
+      '"this is … from" in a voicemail message',
+      'l04-voicemail',
+      ['Hi Mark, this is Dana from Lakeside Dental calling to confirm your appointment on Thursday.'],
+      1,
+    ],
   ],
   [
     ['absent', () => labelled('l32-no-intro')],
@@ -117,7 +171,12 @@ phraseTable(
 phraseTable(
   'Recording Disclosure',
   [
-    ['"may be recorded for quality"', 'l01-password-reset', ['Thanks for calling Northwind, this call may be recorded for quality purposes.'], 1],
+    [
+      '"may be recorded for quality"',
+      'l01-password-reset',
+      ['Thanks for calling Northwind, this call may be recorded for quality purposes.'],
+      1,
+    ],
     ['"on a recorded line"', 'l26-recording-agent', ['Hi, this is Olivia calling from Crestview Bank on a recorded line.'], 1],
   ],
   [
@@ -129,7 +188,12 @@ phraseTable(
 phraseTable(
   'Do Not Contact Me',
   [
-    ['"stop calling me" and "take me off your list"', 'l13-stop-calling', ['Not interested. Please stop calling me, this is the fifth time this week.', 'Take me off your list.'], 1],
+    [
+      '"stop calling me" and "take me off your list"',
+      'l13-stop-calling',
+      ['Not interested. Please stop calling me, this is the fifth time this week.', 'Take me off your list.'],
+      1,
+    ],
     ['"put me on your do not call list"', 'l14-dnc-polite', ['Thanks, but could you put me on your do not call list?'], 1],
   ],
   [['absent', () => labelled('l03-happy-order')]],
@@ -138,8 +202,18 @@ phraseTable(
 phraseTable(
   'Password Reset',
   [
-    ['"forgot my password" and "can\'t log in"', 'l01-password-reset', ["Hi Priya, I forgot my password and now I can't log in to the app."], 1],
-    ['"locked out of my account", "new password"', 'l29-password-paraphrase', ["I'm locked out of my account after too many attempts.", 'I can unlock it for you. Would you also like to set a new password?'], 1],
+    [
+      '"forgot my password" and "can\'t log in"',
+      'l01-password-reset',
+      ["Hi Priya, I forgot my password and now I can't log in to the app."],
+      1,
+    ],
+    [
+      '"locked out of my account", "new password"',
+      'l29-password-paraphrase',
+      ["I'm locked out of my account after too many attempts.", 'I can unlock it for you. Would you also like to set a new password?'],
+      1,
+    ],
   ],
   [
     ['a PIN is not a password', () => labelled('l30-password-mention-no-request')],
@@ -169,7 +243,11 @@ table('Voicemail Detection', [
 
 const UNAVAILABLE = ['UnavailableParty', 'NoClass'];
 table('Unavailable Party Detector', [
-  ['"in a meeting", "can I take a message"', () => labelled('l15-receptionist-unavailable'), ok(rule(UNAVAILABLE, 'UnavailableParty', 0.9))],
+  [
+    '"in a meeting", "can I take a message"',
+    () => labelled('l15-receptionist-unavailable'),
+    ok(rule(UNAVAILABLE, 'UnavailableParty', 0.9)),
+  ],
   ['"she\'s not home"', () => labelled('l16-not-home'), ok(rule(UNAVAILABLE, 'UnavailableParty', 0.8))],
   ['a voicemail', () => labelled('l04-voicemail'), ok(rule(UNAVAILABLE, 'UnavailableParty', 0.8))],
   ['both parties available', () => labelled('l03-happy-order'), ok(rule(UNAVAILABLE, 'NoClass', 0.8))],

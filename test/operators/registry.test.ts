@@ -33,7 +33,10 @@ const refundType = (engine: unknown) => ({
   configurable: false,
   engine,
 });
-const refundEngine = { runner: 'literal-spot', config: { phrase_sets: [{ name: 'Refund', phrases: ['money back', 'refund'], match: 'fuzzy' }] } };
+const refundEngine = {
+  runner: 'literal-spot',
+  config: { phrase_sets: [{ name: 'Refund', phrases: ['money back', 'refund'], match: 'fuzzy' }] },
+};
 
 describe('operator registry', () => {
   test('every built-in operator type has a runner whose output type agrees, except the deprecated Call Reason', () => {
@@ -46,19 +49,36 @@ describe('operator registry', () => {
     const type = catalog.operatorTypes.find((t) => t.name === 'RefundRequest')!;
     assert.deepEqual(type.engine, refundEngine);
     assert.deepEqual(registry.checkType(type), []);
-    const [run] = await registry.runAll(conversation('2: I want my money back.', '1: Sure.'), [{ operatorSid: 'LY1', operatorType: type, config: null }]);
+    const [run] = await registry.runAll(conversation('2: I want my money back.', '1: Sure.'), [
+      { operatorSid: 'LY1', operatorType: type, config: null },
+    ]);
     assert.deepEqual(run, { operatorSid: 'LY1', outcome: { ok: true, result: extracted({ Refund: ['I want my money back.'] }, 1) } });
   });
 
   test('a CATALOG_FILE engine with a badly shaped field stops start-up with the file and the field', () => {
     const file = catalogFile({ operator_types: [refundType({ runner: 'Literal Spot' })] });
-    assert.throws(() => loadCatalog(file), (error: Error) => error.message.startsWith(`CATALOG_FILE ${file}: operator_types/0/engine/runner must match`));
+    assert.throws(
+      () => loadCatalog(file),
+      (error: Error) => error.message.startsWith(`CATALOG_FILE ${file}: operator_types/0/engine/runner must match`),
+    );
   });
 
   const checks: Array<[string, BindableType, string]> = [
-    ['an unknown runner', { name: 'X', outputType: 'text-extraction', engine: { runner: 'magic' } }, 'operator type X names the runner "magic", which does not exist'],
-    ['a runner of another output type', { name: 'X', outputType: 'json', engine: { runner: 'sentiment' } }, 'operator type X has output_type json, but the runner "sentiment" produces text-classification'],
-    ['phrase sets the runner cannot read', { name: 'X', outputType: 'text-extraction', engine: { runner: 'literal-spot', config: { phrase_sets: 'refund' } } }, 'operator type X: engine.config phrase_sets must be a non-empty array'],
+    [
+      'an unknown runner',
+      { name: 'X', outputType: 'text-extraction', engine: { runner: 'magic' } },
+      'operator type X names the runner "magic", which does not exist',
+    ],
+    [
+      'a runner of another output type',
+      { name: 'X', outputType: 'json', engine: { runner: 'sentiment' } },
+      'operator type X has output_type json, but the runner "sentiment" produces text-classification',
+    ],
+    [
+      'phrase sets the runner cannot read',
+      { name: 'X', outputType: 'text-extraction', engine: { runner: 'literal-spot', config: { phrase_sets: 'refund' } } },
+      'operator type X: engine.config phrase_sets must be a non-empty array',
+    ],
     ['a type with no engine', { name: 'Unknown', outputType: 'json' }, 'operator type Unknown names no engine and has no built-in one'],
   ];
   for (const [name, type, problem] of checks) {
@@ -74,8 +94,8 @@ describe('operator registry', () => {
       { operatorSid: 'LYbroken', operatorType: { name: 'X', outputType: 'text-extraction', engine: { runner: 'magic' } }, config: null },
       { operatorSid: 'LYsentiment', operatorType: sentiment, config: null },
     ]);
-    assert.equal(runs[0].operatorSid, 'LYbroken');
-    assert.equal(runs[0].outcome.ok, false);
+    assert.equal(runs[0]!.operatorSid, 'LYbroken');
+    assert.equal(runs[0]!.outcome.ok, false);
     assert.deepEqual(runs[1], {
       operatorSid: 'LYsentiment',
       outcome: { ok: true, result: classified('positive', { neutral: 0.3333, positive: 0.6667, negative: 0, mixed: 0 }) },
@@ -86,6 +106,6 @@ describe('operator registry', () => {
     const literalSpot = builtinCatalog.operatorTypes.find((type) => type.name === 'LiteralSpot')!;
     const config = { phrase_sets: [{ name: 'Greeting', phrases: ['good morning'], match: 'exact' }] };
     const [run] = await registry.runAll(conversation('1: Good morning!'), [{ operatorSid: 'LY2', operatorType: literalSpot, config }]);
-    assert.deepEqual(run.outcome, { ok: true, result: extracted({ Greeting: ['Good morning!'] }, 1) });
+    assert.deepEqual(run?.outcome, { ok: true, result: extracted({ Greeting: ['Good morning!'] }, 1) });
   });
 });

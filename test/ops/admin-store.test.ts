@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { catalogSid } from '../../src/catalog/sids.js';
+import type { ServiceSid } from '../../src/sids.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { assertTwilioError, randomSid } from '../http/support.js';
 import { ADMIN_TOKEN, bearer, JSON_BODY, seedAccount, sentimentSid, visibleState } from './support.js';
@@ -117,7 +118,10 @@ describe('snapshots', () => {
     assert.equal(snapshot.format, 'intelligence-server/snapshot');
     assert.equal(snapshot.version, 1);
     assert.equal(snapshot.account_sid, account.sid);
-    assert.deepEqual(snapshot.services.map((service: { sid: string }) => service.sid), seeded.serviceSids);
+    assert.deepEqual(
+      snapshot.services.map((service: { sid: string }) => service.sid),
+      seeded.serviceSids,
+    );
     const [first, second] = snapshot.services;
     assert.equal(first.version, 4, 'created, then three attachments');
     assert.equal(second.version, 2);
@@ -195,7 +199,13 @@ describe('snapshots', () => {
     assertTwilioError(refused, 409, 20409, /nothing was changed/);
     for (const service of snapshot.services.slice(0, 2)) assert.match(refused.body.message, new RegExp(service.sid));
     assert.match(refused.body.message, new RegExp(snapshot.custom_operators[0].sid));
-    assert.deepEqual(refused.body.details.service_sids.sort(), snapshot.services.slice(0, 2).map((s: { sid: string }) => s.sid).sort());
+    assert.deepEqual(
+      refused.body.details.service_sids.sort(),
+      snapshot.services
+        .slice(0, 2)
+        .map((s: { sid: string }) => s.sid)
+        .sort(),
+    );
     assert.deepEqual(await visibleState(server, target.auth), targetBefore);
     assert.deepEqual(await visibleState(server, source.auth), sourceBefore);
   });
@@ -214,41 +224,39 @@ describe('snapshots', () => {
     assert.deepEqual(await visibleState(server, auth), before, 'the custom operator was not written either');
   });
 
+  // One service and one custom operator, typed so that [0] is one of them.
+  const nonEmpty = <T>(first: T, ...rest: T[]): [T, ...T[]] => [first, ...rest];
   const valid = (accountSid: string) => ({
     format: 'intelligence-server/snapshot',
     version: 1,
     account_sid: accountSid,
-    services: [
-      {
-        sid: randomSid('GA'),
-        unique_name: 'imported',
-        friendly_name: null,
-        language_code: 'en-US',
-        auto_redaction: false,
-        media_redaction: false,
-        auto_transcribe: false,
-        data_logging: false,
-        webhook_url: null as string | null,
-        webhook_http_method: null,
-        encryption_credential_sid: null,
-        version: 3,
-        date_created: '2025-01-02T03:04:05.678Z',
-        date_updated: '2025-01-03T03:04:05.000Z',
-      },
-    ],
-    custom_operators: [
-      {
-        sid: randomSid('LY'),
-        friendly_name: 'Spots',
-        description: null,
-        operator_type: 'Generative',
-        config: { prompt: 'Summarise.' },
-        availability: 'public',
-        version: 2,
-        date_created: '2025-01-02T03:04:05Z',
-        date_updated: '2025-01-02T03:04:05Z',
-      },
-    ],
+    services: nonEmpty({
+      sid: randomSid('GA'),
+      unique_name: 'imported',
+      friendly_name: null,
+      language_code: 'en-US',
+      auto_redaction: false,
+      media_redaction: false,
+      auto_transcribe: false,
+      data_logging: false,
+      webhook_url: null as string | null,
+      webhook_http_method: null,
+      encryption_credential_sid: null,
+      version: 3,
+      date_created: '2025-01-02T03:04:05.678Z',
+      date_updated: '2025-01-03T03:04:05.000Z',
+    }),
+    custom_operators: nonEmpty({
+      sid: randomSid('LY'),
+      friendly_name: 'Spots',
+      description: null,
+      operator_type: 'Generative',
+      config: { prompt: 'Summarise.' },
+      availability: 'public',
+      version: 2,
+      date_created: '2025-01-02T03:04:05Z',
+      date_updated: '2025-01-02T03:04:05Z',
+    }),
     attachments: [] as Array<{ service_sid: string; operator_sid: string }>,
   });
 
@@ -281,37 +289,100 @@ describe('snapshots', () => {
     ['has a malformed service SID', (s) => ((s.services[0].sid = 'GA123'), s), /\/services\/0\/sid/],
     ['has an unsupported language', (s) => ((s.services[0].language_code = 'xx-XX'), s), /\/services\/0\/language_code/],
     ['has a version 0', (s) => ((s.services[0].version = 0), s), /\/services\/0\/version/],
-    ['has a date that is not ISO 8601 UTC', (s) => ((s.services[0].date_created = '2025-01-02 03:04:05'), s), /\/services\/0\/date_created/],
+    [
+      'has a date that is not ISO 8601 UTC',
+      (s) => ((s.services[0].date_created = '2025-01-02 03:04:05'), s),
+      /\/services\/0\/date_created/,
+    ],
     ['repeats a service SID', (s) => (s.services.push({ ...s.services[0], unique_name: 'other' }), s), /appears twice/],
     ['repeats a unique name', (s) => (s.services.push({ ...s.services[0], sid: randomSid('GA') }), s), /used by two services/],
-    ['has media redaction without auto redaction', (s) => ((s.services[0].media_redaction = true), s), /\/services\/0\/media_redaction.*AutoRedaction/],
-    ['has a unique name of the form of a Service SID', (s) => ((s.services[0].unique_name = randomSid('GA')), s), /\/services\/0\/unique_name/],
-    ['has a webhook URL that is not http(s)', (s) => ((s.services[0].webhook_url = 'ftp://example.com/x'), s), /\/services\/0\/webhook_url/],
+    [
+      'has media redaction without auto redaction',
+      (s) => ((s.services[0].media_redaction = true), s),
+      /\/services\/0\/media_redaction.*AutoRedaction/,
+    ],
+    [
+      'has a unique name of the form of a Service SID',
+      (s) => ((s.services[0].unique_name = randomSid('GA')), s),
+      /\/services\/0\/unique_name/,
+    ],
+    [
+      'has a webhook URL that is not http(s)',
+      (s) => ((s.services[0].webhook_url = 'ftp://example.com/x'), s),
+      /\/services\/0\/webhook_url/,
+    ],
     ['has an uppercase-hex service SID', (s) => ((s.services[0].sid = upperHex(s.services[0].sid)), s), /\/services\/0\/sid/],
-    ['has an uppercase-hex custom operator SID', (s) => ((s.custom_operators[0].sid = upperHex(s.custom_operators[0].sid)), s), /\/custom_operators\/0\/sid/],
+    [
+      'has an uppercase-hex custom operator SID',
+      (s) => ((s.custom_operators[0].sid = upperHex(s.custom_operators[0].sid)), s),
+      /\/custom_operators\/0\/sid/,
+    ],
     ['has an uppercase-hex account SID', (s) => ({ ...s, account_sid: upperHex(s.account_sid) }), /\/account_sid/],
-    ['attaches an uppercase-hex pre-built operator SID', (s) => (s.attachments.push({ service_sid: s.services[0].sid, operator_sid: upperHex(sentimentSid) }), s), /\/attachments\/0\/operator_sid/],
-    ['has February 31st', (s) => ((s.services[0].date_created = '2026-02-31T00:00:00Z'), s), /\/services\/0\/date_created is not a real date/],
-    ['has a 25th hour', (s) => ((s.custom_operators[0].date_updated = '2026-01-01T24:00:00Z'), s), /\/custom_operators\/0\/date_updated is not a real date/],
+    [
+      'attaches an uppercase-hex pre-built operator SID',
+      (s) => (s.attachments.push({ service_sid: s.services[0].sid, operator_sid: upperHex(sentimentSid) }), s),
+      /\/attachments\/0\/operator_sid/,
+    ],
+    [
+      'has February 31st',
+      (s) => ((s.services[0].date_created = '2026-02-31T00:00:00Z'), s),
+      /\/services\/0\/date_created is not a real date/,
+    ],
+    [
+      'has a 25th hour',
+      (s) => ((s.custom_operators[0].date_updated = '2026-01-01T24:00:00Z'), s),
+      /\/custom_operators\/0\/date_updated is not a real date/,
+    ],
     ['has a date before 1970', (s) => ((s.services[0].date_created = '1969-12-31T23:59:59.999Z'), s), /\/services\/0\/date_created/],
-    ['was updated before it was created', (s) => ((s.services[0].date_updated = '2025-01-02T03:04:05.677Z'), s), /date_updated is before date_created/],
-    ['gives an operator type by SID', (s) => ((s.custom_operators[0].operator_type = catalogSid('EY', 'Generative')), s), /\/custom_operators\/0\/operator_type/],
+    [
+      'was updated before it was created',
+      (s) => ((s.services[0].date_updated = '2025-01-02T03:04:05.677Z'), s),
+      /date_updated is before date_created/,
+    ],
+    [
+      'gives an operator type by SID',
+      (s) => ((s.custom_operators[0].operator_type = catalogSid('EY', 'Generative')), s),
+      /\/custom_operators\/0\/operator_type/,
+    ],
     // Year 0000, the uppercase twin of another account's SID, a retired pre-built operator and an
     // English-only one on a de-DE service: test/hardening/snapshot-import-store.test.ts.
-    ['attaches a retired custom operator', (s) => (
-      (s.custom_operators[0].availability = 'retired'),
-      s.attachments.push({ service_sid: s.services[0].sid, operator_sid: s.custom_operators[0].sid }),
-      s
-    ), /\/attachments\/0.*is retired/],
+    [
+      'attaches a retired custom operator',
+      (s) => (
+        (s.custom_operators[0].availability = 'retired'),
+        s.attachments.push({ service_sid: s.services[0].sid, operator_sid: s.custom_operators[0].sid }),
+        s
+      ),
+      /\/attachments\/0.*is retired/,
+    ],
     ['has an unknown operator type', (s) => ((s.custom_operators[0].operator_type = 'Telepathy'), s), /operator_type/],
-    ['has a config its type refuses', (s) => ((s.custom_operators[0].config = { prompt: 42 } as never), s), /\/custom_operators\/0\/config/],
+    [
+      'has a config its type refuses',
+      (s) => ((s.custom_operators[0].config = { prompt: 42 } as never), s),
+      /\/custom_operators\/0\/config/,
+    ],
     ['gives a custom operator a pre-built SID', (s) => ((s.custom_operators[0].sid = sentimentSid), s), /pre-built/],
-    ['attaches to a service it does not hold', (s) => (s.attachments.push({ service_sid: randomSid('GA'), operator_sid: sentimentSid }), s), /not a service of this snapshot/],
-    ['attaches an operator that exists nowhere', (s) => (s.attachments.push({ service_sid: s.services[0].sid, operator_sid: randomSid('LY') }), s), /neither a pre-built/],
-    ['attaches the same operator twice', (s) => (s.attachments.push(
-      { service_sid: s.services[0].sid, operator_sid: sentimentSid },
-      { service_sid: s.services[0].sid, operator_sid: sentimentSid },
-    ), s), /twice/],
+    [
+      'attaches to a service it does not hold',
+      (s) => (s.attachments.push({ service_sid: randomSid('GA'), operator_sid: sentimentSid }), s),
+      /not a service of this snapshot/,
+    ],
+    [
+      'attaches an operator that exists nowhere',
+      (s) => (s.attachments.push({ service_sid: s.services[0].sid, operator_sid: randomSid('LY') }), s),
+      /neither a pre-built/,
+    ],
+    [
+      'attaches the same operator twice',
+      (s) => (
+        s.attachments.push(
+          { service_sid: s.services[0].sid, operator_sid: sentimentSid },
+          { service_sid: s.services[0].sid, operator_sid: sentimentSid },
+        ),
+        s
+      ),
+      /twice/,
+    ],
   ];
   for (const [name, mutate, message] of malformed) {
     test(`import refuses a snapshot that ${name} with 400 20422, writing nothing`, async () => {
@@ -328,9 +399,21 @@ describe('snapshots', () => {
     const snapshot = valid(account.sid);
     const [template] = snapshot.services;
     snapshot.services = [
-      { ...template, sid: randomSid('GA'), unique_name: 'earliest', date_created: '1970-01-01T00:00:00.000Z', date_updated: '1970-01-01T00:00:00.000Z' },
+      {
+        ...template,
+        sid: randomSid('GA'),
+        unique_name: 'earliest',
+        date_created: '1970-01-01T00:00:00.000Z',
+        date_updated: '1970-01-01T00:00:00.000Z',
+      },
       template,
-      { ...template, sid: randomSid('GA'), unique_name: 'latest', date_created: '9999-12-31T23:59:59.999Z', date_updated: '9999-12-31T23:59:59.999Z' },
+      {
+        ...template,
+        sid: randomSid('GA'),
+        unique_name: 'latest',
+        date_created: '9999-12-31T23:59:59.999Z',
+        date_updated: '9999-12-31T23:59:59.999Z',
+      },
     ];
     const imported = await importSnapshot(account.sid, snapshot);
     assert.equal(imported.status, 200, imported.text);
@@ -340,9 +423,21 @@ describe('snapshots', () => {
   test('rows an older import let in (year 0000, an uppercase-hex SID) still page forward and back', async () => {
     const { account, auth } = await server.newAccount();
     const row = (sid: string, uniqueName: string, createdMs: number) => ({
-      sid, accountSid: account.sid, uniqueName, friendlyName: null, languageCode: 'en-US', autoRedaction: false,
-      mediaRedaction: false, autoTranscribe: false, dataLogging: false, webhookUrl: null, webhookHttpMethod: null,
-      encryptionCredentialSid: null, version: 1, dateCreatedMs: createdMs, dateUpdatedMs: createdMs,
+      sid: sid as ServiceSid,
+      accountSid: account.accountSid,
+      uniqueName,
+      friendlyName: null,
+      languageCode: 'en-US',
+      autoRedaction: false,
+      mediaRedaction: false,
+      autoTranscribe: false,
+      dataLogging: false,
+      webhookUrl: null,
+      webhookHttpMethod: null,
+      encryptionCredentialSid: null,
+      version: 1,
+      dateCreatedMs: createdMs,
+      dateUpdatedMs: createdMs,
     });
     assert.equal(await server.store.insertService(row(randomSid('GA'), 'year-zero', YEAR_ZERO_MS)), 'inserted');
     assert.equal(await server.store.insertService(row(upperHex(randomSid('GA')), 'uppercase', Date.UTC(2025, 0, 1))), 'inserted');

@@ -112,7 +112,11 @@ describe('usage errors: one line, exit status 2', () => {
     ['import without a file', ['import'], /needs a snapshot file/],
     ['an unknown option to serve', ['--port', '80'], /serve does not take --port/],
     ['an option given twice', ['export', '--account', 'AC1', '--account', 'AC2'], /--account is given twice/],
-    ['an option taking the next option as its value', ['api-keys', 'create', '--account', '--friendly-name', 'x'], /--account needs a value/],
+    [
+      'an option taking the next option as its value',
+      ['api-keys', 'create', '--account', '--friendly-name', 'x'],
+      /--account needs a value/,
+    ],
     ['an unknown command of a group', ['accounts', 'delete'], /Unknown command "accounts delete"; see intelligence-server accounts --help/],
     ['a group without its command', ['api-keys'], /api-keys needs a command \(api-keys create, api-keys revoke\)/],
   ];
@@ -147,7 +151,10 @@ describe('export, import and reset on a database file', () => {
   let auth: { username: string; password: string };
   before(async () => {
     server = await startTestServer({ directory, env: { DATABASE_URL: env.DATABASE_URL } });
-    ({ account: { sid: accountSid }, auth } = await server.newAccount());
+    ({
+      account: { sid: accountSid },
+      auth,
+    } = await server.newAccount());
     await seedAccount(server, auth, 'cli');
   });
   after(() => server.close());
@@ -185,7 +192,17 @@ describe('export, import and reset on a database file', () => {
   test('import refuses a malformed snapshot with one line and exit status 1, changing nothing', async () => {
     const other = await server.newAccount();
     const file = join(directory, 'broken.json');
-    writeFileSync(file, JSON.stringify({ format: 'intelligence-server/snapshot', version: 1, account_sid: other.account.sid, services: [{}], custom_operators: [], attachments: [] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'intelligence-server/snapshot',
+        version: 1,
+        account_sid: other.account.sid,
+        services: [{}],
+        custom_operators: [],
+        attachments: [],
+      }),
+    );
     const refused = await cli(['import', file]);
     assertOneLineError(refused, 1, /^Invalid snapshot: \/services\/0\/\w+ is missing \(and \d+ more problems\)/);
     assert.deepEqual(await visibleState(server, other.auth), { services: [], operators: [] });

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
 import { loadConfig } from '../../src/config.js';
-import type { Store } from '../../src/store/store.js';
 import { startTestServer } from '../helpers/server.js';
 import { assertTwilioError } from '../http/support.js';
 
@@ -51,9 +50,8 @@ test('healthz and readyz answer 503 20503 when the database does not answer, and
 test('readyz answers 503 20503 while migrations are pending', async () => {
   const server = await startTestServer();
   const behind = new Proxy(server.store, {
-    get: (target, name) =>
-      name === 'schemaVersion' ? async () => ({ applied: 0, expected: 1 }) : Reflect.get(target, name, target),
-  }) as Store;
+    get: (target, name) => (name === 'schemaVersion' ? async () => ({ applied: 0, expected: 1 }) : Reflect.get(target, name, target)),
+  });
   const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' });
   const app = await buildApp({ config, store: behind, catalog: indexCatalog(loadCatalog()) });
   try {
@@ -69,9 +67,8 @@ test('readyz answers 503 20503 while migrations are pending', async () => {
 test('readyz stays ready when a newer process has migrated the database ahead of this build', async () => {
   const server = await startTestServer();
   const ahead = new Proxy(server.store, {
-    get: (target, name) =>
-      name === 'schemaVersion' ? async () => ({ applied: 2, expected: 1 }) : Reflect.get(target, name, target),
-  }) as Store;
+    get: (target, name) => (name === 'schemaVersion' ? async () => ({ applied: 2, expected: 1 }) : Reflect.get(target, name, target)),
+  });
   const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' });
   const app = await buildApp({ config, store: ahead, catalog: indexCatalog(loadCatalog()) });
   try {

@@ -89,7 +89,14 @@ test('the request line is written byte for byte as pino writes the same fields',
   const options = loggerOptions(loadConfig({ LOG_LEVEL: 'info' }), stream as unknown as NodeJS.WritableStream);
   const logger = Fastify({ logger: options }).log;
   const cases = [
-    { reqId: 'RQ0123456789abcdef0123456789abcdef', account_sid: 'AC' + 'ab'.repeat(16), method: 'POST', route: '/v2/Services/:ServiceSid/Operators/:OperatorSid', status: 202, duration_ms: 1.234 },
+    {
+      reqId: 'RQ0123456789abcdef0123456789abcdef',
+      account_sid: 'AC' + 'ab'.repeat(16),
+      method: 'POST',
+      route: '/v2/Services/:ServiceSid/Operators/:OperatorSid',
+      status: 202,
+      duration_ms: 1.234,
+    },
     // No account (failed authentication), no route (nothing matched), a template needing escapes.
     { reqId: 'RQ1', account_sid: undefined, method: 'GET', route: undefined, status: 404, duration_ms: 0.05 },
     { reqId: 'RQ2', account_sid: undefined, method: 'DELETE', route: '/v2/"quoted"\\path', status: 500, duration_ms: 12 },
@@ -102,7 +109,7 @@ test('the request line is written byte for byte as pino writes the same fields',
   }
   assert.equal(lines.length, 2 * cases.length);
   const withoutTime = (line: string) => line.replace(/"time":\d+/, '"time":0');
-  for (let i = 0; i < lines.length; i += 2) assert.equal(withoutTime(lines[i + 1]), withoutTime(lines[i]));
+  for (let i = 0; i < lines.length; i += 2) assert.equal(withoutTime(lines[i + 1]!), withoutTime(lines[i]!));
 
   // A level above info writes nothing.
   logger.level = 'warn';
@@ -121,6 +128,7 @@ test("a request's logger writes what pino's child logger writes, and is made onl
   lazy.warn({ err: new Error('boom') }, 'request failed');
   logger.child({ reqId: 'RQ9' }, {}).warn({ err: new Error('boom') }, 'request failed');
   const [ours, pinos] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.ok(ours && pinos, 'two lines');
   assert.equal(ours.reqId, 'RQ9');
   assert.deepEqual(Object.keys(ours), Object.keys(pinos));
   assert.equal(ours.msg, pinos.msg);

@@ -116,7 +116,10 @@ test('a scrape right after start (prom-client not yet loaded) has every metric a
     const response = await server.request('GET', '/metrics', { auth: null });
     assert.equal(response.status, 200, response.text);
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
-    assert.equal(sample(response.text, 'http_request_duration_seconds_count', { route: '/v2/Services', method: 'GET', status_code: '200' }), 1);
+    assert.equal(
+      sample(response.text, 'http_request_duration_seconds_count', { route: '/v2/Services', method: 'GET', status_code: '200' }),
+      1,
+    );
     assert.ok((sample(response.text, 'intelligence_db_query_duration_seconds_count', { operation: 'findCredential' }) ?? 0) >= 1);
     assert.equal(sample(response.text, 'intelligence_operator_attachments_created_total'), 0);
     assert.ok(sample(response.text, 'nodejs_heap_size_used_bytes') !== undefined);
@@ -142,7 +145,13 @@ test("the request-path histogram writes exactly what prom-client's Histogram wri
   const theirs = new Registry();
   const fast = new FastHistogram('latency_seconds', 'Latency', buckets);
   fast.registerIn(ours);
-  const reference = new Histogram({ name: 'latency_seconds', help: 'Latency', labelNames: ['route', 'status_code'], buckets, registers: [theirs] });
+  const reference = new Histogram({
+    name: 'latency_seconds',
+    help: 'Latency',
+    labelNames: ['route', 'status_code'],
+    buckets,
+    registers: [theirs],
+  });
   const observe = fast.observer('a', { route: '/v2/Services/:Sid', status_code: '200' });
   const other = fast.observer('b', { route: '/v2/Services', status_code: '201' });
   for (const value of [0.0005, 0.001, 0.002, 0.05, 0.1, 3]) {
@@ -186,7 +195,11 @@ test('what is counted before prom-client is loaded is in the registry it loads, 
   assert.ok(sample(text, 'process_cpu_user_seconds_total') !== undefined);
   metrics.observeRequest('/v2/Services', 'GET', 200, 0.004);
   const later = await (await metrics.registry()).metrics();
-  assert.equal(sample(later, 'http_request_duration_seconds_count', { route: '/v2/Services', method: 'GET', status_code: '200' }), 2, 'still counted after the load');
+  assert.equal(
+    sample(later, 'http_request_duration_seconds_count', { route: '/v2/Services', method: 'GET', status_code: '200' }),
+    2,
+    'still counted after the load',
+  );
 });
 
 test('metrics keep their order: request and database histograms, attachment counters, dropped log lines, process metrics, the build', async () => {

@@ -148,8 +148,8 @@ test('every /v2 request body is form-encoded with the official parameter names a
       continue;
     }
     assert.deepEqual(Object.keys(operation.requestBody?.content ?? {}), ['application/x-www-form-urlencoded'], `${id}: content type`);
-    const ours = resolve(operation.requestBody!.content['application/x-www-form-urlencoded'].schema, document)!;
-    const theirs = resolve(official.requestBody.content['application/x-www-form-urlencoded'].schema, officialDocument)!;
+    const ours = resolve(operation.requestBody!.content['application/x-www-form-urlencoded']!.schema, document)!;
+    const theirs = resolve(official.requestBody.content['application/x-www-form-urlencoded']!.schema, officialDocument)!;
     const extras = extraBodyParameters[id] ?? [];
     const names = Object.keys(ours.properties ?? {}).filter((name) => !extras.includes(name));
     assert.deepEqual(sorted(names), sorted(Object.keys(theirs.properties ?? {})), `${id}: body parameters`);
@@ -162,8 +162,8 @@ test('every /v2 response body has the official fields (list endpoints: the list 
     const id = operation.operationId!;
     const official = operations.get(id)!.operation as unknown as Operation;
     for (const code of successCodes(official)) {
-      const theirs = official.responses[code].content?.['application/json']?.schema;
-      const ours = operation.responses[code].content?.['application/json']?.schema;
+      const theirs = official.responses[code]!.content?.['application/json']?.schema;
+      const ours = operation.responses[code]!.content?.['application/json']?.schema;
       if (theirs === undefined) {
         assert.equal(ours, undefined, `${id} ${code}: the spec has no body`);
         continue;
@@ -183,7 +183,7 @@ test('every official /v2 operation is implemented', () => {
   assert.deepEqual(missing, []);
 });
 
-test('the /v1 operations are the Monitor API\'s Alerts, with its paths, parameters and response fields', () => {
+test("the /v1 operations are the Monitor API's Alerts, with its paths, parameters and response fields", () => {
   const monitorDocument = monitorSpec as unknown as Document;
   const ours = [...ourOperations('/v1/')];
   // The Monitor API's Events are Twilio's account events: this server has none.
@@ -211,7 +211,15 @@ test('the /v1 operations are the Monitor API\'s Alerts, with its paths, paramete
 
 test('openapi.json also describes the operations endpoints, and no preflight or 405 routes', () => {
   const ids = new Set([...ourOperations('/')].map(({ operation }) => operation.operationId));
-  for (const id of ['FetchHealth', 'FetchReadiness', 'FetchMetrics', 'FetchOpenApi', 'ExportAccountSnapshot', 'ImportAccountSnapshot', 'ResetAccount']) {
+  for (const id of [
+    'FetchHealth',
+    'FetchReadiness',
+    'FetchMetrics',
+    'FetchOpenApi',
+    'ExportAccountSnapshot',
+    'ImportAccountSnapshot',
+    'ResetAccount',
+  ]) {
     assert.ok(ids.has(id), `${id} is missing`);
   }
   for (const item of Object.values(document.paths)) assert.ok(!('options' in item), 'preflight routes are not operations');

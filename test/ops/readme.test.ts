@@ -117,9 +117,12 @@ test('the README marks its blocks as this test expects: one setup block, runnabl
 
 // One install for both suites (packing and installing is most of this file's time).
 let installed: InstalledPackage;
-before(async () => {
-  installed = await installPackedPackage({ withTwilio: true });
-}, { timeout: 180_000 });
+before(
+  async () => {
+    installed = await installPackedPackage({ withTwilio: true });
+  },
+  { timeout: 180_000 },
+);
 after(() => installed?.remove());
 
 describe('the README against the packed package, installed in an empty project', () => {
@@ -127,18 +130,21 @@ describe('the README against the packed package, installed in an empty project',
   const groups: number[] = [];
   let environment: NodeJS.ProcessEnv;
 
-  before(async () => {
-    port = await freePort();
-    // A user's shell: none of this machine's Twilio or server settings.
-    const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), LOG_LEVEL: 'info' };
-    const setup = setupBlocks[0]!;
-    const envFile = join(installed.project, 'readme-setup-env.json');
-    const captured = { ...setup, code: `${setup.code}\nnode -e 'process.stdout.write(JSON.stringify(process.env))' > ${envFile}\n` };
-    const outcome = await runBlock(captured, installed.project, base, port, 0);
-    groups.push(outcome.group);
-    assert.equal(outcome.code, 0, `README.md:${setup.line}: the setup block failed: ${outcome.output}`);
-    environment = JSON.parse(readFileSync(envFile, 'utf8')) as NodeJS.ProcessEnv;
-  }, { timeout: 180_000 });
+  before(
+    async () => {
+      port = await freePort();
+      // A user's shell: none of this machine's Twilio or server settings.
+      const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), LOG_LEVEL: 'info' };
+      const setup = setupBlocks[0]!;
+      const envFile = join(installed.project, 'readme-setup-env.json');
+      const captured = { ...setup, code: `${setup.code}\nnode -e 'process.stdout.write(JSON.stringify(process.env))' > ${envFile}\n` };
+      const outcome = await runBlock(captured, installed.project, base, port, 0);
+      groups.push(outcome.group);
+      assert.equal(outcome.code, 0, `README.md:${setup.line}: the setup block failed: ${outcome.output}`);
+      environment = JSON.parse(readFileSync(envFile, 'utf8')) as NodeJS.ProcessEnv;
+    },
+    { timeout: 180_000 },
+  );
 
   after(async () => {
     for (const group of groups) await stopGroup(group);
@@ -218,7 +224,10 @@ describe("the README's cluster.mjs, in the installed project", () => {
       assert.equal(code, 1, cluster.output());
       assert.match(cluster.output(), /before it served; stopping/);
       const failures = cluster.output().match(/DATABASE_URL must/g) ?? [];
-      assert.ok(failures.length >= 1 && failures.length <= availableParallelism(), `${failures.length} failed starts:\n${cluster.output()}`);
+      assert.ok(
+        failures.length >= 1 && failures.length <= availableParallelism(),
+        `${failures.length} failed starts:\n${cluster.output()}`,
+      );
     } finally {
       await stopGroup(cluster.child.pid!, 'SIGKILL').catch(() => undefined);
     }

@@ -25,7 +25,13 @@ export async function seedAccount(server: TestServer, auth: Auth = server.auth, 
   const tag = randomBytes(4).toString('hex');
   const first = await server.request('POST', '/v2/Services', {
     auth,
-    form: { UniqueName: `${prefix}-a-${tag}`, FriendlyName: 'First', AutoRedaction: true, MediaRedaction: true, WebhookUrl: 'https://example.com/hook' },
+    form: {
+      UniqueName: `${prefix}-a-${tag}`,
+      FriendlyName: 'First',
+      AutoRedaction: true,
+      MediaRedaction: true,
+      WebhookUrl: 'https://example.com/hook',
+    },
   });
   assert.equal(first.status, 201, first.text);
   const second = await server.request('POST', '/v2/Services', { auth, form: { UniqueName: `${prefix}-b-${tag}`, LanguageCode: 'fr-FR' } });

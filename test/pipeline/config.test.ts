@@ -39,28 +39,48 @@ describe('pipeline configuration', () => {
     assert.deepEqual(config.recordings, { baseUrl: 'https://api.twilio.com', accountSid: AC, authToken: 'token' });
     assert.deepEqual(config.mediaFetch, { maxBytes: 1000, timeoutMs: 2000, maxRedirects: 0 });
     assert.deepEqual(config.outboundPolicy.entries, ['127.0.0.1', '10.0.0.0/8']);
-    assert.deepEqual(config.transcriber, { TRANSCRIBER: 'openai', TRANSCRIBER_URL: 'http://127.0.0.1:8000/v1', TRANSCRIBER_API_KEY: undefined, TRANSCRIBER_MODEL: 'small' });
+    assert.deepEqual(config.transcriber, {
+      TRANSCRIBER: 'openai',
+      TRANSCRIBER_URL: 'http://127.0.0.1:8000/v1',
+      TRANSCRIBER_API_KEY: undefined,
+      TRANSCRIBER_MODEL: 'small',
+    });
   });
 
   const bad: Array<[string, Record<string, string>, RegExp]> = [
     ['an unknown TRANSCRIBER', { TRANSCRIBER: 'whisper' }, /^TRANSCRIBER must be one of openai, pocketsphinx, none, got "whisper"$/],
     ['TRANSCRIBER=openai without a URL', { TRANSCRIBER: 'openai' }, /^TRANSCRIBER=openai needs TRANSCRIBER_URL/],
     ['a TRANSCRIBER_URL that is not a URL', { TRANSCRIBER_URL: 'localhost:8000' }, /^TRANSCRIBER_URL must be an http\(s\) URL/],
-    ['RECORDINGS_BASE_URL alone', { RECORDINGS_BASE_URL: 'https://api.twilio.com' }, /must be set together \(missing: RECORDINGS_ACCOUNT_SID, RECORDINGS_AUTH_TOKEN\)$/],
+    [
+      'RECORDINGS_BASE_URL alone',
+      { RECORDINGS_BASE_URL: 'https://api.twilio.com' },
+      /must be set together \(missing: RECORDINGS_ACCOUNT_SID, RECORDINGS_AUTH_TOKEN\)$/,
+    ],
     [
       'a RECORDINGS_ACCOUNT_SID that is not an account SID',
       { RECORDINGS_BASE_URL: 'https://api.twilio.com', RECORDINGS_ACCOUNT_SID: 'AC123', RECORDINGS_AUTH_TOKEN: 'x' },
       /^RECORDINGS_ACCOUNT_SID must be AC followed by 32 hex digits, got "AC123"$/,
     ],
-    ['a RECORDINGS_BASE_URL that is not http(s)', { RECORDINGS_BASE_URL: 'ftp://x', RECORDINGS_ACCOUNT_SID: AC, RECORDINGS_AUTH_TOKEN: 'x' }, /^RECORDINGS_BASE_URL must be an http\(s\) URL/],
+    [
+      'a RECORDINGS_BASE_URL that is not http(s)',
+      { RECORDINGS_BASE_URL: 'ftp://x', RECORDINGS_ACCOUNT_SID: AC, RECORDINGS_AUTH_TOKEN: 'x' },
+      /^RECORDINGS_BASE_URL must be an http\(s\) URL/,
+    ],
     ['MEDIA_MAX_BYTES not a number', { MEDIA_MAX_BYTES: '3GB' }, /^MEDIA_MAX_BYTES must be a whole number/],
     ['MEDIA_FETCH_TIMEOUT_MS of 0', { MEDIA_FETCH_TIMEOUT_MS: '0' }, /^MEDIA_FETCH_TIMEOUT_MS must be a whole number from 1/],
     ['MEDIA_MAX_REDIRECTS over 20', { MEDIA_MAX_REDIRECTS: '21' }, /^MEDIA_MAX_REDIRECTS must be a whole number from 0 to 20/],
-    ['an OUTBOUND_ALLOWLIST entry that is nothing', { OUTBOUND_ALLOWLIST: '127.0.0.1,not a host' }, /^OUTBOUND_ALLOWLIST: "not a host" is not a host name/],
+    [
+      'an OUTBOUND_ALLOWLIST entry that is nothing',
+      { OUTBOUND_ALLOWLIST: '127.0.0.1,not a host' },
+      /^OUTBOUND_ALLOWLIST: "not a host" is not a host name/,
+    ],
   ];
   for (const [name, env, message] of bad) {
     test(`${name} is a ConfigError`, () => {
-      assert.throws(() => loadConfig({ ...base, ...env }), (error: unknown) => error instanceof ConfigError && message.test(error.message));
+      assert.throws(
+        () => loadConfig({ ...base, ...env }),
+        (error: unknown) => error instanceof ConfigError && message.test(error.message),
+      );
     });
   }
 

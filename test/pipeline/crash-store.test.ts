@@ -9,7 +9,16 @@ import { after, before, describe, test } from 'node:test';
 import { writeWav } from '../helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../helpers/process.js';
 import { jobStore, type JobStore } from '../jobs/stores.js';
-import { insertTranscript, leftovers, mediaServer, transcriptionStub, waitFor, waitForStatus, type LocalServer, type Served } from './helpers.js';
+import {
+  insertTranscript,
+  leftovers,
+  mediaServer,
+  transcriptionStub,
+  waitFor,
+  waitForStatus,
+  type LocalServer,
+  type Served,
+} from './helpers.js';
 
 const SERVER = 'test/pipeline/pipeline-server.ts';
 const ACCOUNT = 'AC' + '5'.repeat(32);
@@ -75,9 +84,20 @@ describe('transcript job across processes', { timeout: 180_000 }, () => {
     const done = await waitForStatus(js.store, created.sid);
     assert.equal(done.status, 'completed', done.errorMessage ?? '');
     const sentences = await js.store.listSentences(created.sid, { limit: 100 });
-    assert.deepEqual(sentences.map((s) => [s.sentenceIndex, s.mediaChannel]), [[0, 1], [1, 2]], 'one set of sentences');
+    assert.deepEqual(
+      sentences.map((s) => [s.sentenceIndex, s.mediaChannel]),
+      [
+        [0, 1],
+        [1, 2],
+      ],
+      'one set of sentences',
+    );
     assert.equal(media.counts.get('/crash.wav'), 2, 'fetched by each process once');
-    assert.deepEqual(leftovers(mediaDir, created.sid), { scratch: [], media: ['media.wav'] }, "the killed run's scratch files are gone too");
+    assert.deepEqual(
+      leftovers(mediaDir, created.sid),
+      { scratch: [], media: ['media.wav'] },
+      "the killed run's scratch files are gone too",
+    );
     assert.equal(await second.stop('SIGTERM'), 0);
   });
 
@@ -85,7 +105,8 @@ describe('transcript job across processes', { timeout: 180_000 }, () => {
     const before = stub.requests.length;
     const [one, two] = await Promise.all([start('one'), start('two')]);
     const created = [];
-    for (let n = 0; n < 20; n++) created.push(await insertTranscript(js.store, { accountSid: ACCOUNT, mediaUrl: `${media.url}/many-${n}.wav` }));
+    for (let n = 0; n < 20; n++)
+      created.push(await insertTranscript(js.store, { accountSid: ACCOUNT, mediaUrl: `${media.url}/many-${n}.wav` }));
     for (const transcript of created) {
       const done = await waitForStatus(js.store, transcript.sid);
       assert.equal(done.status, 'completed', done.errorMessage ?? '');
@@ -94,7 +115,11 @@ describe('transcript job across processes', { timeout: 180_000 }, () => {
     for (let n = 0; n < 20; n++) assert.equal(media.counts.get(`/many-${n}.wav`), 1, `many-${n}.wav fetched once`);
     assert.equal(stub.requests.length - before, 20, 'one transcription request per transcript (mono)');
     const jobs = await js.sql(`SELECT attempts, state FROM jobs WHERE name = 'transcript'`);
-    assert.deepEqual(new Set(jobs.map((job) => `${job.state} ${job.attempts}`)), new Set(['done 1', 'done 2']), 'no job ran more than its one attempt (the crashed one: two)');
+    assert.deepEqual(
+      new Set(jobs.map((job) => `${String(job.state)} ${String(job.attempts)}`)),
+      new Set(['done 1', 'done 2']),
+      'no job ran more than its one attempt (the crashed one: two)',
+    );
     const completedBy = (server: ServerProcess) =>
       server
         .output()
@@ -102,7 +127,11 @@ describe('transcript job across processes', { timeout: 180_000 }, () => {
         .filter((line) => line.includes('"msg":"transcript completed"'))
         .map((line) => JSON.parse(line).transcript_sid as string);
     const [byOne, byTwo] = [completedBy(one), completedBy(two)];
-    assert.deepEqual([...byOne, ...byTwo].sort(), created.map((transcript) => transcript.sid).sort(), 'each transcript completed by exactly one process, once');
+    assert.deepEqual(
+      [...byOne, ...byTwo].sort(),
+      created.map((transcript) => transcript.sid).sort(),
+      'each transcript completed by exactly one process, once',
+    );
     t.diagnostic(`transcripts completed by process one: ${byOne.length}, by process two: ${byTwo.length}`);
   });
 });

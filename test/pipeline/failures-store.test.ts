@@ -25,7 +25,9 @@ describe('transcript job: bad inputs', { timeout: 120_000 }, () => {
     scratch = mkdtempSync(join(tmpdir(), 'intelligence-pipeline-bad-'));
     mediaDir = join(scratch, 'media');
     const wav = (name: string, sampleRate: number, channels: number, seconds: number) =>
-      writeWav(join(scratch, name), { sampleRate, channels, frames: Math.round(sampleRate * seconds) }).then(() => readFileSync(join(scratch, name)));
+      writeWav(join(scratch, name), { sampleRate, channels, frames: Math.round(sampleRate * seconds) }).then(() =>
+        readFileSync(join(scratch, name)),
+      );
     files.set('/short.wav', { body: await wav('short.wav', 8000, 1, 1) });
     files.set('/low-rate.wav', { body: await wav('low.wav', 6000, 1, 3) });
     files.set('/three.wav', { body: await wav('three.wav', 8000, 3, 3) });
@@ -42,7 +44,13 @@ describe('transcript job: bad inputs', { timeout: 120_000 }, () => {
     stub = await transcriptionStub();
     server = await startTestServer({
       jobs: { backoff: { baseMs: 20, maxMs: 100 } },
-      env: { MEDIA_DIR: mediaDir, OUTBOUND_ALLOWLIST: '127.0.0.1', TRANSCRIBER_URL: stub.url, MEDIA_MAX_BYTES: String(MAX_BYTES), MEDIA_FETCH_TIMEOUT_MS: '300' },
+      env: {
+        MEDIA_DIR: mediaDir,
+        OUTBOUND_ALLOWLIST: '127.0.0.1',
+        TRANSCRIBER_URL: stub.url,
+        MEDIA_MAX_BYTES: String(MAX_BYTES),
+        MEDIA_FETCH_TIMEOUT_MS: '300',
+      },
     });
     noRecordings = await startTestServer({ jobs: true, env: { MEDIA_DIR: join(scratch, 'media-2'), TRANSCRIBER: 'none' } });
   });
@@ -53,12 +61,18 @@ describe('transcript job: bad inputs', { timeout: 120_000 }, () => {
   });
 
   const cases: Array<{ name: string; url: () => string; code: number; message: RegExp; attempts?: number }> = [
-    { name: 'an ftp: URL', url: () => 'ftp://127.0.0.1/call.wav', code: 95105, message: /^media URL must be http or https, not ftp \(ftp:\/\/127\.0\.0\.1\/call\.wav\)$/ },
+    {
+      name: 'an ftp: URL',
+      url: () => 'ftp://127.0.0.1/call.wav',
+      code: 95105,
+      message: /^media URL must be http or https, not ftp \(ftp:\/\/127\.0\.0\.1\/call\.wav\)$/,
+    },
     {
       name: 'a loopback address outside OUTBOUND_ALLOWLIST',
       url: () => media.url.replace('127.0.0.1', '127.0.0.2') + '/call.vtt',
       code: 95105,
-      message: /^media URL 127\.0\.0\.2:\d+ resolves to 127\.0\.0\.2, a loopback address, which is not allowed; add it to OUTBOUND_ALLOWLIST$/,
+      message:
+        /^media URL 127\.0\.0\.2:\d+ resolves to 127\.0\.0\.2, a loopback address, which is not allowed; add it to OUTBOUND_ALLOWLIST$/,
     },
     {
       name: 'a redirect to a loopback address outside OUTBOUND_ALLOWLIST',
@@ -74,12 +88,37 @@ describe('transcript job: bad inputs', { timeout: 120_000 }, () => {
       message: /^media URL did not finish downloading within 0\.3 s \(after 2 attempts\)$/,
       attempts: 2,
     },
-    { name: 'a file over MEDIA_MAX_BYTES', url: () => `${media.url}/big.vtt`, code: 95103, message: new RegExp(`^media is larger than the limit of ${MAX_BYTES} bytes$`) },
-    { name: 'a 1 s WAV', url: () => `${media.url}/short.wav`, code: 95109, message: /^The audio is 1\.00 s long; at least 2 s is required$/ },
-    { name: 'a 6 kHz WAV', url: () => `${media.url}/low-rate.wav`, code: 95112, message: /^The audio's sample rate is 6000 Hz; at least 8000 Hz is required$/ },
+    {
+      name: 'a file over MEDIA_MAX_BYTES',
+      url: () => `${media.url}/big.vtt`,
+      code: 95103,
+      message: new RegExp(`^media is larger than the limit of ${MAX_BYTES} bytes$`),
+    },
+    {
+      name: 'a 1 s WAV',
+      url: () => `${media.url}/short.wav`,
+      code: 95109,
+      message: /^The audio is 1\.00 s long; at least 2 s is required$/,
+    },
+    {
+      name: 'a 6 kHz WAV',
+      url: () => `${media.url}/low-rate.wav`,
+      code: 95112,
+      message: /^The audio's sample rate is 6000 Hz; at least 8000 Hz is required$/,
+    },
     { name: 'a 3-channel WAV', url: () => `${media.url}/three.wav`, code: 95115, message: /^The audio has 3 channels; at most 2/ },
-    { name: 'a PNG named .wav', url: () => `${media.url}/image.wav`, code: 95104, message: /^The media is not a WAV file \(no RIFF\/WAVE header\)$/ },
-    { name: 'a WebVTT with broken timings', url: () => `${media.url}/broken.vtt`, code: 95104, message: /ends \(00:04\.000\) before it starts \(00:05\.000\)/ },
+    {
+      name: 'a PNG named .wav',
+      url: () => `${media.url}/image.wav`,
+      code: 95104,
+      message: /^The media is not a WAV file \(no RIFF\/WAVE header\)$/,
+    },
+    {
+      name: 'a WebVTT with broken timings',
+      url: () => `${media.url}/broken.vtt`,
+      code: 95104,
+      message: /ends \(00:04\.000\) before it starts \(00:05\.000\)/,
+    },
     { name: 'a truncated FLAC', url: () => `${media.url}/truncated.flac`, code: 95104, message: /FLAC file is truncated/ },
   ];
 
@@ -94,7 +133,9 @@ describe('transcript job: bad inputs', { timeout: 120_000 }, () => {
       assert.deepEqual(leftovers(mediaDir, created.sid), { scratch: [], media: [] });
       if (attempts !== undefined) assert.equal(media.counts.get('/never.vtt'), attempts, 'each attempt fetched once');
       // The Alert that says why, written with the status: its code, the transcript, the URL and the message.
-      const alerts = (await server.store.listAlerts(server.account.sid, {}, { limit: 1000 })).filter((alert) => alert.resourceSid === created.sid);
+      const alerts = (await server.store.listAlerts(server.account.sid, {}, { limit: 1000 })).filter(
+        (alert) => alert.resourceSid === created.sid,
+      );
       assert.equal(alerts.length, 1);
       assert.deepEqual([alerts[0]!.errorCode, alerts[0]!.logLevel], [code, 'error']);
       assert.ok(alerts[0]!.requestUrl?.startsWith(url().split(':')[0]!), String(alerts[0]!.requestUrl));
@@ -106,7 +147,10 @@ describe('transcript job: bad inputs', { timeout: 120_000 }, () => {
     const created = await insertTranscript(noRecordings.store, { accountSid: noRecordings.account.sid, sourceSid: 'RE' + '1'.repeat(32) });
     const done = await waitForStatus(noRecordings.store, created.sid);
     assert.deepEqual([done.status, done.errorCode], ['failed', 95102]);
-    assert.match(done.errorMessage!, /no Recordings API is configured.*Set RECORDINGS_BASE_URL.*RECORDINGS_ACCOUNT_SID and RECORDINGS_AUTH_TOKEN/);
+    assert.match(
+      done.errorMessage!,
+      /no Recordings API is configured.*Set RECORDINGS_BASE_URL.*RECORDINGS_ACCOUNT_SID and RECORDINGS_AUTH_TOKEN/,
+    );
     assert.deepEqual(leftovers(noRecordings.config.mediaDir, created.sid), { scratch: [], media: [] });
   });
 
@@ -119,7 +163,10 @@ describe('transcript job: bad inputs', { timeout: 120_000 }, () => {
   });
 
   test('audio with TRANSCRIBER=none → failed 95106, saying how to configure a recogniser', async () => {
-    const none = await startTestServer({ jobs: true, env: { MEDIA_DIR: join(scratch, 'media-3'), OUTBOUND_ALLOWLIST: '127.0.0.1', TRANSCRIBER: 'none' } });
+    const none = await startTestServer({
+      jobs: true,
+      env: { MEDIA_DIR: join(scratch, 'media-3'), OUTBOUND_ALLOWLIST: '127.0.0.1', TRANSCRIBER: 'none' },
+    });
     try {
       const created = await insertTranscript(none.store, { accountSid: none.account.sid, mediaUrl: `${media.url}/tone.wav` });
       const done = await waitForStatus(none.store, created.sid);

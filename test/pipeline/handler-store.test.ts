@@ -38,7 +38,7 @@ describe('transcript job handler', () => {
     js = await jobStore();
     scratch = mkdtempSync(join(tmpdir(), 'intelligence-pipeline-handler-'));
     media = await mediaServer(new Map([['/call.vtt', { body: VTT, contentType: 'text/vtt' }]]));
-    log = pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => (logLines.push(String(chunk)), done()) })) as unknown as FastifyBaseLogger;
+    log = pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => (logLines.push(String(chunk)), done()) }));
   });
   after(async () => {
     await threads.close();
@@ -60,7 +60,19 @@ describe('transcript job handler', () => {
     ...overrides,
   });
   const context = (attempts: number, maxAttempts = 5, signal = new AbortController().signal): JobContext => ({
-    job: { id: 1, name: 'transcript', payloadJson: '', state: 'running', attempts, maxAttempts, runAtMs: 0, leaseOwner: 'test', leaseExpiresMs: null, lastError: null, createdMs: 0 } as JobRecord,
+    job: {
+      id: 1,
+      name: 'transcript',
+      payloadJson: '',
+      state: 'running',
+      attempts,
+      maxAttempts,
+      runAtMs: 0,
+      leaseOwner: 'test',
+      leaseExpiresMs: null,
+      lastError: null,
+      createdMs: 0,
+    } as JobRecord,
     signal,
   });
   const create = () => insertTranscript(js.store, { accountSid: ACCOUNT, mediaUrl: `${media.url}/call.vtt` });
@@ -73,15 +85,31 @@ describe('transcript job handler', () => {
       assert.equal(given.sid, transcript.sid);
       seen = sentences.map((sentence) => `${sentence.sentenceIndex} ${sentence.sid} ${sentence.transcript}`);
       return {
-        results: [{ transcriptSid: given.sid, operatorSid, name: 'Greeting', position: 0, resultJson: '{"extract_match":true}', redactedResultJson: null, dateCreatedMs: 1 }],
+        results: [
+          {
+            transcriptSid: given.sid,
+            operatorSid,
+            name: 'Greeting',
+            position: 0,
+            resultJson: '{"extract_match":true}',
+            redactedResultJson: null,
+            dateCreatedMs: 1,
+          },
+        ],
         failures: [],
       };
     };
     await transcriptJobHandler(parts({ operators }))({ transcriptSid: transcript.sid }, context(1));
     assert.equal((await js.store.findTranscriptForJob(transcript.sid))?.status, 'completed');
     const stored = await js.store.listSentences(transcript.sid, { limit: 10 });
-    assert.deepEqual(seen, stored.map((sentence) => `${sentence.sentenceIndex} ${sentence.sid} ${sentence.transcript}`));
-    assert.deepEqual((await js.store.listOperatorResults(transcript.sid)).map((result: StoredOperatorResult) => [result.operatorSid, result.resultJson]), [[operatorSid, '{"extract_match":true}']]);
+    assert.deepEqual(
+      seen,
+      stored.map((sentence) => `${sentence.sentenceIndex} ${sentence.sid} ${sentence.transcript}`),
+    );
+    assert.deepEqual(
+      (await js.store.listOperatorResults(transcript.sid)).map((result: StoredOperatorResult) => [result.operatorSid, result.resultJson]),
+      [[operatorSid, '{"extract_match":true}']],
+    );
   });
 
   test('an attempt that failed after storing sentences is retried; the rerun leaves one set', async () => {
@@ -100,8 +128,16 @@ describe('transcript job handler', () => {
     await handler({ transcriptSid: transcript.sid }, context(2));
     assert.equal((await js.store.findTranscriptForJob(transcript.sid))?.status, 'completed');
     const second = await js.store.listSentences(transcript.sid, { limit: 10 });
-    assert.deepEqual(second.map((s) => s.sentenceIndex), [0, 1], 'one set of sentences');
-    assert.notDeepEqual(second.map((s) => s.sid), first.map((s) => s.sid), 'the rerun replaced them');
+    assert.deepEqual(
+      second.map((s) => s.sentenceIndex),
+      [0, 1],
+      'one set of sentences',
+    );
+    assert.notDeepEqual(
+      second.map((s) => s.sid),
+      first.map((s) => s.sid),
+      'the rerun replaced them',
+    );
     assert.deepEqual(leftovers(join(scratch, 'media'), transcript.sid), { scratch: [], media: ['media.vtt'] });
   });
 
@@ -118,7 +154,10 @@ describe('transcript job handler', () => {
     );
     await handler({ transcriptSid: transcript.sid }, context(3, 3));
     const failed = await js.store.findTranscriptForJob(transcript.sid);
-    assert.deepEqual([failed?.status, failed?.errorCode, failed?.errorMessage], ['failed', 95106, 'Processing failed: the language engine is busy (after 3 attempts)']);
+    assert.deepEqual(
+      [failed?.status, failed?.errorCode, failed?.errorMessage],
+      ['failed', 95106, 'Processing failed: the language engine is busy (after 3 attempts)'],
+    );
     assert.deepEqual(events, [
       {
         accountSid: ACCOUNT,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { enqueue } from '../../src/jobs/queue.js';
 import { SCRATCH_DIRECTORY, TRANSCRIPT_JOB } from '../../src/pipeline/transcript-job.js';
-import { newSid } from '../../src/sids.js';
+import { newSid, type AccountSid } from '../../src/sids.js';
 import type { Store, TranscriptRecord, TranscriptStatus } from '../../src/store/store.js';
 
 export interface NewTranscript {
@@ -39,13 +39,17 @@ export async function insertTranscript(store: Store, options: NewTranscript): Pr
   }));
   const channel = {
     type: 'voice',
-    media_properties: { source: sourceSid !== null && mediaUrl === null ? 'Recording' : 'ExternalRecording', source_sid: sourceSid, media_url: mediaUrl },
+    media_properties: {
+      source: sourceSid !== null && mediaUrl === null ? 'Recording' : 'ExternalRecording',
+      source_sid: sourceSid,
+      media_url: mediaUrl,
+    },
     participants,
   };
   const nowMs = Date.now();
   const record: TranscriptRecord = {
     sid: newSid('GT'),
-    accountSid: options.accountSid,
+    accountSid: options.accountSid as AccountSid,
     serviceSid: newSid('GA'),
     status: 'queued',
     channelJson: JSON.stringify(channel),
@@ -75,12 +79,18 @@ export async function insertTranscript(store: Store, options: NewTranscript): Pr
 }
 
 /** Polls until the transcript has one of `statuses`; answers it. */
-export async function waitForStatus(store: Store, sid: string, statuses: TranscriptStatus[] = ['completed', 'failed'], timeoutMs = 60_000): Promise<TranscriptRecord> {
+export async function waitForStatus(
+  store: Store,
+  sid: string,
+  statuses: TranscriptStatus[] = ['completed', 'failed'],
+  timeoutMs = 60_000,
+): Promise<TranscriptRecord> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const transcript = await store.findTranscriptForJob(sid);
     if (transcript !== null && statuses.includes(transcript.status)) return transcript;
-    if (Date.now() > deadline) throw new Error(`transcript ${sid} is ${transcript?.status ?? 'gone'}, not ${statuses.join(' or ')}, after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`transcript ${sid} is ${transcript?.status ?? 'gone'}, not ${statuses.join(' or ')}, after ${timeoutMs} ms`);
     await delay(20);
   }
 }
@@ -125,7 +135,9 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-async function listen(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<LocalServer & { server: ReturnType<typeof createServer> }> {
+async function listen(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<LocalServer & { server: ReturnType<typeof createServer> }> {
   const counts = new Map<string, number>();
   const requests: IncomingMessage[] = [];
   const server = createServer((request, response) => {
@@ -157,7 +169,9 @@ export async function mediaServer(files: Map<string, Served>): Promise<LocalServ
     const status = served.statuses?.shift() ?? served.status ?? 200;
     const headers: Record<string, string> = { ...served.headers };
     if (served.contentType) headers['content-type'] = served.contentType;
-    void (served.gate ?? Promise.resolve()).then(() => response.writeHead(status, headers).end(status === 200 ? (served.body ?? '') : 'unavailable'));
+    void (served.gate ?? Promise.resolve()).then(() =>
+      response.writeHead(status, headers).end(status === 200 ? (served.body ?? '') : 'unavailable'),
+    );
   });
 }
 
@@ -165,7 +179,9 @@ export async function mediaServer(files: Map<string, Served>): Promise<LocalServ
  * An OpenAI-compatible transcription server. Its answer depends on the audio: the tests' channel 1
  * is a 440 Hz tone and channel 2 an 880 Hz one, so each channel's words say which it heard.
  */
-export async function transcriptionStub(options: { words?: { low: string[]; high: string[] }; hold?: () => boolean } = {}): Promise<LocalServer> {
+export async function transcriptionStub(
+  options: { words?: { low: string[]; high: string[] }; hold?: () => boolean } = {},
+): Promise<LocalServer> {
   const words = options.words ?? DEFAULT_WORDS;
   return listen((request, response) => {
     // Held: never answered (a process killed meanwhile closes the connection).
@@ -174,7 +190,9 @@ export async function transcriptionStub(options: { words?: { low: string[]; high
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       void (async () => {
-        const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': request.headers['content-type'] ?? '' } }).formData();
+        const form = await new Response(Buffer.concat(chunks), {
+          headers: { 'content-type': request.headers['content-type'] ?? '' },
+        }).formData();
         const file = form.get('file');
         assert.ok(file instanceof Blob);
         const bytes = Buffer.from(await file.arrayBuffer());
@@ -194,7 +212,7 @@ function verboseAnswer(wav: Buffer, words: { low: string[]; high: string[] }) {
   const rate = wav.readUInt32LE(24);
   const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + 44 + Math.min(rate * 2, wav.length - 44)));
   let crossings = 0;
-  for (let i = 1; i < samples.length; i++) if ((samples[i - 1]! < 0) !== (samples[i]! < 0)) crossings++;
+  for (let i = 1; i < samples.length; i++) if (samples[i - 1]! < 0 !== samples[i]! < 0) crossings++;
   const low = crossings / 2 < 660;
   const chosen = low ? words.low : words.high;
   const offset = low ? 0.5 : 1.5;

@@ -14,7 +14,16 @@ import { MediaStore } from '../../src/media/media-store.js';
 import { newSid } from '../../src/sids.js';
 import { run, writeWav } from '../helpers/media.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { insertTranscript, leftovers, mediaServer, transcriptionStub, waitFor, waitForStatus, type LocalServer, type Served } from './helpers.js';
+import {
+  insertTranscript,
+  leftovers,
+  mediaServer,
+  transcriptionStub,
+  waitFor,
+  waitForStatus,
+  type LocalServer,
+  type Served,
+} from './helpers.js';
 
 const VTT = [
   'WEBVTT',
@@ -32,7 +41,14 @@ const VTT = [
 
 const SENTENCES_JSON = JSON.stringify({
   sentences: [
-    { media_channel: 2, start_time: '1.5', end_time: '2.5', transcript: 'second', confidence: '0.8', words: [{ word: 'second', start_time: 1.5, end_time: 2.5 }] },
+    {
+      media_channel: 2,
+      start_time: '1.5',
+      end_time: '2.5',
+      transcript: 'second',
+      confidence: '0.8',
+      words: [{ word: 'second', start_time: 1.5, end_time: 2.5 }],
+    },
     { media_channel: 1, start_time: '0.25', end_time: '1.25', transcript: 'first one', confidence: null, words: [] },
   ],
 });
@@ -66,7 +82,12 @@ describe('transcript job', { timeout: 120_000 }, () => {
       body: 'WEBVTT\n\n00:01.000 --> 00:03.000\nHello, my name is Anna Smith.\n\n00:04.000 --> 00:08.000\nMy number is four one five five five five one two one two.\n',
     });
     media = await mediaServer(files);
-    const recordingFiles = new Map<string, Served>([[`/2010-04-01/Accounts/${RECORDINGS_ACCOUNT}/Recordings/${RECORDING}.wav`, { body: readFileSync(stereo), contentType: 'audio/x-wav' }]]);
+    const recordingFiles = new Map<string, Served>([
+      [
+        `/2010-04-01/Accounts/${RECORDINGS_ACCOUNT}/Recordings/${RECORDING}.wav`,
+        { body: readFileSync(stereo), contentType: 'audio/x-wav' },
+      ],
+    ]);
     recordings = await mediaServer(recordingFiles);
     stub = await transcriptionStub();
     server = await startTestServer({
@@ -87,14 +108,18 @@ describe('transcript job', { timeout: 120_000 }, () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  const create = (options: Omit<Parameters<typeof insertTranscript>[1], 'accountSid'>) => insertTranscript(server.store, { accountSid: server.account.sid, ...options });
+  const create = (options: Omit<Parameters<typeof insertTranscript>[1], 'accountSid'>) =>
+    insertTranscript(server.store, { accountSid: server.account.sid, ...options });
   const sentencesOf = async (sid: string) => server.store.listSentences(sid, { limit: 5000 });
 
   test('a WebVTT document: one sentence per cue, voices to channels, duration from the last cue, the file kept', async () => {
     const created = await create({ mediaUrl: `${media.url}/call.vtt`, participants: [{ channel_participant: 1, full_name: 'Anna' }] });
     const done = await waitForStatus(server.store, created.sid);
     assert.equal(done.status, 'completed', done.errorMessage ?? '');
-    assert.deepEqual([done.durationSeconds, done.mediaPath, done.mediaContentType, done.redactedMediaPath, done.errorCode], [8, `${created.sid}/media.vtt`, 'text/vtt', null, null]);
+    assert.deepEqual(
+      [done.durationSeconds, done.mediaPath, done.mediaContentType, done.redactedMediaPath, done.errorCode],
+      [8, `${created.sid}/media.vtt`, 'text/vtt', null, null],
+    );
     const sentences = await sentencesOf(created.sid);
     assert.deepEqual(
       sentences.map((s) => [s.sentenceIndex, s.mediaChannel, s.startTime, s.endTime, s.transcript, s.redactedTranscript]),
@@ -165,7 +190,10 @@ describe('transcript job', { timeout: 120_000 }, () => {
         ['My number is four one five five five five one two one two.', 'My number is [PhoneNumber].'],
       ],
     );
-    assert.deepEqual(sentences[1]!.redactedWords?.map((word) => word.word), ['My', 'number', 'is', '[PhoneNumber]']);
+    assert.deepEqual(
+      sentences[1]!.redactedWords?.map((word) => word.word),
+      ['My', 'number', 'is', '[PhoneNumber]'],
+    );
   });
 
   test('media_redaction: a WAV with silence over the PII words of each channel, the original untouched', async () => {
@@ -174,13 +202,17 @@ describe('transcript job', { timeout: 120_000 }, () => {
     assert.equal(done.status, 'completed', done.errorMessage ?? '');
     assert.equal(done.redactedMediaPath, `${created.sid}/redacted.wav`);
     const sentences = await sentencesOf(created.sid);
-    assert.deepEqual(sentences.map((s) => s.redactedTranscript), ['Hello, my name is [Name].', 'My number is [PhoneNumber].']);
+    assert.deepEqual(
+      sentences.map((s) => s.redactedTranscript),
+      ['Hello, my name is [Name].', 'My number is [PhoneNumber].'],
+    );
     assert.deepEqual(sentences[0]!.redactedWords?.at(-1), { word: '[Name]', startTime: 1.5, endTime: 2 });
-    const wav = readFileSync(join(mediaDir, done.redactedMediaPath!));
+    const wav = readFileSync(join(mediaDir, done.redactedMediaPath));
     assert.deepEqual([wav.toString('latin1', 0, 4), wav.readUInt16LE(22), wav.readUInt32LE(24)], ['RIFF', 2, 16000]);
     const frames = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length));
     const silent = (channel: number, from: number, to: number) => {
-      for (let frame = Math.ceil(from * 16000); frame < Math.floor(to * 16000); frame++) if (frames[frame * 2 + channel] !== 0) return false;
+      for (let frame = Math.ceil(from * 16000); frame < Math.floor(to * 16000); frame++)
+        if (frames[frame * 2 + channel] !== 0) return false;
       return true;
     };
     assert.ok(silent(0, 1.5, 2), 'channel 1 is silent over "Anna Smith"');
@@ -207,7 +239,10 @@ describe('transcript job', { timeout: 120_000 }, () => {
     const created = await create({ mediaUrl: `${media.url}/missing.vtt`, maxAttempts: 1 });
     const done = await waitForStatus(server.store, created.sid);
     assert.deepEqual([done.status, done.errorCode], ['failed', 95105]);
-    await waitFor(() => server.logs.some((line) => line.includes(created.sid) && line.includes('"code":95105') && line.includes('transcript failed')), 'the log line');
+    await waitFor(
+      () => server.logs.some((line) => line.includes(created.sid) && line.includes('"code":95105') && line.includes('transcript failed')),
+      'the log line',
+    );
     const line = JSON.parse(server.logs.find((each) => each.includes(created.sid) && each.includes('"code":95105'))!);
     assert.deepEqual([line.transcript_sid, line.code, line.request_url], [created.sid, 95105, `${media.url}/missing.vtt`]);
     assert.match(line.msg, /^transcript failed: media URL answered 404 Not Found/);

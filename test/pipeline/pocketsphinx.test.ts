@@ -14,7 +14,12 @@ import { insertTranscript, leftovers, mediaServer, waitForStatus, type LocalServ
 const AGENT = 'Thank you for calling customer support, how can I help you today?';
 const CUSTOMER = 'I would like to check the balance of my savings account.';
 
-const wordsOf = (text: string) => text.toLowerCase().replace(/[^a-z' ]/g, ' ').split(/\s+/).filter(Boolean);
+const wordsOf = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z' ]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
 
 /** The share of the reference's words found in the recognised text (each found word used once). */
 function recall(reference: string, recognised: string): number {
@@ -58,7 +63,10 @@ describe('transcript job with pocketsphinx on flite speech', { timeout: 180_000 
       files.set(`/call-${rate}.wav`, { body: readFileSync(path), contentType: 'audio/wav' });
     }
     media = await mediaServer(files);
-    server = await startTestServer({ jobs: true, env: { MEDIA_DIR: join(scratch, 'media'), OUTBOUND_ALLOWLIST: '127.0.0.1', TRANSCRIBER: 'pocketsphinx' } });
+    server = await startTestServer({
+      jobs: true,
+      env: { MEDIA_DIR: join(scratch, 'media'), OUTBOUND_ALLOWLIST: '127.0.0.1', TRANSCRIBER: 'pocketsphinx' },
+    });
   });
   after(async () => {
     await server?.close();
@@ -75,17 +83,28 @@ describe('transcript job with pocketsphinx on flite speech', { timeout: 180_000 
       assert.equal(done.status, 'completed', done.errorMessage ?? '');
       assert.equal(done.durationSeconds, Math.round(durations.get(rate)!));
       const sentences = await server.store.listSentences(created.sid, { limit: 100 });
-      const textOf = (channel: number) => sentences.filter((s) => s.mediaChannel === channel).map((s) => s.transcript).join(' ');
+      const textOf = (channel: number) =>
+        sentences
+          .filter((s) => s.mediaChannel === channel)
+          .map((s) => s.transcript)
+          .join(' ');
       const [agentRecall, customerRecall] = [recall(AGENT, textOf(1)), recall(CUSTOMER, textOf(2))];
       t.diagnostic(`channel 1: "${textOf(1)}" (${Math.round(agentRecall * 100)} % of the words)`);
       t.diagnostic(`channel 2: "${textOf(2)}" (${Math.round(customerRecall * 100)} % of the words)`);
-      t.diagnostic(`real-time factor (end to end, ${durations.get(rate)!.toFixed(1)} s of stereo audio): ${(elapsed / durations.get(rate)!).toFixed(2)}`);
+      t.diagnostic(
+        `real-time factor (end to end, ${durations.get(rate)!.toFixed(1)} s of stereo audio): ${(elapsed / durations.get(rate)!).toFixed(2)}`,
+      );
       assert.ok(agentRecall >= 0.5, `most of the agent's words are found on channel 1 (${agentRecall})`);
       assert.ok(customerRecall >= 0.5, `most of the customer's words are found on channel 2 (${customerRecall})`);
       assert.ok(recall(CUSTOMER, textOf(1)) < 0.3 && recall(AGENT, textOf(2)) < 0.3, 'the channels stay apart');
-      for (const sentence of sentences.filter((s) => s.mediaChannel === 2)) assert.ok(sentence.startTime! >= customerStarts.get(rate)! - 0.3, 'the customer speaks after the agent');
+      for (const sentence of sentences.filter((s) => s.mediaChannel === 2))
+        assert.ok(sentence.startTime! >= customerStarts.get(rate)! - 0.3, 'the customer speaks after the agent');
       const starts = sentences.map((s) => s.startTime!);
-      assert.deepEqual(starts, [...starts].sort((a, b) => a - b), 'sentence_index follows start time across channels');
+      assert.deepEqual(
+        starts,
+        [...starts].sort((a, b) => a - b),
+        'sentence_index follows start time across channels',
+      );
       for (const sentence of sentences) {
         let previous = sentence.startTime! - 1e-6;
         for (const word of sentence.words) {

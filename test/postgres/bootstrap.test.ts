@@ -27,7 +27,7 @@ test('concurrent first starts without configured credentials generate exactly on
   try {
     const generated = await Promise.all(stores.map((store) => ensureBootstrapAccount(store, { accountSid: null, authToken: null })));
     assert.equal(generated.filter((credential) => credential !== null).length, 1);
-    assert.equal(await stores[0].countAccounts(), 1);
+    assert.equal(await stores[0]!.countAccounts(), 1);
   } finally {
     await close();
   }
@@ -40,9 +40,12 @@ test('concurrent first starts with configured credentials create the account onc
     const results = await Promise.allSettled(
       stores.map((store) => ensureBootstrapAccount(store, { accountSid, authToken: 'configured-token' })),
     );
-    assert.deepEqual(results.map((result) => result.status), Array(6).fill('fulfilled'));
-    assert.equal(await stores[0].countAccounts(), 1);
-    assert.equal((await stores[0].findCredential(accountSid))?.accountSid, accountSid);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      Array(6).fill('fulfilled'),
+    );
+    assert.equal(await stores[0]!.countAccounts(), 1);
+    assert.equal((await stores[0]!.findCredential(accountSid))?.accountSid, accountSid);
   } finally {
     await close();
   }

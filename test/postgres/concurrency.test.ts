@@ -3,19 +3,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import type { AttachOutcome, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { testDatabaseUrl } from '../helpers/postgres.js';
-import { account, customOperator, freshPostgres, service, type FreshPostgres } from './stores.js';
+import { account, customOperator, freshPostgres, service, type FreshPostgres, testSid } from './stores.js';
+import type { OperatorSid, ServiceSid } from '../../src/sids.js';
 
 const A = account('a');
 const T0 = 1_714_521_600_000;
 let sequence = 0;
-const sid = (prefix: 'GA' | 'LY') => prefix + (++sequence).toString(16).padStart(32, '0');
+const sid = <P extends 'GA' | 'LY'>(prefix: P) => testSid(prefix, (++sequence).toString(16).padStart(32, '0'));
 
 let db: FreshPostgres;
 let stores: Store[];
 /** The i-th call goes to store i mod N, so neighbouring calls race through different pools. */
-const via = (index: number) => stores[index % stores.length];
+const via = (index: number) => stores[index % stores.length]!;
 
 before(async () => {
   db = await freshPostgres(4);
@@ -24,24 +25,24 @@ before(async () => {
 });
 after(() => db?.dispose());
 
-async function newService(): Promise<string> {
+async function newService(): Promise<ServiceSid> {
   const serviceSid = sid('GA');
   assert.equal(await db.store.insertService(service(serviceSid, A, serviceSid, T0)), 'inserted');
   return serviceSid;
 }
 
-async function newCustomOperator(): Promise<string> {
+async function newCustomOperator(): Promise<OperatorSid> {
   const operatorSid = sid('LY');
   await db.store.insertCustomOperator(customOperator(operatorSid, A, T0));
   return operatorSid;
 }
 
-const attach = (index: number, serviceSid: string, operatorSid: string, max = 1000, isCustomOperator = false) =>
+const attach = (index: number, serviceSid: ServiceSid, operatorSid: OperatorSid, max = 1000, isCustomOperator = false) =>
   via(index).attachOperator({ accountSid: A, serviceSid, operatorSid, isCustomOperator, maxOperatorsPerService: max, nowMs: T0 + index });
 
 const count = <T>(items: T[], value: T) => items.filter((item) => item === value).length;
 
-async function state(serviceSid: string): Promise<{ version: number; attached: string[] }> {
+async function state(serviceSid: ServiceSid): Promise<{ version: number; attached: string[] }> {
   const record = await db.store.findServiceBySid(A, serviceSid);
   return { version: record!.version, attached: (await db.store.attachedOperatorSids([serviceSid])).get(serviceSid)! };
 }
@@ -64,12 +65,12 @@ describe('attach and detach through several pools', () => {
     const leaving = first.slice(0, 20);
     const staying = first.slice(20);
     const arriving = Array.from({ length: 20 }, () => sid('LY'));
-    const calls: Array<Promise<AttachOutcome | string>> = [];
+    const calls: Array<Promise<string>> = [];
     for (let index = 0; index < 20; index++) {
-      calls.push(via(index).detachOperator(A, serviceSid, leaving[index], T0 + index));
-      calls.push(attach(index + 1, serviceSid, arriving[index]));
-      calls.push(attach(index + 2, serviceSid, staying[index]));
-      calls.push(via(index + 1).detachOperator(A, serviceSid, leaving[index], T0 + index));
+      calls.push(via(index).detachOperator(A, serviceSid, leaving[index]!, T0 + index));
+      calls.push(attach(index + 1, serviceSid, arriving[index]!));
+      calls.push(attach(index + 2, serviceSid, staying[index]!));
+      calls.push(via(index + 1).detachOperator(A, serviceSid, leaving[index]!, T0 + index));
     }
     const outcomes = await Promise.all(calls);
     assert.equal(count(outcomes, 'detached'), 20, 'each operator is detached exactly once');
@@ -110,7 +111,13 @@ describe('conditional updates and unique names through several pools', () => {
     const serviceSid = await newService();
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        via(index).updateService(A, serviceSid, { ...service(serviceSid, A, serviceSid, 0), friendlyName: `racer ${index}` }, 1, T0 + index),
+        via(index).updateService(
+          A,
+          serviceSid,
+          { ...service(serviceSid, A, serviceSid, 0), friendlyName: `racer ${index}` },
+          1,
+          T0 + index,
+        ),
       ),
     );
     const winners = outcomes.filter((outcome) => outcome.status === 'updated');

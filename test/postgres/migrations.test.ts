@@ -41,15 +41,30 @@ test('five stores opening one fresh schema at once all succeed, and each migrati
     );
     for (const result of results) if (result.status === 'fulfilled') stores.push(result.value);
     assert.deepEqual(
-      results.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason)),
+      results.filter((result) => result.status === 'rejected').map((result) => String(result.reason)),
       [],
     );
-    assert.deepEqual(await tablesOf(schema), ['accounts', 'alerts', 'api_keys', 'custom_operators', 'jobs', 'migrations', 'operator_results', 'sentences', 'service_operators', 'services', 'transcripts']);
+    assert.deepEqual(await tablesOf(schema), [
+      'accounts',
+      'alerts',
+      'api_keys',
+      'custom_operators',
+      'jobs',
+      'migrations',
+      'operator_results',
+      'sentences',
+      'service_operators',
+      'services',
+      'transcripts',
+    ]);
     for (const store of stores) {
-      assert.deepEqual(await store.schemaVersion(), { applied: migrationFiles('postgres').length, expected: migrationFiles('postgres').length });
+      assert.deepEqual(await store.schemaVersion(), {
+        applied: migrationFiles('postgres').length,
+        expected: migrationFiles('postgres').length,
+      });
     }
     // One store's write is every store's data: they share the database, not memory.
-    await stores[0].insertAccount({ sid: account('1'), friendlyName: null, authTokenHash: 'h', dateCreatedMs: 1 });
+    await stores[0]!.insertAccount({ sid: account('1'), friendlyName: null, authTokenHash: 'h', dateCreatedMs: 1 });
     for (const store of stores) assert.equal(await store.countAccounts(), 1);
   } finally {
     await Promise.all(stores.map((store) => store.close()));
@@ -83,9 +98,7 @@ test('a DATABASE_URL with ?options=-c search_path=… puts the tables in that sc
   const schema = newSchemaName();
   await createSchema(schema);
   try {
-    const stores = await Promise.all(
-      Array.from({ length: 3 }, () => PostgresStore.open({ url: urlWithSearchPath(schema), poolSize: 1 })),
-    );
+    const stores = await Promise.all(Array.from({ length: 3 }, () => PostgresStore.open({ url: urlWithSearchPath(schema), poolSize: 1 })));
     await Promise.all(stores.map((store) => store.close()));
     assert.ok((await tablesOf(schema)).includes('services'));
   } finally {
@@ -113,7 +126,9 @@ test('a schema made by the build before migration files upgrades in place: data 
   await client.connect();
   try {
     await migrateAsLegacyBuild(client, schema);
-    await client.query(`INSERT INTO "${schema}".accounts (sid, friendly_name, auth_token_hash, date_created) VALUES ($1, 'kept', 'h', 1)`, [account('5')]);
+    await client.query(`INSERT INTO "${schema}".accounts (sid, friendly_name, auth_token_hash, date_created) VALUES ($1, 'kept', 'h', 1)`, [
+      account('5'),
+    ]);
     const files = migrationFiles('postgres');
     const stores = await Promise.all(Array.from({ length: 3 }, () => PostgresStore.open({ url: testDatabaseUrl(), poolSize: 1, schema })));
     try {
@@ -121,9 +136,24 @@ test('a schema made by the build before migration files upgrades in place: data 
         assert.deepEqual(await store.schemaVersion(), { applied: files.length, expected: files.length });
         assert.equal(await store.countAccounts(), 1);
       }
-      assert.deepEqual(await tablesOf(schema), ['accounts', 'alerts', 'api_keys', 'custom_operators', 'jobs', 'migrations', 'operator_results', 'sentences', 'service_operators', 'services', 'transcripts']);
+      assert.deepEqual(await tablesOf(schema), [
+        'accounts',
+        'alerts',
+        'api_keys',
+        'custom_operators',
+        'jobs',
+        'migrations',
+        'operator_results',
+        'sentences',
+        'service_operators',
+        'services',
+        'transcripts',
+      ]);
       const recorded = await client.query(`SELECT name, checksum FROM "${schema}".migrations ORDER BY name`);
-      assert.deepEqual(recorded.rows, files.map((file) => ({ name: file.name, checksum: file.checksum })));
+      assert.deepEqual(
+        recorded.rows,
+        files.map((file) => ({ name: file.name, checksum: file.checksum })),
+      );
     } finally {
       await Promise.all(stores.map((store) => store.close()));
     }

@@ -7,9 +7,9 @@ import { createAccount } from '../../src/resources/accounts/rules.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import { urlWithSearchPath, testDatabaseUrl } from '../helpers/postgres.js';
 import { startServerProcess, type ServerProcess } from '../helpers/process.js';
-import { freshPostgres, type FreshPostgres } from './stores.js';
+import { freshPostgres, type FreshPostgres, testSid } from './stores.js';
 
-const accountSid = 'AC' + 'e'.repeat(32);
+const accountSid = testSid('AC', 'e'.repeat(32));
 const authToken = 'multi-process-token-1234';
 const authorization = 'Basic ' + Buffer.from(`${accountSid}:${authToken}`).toString('base64');
 const FORM = 'application/x-www-form-urlencoded';
@@ -19,7 +19,13 @@ interface Reply {
   body: any;
 }
 
-async function call(base: string, method: string, path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<Reply> {
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  form?: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const response = await fetch(base + path, {
     method,
     headers: { authorization, ...(form ? { 'content-type': FORM } : {}), ...headers },
@@ -35,7 +41,7 @@ const count = (replies: Reply[], status: number) => replies.filter((reply) => re
 let db: FreshPostgres;
 let servers: ServerProcess[] = [];
 /** The i-th request goes to process i mod N. */
-const via = (index: number) => servers[index % servers.length].url;
+const via = (index: number) => servers[index % servers.length]!.url;
 
 async function startProcesses(n: number, env: Record<string, string> = {}): Promise<ServerProcess[]> {
   const started = await Promise.allSettled(
@@ -100,18 +106,34 @@ async function serviceEverywhere(serviceSid: string): Promise<{ version: number;
   for (const view of views) assert.equal(view.status, 200);
   // Every field but the URLs, which name the process's own port.
   const withoutUrls = (body: Record<string, unknown>) => JSON.parse(JSON.stringify(body).replace(/http:\/\/127\.0\.0\.1:\d+/g, ''));
-  for (const view of views.slice(1)) assert.deepEqual(withoutUrls(view.body), withoutUrls(views[0].body));
-  return { version: views[0].body.version, attached: views[0].body.read_only_attached_operator_sids };
+  for (const view of views.slice(1)) assert.deepEqual(withoutUrls(view.body), withoutUrls(views[0]!.body));
+  return { version: views[0]!.body.version, attached: views[0]!.body.read_only_attached_operator_sids };
 }
 
 describe('two server processes on one database', () => {
   test('concurrent attaches and detaches of distinct operators through both end in the exact set and version', async () => {
     const service = await createService();
     const custom = await createCustomOperators(30);
-    const prebuilt = ['Sentiment Analysis', 'Summarization', 'Entity Recognition', 'Agent Introduction', 'Escalation Request', 'Recording Disclosure', 'Do Not Contact Me', 'Password Reset', 'Call Transfer', 'Non English Call'].map((name) => catalogSid('LY', name));
+    const prebuilt = [
+      'Sentiment Analysis',
+      'Summarization',
+      'Entity Recognition',
+      'Agent Introduction',
+      'Escalation Request',
+      'Recording Disclosure',
+      'Do Not Contact Me',
+      'Password Reset',
+      'Call Transfer',
+      'Non English Call',
+    ].map((name) => catalogSid('LY', name));
 
-    const attachAll = await Promise.all(custom.map((operatorSid, index) => call(via(index), 'POST', `/v2/Services/${service.sid}/Operators/${operatorSid}`)));
-    assert.deepEqual(statuses(attachAll), custom.map(() => 202));
+    const attachAll = await Promise.all(
+      custom.map((operatorSid, index) => call(via(index), 'POST', `/v2/Services/${service.sid}/Operators/${operatorSid}`)),
+    );
+    assert.deepEqual(
+      statuses(attachAll),
+      custom.map(() => 202),
+    );
     let seen = await serviceEverywhere(service.sid);
     assert.equal(seen.version, service.version + 30);
     assert.deepEqual([...seen.attached].sort(), [...custom].sort());
@@ -138,12 +160,19 @@ describe('two server processes on one database', () => {
     const detaches = replies.filter((reply) => reply.kind === 'detach');
     assert.equal(count(detaches, 204), 15, 'each detached exactly once');
     assert.equal(count(detaches, 404), 15, 'the second detach finds nothing');
-    assert.ok(replies.filter((reply) => reply.kind !== 'detach').every((reply) => reply.status === 202), statuses(replies).join(' '));
+    assert.ok(
+      replies.filter((reply) => reply.kind !== 'detach').every((reply) => reply.status === 202),
+      statuses(replies).join(' '),
+    );
 
     seen = await serviceEverywhere(service.sid);
     assert.equal(seen.version, service.version + 30 + 15 + 10, 'each real change counted once, idempotent re-attaches not at all');
     assert.deepEqual([...seen.attached].sort(), [...staying, ...prebuilt].sort());
-    assert.deepEqual(seen.attached.slice(0, 15), orderBefore.filter((sid) => staying.includes(sid)), 'attachment order is kept');
+    assert.deepEqual(
+      seen.attached.slice(0, 15),
+      orderBefore.filter((sid) => staying.includes(sid)),
+      'attachment order is kept',
+    );
   });
 
   test('20 concurrent If-Match updates split across both processes: exactly one wins', async () => {
@@ -166,10 +195,16 @@ describe('two server processes on one database', () => {
     const [operatorSid] = await createCustomOperators(1);
     const replies = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        call(via(index), 'POST', `/v2/Operators/Custom/${operatorSid}`, {
-          FriendlyName: `racer ${index}`,
-          Config: JSON.stringify({ phrase_sets: [{ name: `set${index}`, phrases: ['x'], match: 'exact' }] }),
-        }, { 'if-match': '"1"' }),
+        call(
+          via(index),
+          'POST',
+          `/v2/Operators/Custom/${operatorSid}`,
+          {
+            FriendlyName: `racer ${index}`,
+            Config: JSON.stringify({ phrase_sets: [{ name: `set${index}`, phrases: ['x'], match: 'exact' }] }),
+          },
+          { 'if-match': '"1"' },
+        ),
       ),
     );
     assert.equal(count(replies, 202), 1, statuses(replies).join(' '));
@@ -179,9 +214,14 @@ describe('two server processes on one database', () => {
   test('20 unconditional updates split across both processes all apply, each counted once', async () => {
     const service = await createService();
     const replies = await Promise.all(
-      Array.from({ length: 20 }, (_, index) => call(via(index), 'POST', `/v2/Services/${service.sid}`, { FriendlyName: `writer ${index}` })),
+      Array.from({ length: 20 }, (_, index) =>
+        call(via(index), 'POST', `/v2/Services/${service.sid}`, { FriendlyName: `writer ${index}` }),
+      ),
     );
-    assert.deepEqual(statuses(replies), replies.map(() => 200));
+    assert.deepEqual(
+      statuses(replies),
+      replies.map(() => 200),
+    );
     assert.deepEqual(
       replies.map((reply) => reply.body.version).sort((a, b) => a - b),
       Array.from({ length: 20 }, (_, index) => service.version + 1 + index),
@@ -191,7 +231,9 @@ describe('two server processes on one database', () => {
 
   test('concurrent creates of one UniqueName through both processes: exactly one 201, the rest 409', async () => {
     const name = uniqueName('contested');
-    const replies = await Promise.all(Array.from({ length: 20 }, (_, index) => call(via(index), 'POST', '/v2/Services', { UniqueName: name })));
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => call(via(index), 'POST', '/v2/Services', { UniqueName: name })),
+    );
     assert.equal(count(replies, 201), 1, statuses(replies).join(' '));
     assert.equal(count(replies, 409), 19);
     const winner = replies.find((reply) => reply.status === 201)!;
@@ -232,18 +274,18 @@ describe('two server processes with MAX_OPERATORS_PER_SERVICE=5', () => {
   after(() => Promise.all(limited.map((server) => server.stop('SIGKILL'))));
 
   test('12 concurrent distinct attaches through both: exactly 5 attached, 7 refused', async () => {
-    const service = await createService(limited[0].url);
+    const service = await createService(limited[0]!.url);
     const operators = await createCustomOperators(12);
     const replies = await Promise.all(
-      operators.map((operatorSid, index) => call(limited[index % 2].url, 'POST', `/v2/Services/${service.sid}/Operators/${operatorSid}`)),
+      operators.map((operatorSid, index) => call(limited[index % 2]!.url, 'POST', `/v2/Services/${service.sid}/Operators/${operatorSid}`)),
     );
     assert.equal(count(replies, 202), 5, statuses(replies).join(' '));
     assert.equal(count(replies, 400), 7);
-    const fetched = await call(limited[1].url, 'GET', `/v2/Services/${service.sid}`);
+    const fetched = await call(limited[1]!.url, 'GET', `/v2/Services/${service.sid}`);
     assert.equal(fetched.body.version, service.version + 5);
     assert.deepEqual(
       [...fetched.body.read_only_attached_operator_sids].sort(),
-      operators.filter((_, index) => replies[index].status === 202).sort(),
+      operators.filter((_, index) => replies[index]!.status === 202).sort(),
     );
   });
 });

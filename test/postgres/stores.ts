@@ -2,6 +2,7 @@
 // SqliteStore in memory to hold it against.
 import { PostgresStore } from '../../src/store/postgres.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import type { Sid, SidPrefix } from '../../src/sids.js';
 import type { CustomOperatorRecord, ServiceRecord } from '../../src/store/store.js';
 import { assertPostgresReachable, dropSchema, newSchemaName, testDatabaseUrl } from '../helpers/postgres.js';
 
@@ -37,9 +38,18 @@ export async function freshPostgres(poolSize = 5): Promise<FreshPostgres> {
 
 export const memorySqlite = () => SqliteStore.open({ filename: ':memory:' });
 
-export const account = (digit: string) => 'AC' + digit.repeat(32);
+/** A SID of kind P from test text (some tests use SIDs the API would not issue: mixed case, non-hex). */
+export const testSid = <P extends SidPrefix>(prefix: P, rest: string): Sid<P> => (prefix + rest) as Sid<P>;
 
-export function service(sid: string, accountSid: string, uniqueName: string, createdMs: number, extra: Partial<ServiceRecord> = {}): ServiceRecord {
+export const account = (digit: string) => testSid('AC', digit.repeat(32));
+
+export function service(
+  sid: Sid<'GA'>,
+  accountSid: Sid<'AC'>,
+  uniqueName: string,
+  createdMs: number,
+  extra: Partial<ServiceRecord> = {},
+): ServiceRecord {
   return {
     sid,
     accountSid,
@@ -61,8 +71,8 @@ export function service(sid: string, accountSid: string, uniqueName: string, cre
 }
 
 export function customOperator(
-  sid: string,
-  accountSid: string,
+  sid: Sid<'LY'>,
+  accountSid: Sid<'AC'>,
   createdMs: number,
   extra: Partial<CustomOperatorRecord> = {},
 ): CustomOperatorRecord {

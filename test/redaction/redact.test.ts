@@ -20,10 +20,18 @@ const cases: Array<[sentence: string, redacted: string, spans: Array<[entity: st
   ['Email me at anna.smith@example.com please.', 'Email me at [Email] please.', [['Email', 'anna.smith@example.com']]],
   ['It is anna at example dot com.', 'It is [Email].', [['Email', 'anna at example dot com']]],
   ['The card is 4111 1111 1111 1111.', 'The card is [CreditCard].', [['CreditCard', '4111 1111 1111 1111']]],
-  ['The last four digits of my card are one two three four.', 'The last four digits of my card are [CreditCard].', [['CreditCard', 'one two three four']]],
+  [
+    'The last four digits of my card are one two three four.',
+    'The last four digits of my card are [CreditCard].',
+    [['CreditCard', 'one two three four']],
+  ],
   ['My social security number is 123-45-6789.', 'My social security number is [SSN].', [['SSN', '123-45-6789']]],
   ['It is 123-45-6789.', 'It is [SSN].', [['SSN', '123-45-6789']]],
-  ['My social is one two three four five six seven eight nine.', 'My social is [SSN].', [['SSN', 'one two three four five six seven eight nine']]],
+  [
+    'My social is one two three four five six seven eight nine.',
+    'My social is [SSN].',
+    [['SSN', 'one two three four five six seven eight nine']],
+  ],
   ['I live at 42 Elm Street in Springfield.', 'I live at [Address] in Springfield.', [['Address', '42 Elm Street']]],
   ['Send it to forty two Oak Avenue.', 'Send it to [Address].', [['Address', 'forty two Oak Avenue']]],
   ['The zip code is nine four one oh seven.', 'The zip code is [ZipCode].', [['ZipCode', 'nine four one oh seven']]],
@@ -68,8 +76,16 @@ describe('digit runs', () => {
     ['twenty-one forty two', ['2142']],
     ['one two three and four five', ['123', '45']],
     ['o is a letter; oh one is a digit run', ['01']],
+    // Words that name an Object.prototype member are not number words.
+    ['call constructor toString four one five', ['415']],
   ];
-  for (const [text, digits] of runs) test(text, () => assert.deepEqual(digitRuns(text).map((run) => run.digits), digits));
+  for (const [text, digits] of runs)
+    test(text, () =>
+      assert.deepEqual(
+        digitRuns(text).map((run) => run.digits),
+        digits,
+      ),
+    );
 });
 
 describe('PII words and their times', () => {

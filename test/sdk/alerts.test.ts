@@ -51,22 +51,45 @@ const newestFirst = (alerts: AlertRecord[]) => alerts.map((alert) => alert.sid).
 test('alerts.list() lists newest first, auto-paging across pages', async () => {
   const { client, alerts } = await accountWithAlerts(7);
   const listed = await client.monitor.v1.alerts.list({ pageSize: 2 });
-  assert.deepEqual(listed.map((alert) => alert.sid), newestFirst(alerts));
+  assert.deepEqual(
+    listed.map((alert) => alert.sid),
+    newestFirst(alerts),
+  );
   const seen: string[] = [];
-  await client.monitor.v1.alerts.each({ pageSize: 3 }, (alert) => {
-    seen.push(alert.sid);
+  // each()'s typings return void; its documented completion signal is the done option.
+  await new Promise<void>((resolve, reject) => {
+    client.monitor.v1.alerts.each({
+      pageSize: 3,
+      callback: (alert) => {
+        seen.push(alert.sid);
+      },
+      done: (error?: Error) => (error ? reject(error) : resolve()),
+    });
   });
   assert.deepEqual(seen, newestFirst(alerts));
   const limited = await client.monitor.v1.alerts.list({ limit: 3, pageSize: 2 });
-  assert.deepEqual(limited.map((alert) => alert.sid), newestFirst(alerts).slice(0, 3));
+  assert.deepEqual(
+    limited.map((alert) => alert.sid),
+    newestFirst(alerts).slice(0, 3),
+  );
 });
 
 test('alerts.list() filters by logLevel, startDate and endDate (Date objects)', async () => {
   const { client, alerts } = await accountWithAlerts(6);
   const warnings = await client.monitor.v1.alerts.list({ logLevel: 'warning' });
-  assert.deepEqual(warnings.map((alert) => alert.sid), newestFirst(alerts.filter((alert) => alert.logLevel === 'warning')));
-  const window = await client.monitor.v1.alerts.list({ startDate: new Date(T + 2 * MINUTE), endDate: new Date(T + 4 * MINUTE), pageSize: 1 });
-  assert.deepEqual(window.map((alert) => alert.sid), newestFirst(alerts.slice(2, 5)));
+  assert.deepEqual(
+    warnings.map((alert) => alert.sid),
+    newestFirst(alerts.filter((alert) => alert.logLevel === 'warning')),
+  );
+  const window = await client.monitor.v1.alerts.list({
+    startDate: new Date(T + 2 * MINUTE),
+    endDate: new Date(T + 4 * MINUTE),
+    pageSize: 1,
+  });
+  assert.deepEqual(
+    window.map((alert) => alert.sid),
+    newestFirst(alerts.slice(2, 5)),
+  );
 });
 
 test('alerts(sid).fetch() gives the alert with its details, as the SDK types it', async () => {

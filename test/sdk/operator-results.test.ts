@@ -21,24 +21,52 @@ let parts: OperatorsStageParts;
 const customSids = new Map<string, string>();
 
 const PREBUILT = [
-  'Sentiment Analysis', 'Summarization', 'Entity Recognition', 'Agent Introduction', 'Escalation Request', 'Recording Disclosure',
-  'Do Not Contact Me', 'Outbound Call Disposition', 'Voicemail Detection', 'Unavailable Party Detector', 'Non English Call',
-  'Password Reset', 'Call Transfer',
+  'Sentiment Analysis',
+  'Summarization',
+  'Entity Recognition',
+  'Agent Introduction',
+  'Escalation Request',
+  'Recording Disclosure',
+  'Do Not Contact Me',
+  'Outbound Call Disposition',
+  'Voicemail Detection',
+  'Unavailable Party Detector',
+  'Non English Call',
+  'Password Reset',
+  'Call Transfer',
 ];
 
 const CUSTOM: Array<[name: string, type: string, config: object]> = [
   ['Refund (exact)', 'LiteralSpot', { phrase_sets: [{ name: 'Refund', phrases: ['refund', 'money back'], match: 'exact' }] }],
   ['Refund (fuzzy)', 'LiteralSpot', { phrase_sets: [{ name: 'Refund', phrases: ['refund', 'money back'], match: 'fuzzy' }] }],
-  ['Topic', 'LiteralClassification', {
-    scope: 'conversation',
-    classes: [{ name: 'billing', phrases: ['charged twice', 'refund'] }, { name: 'delivery', phrases: ['delivery', 'package'] }],
-  }],
-  ['Sentence topic', 'LiteralClassification', {
-    scope: 'sentence',
-    classes: [{ name: 'billing', phrases: ['charged twice', 'refund'] }, { name: 'escalation', phrases: ['supervisor'] }],
-  }],
+  [
+    'Topic',
+    'LiteralClassification',
+    {
+      scope: 'conversation',
+      classes: [
+        { name: 'billing', phrases: ['charged twice', 'refund'] },
+        { name: 'delivery', phrases: ['delivery', 'package'] },
+      ],
+    },
+  ],
+  [
+    'Sentence topic',
+    'LiteralClassification',
+    {
+      scope: 'sentence',
+      classes: [
+        { name: 'billing', phrases: ['charged twice', 'refund'] },
+        { name: 'escalation', phrases: ['supervisor'] },
+      ],
+    },
+  ],
   ['Call summary', 'Generative', { prompt: 'Summarise the call in one sentence.' }],
-  ['Order facts', 'GenerativeJSON', { prompt: 'Extract the order facts.', json_result_schema: { type: 'object', properties: { refund: { type: 'boolean' } } } }],
+  [
+    'Order facts',
+    'GenerativeJSON',
+    { prompt: 'Extract the order facts.', json_result_schema: { type: 'object', properties: { refund: { type: 'boolean' } } } },
+  ],
 ];
 
 const operatorSid = (name: string): string => customSids.get(name) ?? catalogSid('LY', name);
@@ -72,7 +100,7 @@ after(() => server.close());
 /** The computed fields of a result as the SDK gives them. */
 function computed(result: OperatorResult): OperatorResultBody {
   return {
-    operator_type: result.operatorType as OperatorResultBody['operator_type'],
+    operator_type: result.operatorType,
     extract_match: result.extractMatch,
     match_probability: result.matchProbability,
     normalized_result: result.normalizedResult,
@@ -168,7 +196,11 @@ table('Entity Recognition', [
   [
     'people, an organization, numbers',
     'pii',
-    extracted({ Person: ['Anna Smith', 'Robert Chen'], Organization: ['Acme Bank'], Quantity: ['415', '555', '0134'] }, null, 'extract-normalize'),
+    extracted(
+      { Person: ['Anna Smith', 'Robert Chen'], Organization: ['Acme Bank'], Quantity: ['415', '555', '0134'] },
+      null,
+      'extract-normalize',
+    ),
   ],
   ['a day and times', 'neutral-hours', extracted({ Date: ['Saturday'], Quantity: ['nine', 'five'] }, null, 'extract-normalize')],
   ['no entities', 'angry', extracted({}, null, 'extract-normalize')],
@@ -182,7 +214,13 @@ table('Non English Call', [
 const detector = (name: string) => (sentences: string[]) => extracted({ [name]: sentences }, 1);
 table('Agent Introduction', [
   ['"my name is"', 'refund-call', detector('Agent Introduction')([line.intro])],
-  ['"this is … from" in a voicemail message', 'voicemail', detector('Agent Introduction')(['Hi Mark, this is Dana from Lakeside Dental calling to confirm your appointment on Thursday. Please call us back.'])],
+  [
+    '"this is … from" in a voicemail message',
+    'voicemail',
+    detector('Agent Introduction')([
+      'Hi Mark, this is Dana from Lakeside Dental calling to confirm your appointment on Thursday. Please call us back.',
+    ]),
+  ],
   ['absent', 'neutral-hours', NOTHING],
   ['in Spanish', 'spanish', NOTHING],
 ]);
@@ -196,7 +234,11 @@ table('Recording Disclosure', [
   ['in Spanish', 'spanish', NOTHING],
 ]);
 table('Do Not Contact Me', [
-  ['"stop calling me", "take me off your list"', 'stop-calling', detector('Do Not Contact Me')(['Not interested. Please stop calling me and take me off your list.'])],
+  [
+    '"stop calling me", "take me off your list"',
+    'stop-calling',
+    detector('Do Not Contact Me')(['Not interested. Please stop calling me and take me off your list.']),
+  ],
   ['absent', 'refund-call', NOTHING],
 ]);
 table('Password Reset', [
@@ -238,12 +280,18 @@ describe('operators that need a language model, without one', () => {
   for (const name of ['Call summary', 'Order facts']) {
     test(`${name}: no result (404 through the SDK) and a failure saying how to configure one`, async () => {
       const { sid, outcome } = await transcriptOf('refund-call');
-      await assert.rejects(client.intelligence.v2.transcripts(sid).operatorResults(operatorSid(name)).fetch(), (error: { status: number; code: number }) => {
-        assert.equal(error.status, 404);
-        assert.equal(error.code, 20404);
-        return true;
-      });
-      assert.deepEqual(outcome.failures.find((failure) => failure.operatorSid === operatorSid(name)), { operatorSid: operatorSid(name), name, reason: NO_LLM_REASON });
+      await assert.rejects(
+        client.intelligence.v2.transcripts(sid).operatorResults(operatorSid(name)).fetch(),
+        (error: { status: number; code: number }) => {
+          assert.equal(error.status, 404);
+          assert.equal(error.code, 20404);
+          return true;
+        },
+      );
+      assert.deepEqual(
+        outcome.failures.find((failure) => failure.operatorSid === operatorSid(name)),
+        { operatorSid: operatorSid(name), name, reason: NO_LLM_REASON },
+      );
     });
   }
 });
@@ -253,7 +301,10 @@ describe('listing through the SDK', () => {
     const { sid, outcome } = await transcriptOf('refund-call');
     const listed = await client.intelligence.v2.transcripts(sid).operatorResults.list({ pageSize: 4 });
     const produced = allOperatorSids().filter((operator) => !outcome.failures.some((failure) => failure.operatorSid === operator));
-    assert.deepEqual(listed.map((result) => result.operatorSid), produced);
+    assert.deepEqual(
+      listed.map((result) => result.operatorSid),
+      produced,
+    );
     assert.equal(listed.length, allOperatorSids().length - 2);
     for (const result of listed) assert.equal(result.url, `${server.url}/v2/Transcripts/${sid}/OperatorResults/${result.operatorSid}`);
   });
@@ -273,12 +324,18 @@ describe('Redacted through the SDK', () => {
       'Agent Introduction': ['Thanks for calling Acme Bank, my name is [Name].', 'My name is [Name] and I need a refund to my card.'],
     });
     assert.deepEqual((await results(agentIntroduction).fetch({ redacted: false })).extractResults, {
-      'Agent Introduction': ['Thanks for calling Acme Bank, my name is Anna Smith.', 'My name is Robert Chen and I need a refund to my card.'],
+      'Agent Introduction': [
+        'Thanks for calling Acme Bank, my name is Anna Smith.',
+        'My name is Robert Chen and I need a refund to my card.',
+      ],
     });
-    assert.deepEqual((await results.list()).map((result) => result.textGenerationResults), [null, { result: '[Redacted: Summarization]', format: 'text' }]);
-    assert.deepEqual((await results.list({ redacted: false })).map((result) => result.textGenerationResults), [
-      null,
-      { result: 'Customer: You can reach me at 415 555 0134 if the refund fails.', format: 'text' },
-    ]);
+    assert.deepEqual(
+      (await results.list()).map((result) => result.textGenerationResults),
+      [null, { result: '[Redacted: Summarization]', format: 'text' }],
+    );
+    assert.deepEqual(
+      (await results.list({ redacted: false })).map((result) => result.textGenerationResults),
+      [null, { result: 'Customer: You can reach me at 415 555 0134 if the refund fails.', format: 'text' }],
+    );
   });
 });

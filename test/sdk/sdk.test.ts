@@ -69,10 +69,20 @@ describe('services through the SDK', () => {
     assert.deepEqual(pageNames, names);
 
     const seen: string[] = [];
-    await client.intelligence.v2.services.each({ pageSize: 3 }, (service) => {
-      seen.push(service.uniqueName);
+    // each()'s typings return void; its documented completion signal is the done option.
+    await new Promise<void>((resolve, reject) => {
+      client.intelligence.v2.services.each({
+        pageSize: 3,
+        callback: (service) => {
+          seen.push(service.uniqueName);
+        },
+        done: (error?: Error) => (error ? reject(error) : resolve()),
+      });
     });
-    assert.deepEqual(seen.filter((name) => name.startsWith('sdk-page-')), names);
+    assert.deepEqual(
+      seen.filter((name) => name.startsWith('sdk-page-')),
+      names,
+    );
   });
 
   test('errors surface as RestException with status and code', async () => {
@@ -89,9 +99,7 @@ describe('services through the SDK', () => {
     assert.equal(stale.status, 412);
     assert.equal(stale.code, 20412);
 
-    const unauthenticated = await restError(
-      clientFor(server.account.sid, 'wrong-token').intelligence.v2.services.list(),
-    );
+    const unauthenticated = await restError(clientFor(server.account.sid, 'wrong-token').intelligence.v2.services.list());
     assert.equal(unauthenticated.status, 401);
     assert.equal(unauthenticated.code, 20003);
   });

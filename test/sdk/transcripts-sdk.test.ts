@@ -38,7 +38,10 @@ describe('transcripts through the SDK', () => {
       serviceSid,
       channel: {
         media_properties: { media_url: 'https://media.example.com/call.vtt' },
-        participants: [{ channel_participant: 1, full_name: 'Anna' }, { channel_participant: 2, role: 'Caller' }],
+        participants: [
+          { channel_participant: 1, full_name: 'Anna' },
+          { channel_participant: 2, role: 'Caller' },
+        ],
       },
       customerKey: 'order-42',
       mediaStartTime,
@@ -56,12 +59,25 @@ describe('transcripts through the SDK', () => {
     assert.equal(fetched.sid, created.sid);
     assert.ok(fetched.dateCreated instanceof Date);
 
-    const second = await client.intelligence.v2.transcripts.create({ serviceSid, channel: { media_properties: { media_url: 'https://media.example.com/b.vtt' } } });
-    const third = await client.intelligence.v2.transcripts.create({ serviceSid, channel: { media_properties: { media_url: 'https://media.example.com/c.vtt' } } });
+    const second = await client.intelligence.v2.transcripts.create({
+      serviceSid,
+      channel: { media_properties: { media_url: 'https://media.example.com/b.vtt' } },
+    });
+    const third = await client.intelligence.v2.transcripts.create({
+      serviceSid,
+      channel: { media_properties: { media_url: 'https://media.example.com/c.vtt' } },
+    });
     const all = await client.intelligence.v2.transcripts.list({ serviceSid, pageSize: 2 });
-    assert.deepEqual(all.map((transcript) => transcript.sid), [created.sid, second.sid, third.sid], 'auto-paged in creation order');
+    assert.deepEqual(
+      all.map((transcript) => transcript.sid),
+      [created.sid, second.sid, third.sid],
+      'auto-paged in creation order',
+    );
     const started = await client.intelligence.v2.transcripts.list({ serviceSid, afterStartTime: '2026-11-30T00:00:00Z' });
-    assert.deepEqual(started.map((transcript) => transcript.sid), [created.sid]);
+    assert.deepEqual(
+      started.map((transcript) => transcript.sid),
+      [created.sid],
+    );
     assert.deepEqual((await client.intelligence.v2.transcripts.list({ serviceSid, status: 'completed' })).length, 0);
 
     assert.equal(await client.intelligence.v2.transcripts(second.sid).remove(), true);
@@ -75,12 +91,17 @@ describe('transcripts through the SDK', () => {
     const empty = await restError(client.intelligence.v2.transcripts.create({ serviceSid, channel: { media_properties: {} } }));
     assert.equal(empty.status, 400);
     assert.equal(empty.code, 95006);
-    const ftp = await restError(client.intelligence.v2.transcripts.create({ serviceSid, channel: { media_properties: { media_url: 'ftp://x/y.wav' } } }));
+    const ftp = await restError(
+      client.intelligence.v2.transcripts.create({ serviceSid, channel: { media_properties: { media_url: 'ftp://x/y.wav' } } }),
+    );
     assert.equal(ftp.code, 95005);
     const three = await restError(
       client.intelligence.v2.transcripts.create({
         serviceSid,
-        channel: { media_properties: { media_url: 'https://x.example/y.wav' }, participants: [1, 2, 1].map((n) => ({ channel_participant: n })) },
+        channel: {
+          media_properties: { media_url: 'https://x.example/y.wav' },
+          participants: [1, 2, 1].map((n) => ({ channel_participant: n })),
+        },
       }),
     );
     assert.equal(three.code, 20422);
@@ -89,21 +110,32 @@ describe('transcripts through the SDK', () => {
   });
 
   test('sentences: redacted by default, the original on request, word times, paged', async () => {
-    const transcript = await client.intelligence.v2.transcripts.create({ serviceSid, channel: { media_properties: { media_url: 'https://media.example.com/s.vtt' } } });
+    const transcript = await client.intelligence.v2.transcripts.create({
+      serviceSid,
+      channel: { media_properties: { media_url: 'https://media.example.com/s.vtt' } },
+    });
     await storeSentences(server, transcript.sid, sentences(5, true));
     const redacted = await client.intelligence.v2.transcripts(transcript.sid).sentences.list({ pageSize: 2 });
-    assert.deepEqual(redacted.map((sentence) => sentence.sentenceIndex), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      redacted.map((sentence) => sentence.sentenceIndex),
+      [0, 1, 2, 3, 4],
+    );
     assert.equal(redacted[1]!.transcript, 'my name is [Name] number 1');
     assert.equal(redacted[1]!.startTime, '1.36');
     assert.equal(redacted[1]!.words[0].start_time, null);
-    const original = await client.intelligence.v2.transcripts(transcript.sid).sentences.list({ redacted: false, wordTimestamps: true, pageSize: 2 });
+    const original = await client.intelligence.v2
+      .transcripts(transcript.sid)
+      .sentences.list({ redacted: false, wordTimestamps: true, pageSize: 2 });
     assert.equal(original[4]!.transcript, 'my name is Anna number 4', 'later pages keep Redacted=false');
     assert.equal(typeof original[4]!.words[0].start_time, 'number');
     await claimTranscriptJobs(server);
   });
 
   test('media: fetch gives a temporary URL that downloads the stored file', async () => {
-    const transcript = await client.intelligence.v2.transcripts.create({ serviceSid, channel: { media_properties: { media_url: 'https://media.example.com/m.vtt' } } });
+    const transcript = await client.intelligence.v2.transcripts.create({
+      serviceSid,
+      channel: { media_properties: { media_url: 'https://media.example.com/m.vtt' } },
+    });
     const bytes = Buffer.from('WEBVTT\n\n00:00.000 --> 00:01.500\n<v Agent>Hello\n');
     await storeMedia(server, transcript.sid, { bytes, name: 'media.vtt', contentType: 'text/vtt' });
     const media = await client.intelligence.v2.transcripts(transcript.sid).media().fetch();

@@ -21,7 +21,10 @@ export async function createTranscript(
   form: Record<string, string> = {},
   auth?: Auth,
 ): Promise<any> {
-  const response = await server.request('POST', '/v2/Transcripts', { form: { ServiceSid: serviceSid, Channel: channelJson(), ...form }, auth });
+  const response = await server.request('POST', '/v2/Transcripts', {
+    form: { ServiceSid: serviceSid, Channel: channelJson(), ...form },
+    auth,
+  });
   return assertOk(response, 'CreateTranscript', 202);
 }
 
@@ -77,7 +80,12 @@ export async function storeMedia(
   }
   const recorded = await server.store.setTranscriptMedia(
     transcriptSid,
-    { mediaPath: mediaStore.relativePath(transcriptSid, media.name), mediaContentType: media.contentType, redactedMediaPath, durationSeconds: 3 },
+    {
+      mediaPath: mediaStore.relativePath(transcriptSid, media.name),
+      mediaContentType: media.contentType,
+      redactedMediaPath,
+      durationSeconds: 3,
+    },
     Date.now(),
   );
   assert.equal(recorded, true);

@@ -104,10 +104,14 @@ describe('media', () => {
   test('an expired URL is 403, signed with the very key the server derives from its secret key', async () => {
     const signer = MediaUrlSigner.fromSecretKey(secretKey, 60);
     const fresh = signer.sign(transcriptSid, 'original', Date.now());
-    const freshFile = await download(`${server.url}/media/${transcriptSid}?variant=original&expires=${fresh.expires}&signature=${fresh.signature}`);
+    const freshFile = await download(
+      `${server.url}/media/${transcriptSid}?variant=original&expires=${fresh.expires}&signature=${fresh.signature}`,
+    );
     assert.equal(freshFile.status, 200, 'the same secret key signs URLs the server accepts (they survive a restart)');
     const old = signer.sign(transcriptSid, 'original', Date.now() - 61_000);
-    const expired = await download(`${server.url}/media/${transcriptSid}?variant=original&expires=${old.expires}&signature=${old.signature}`);
+    const expired = await download(
+      `${server.url}/media/${transcriptSid}?variant=original&expires=${old.expires}&signature=${old.signature}`,
+    );
     assert.equal(expired.status, 403);
     assert.equal(expired.json.code, 20403);
     assert.match(expired.json.message, /expired/);

@@ -32,7 +32,12 @@ test('every part of the URL is bound: changing any one is forged', () => {
   assert.equal(signer.verify(sid, { ...signed, expires: String(Number(signed.expires) + 1) }, now).verdict, 'forged');
   const flipped = signed.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
   assert.equal(signer.verify(sid, { ...signed, signature: flipped }, now).verdict, 'forged');
-  for (const broken of [{ ...signed, signature: undefined }, { ...signed, expires: '-1' }, { ...signed, variant: 'both' }, { ...signed, signature: [signed.signature, signed.signature] }]) {
+  for (const broken of [
+    { ...signed, signature: undefined },
+    { ...signed, expires: '-1' },
+    { ...signed, variant: 'both' },
+    { ...signed, signature: [signed.signature, signed.signature] },
+  ]) {
     assert.equal(signer.verify(sid, broken, now).verdict, 'forged');
   }
 });
@@ -50,6 +55,9 @@ test('MEDIA_URL_TTL_SECONDS: 600 by default, 1 to 604800, anything else a config
   assert.equal(loadConfig({}).mediaUrlTtlSeconds, 600);
   assert.equal(loadConfig({ MEDIA_URL_TTL_SECONDS: '30' }).mediaUrlTtlSeconds, 30);
   for (const bad of ['0', '604801', '10m', '-5']) {
-    assert.throws(() => loadConfig({ MEDIA_URL_TTL_SECONDS: bad }), (error: Error) => error instanceof ConfigError && /MEDIA_URL_TTL_SECONDS/.test(error.message));
+    assert.throws(
+      () => loadConfig({ MEDIA_URL_TTL_SECONDS: bad }),
+      (error: Error) => error instanceof ConfigError && /MEDIA_URL_TTL_SECONDS/.test(error.message),
+    );
   }
 });

@@ -47,7 +47,10 @@ describe('sentences', () => {
     assert.equal(second.end_time, '2.46', 'binary floats are written as the decimals they stand for');
     assert.equal(second.confidence, '0.9');
     assert.equal(second.media_channel, 2);
-    assert.deepEqual(body.sentences.map((s: { sentence_index: number }) => s.sentence_index), [0, 1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      body.sentences.map((s: { sentence_index: number }) => s.sentence_index),
+      [0, 1, 2, 3, 4, 5, 6],
+    );
   });
 
   test('WordTimestamps=true gives word times as numbers', async () => {
@@ -63,8 +66,14 @@ describe('sentences', () => {
   test('redacted by default when the transcript has redaction; Redacted=false gives the original', async () => {
     const byDefault = await list(`/v2/Transcripts/${redactedSid}/Sentences`);
     assert.equal(byDefault.sentences[3].transcript, 'my name is [Name] number 3');
-    assert.deepEqual(byDefault.sentences[3].words.map((w: { word: string }) => w.word), ['my', 'name', 'is', '[Name]', 'number', '3']);
-    assert.equal((await list(`/v2/Transcripts/${redactedSid}/Sentences?Redacted=TRUE`)).sentences[3].transcript, 'my name is [Name] number 3');
+    assert.deepEqual(
+      byDefault.sentences[3].words.map((w: { word: string }) => w.word),
+      ['my', 'name', 'is', '[Name]', 'number', '3'],
+    );
+    assert.equal(
+      (await list(`/v2/Transcripts/${redactedSid}/Sentences?Redacted=TRUE`)).sentences[3].transcript,
+      'my name is [Name] number 3',
+    );
     const original = await list(`/v2/Transcripts/${redactedSid}/Sentences?Redacted=false`);
     assert.equal(original.sentences[3].transcript, 'my name is Anna number 3');
     assert.equal(original.sentences[3].words[3].word, 'Anna');
@@ -75,7 +84,10 @@ describe('sentences', () => {
   test('pages forward and back by sentence_index, echoing Redacted and WordTimestamps', async () => {
     const path = `/v2/Transcripts/${redactedSid}/Sentences?Redacted=False&WordTimestamps=true&PageSize=3`;
     const pages = await walkForward(server, path, 'ListSentence');
-    assert.deepEqual(pages.map((page) => page.sentences.map((s: { sentence_index: number }) => s.sentence_index)), [[0, 1, 2], [3, 4, 5], [6]]);
+    assert.deepEqual(
+      pages.map((page) => page.sentences.map((s: { sentence_index: number }) => s.sentence_index)),
+      [[0, 1, 2], [3, 4, 5], [6]],
+    );
     assert.equal(pages[0].meta.key, 'sentences');
     assert.equal(pages[0].meta.page_size, 3);
     const prefix = `${server.url}/v2/Transcripts/${redactedSid}/Sentences?Redacted=false&WordTimestamps=true&PageSize=3&Page=`;
@@ -86,7 +98,13 @@ describe('sentences', () => {
     assert.equal(pages[1].sentences[0].transcript, 'my name is Anna number 3', 'the next page keeps Redacted=false');
     assert.equal(typeof pages[1].sentences[0].words[0].start_time, 'number', 'and WordTimestamps=true');
     const back = await walkBack(server, pages[2], 'ListSentence');
-    assert.deepEqual(back.map((page) => page.sentences.map((s: { sentence_index: number }) => s.sentence_index)), [[0, 1, 2], [3, 4, 5]]);
+    assert.deepEqual(
+      back.map((page) => page.sentences.map((s: { sentence_index: number }) => s.sentence_index)),
+      [
+        [0, 1, 2],
+        [3, 4, 5],
+      ],
+    );
   });
 
   test('PageSize up to 5000; beyond, or a token this server did not issue, is 400 20422', async () => {

@@ -66,7 +66,15 @@ describe('POST /v2/Transcripts', () => {
     ];
     const withUrl = await createTranscript(server, service.sid, { Channel: channelJson({ media_url: MEDIA_URL }, { participants }) });
     assert.deepEqual(withUrl.channel.participants, [
-      { channel_participant: 2, role: 'Customer', full_name: 'Bob', user_id: null, media_participant_id: null, email: null, image_url: null },
+      {
+        channel_participant: 2,
+        role: 'Customer',
+        full_name: 'Bob',
+        user_id: null,
+        media_participant_id: null,
+        email: null,
+        image_url: null,
+      },
       {
         channel_participant: 1,
         role: 'Representative',
@@ -77,7 +85,9 @@ describe('POST /v2/Transcripts', () => {
         image_url: null,
       },
     ]);
-    const agentOnly = await createTranscript(server, service.sid, { Channel: channelJson({ media_url: MEDIA_URL }, { participants: [{ channel_participant: 1 }] }) });
+    const agentOnly = await createTranscript(server, service.sid, {
+      Channel: channelJson({ media_url: MEDIA_URL }, { participants: [{ channel_participant: 1 }] }),
+    });
     assert.equal(agentOnly.channel.participants[0].role, 'Agent');
 
     const recording = randomSid('RE');
@@ -94,7 +104,12 @@ describe('POST /v2/Transcripts', () => {
   });
 
   test("the service's language, data logging, redaction and operators are copied at creation", async () => {
-    const service = await createService(server, { LanguageCode: 'fr-FR', DataLogging: 'true', AutoRedaction: 'true', MediaRedaction: 'true' });
+    const service = await createService(server, {
+      LanguageCode: 'fr-FR',
+      DataLogging: 'true',
+      AutoRedaction: 'true',
+      MediaRedaction: 'true',
+    });
     const first = prebuiltSid('Sentiment Analysis');
     const second = prebuiltSid('Summarization');
     await attach(server, service.sid, second);
@@ -211,13 +226,22 @@ describe('GET /v2/Transcripts', () => {
   test('pages forward and back by keyset, echoing the filters in every URL', async () => {
     const pages = await walkForward(server, `/v2/Transcripts?ServiceSid=${serviceA}&PageSize=2`, 'ListTranscript');
     assert.equal(pages.length, 2);
-    assert.deepEqual(pages.flatMap((page) => page.transcripts.map((t: { sid: string }) => t.sid)), created.slice(0, 3));
+    assert.deepEqual(
+      pages.flatMap((page) => page.transcripts.map((t: { sid: string }) => t.sid)),
+      created.slice(0, 3),
+    );
     assert.equal(pages[0].meta.key, 'transcripts');
     assert.equal(pages[0].meta.first_page_url, `${server.url}/v2/Transcripts?ServiceSid=${serviceA}&PageSize=2&Page=0`);
-    assert.match(pages[0].meta.next_page_url, new RegExp(`^${server.url}/v2/Transcripts\\?ServiceSid=${serviceA}&PageSize=2&Page=1&PageToken=`));
+    assert.match(
+      pages[0].meta.next_page_url,
+      new RegExp(`^${server.url}/v2/Transcripts\\?ServiceSid=${serviceA}&PageSize=2&Page=1&PageToken=`),
+    );
     assert.equal(pages[1].meta.next_page_url, null);
     const back = await walkBack(server, pages[1], 'ListTranscript');
-    assert.deepEqual(back[0].transcripts.map((t: { sid: string }) => t.sid), created.slice(0, 2));
+    assert.deepEqual(
+      back[0].transcripts.map((t: { sid: string }) => t.sid),
+      created.slice(0, 2),
+    );
   });
 
   test("another account lists none of this account's transcripts", async () => {
@@ -225,14 +249,15 @@ describe('GET /v2/Transcripts', () => {
     const body = assertOk(await server.request('GET', '/v2/Transcripts', { auth: other.auth }), 'ListTranscript', 200);
     assert.deepEqual(body.transcripts, []);
     assert.deepEqual(
-      (assertOk(await server.request('GET', `/v2/Transcripts?ServiceSid=${serviceA}`, { auth: other.auth }), 'ListTranscript', 200)).transcripts,
+      assertOk(await server.request('GET', `/v2/Transcripts?ServiceSid=${serviceA}`, { auth: other.auth }), 'ListTranscript', 200)
+        .transcripts,
       [],
     );
   });
 });
 
 describe('GET and DELETE /v2/Transcripts/{Sid}', () => {
-  test('fetch answers the transcript as created; a malformed, unknown or other account\'s SID is 404', async () => {
+  test("fetch answers the transcript as created; a malformed, unknown or other account's SID is 404", async () => {
     const service = await createService(server);
     const created = await createTranscript(server, service.sid, { CustomerKey: 'order-7' });
     const fetched = assertOk(await server.request('GET', `/v2/Transcripts/${created.sid}`), 'FetchTranscript', 200);

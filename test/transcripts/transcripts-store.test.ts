@@ -46,7 +46,10 @@ const sentence = (sentenceIndex: number): StoredSentence => ({
   endTime: sentenceIndex * 1.5 + 1.25,
   confidence: 0.5,
   transcript: `sentence ${sentenceIndex}`,
-  words: [{ word: 'sentence', startTime: sentenceIndex * 1.5, endTime: null }, { word: String(sentenceIndex), startTime: null, endTime: null }],
+  words: [
+    { word: 'sentence', startTime: sentenceIndex * 1.5, endTime: null },
+    { word: String(sentenceIndex), startTime: null, endTime: null },
+  ],
   redactedTranscript: sentenceIndex === 0 ? '[Name] said' : null,
   redactedWords: sentenceIndex === 0 ? [{ word: '[Name]', startTime: 0, endTime: 0.5 }] : null,
 });
@@ -98,7 +101,10 @@ describe('transcript store', () => {
     for (const row of rows) await js.store.insertTranscript(row);
     const sids = async (filter: Parameters<typeof js.store.listTranscripts>[1], query = { limit: 10 }) =>
       (await js.store.listTranscripts(other, filter, query)).map((t) => t.sid);
-    assert.deepEqual(await sids({}), rows.map((r) => r.sid));
+    assert.deepEqual(
+      await sids({}),
+      rows.map((r) => r.sid),
+    );
     assert.deepEqual(await sids({ serviceSid: otherService }), [rows[1]!.sid]);
     assert.deepEqual(await sids({ languageCode: 'es-US' }), [rows[1]!.sid]);
     assert.deepEqual(await sids({ status: 'failed' }), [rows[2]!.sid]);
@@ -120,11 +126,28 @@ describe('transcript store', () => {
     // A retried job writes its set again: still one set.
     assert.equal(await js.store.replaceSentences(record.sid, sentences, 2_200), true);
     const all = await js.store.listSentences(record.sid, { limit: 100 });
-    assert.deepEqual(all, sentences.map((s) => ({ ...s, transcriptSid: record.sid })));
-    assert.deepEqual((await js.store.listSentences(record.sid, { limit: 5, afterIndex: 9 })).map((s) => s.sentenceIndex), [10, 11, 12, 13, 14]);
-    assert.deepEqual((await js.store.listSentences(record.sid, { limit: 3, beforeIndex: 10 })).map((s) => s.sentenceIndex), [7, 8, 9]);
+    assert.deepEqual(
+      all,
+      sentences.map((s) => ({ ...s, transcriptSid: record.sid })),
+    );
+    assert.deepEqual(
+      (await js.store.listSentences(record.sid, { limit: 5, afterIndex: 9 })).map((s) => s.sentenceIndex),
+      [10, 11, 12, 13, 14],
+    );
+    assert.deepEqual(
+      (await js.store.listSentences(record.sid, { limit: 3, beforeIndex: 10 })).map((s) => s.sentenceIndex),
+      [7, 8, 9],
+    );
 
-    const result = { transcriptSid: record.sid, operatorSid: record.operatorSids[0]!, name: 'Spot', position: 0, resultJson: '{"a":1}', redactedResultJson: null, dateCreatedMs: 2_300 };
+    const result = {
+      transcriptSid: record.sid,
+      operatorSid: record.operatorSids[0]!,
+      name: 'Spot',
+      position: 0,
+      resultJson: '{"a":1}',
+      redactedResultJson: null,
+      dateCreatedMs: 2_300,
+    };
     assert.equal(await js.store.replaceOperatorResults(record.sid, [result], 2_300), true);
     assert.equal(await js.store.replaceOperatorResults(record.sid, [result], 2_400), true);
     assert.deepEqual(await js.store.listOperatorResults(record.sid), [result]);
@@ -155,7 +178,11 @@ describe('transcript store', () => {
     const record = transcript();
     await js.store.insertTranscript(record);
     await js.store.startTranscript(record.sid, 2_000);
-    await js.store.setTranscriptMedia(record.sid, { mediaPath: 'a/m.wav', mediaContentType: 'audio/wav', redactedMediaPath: 'a/r.wav', durationSeconds: 3 }, 2_000);
+    await js.store.setTranscriptMedia(
+      record.sid,
+      { mediaPath: 'a/m.wav', mediaContentType: 'audio/wav', redactedMediaPath: 'a/r.wav', durationSeconds: 3 },
+      2_000,
+    );
     await js.store.replaceSentences(record.sid, [sentence(0)], 2_000);
     assert.equal(await js.store.deleteTranscript(newSid('AC'), record.sid), null);
     assert.deepEqual(await js.store.deleteTranscript(account, record.sid), { mediaPaths: ['a/m.wav', 'a/r.wav'] });

@@ -39,7 +39,8 @@ function spans(view: View, category: EntityCategory): Entity[] {
 
 // compromise tags bare calendar nouns ("have a great day", "5 business days") as dates; a date here
 // names a day, month or time.
-const GENERIC_DATE = /^(the |a |this |that |every |each )?(day|week|month|year|night|morning|afternoon|evening|weekend|time|hour|minute)s?$/i;
+const GENERIC_DATE =
+  /^(the |a |this |that |every |each )?(day|week|month|year|night|morning|afternoon|evening|weekend|time|hour|minute)s?$/i;
 
 const isEntity = (entity: Entity) => entity.category !== 'Date' || !GENERIC_DATE.test(entity.text);
 
@@ -87,10 +88,12 @@ export function findNamedEntities(texts: readonly string[]): Entity[][] {
   for (const [category, view] of NAMED) {
     for (const entity of spans(view(doc), category)) {
       let index = starts.length - 1;
-      while (starts[index] > entity.start) index--;
-      const inText = { ...entity, start: entity.start - starts[index], end: entity.end - starts[index] };
-      if (found[index].some((other) => inText.start < other.end && other.start < inText.end)) continue;
-      found[index].push(inText);
+      while (index > 0 && starts[index]! > entity.start) index--;
+      const start = starts[index]!;
+      const inText = { ...entity, start: entity.start - start, end: entity.end - start };
+      const inTextFound = found[index]!;
+      if (inTextFound.some((other) => inText.start < other.end && other.start < inText.end)) continue;
+      inTextFound.push(inText);
     }
   }
   return found;

@@ -23,7 +23,8 @@ export function llmSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): LlmSet
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`LLM_BASE_URL must be an http(s) URL, got "${baseUrl}"`);
   const timeout = env.LLM_TIMEOUT_MS?.trim();
   const timeoutMs = timeout === undefined || timeout === '' ? DEFAULT_LLM_TIMEOUT_MS : Number(timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new Error(`LLM_TIMEOUT_MS must be a positive whole number of milliseconds, got "${timeout}"`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    throw new Error(`LLM_TIMEOUT_MS must be a positive whole number of milliseconds, got "${timeout}"`);
   return {
     baseUrl,
     apiKey: env.LLM_API_KEY?.trim() || null,

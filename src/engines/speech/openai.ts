@@ -51,14 +51,16 @@ export function openAiEngine(options: OpenAiEngineOptions): SpeechEngine {
     async transcribe(input: SpeechInput): Promise<RecognisedSentence[]> {
       // The channel stays on disk: the upload reads it as it is sent.
       const { size } = await stat(input.pcmFile);
-      const file = new File([new Uint8Array(wavHeader(input.sampleRate, 1, size)), await openAsBlob(input.pcmFile)], 'channel.wav', { type: 'audio/wav' });
+      const file = new File([new Uint8Array(wavHeader(input.sampleRate, 1, size)), await openAsBlob(input.pcmFile)], 'channel.wav', {
+        type: 'audio/wav',
+      });
       let response: unknown;
       try {
         response = await client.audio.transcriptions.create(
           {
             file,
             model,
-            language: input.languageCode.split('-')[0].toLowerCase(),
+            language: input.languageCode.split('-')[0]!.toLowerCase(),
             response_format: 'verbose_json',
             timestamp_granularities: ['segment', 'word'],
           },
@@ -98,7 +100,11 @@ function sentencesOf(response: unknown, baseURL: string): RecognisedSentence[] {
       const wordRecords: WordRecord[] =
         inside.length > 0
           ? inside.map((word) => ({ word: word.word.trim(), startTime: word.start, endTime: word.end }))
-          : segment.text.trim().split(/\s+/).filter(Boolean).map((word) => ({ word, startTime: null, endTime: null }));
+          : segment.text
+              .trim()
+              .split(/\s+/)
+              .filter(Boolean)
+              .map((word) => ({ word, startTime: null, endTime: null }));
       const probabilities = inside.flatMap((word) => (typeof word.probability === 'number' ? [word.probability] : []));
       const confidence = mean(probabilities) ?? (typeof segment.avg_logprob === 'number' ? Math.exp(segment.avg_logprob) : null);
       return {
@@ -116,10 +122,18 @@ const isFiniteNumber = (value: unknown): value is number => typeof value === 'nu
 
 const isSegment = (value: unknown): value is VerboseSegment => {
   const segment = value as VerboseSegment;
-  return typeof value === 'object' && value !== null && isFiniteNumber(segment.start) && isFiniteNumber(segment.end) && typeof segment.text === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    isFiniteNumber(segment.start) &&
+    isFiniteNumber(segment.end) &&
+    typeof segment.text === 'string'
+  );
 };
 
 const isWord = (value: unknown): value is VerboseWord => {
   const word = value as VerboseWord;
-  return typeof value === 'object' && value !== null && isFiniteNumber(word.start) && isFiniteNumber(word.end) && typeof word.word === 'string';
+  return (
+    typeof value === 'object' && value !== null && isFiniteNumber(word.start) && isFiniteNumber(word.end) && typeof word.word === 'string'
+  );
 };

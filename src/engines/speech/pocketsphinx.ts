@@ -31,8 +31,30 @@ export function soundswallowerModelDirectory(): string {
 
 /** The 8 kHz model's feature settings (its feat_params.json), which pocketsphinx 5prealpha takes as flags. */
 const PHONE_BAND_FLAGS = [
-  '-samprate', '8000', '-nfft', '256', '-lowerf', '130', '-upperf', '3700', '-nfilt', '20', '-transform', 'dct',
-  '-lifter', '22', '-feat', '1s_c_d_dd', '-svspec', '0-12/13-25/26-38', '-cmn', 'batch', '-varnorm', 'no', '-remove_noise', 'yes',
+  '-samprate',
+  '8000',
+  '-nfft',
+  '256',
+  '-lowerf',
+  '130',
+  '-upperf',
+  '3700',
+  '-nfilt',
+  '20',
+  '-transform',
+  'dct',
+  '-lifter',
+  '22',
+  '-feat',
+  '1s_c_d_dd',
+  '-svspec',
+  '0-12/13-25/26-38',
+  '-cmn',
+  'batch',
+  '-varnorm',
+  'no',
+  '-remove_noise',
+  'yes',
 ];
 
 /**
@@ -46,7 +68,9 @@ const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/;
 
 export function pocketsphinxInstalled(options: PocketsphinxOptions = {}): boolean {
   const model = options.modelDirectory ?? DEBIAN_MODEL_DIRECTORY;
-  const onPath = (process.env.PATH ?? '').split(':').some((directory) => directory && existsSync(join(directory, options.binary ?? POCKETSPHINX_BINARY)));
+  const onPath = (process.env.PATH ?? '')
+    .split(':')
+    .some((directory) => directory && existsSync(join(directory, options.binary ?? POCKETSPHINX_BINARY)));
   return onPath && existsSync(join(model, 'en-us.lm.bin')) && existsSync(join(model, 'cmudict-en-us.dict'));
 }
 
@@ -60,14 +84,32 @@ export function pocketsphinxEngine(threads: ThreadPool, options: PocketsphinxOpt
     name: 'pocketsphinx',
     async transcribe(input: SpeechInput): Promise<RecognisedSentence[]> {
       if (!/^en(-|$)/i.test(input.languageCode)) {
-        throw transcriptionFailed(`Transcription failed: pocketsphinx has an English model only, not ${input.languageCode}; configure TRANSCRIBER=openai for other languages`);
+        throw transcriptionFailed(
+          `Transcription failed: pocketsphinx has an English model only, not ${input.languageCode}; configure TRANSCRIBER=openai for other languages`,
+        );
       }
       const rate = input.sampleRate < 16000 ? 8000 : 16000;
       const pcmFile = rate === input.sampleRate ? input.pcmFile : `${input.pcmFile}.${rate}.pcm`;
-      const common = ['-infile', pcmFile, '-time', 'yes', '-logfn', '/dev/null', '-dict', join(model, 'cmudict-en-us.dict'), '-lm', join(model, 'en-us.lm.bin'), ...SPEED_FLAGS];
-      const args = rate === 8000 ? [...common, '-hmm', phoneModel, '-fdict', join(phoneModel, 'noisedict.txt'), ...PHONE_BAND_FLAGS] : [...common, '-hmm', join(model, 'en-us')];
+      const common = [
+        '-infile',
+        pcmFile,
+        '-time',
+        'yes',
+        '-logfn',
+        '/dev/null',
+        '-dict',
+        join(model, 'cmudict-en-us.dict'),
+        '-lm',
+        join(model, 'en-us.lm.bin'),
+        ...SPEED_FLAGS,
+      ];
+      const args =
+        rate === 8000
+          ? [...common, '-hmm', phoneModel, '-fdict', join(phoneModel, 'noisedict.txt'), ...PHONE_BAND_FLAGS]
+          : [...common, '-hmm', join(model, 'en-us')];
       try {
-        if (pcmFile !== input.pcmFile) await resampleChannelFileOffThread(threads, input.pcmFile, pcmFile, input.sampleRate, rate, input.signal);
+        if (pcmFile !== input.pcmFile)
+          await resampleChannelFileOffThread(threads, input.pcmFile, pcmFile, input.sampleRate, rate, input.signal);
         const seconds = await pcmSeconds(pcmFile, rate);
         const output = await run(binary, args, options.timeoutMs ?? 60_000 + seconds * 2000, input.signal);
         return parseTimedOutput(output);
@@ -93,7 +135,10 @@ function run(binary: string, args: string[], timeoutMs: number, signal?: AbortSi
       failure ??= error;
       child.kill('SIGKILL');
     };
-    const timer = setTimeout(() => stop(transcriptionFailed(`Transcription failed: pocketsphinx did not finish within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => stop(transcriptionFailed(`Transcription failed: pocketsphinx did not finish within ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
     const onAbort = () => stop(signal!.reason as Error);
     signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -103,7 +148,12 @@ function run(binary: string, args: string[], timeoutMs: number, signal?: AbortSi
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (failure) return reject(failure);
-      if (code !== 0) return reject(transcriptionFailed(`Transcription failed: pocketsphinx exited with code ${code}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`));
+      if (code !== 0)
+        return reject(
+          transcriptionFailed(
+            `Transcription failed: pocketsphinx exited with code ${code}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`,
+          ),
+        );
       resolve(Buffer.concat(stdout).toString('utf8'));
     });
   });
@@ -114,10 +164,12 @@ export function parseTimedOutput(output: string): RecognisedSentence[] {
   const sentences: RecognisedSentence[] = [];
   let words: { word: string; startTime: number; endTime: number; probability: number }[] = [];
   const flush = () => {
-    if (words.length > 0) {
+    const first = words[0];
+    const last = words.at(-1);
+    if (first !== undefined && last !== undefined) {
       sentences.push({
-        startTime: words[0].startTime,
-        endTime: words[words.length - 1].endTime,
+        startTime: first.startTime,
+        endTime: last.endTime,
         confidence: mean(words.map((word) => clamp01(word.probability))),
         transcript: words.map((word) => word.word).join(' '),
         words: words.map(({ word, startTime, endTime }) => ({ word, startTime, endTime })),
@@ -131,7 +183,7 @@ export function parseTimedOutput(output: string): RecognisedSentence[] {
       flush();
       continue;
     }
-    const [, token, start, end, probability] = match;
+    const [, token = '', start, end, probability] = match;
     if (token === '</s>') flush();
     // Sentence marks, silence and noise fillers (<s>, <sil>, [NOISE], ++…++) are not words.
     if (/^(<|\[|\+\+)/.test(token)) continue;

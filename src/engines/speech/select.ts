@@ -11,7 +11,7 @@ export type TranscriberName = (typeof TRANSCRIBERS)[number];
 
 export const NO_TRANSCRIBER_MESSAGE =
   'Transcription failed: no speech recogniser is configured. Set TRANSCRIBER_URL to an OpenAI-compatible ' +
-  'server (POST /v1/audio/transcriptions; TRANSCRIBER_API_KEY, TRANSCRIBER_MODEL), or install Debian\'s ' +
+  "server (POST /v1/audio/transcriptions; TRANSCRIBER_API_KEY, TRANSCRIBER_MODEL), or install Debian's " +
   'pocketsphinx and pocketsphinx-en-us (TRANSCRIBER=pocketsphinx)';
 
 export type SpeechEnv = Partial<Record<'TRANSCRIBER' | 'TRANSCRIBER_URL' | 'TRANSCRIBER_API_KEY' | 'TRANSCRIBER_MODEL', string>>;

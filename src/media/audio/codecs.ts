@@ -24,7 +24,7 @@ export type Codec = (file: FileHandle, fileBytes: number, sink: BlockSink) => Pr
 const READ_BYTES = 256 * 1024;
 
 async function* chunks(file: FileHandle, start: number, end: number, size = READ_BYTES): AsyncGenerator<Buffer> {
-  for (let position = start; position < end; ) {
+  for (let position = start; position < end;) {
     const buffer = Buffer.alloc(Math.min(size, end - position));
     const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) return;
@@ -44,8 +44,9 @@ const wav: Codec = async (file, fileBytes, sink) => {
 /** An ID3v2 tag's length (header, synchsafe size, footer), 0 when there is none. */
 function id3Length(head: Buffer): number {
   if (head.length < 10 || head.toString('latin1', 0, 3) !== 'ID3') return 0;
-  const size = ((head[6] & 0x7f) << 21) | ((head[7] & 0x7f) << 14) | ((head[8] & 0x7f) << 7) | (head[9] & 0x7f);
-  return 10 + size + (head[5] & 0x10 ? 10 : 0);
+  const byte = (at: number) => head.readUInt8(at);
+  const size = ((byte(6) & 0x7f) << 21) | ((byte(7) & 0x7f) << 14) | ((byte(8) & 0x7f) << 7) | (byte(9) & 0x7f);
+  return 10 + size + (byte(5) & 0x10 ? 10 : 0);
 }
 
 /**
@@ -59,10 +60,10 @@ async function mp3Channels(file: FileHandle): Promise<number | undefined> {
   const window = Buffer.alloc(64 * 1024);
   const { bytesRead } = await file.read(window, 0, window.length, start);
   for (let at = 0; at + 4 <= bytesRead; at++) {
-    const [b0, b1, b2, b3] = window.subarray(at, at + 4);
+    const [b0, b1, b2, b3] = [window.readUInt8(at), window.readUInt8(at + 1), window.readUInt8(at + 2), window.readUInt8(at + 3)];
     const sync = b0 === 0xff && (b1 & 0xe0) === 0xe0;
     const valid = (b1 & 0x18) !== 0x08 && (b1 & 0x06) !== 0 && (b2 & 0xf0) !== 0xf0 && (b2 & 0x0c) !== 0x0c;
-    if (sync && valid) return (b3 >> 6) === 3 ? 1 : 2;
+    if (sync && valid) return b3 >> 6 === 3 ? 1 : 2;
   }
   return undefined;
 }
@@ -88,7 +89,8 @@ const mp3: Codec = async (file, fileBytes, sink) => {
       const used = decoded.channelData.slice(0, channels);
       await sink.write(used.map((channel) => floatToInt16(channel.subarray(0, decoded.samplesDecoded))));
     }
-    if (!format) throw unsupportedMedia(`The media is not a valid MP3 file (no audio frame could be decoded${errors ? `, ${errors} errors` : ''})`);
+    if (!format)
+      throw unsupportedMedia(`The media is not a valid MP3 file (no audio frame could be decoded${errors ? `, ${errors} errors` : ''})`);
   } finally {
     decoder.free();
   }
@@ -103,13 +105,14 @@ interface StreamInfo extends AudioFormat {
 async function readStreamInfo(file: FileHandle): Promise<StreamInfo> {
   const head = Buffer.alloc(42);
   const { bytesRead } = await file.read(head, 0, 42, 0);
-  if (bytesRead < 42 || head.toString('latin1', 0, 4) !== 'fLaC' || (head[4] & 0x7f) !== 0) {
+  if (bytesRead < 42 || head.toString('latin1', 0, 4) !== 'fLaC' || (head.readUInt8(4) & 0x7f) !== 0) {
     throw unsupportedMedia('The media is not a valid FLAC file (no fLaC signature and STREAMINFO block)');
   }
   const info = head.subarray(8);
-  const sampleRate = (info[10] << 12) | (info[11] << 4) | (info[12] >> 4);
-  const channels = ((info[12] >> 1) & 0x07) + 1;
-  const totalSamples = (info[13] & 0x0f) * 2 ** 32 + info.readUInt32BE(14);
+  const byte = (at: number) => info.readUInt8(at);
+  const sampleRate = (byte(10) << 12) | (byte(11) << 4) | (byte(12) >> 4);
+  const channels = ((byte(12) >> 1) & 0x07) + 1;
+  const totalSamples = (byte(13) & 0x0f) * 2 ** 32 + info.readUInt32BE(14);
   return { sampleRate, channels, totalSamples };
 }
 
@@ -121,9 +124,10 @@ const flac: Codec = async (file, fileBytes, sink) => {
   try {
     let samples = 0;
     const write = async (decoded: Awaited<ReturnType<FLACDecoder['decode']>>) => {
-      if (decoded.errors.length > 0) throw unsupportedMedia(`The FLAC file is corrupt: ${decoded.errors[0].message}`);
+      if (decoded.errors.length > 0) throw unsupportedMedia(`The FLAC file is corrupt: ${decoded.errors[0]?.message ?? 'decode error'}`);
       if (decoded.samplesDecoded === 0) return;
-      if (decoded.channelData.length !== info.channels) throw unsupportedMedia('The FLAC file is corrupt: a frame has another channel count');
+      if (decoded.channelData.length !== info.channels)
+        throw unsupportedMedia('The FLAC file is corrupt: a frame has another channel count');
       samples += decoded.samplesDecoded;
       await sink.write(decoded.channelData.map((channel) => floatToInt16(channel.subarray(0, decoded.samplesDecoded))));
     };

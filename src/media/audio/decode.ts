@@ -12,12 +12,7 @@ import { ChannelWriter, type DecodedAudio } from './pcm.js';
  * channel-1.pcm and, for stereo, channel-2.pcm. Runs on the calling thread, yielding between
  * blocks; `decodeAudioOffThread` (./off-thread.ts) runs it on a worker thread.
  */
-export async function decodeAudioFile(
-  path: string,
-  type: AudioType,
-  outputDirectory: string,
-  signal?: AbortSignal,
-): Promise<DecodedAudio> {
+export async function decodeAudioFile(path: string, type: AudioType, outputDirectory: string, signal?: AbortSignal): Promise<DecodedAudio> {
   await mkdir(outputDirectory, { recursive: true });
   const file = await open(path, 'r');
   let writer: ChannelWriter | undefined;

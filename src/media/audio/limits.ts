@@ -40,9 +40,7 @@ export function checkLongEnough(samples: number, sampleRate: number): void {
   if (samples === 0 || seconds < AUDIO_LIMITS.minSeconds) {
     throw new MediaFailure(
       MediaFailureCode.tooShort,
-      samples === 0
-        ? 'The audio is empty'
-        : `The audio is ${seconds.toFixed(2)} s long; at least ${AUDIO_LIMITS.minSeconds} s is required`,
+      samples === 0 ? 'The audio is empty' : `The audio is ${seconds.toFixed(2)} s long; at least ${AUDIO_LIMITS.minSeconds} s is required`,
     );
   }
 }

@@ -15,15 +15,35 @@ const reviveMediaFailure = (error: ReportedError): Error =>
     ? new MediaFailure(error.fields.code as MediaFailureCode, error.message)
     : reviveError(error);
 
-export const decodeAudioTask = threadTask<{ path: string; type: AudioType; outputDirectory: string }, DecodedAudio>('audio.decode', reviveMediaFailure);
-export const redactAudioTask = threadTask<{ audio: DecodedAudio; ranges: SilenceRange[]; outputPath: string }, void>('audio.redact', reviveMediaFailure);
-export const resampleAudioTask = threadTask<{ input: string; output: string; fromRate: number; toRate: number }, void>('audio.resample', reviveMediaFailure);
+export const decodeAudioTask = threadTask<{ path: string; type: AudioType; outputDirectory: string }, DecodedAudio>(
+  'audio.decode',
+  reviveMediaFailure,
+);
+export const redactAudioTask = threadTask<{ audio: DecodedAudio; ranges: SilenceRange[]; outputPath: string }, void>(
+  'audio.redact',
+  reviveMediaFailure,
+);
+export const resampleAudioTask = threadTask<{ input: string; output: string; fromRate: number; toRate: number }, void>(
+  'audio.resample',
+  reviveMediaFailure,
+);
 
 export const decodeAudioOffThread = (threads: ThreadPool, path: string, type: AudioType, outputDirectory: string, signal?: AbortSignal) =>
   threads.run(decodeAudioTask, { path, type, outputDirectory }, { signal });
 
-export const redactToWavOffThread = (threads: ThreadPool, audio: DecodedAudio, ranges: SilenceRange[], outputPath: string, signal?: AbortSignal) =>
-  threads.run(redactAudioTask, { audio, ranges, outputPath }, { signal });
+export const redactToWavOffThread = (
+  threads: ThreadPool,
+  audio: DecodedAudio,
+  ranges: SilenceRange[],
+  outputPath: string,
+  signal?: AbortSignal,
+) => threads.run(redactAudioTask, { audio, ranges, outputPath }, { signal });
 
-export const resampleChannelFileOffThread = (threads: ThreadPool, input: string, output: string, fromRate: number, toRate: number, signal?: AbortSignal) =>
-  threads.run(resampleAudioTask, { input, output, fromRate, toRate }, { signal });
+export const resampleChannelFileOffThread = (
+  threads: ThreadPool,
+  input: string,
+  output: string,
+  fromRate: number,
+  toRate: number,
+  signal?: AbortSignal,
+) => threads.run(resampleAudioTask, { input, output, fromRate, toRate }, { signal });

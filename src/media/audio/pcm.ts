@@ -43,6 +43,7 @@ export class ChannelWriter {
     await Promise.all(
       this.handles.map((handle, channel) => {
         const samples = block[channel];
+        if (samples === undefined) throw new Error(`block has no channel ${channel}`);
         return handle.write(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
       }),
     );
@@ -81,7 +82,7 @@ export async function* readChannel(file: string, blockSamples = BLOCK_SAMPLES): 
 export function floatToInt16(samples: Float32Array | Float64Array): Int16Array {
   const out = new Int16Array(samples.length);
   for (let index = 0; index < samples.length; index++) {
-    const value = samples[index];
+    const value = samples[index]!;
     out[index] = value >= 1 ? 32767 : value <= -1 ? -32768 : Math.round(value * 32767);
   }
   return out;

@@ -32,9 +32,10 @@ export async function redactToWav(audio: DecodedAudio, ranges: readonly SilenceR
       const frames = Math.min(...samples.map((block) => block.length));
       const interleaved = new Int16Array(frames * channels);
       for (let channel = 0; channel < channels; channel++) {
-        const block = samples[channel];
-        for (const [start, end] of silent[channel]) block.fill(0, Math.max(0, start - offset), Math.max(0, Math.min(frames, end - offset)));
-        for (let frame = 0; frame < frames; frame++) interleaved[frame * channels + channel] = block[frame];
+        const block = samples[channel]!;
+        for (const [start, end] of silent[channel] ?? [])
+          block.fill(0, Math.max(0, start - offset), Math.max(0, Math.min(frames, end - offset)));
+        for (let frame = 0; frame < frames; frame++) interleaved[frame * channels + channel] = block[frame]!;
       }
       await output.write(new Uint8Array(interleaved.buffer));
     }

@@ -19,7 +19,8 @@ function kernel(x: number): number {
   const index = Math.floor(position);
   if (index >= KERNEL.length - 1) return 0;
   const fraction = position - index;
-  return KERNEL[index] * (1 - fraction) + KERNEL[index + 1] * fraction;
+  // index + 1 < KERNEL.length by the check above.
+  return KERNEL[index]! * (1 - fraction) + KERNEL[index + 1]! * fraction;
 }
 
 /** Resamples one channel; yields blocks of the output rate's samples. */
@@ -43,7 +44,7 @@ export async function* resampleChannel(file: string, fromRate: number, toRate: n
       if (final && centre >= historyStart + available) break;
       let sum = 0;
       for (let index = Math.max(Math.ceil(centre) - reach, historyStart); index <= last && index < historyStart + available; index++) {
-        sum += history[index - historyStart] * kernel((index - centre) * cutoff);
+        sum += history[index - historyStart]! * kernel((index - centre) * cutoff);
       }
       const value = Math.round(sum * cutoff);
       out.push(value > 32767 ? 32767 : value < -32768 ? -32768 : value);
@@ -70,7 +71,8 @@ export async function* resampleChannel(file: string, fromRate: number, toRate: n
 export async function resampleChannelFile(input: string, output: string, fromRate: number, toRate: number): Promise<void> {
   const handle = await open(output, 'w');
   try {
-    for await (const block of resampleChannel(input, fromRate, toRate)) await handle.write(new Uint8Array(block.buffer, block.byteOffset, block.byteLength));
+    for await (const block of resampleChannel(input, fromRate, toRate))
+      await handle.write(new Uint8Array(block.buffer, block.byteOffset, block.byteLength));
   } finally {
     await handle.close();
   }

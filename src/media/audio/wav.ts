@@ -55,9 +55,14 @@ function parseFmt(fmt: Buffer): Omit<WavFormat, 'dataOffset' | 'dataBytes'> {
   const sampleRate = fmt.readUInt32LE(4);
   const blockAlign = fmt.readUInt16LE(12);
   const bitsPerSample = fmt.readUInt16LE(14);
-  if (encoding === undefined) throw unsupportedMedia(`Unsupported WAV encoding (format tag ${tag}): PCM, IEEE float, A-law and µ-law are read`);
+  if (encoding === undefined)
+    throw unsupportedMedia(`Unsupported WAV encoding (format tag ${tag}): PCM, IEEE float, A-law and µ-law are read`);
   const supported =
-    encoding === 'pcm' ? [8, 16, 24, 32].includes(bitsPerSample) : encoding === 'float' ? [32, 64].includes(bitsPerSample) : bitsPerSample === 8;
+    encoding === 'pcm'
+      ? [8, 16, 24, 32].includes(bitsPerSample)
+      : encoding === 'float'
+        ? [32, 64].includes(bitsPerSample)
+        : bitsPerSample === 8;
   if (!supported) throw unsupportedMedia(`Unsupported WAV sample size: ${bitsPerSample}-bit ${encoding}`);
   if (channels > 0 && blockAlign !== channels * (bitsPerSample / 8)) {
     throw unsupportedMedia(`Invalid WAV file: block align ${blockAlign} does not match ${channels} channels of ${bitsPerSample} bits`);
@@ -84,8 +89,9 @@ export function deinterleave(bytes: Buffer, format: WavFormat): Int16Array[] {
 }
 
 function sampleReader({ encoding, bitsPerSample }: WavFormat): (bytes: Buffer, at: number) => number {
-  if (encoding === 'alaw') return (bytes, at) => ALAW[bytes[at]];
-  if (encoding === 'mulaw') return (bytes, at) => MULAW[bytes[at]];
+  // The tables have an entry for each of the 256 byte values; callers read only within the data chunk.
+  if (encoding === 'alaw') return (bytes, at) => ALAW[bytes[at]!]!;
+  if (encoding === 'mulaw') return (bytes, at) => MULAW[bytes[at]!]!;
   if (encoding === 'float') {
     const read = bitsPerSample === 32 ? (b: Buffer, at: number) => b.readFloatLE(at) : (b: Buffer, at: number) => b.readDoubleLE(at);
     return (bytes, at) => {
@@ -95,7 +101,7 @@ function sampleReader({ encoding, bitsPerSample }: WavFormat): (bytes: Buffer, a
   }
   switch (bitsPerSample) {
     case 8:
-      return (bytes, at) => (bytes[at] - 128) << 8;
+      return (bytes, at) => (bytes[at]! - 128) << 8;
     case 16:
       return (bytes, at) => bytes.readInt16LE(at);
     case 24:

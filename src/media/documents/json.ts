@@ -1,7 +1,7 @@
 // JSON transcript documents (TRANSCRIPTS.md §3): {"sentences": [...]} in the Sentences API's own
 // shape, so a page fetched from Twilio replays as is (times as decimal strings or numbers).
 import { MediaFailure, MediaFailureCode, unsupportedMedia } from '../failure.js';
-import { type MediaChannel, type SentenceRecord, type WordRecord, orderSentences, wordsOf } from './sentence.js';
+import { type SentenceRecord, type WordRecord, orderSentences, wordsOf } from './sentence.js';
 
 export function parseSentencesJson(text: string): SentenceRecord[] {
   let document: unknown;
@@ -29,11 +29,8 @@ function readSentence(value: unknown, path: string): SentenceRecord {
   if (startTime !== null && endTime !== null && endTime < startTime) throw invalid(`${path}.end_time`, 'is before start_time');
   const confidence = optionalNumber(value.confidence, `${path}.confidence`);
   if (confidence !== null && (confidence < 0 || confidence > 1)) throw invalid(`${path}.confidence`, 'must be between 0 and 1');
-  const words =
-    value.words === undefined || value.words === null
-      ? wordsOf(value.transcript)
-      : readWords(value.words, `${path}.words`);
-  return { mediaChannel: mediaChannel as MediaChannel, startTime, endTime, confidence, transcript: value.transcript, words };
+  const words = value.words === undefined || value.words === null ? wordsOf(value.transcript) : readWords(value.words, `${path}.words`);
+  return { mediaChannel: mediaChannel, startTime, endTime, confidence, transcript: value.transcript, words };
 }
 
 function readWords(value: unknown, path: string): WordRecord[] {
@@ -65,5 +62,4 @@ function optionalNumber(value: unknown, path: string): number | null {
 
 const invalid = (path: string, problem: string) => unsupportedMedia(`Invalid JSON sentences document: ${path} ${problem}`);
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

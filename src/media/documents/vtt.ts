@@ -31,17 +31,19 @@ export function parseWebVtt(text: string, participants: readonly Participant[] =
   return orderSentences(sentences);
 }
 
+const isNonEmpty = <T>(list: T[]): list is [T, ...T[]] => list.length > 0;
+
 function readCues(text: string): Cue[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   if (!/^WEBVTT(?:[ \t]|$)/.test(lines[0] ?? '')) throw unsupportedMedia('Invalid WebVTT document: the first line must be "WEBVTT"');
   const cues: Cue[] = [];
   let index = 1;
   while (index < lines.length) {
-    while (index < lines.length && lines[index].trim() === '') index++;
+    while (index < lines.length && lines[index]!.trim() === '') index++;
     const start = index;
-    while (index < lines.length && lines[index].trim() !== '') index++;
+    while (index < lines.length && lines[index]!.trim() !== '') index++;
     const block = lines.slice(start, index);
-    if (block.length > 0) {
+    if (isNonEmpty(block)) {
       const cue = readBlock(block, start + 1);
       if (cue) cues.push(cue);
     }
@@ -50,7 +52,7 @@ function readCues(text: string): Cue[] {
 }
 
 /** A cue, or null for the blocks that are not cues (NOTE, STYLE, REGION). `lineNumber` is 1-based. */
-function readBlock(block: string[], lineNumber: number): Cue | null {
+function readBlock(block: [string, ...string[]], lineNumber: number): Cue | null {
   if (/^(NOTE|STYLE|REGION)(?:[ \t]|$)/.test(block[0])) return null;
   const timingAt = block[0].includes('-->') ? 0 : 1;
   const timing = block[timingAt];
@@ -58,8 +60,8 @@ function readBlock(block: string[], lineNumber: number): Cue | null {
   if (timing === undefined || !timing.includes('-->')) {
     throw unsupportedMedia(`Invalid WebVTT document: line ${lineNumber} starts a cue without a timing line ("start --> end")`);
   }
-  const [startText, rest] = timing.split('-->').map((part) => part.trim());
-  const endText = rest.split(/[ \t]+/)[0];
+  const [startText = '', rest = ''] = timing.split('-->').map((part) => part.trim());
+  const endText = rest.split(/[ \t]+/)[0] ?? '';
   const startTime = parseTimestamp(startText, line);
   const endTime = parseTimestamp(endText, line);
   if (endTime < startTime) {
@@ -67,12 +69,13 @@ function readBlock(block: string[], lineNumber: number): Cue | null {
   }
   const raw = block.slice(timingAt + 1).join('\n');
   const voice = /<v(?:\.[^\s>]*)?[ \t]+([^>]+)>/.exec(raw);
-  return { line, startTime, endTime, speaker: voice ? voice[1].trim() : null, text: stripTags(raw) };
+  return { line, startTime, endTime, speaker: voice ? voice[1]!.trim() : null, text: stripTags(raw) };
 }
 
 function parseTimestamp(text: string, line: number): number {
   const match = TIMESTAMP.exec(text);
-  if (!match) throw unsupportedMedia(`Invalid WebVTT document: bad timestamp "${text}" at line ${line} (expected hh:mm:ss.ttt or mm:ss.ttt)`);
+  if (!match)
+    throw unsupportedMedia(`Invalid WebVTT document: bad timestamp "${text}" at line ${line} (expected hh:mm:ss.ttt or mm:ss.ttt)`);
   const [, hours, minutes, seconds, millis] = match;
   return Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds) + Number(millis) / 1000;
 }

@@ -14,27 +14,36 @@ import type { RunOutcome } from '../types.js';
 export const ENTITY_CATEGORIES = ['Person', 'Location', 'Organization', 'Date', 'Quantity'] as const;
 type Category = (typeof ENTITY_CATEGORIES)[number];
 
-const WINK_CATEGORY: Record<string, Category> = { DATE: 'Date', TIME: 'Date', CARDINAL: 'Quantity', MONEY: 'Quantity', PERCENT: 'Quantity' };
+const WINK_CATEGORY: Record<string, Category> = {
+  DATE: 'Date',
+  TIME: 'Date',
+  CARDINAL: 'Quantity',
+  MONEY: 'Quantity',
+  PERCENT: 'Quantity',
+};
 const WINDOW = 2;
 /** "Good afternoon" is a greeting: a part of the day alone names no date. */
 const PART_OF_DAY = /^(this |in the |good )?(morning|afternoon|evening|night|tonight)$/i;
 const PRONOUN_I = /^I('|$)/;
 
+type Token = AnalysedSentence['words'][number];
+
 /** Character ranges of a sentence worth showing compromise, merged where they overlap. */
 export function nameWindows(sentence: AnalysedSentence): Array<{ start: number; end: number }> {
   const { words, entities } = sentence;
-  const inWinkEntity = (index: number) => entities.some((e) => words[index].start >= e.start && words[index].end <= e.end);
-  const capitalised = (index: number) => index < words.length && /^[A-Z]/.test(words[index].value) && !PRONOUN_I.test(words[index].value);
+  const inWinkEntity = (word: Token) => entities.some((e) => word.start >= e.start && word.end <= e.end);
+  const capitalised = (word: Token | undefined) => word !== undefined && /^[A-Z]/.test(word.value) && !PRONOUN_I.test(word.value);
   const windows: Array<{ first: number; last: number }> = [];
-  for (let i = 0; i < words.length; i++) {
-    if (!capitalised(i) || inWinkEntity(i) || (i === 0 && !capitalised(1))) continue;
+  for (const [i, word] of words.entries()) {
+    if (!capitalised(word) || inWinkEntity(word) || (i === 0 && !capitalised(words[1]))) continue;
     const first = Math.max(0, i - WINDOW);
     const last = Math.min(words.length - 1, i + WINDOW);
     const previous = windows[windows.length - 1];
     if (previous !== undefined && first <= previous.last + 1) previous.last = last;
     else windows.push({ first, last });
   }
-  return windows.map(({ first, last }) => ({ start: words[first].start, end: words[last].end }));
+  // first and last are clamped to 0 … words.length - 1 above.
+  return windows.map(({ first, last }) => ({ start: words[first]!.start, end: words[last]!.end }));
 }
 
 export function recogniseEntities(transcript: AnalysedTranscript): RunOutcome {

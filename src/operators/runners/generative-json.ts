@@ -29,7 +29,7 @@ function readSchema(config: unknown): Record<string, unknown> | null {
 function parseAnswer(text: string): unknown {
   const fenced = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(text);
   try {
-    return JSON.parse(fenced === null ? text : fenced[1]);
+    return JSON.parse(fenced === null ? text : fenced[1]!);
   } catch {
     return undefined;
   }
@@ -47,7 +47,7 @@ export function generativeJsonRunner(llm: ChatModel | null): Runner {
   return {
     name: 'generative-json',
     usesModel: true,
-  outputType: 'json',
+    outputType: 'json',
     checkConfig(config) {
       const problems = readPrompt(config) === null ? ['prompt must be a non-blank string'] : [];
       const schema = readSchema(config);
@@ -62,7 +62,12 @@ export function generativeJsonRunner(llm: ChatModel | null): Runner {
       const schema = readSchema(config)!;
       const validate = validatorOf(schema) as ValidateFunction;
       const rule = `Answer with one JSON object, and nothing else, that follows this JSON Schema:\n${JSON.stringify(schema)}`;
-      const messages: ChatMessage[] = promptMessages(readPrompt(config)!, readExamples((config as Record<string, unknown>).examples), transcript, rule);
+      const messages: ChatMessage[] = promptMessages(
+        readPrompt(config)!,
+        readExamples((config as Record<string, unknown>).examples),
+        transcript,
+        rule,
+      );
       let lastProblem = '';
       for (let attempt = 1; attempt <= 2; attempt++) {
         const answer = await llm.complete(messages, { jsonSchema: schema });

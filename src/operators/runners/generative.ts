@@ -17,7 +17,7 @@ export function generativeRunner(llm: ChatModel | null): Runner {
   return {
     name: 'generative',
     usesModel: true,
-  outputType: 'text-generation',
+    outputType: 'text-generation',
     checkConfig: (config) => (readPrompt(config) === null ? ['prompt must be a non-blank string'] : []),
     async run(transcript: AnalysedTranscript, config: unknown): Promise<RunOutcome> {
       if (llm === null) return noResult(NO_LLM_REASON);

@@ -10,13 +10,11 @@ import { conversationClassify, utteranceClassify } from '../results.js';
 import { compiledConfig, isObject, unusableConfig, type Runner } from '../runner.js';
 import type { RunOutcome, UtteranceResult } from '../types.js';
 
-type Scope = 'conversation' | 'sentence';
-
 function readConfig(config: unknown) {
   if (!isObject(config)) return 'config must be an object';
   if (config.scope !== 'conversation' && config.scope !== 'sentence') return 'scope must be conversation or sentence';
   const classes = readPhraseSets(config.classes, 'classes', 'exact');
-  return typeof classes === 'string' ? classes : { scope: config.scope as Scope, classes, compiled: compilePhraseSets(classes) };
+  return typeof classes === 'string' ? classes : { scope: config.scope, classes, compiled: compilePhraseSets(classes) };
 }
 
 const compiled = compiledConfig(readConfig);
@@ -55,7 +53,8 @@ function classifySentences(labels: string[], hits: PhraseHit[]): RunOutcome {
     const evidence = evidenceOf(sentenceHits);
     const label = strongest(labels, evidence)!;
     const total = [...evidence.values()].reduce((sum, value) => sum + value, 0);
-    const { sentence } = sentenceHits[0];
+    // Every list in bySentence was made with its first hit.
+    const { sentence } = sentenceHits[0]!;
     results.push({
       sentence_index: sentence.sentenceIndex,
       media_channel: sentence.mediaChannel,

@@ -19,7 +19,8 @@ const contentStems = (sentence: AnalysedSentence) =>
 
 export function extractiveSummary(transcript: AnalysedTranscript): string {
   const frequency = new Map<string, number>();
-  for (const sentence of transcript.sentences) for (const stem of contentStems(sentence)) frequency.set(stem, (frequency.get(stem) ?? 0) + 1);
+  for (const sentence of transcript.sentences)
+    for (const stem of contentStems(sentence)) frequency.set(stem, (frequency.get(stem) ?? 0) + 1);
   const scored = transcript.sentences
     .map((sentence, position) => {
       const stems = contentStems(sentence);
@@ -40,7 +41,7 @@ export function summarizationRunner(llm: ChatModel | null): Runner {
   return {
     name: 'summarization',
     usesModel: true,
-  outputType: 'text-generation',
+    outputType: 'text-generation',
     checkConfig: () => [],
     async run(transcript: AnalysedTranscript): Promise<RunOutcome> {
       if (transcript.wordCount === 0) return noResult('The transcript has no words to summarize.');

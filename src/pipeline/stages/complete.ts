@@ -13,7 +13,8 @@ export async function completeStage(parts: PipelineParts, run: Run, outcome: Ope
   const sid = run.transcript.sid;
   const nowMs = (parts.now ?? Date.now)();
   await parts.store.transaction(async (tx) => {
-    if (outcome !== null && !(await tx.replaceOperatorResults(sid, outcome.results, nowMs))) throw new TranscriptGone(`transcript ${sid} was deleted or finished`);
+    if (outcome !== null && !(await tx.replaceOperatorResults(sid, outcome.results, nowMs)))
+      throw new TranscriptGone(`transcript ${sid} was deleted or finished`);
     if (!(await tx.completeTranscript(sid, nowMs))) throw new TranscriptGone(`transcript ${sid} was deleted or finished`);
     await parts.onTranscriptCompleted?.(tx, run.transcript, outcome?.failures ?? [], nowMs);
   });

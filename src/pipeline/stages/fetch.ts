@@ -33,7 +33,14 @@ export async function fetchStage(parts: PipelineParts, run: Run): Promise<Fetche
     throw new TranscriptFailure(RECORDING_NOT_FOUND, 'The transcript has neither a media_url nor a source_sid', false);
   }
   run.requestUrl = url;
-  const fetched = await fetchMedia({ ...parts.mediaFetch, url, policy: parts.outboundPolicy, directory: run.scratch, fileName: FETCHED_FILE, headers });
+  const fetched = await fetchMedia({
+    ...parts.mediaFetch,
+    url,
+    policy: parts.outboundPolicy,
+    directory: run.scratch,
+    fileName: FETCHED_FILE,
+    headers,
+  });
   if (fetched.ok) return fetched;
   throw headers === undefined ? mediaUrlFailure(fetched, url) : recordingFailure(fetched, url, transcript.sourceSid!);
 }
@@ -46,7 +53,12 @@ function mediaUrlFailure(failure: MediaFetchFailure, url: string): TranscriptFai
 
 function recordingFailure(failure: MediaFetchFailure, url: string, recordingSid: string): TranscriptFailure {
   if (failure.kind === 'http-status' && failure.status === 404) {
-    return new TranscriptFailure(RECORDING_NOT_FOUND, `Recording ${recordingSid} not found: the Recordings API answered 404 (${url})`, false, url);
+    return new TranscriptFailure(
+      RECORDING_NOT_FOUND,
+      `Recording ${recordingSid} not found: the Recordings API answered 404 (${url})`,
+      false,
+      url,
+    );
   }
   if (failure.kind === 'http-status' && (failure.status === 401 || failure.status === 403)) {
     return new TranscriptFailure(

@@ -2,7 +2,7 @@
 // end time. The participants of the transcript's Channel map WebVTT voices to channels.
 // Parsing runs on this thread: documents are at most MAX_DOCUMENT_BYTES, ~1 MB for 8 hours of talk.
 import { parseDocumentFile } from '../../media/documents/parse.js';
-import type { MediaChannel, Participant } from '../../media/documents/sentence.js';
+import type { Participant } from '../../media/documents/sentence.js';
 import type { DocumentType } from '../../media/detect.js';
 import type { TranscriptRecord } from '../../store/store.js';
 import { type Recognised, wholeSeconds } from './sentences.js';
@@ -28,7 +28,7 @@ export function participantsOf(transcript: TranscriptRecord): Participant[] {
     if (channel_participant !== 1 && channel_participant !== 2) return [];
     return [
       {
-        channel_participant: channel_participant as MediaChannel,
+        channel_participant: channel_participant,
         role: typeof role === 'string' ? role : null,
         full_name: typeof full_name === 'string' ? full_name : null,
       },

@@ -32,7 +32,10 @@ export async function redactStage(threads: ThreadPool, recognised: Recognised, r
   const { redaction, mediaRedaction } = run.transcript;
   const audio = mediaRedaction ? recognised.audio : null;
   if (!redaction && audio === null) {
-    return { sentences: recognised.sentences.map((sentence) => ({ ...sentence, redactedTranscript: null, redactedWords: null })), redactedMediaFile: null };
+    return {
+      sentences: recognised.sentences.map((sentence) => ({ ...sentence, redactedTranscript: null, redactedWords: null })),
+      redactedMediaFile: null,
+    };
   }
   const sentences: RedactedSentence[] = [];
   const silence: SilenceRange[] = [];
@@ -65,7 +68,11 @@ export async function redactStage(threads: ThreadPool, recognised: Recognised, r
 /** The words with each PII span's words replaced by its marker, timed from the first to the last of them. */
 function redactWords(sentence: SentenceRecord, spans: PiiSpan[]): WordRecord[] {
   if (spans.length === 0) return sentence.words;
-  const covered = piiWordIndexes(sentence.transcript, sentence.words.map((word) => word.word), spans);
+  const covered = piiWordIndexes(
+    sentence.transcript,
+    sentence.words.map((word) => word.word),
+    spans,
+  );
   const markerAt = new Map<number, WordRecord>();
   const hidden = new Set<number>();
   spans.forEach((span, spanIndex) => {
@@ -74,7 +81,11 @@ function redactWords(sentence: SentenceRecord, spans: PiiSpan[]): WordRecord[] {
     const last = indexes[indexes.length - 1];
     if (first === undefined || last === undefined) return;
     for (const index of indexes) hidden.add(index);
-    markerAt.set(first, { word: `[${span.entity}]`, startTime: sentence.words[first]?.startTime ?? null, endTime: sentence.words[last]?.endTime ?? null });
+    markerAt.set(first, {
+      word: `[${span.entity}]`,
+      startTime: sentence.words[first]?.startTime ?? null,
+      endTime: sentence.words[last]?.endTime ?? null,
+    });
   });
   return sentence.words.flatMap((word, index) => {
     const marker = markerAt.get(index);

@@ -45,10 +45,16 @@ export async function storeSentencesStage(
   await parts.store.transaction(async (tx) => {
     const recorded = await tx.setTranscriptMedia(
       sid,
-      { mediaPath: parts.media.relativePath(sid, mediaName), mediaContentType: MEDIA_CONTENT_TYPES[media.type], redactedMediaPath, durationSeconds: media.durationSeconds },
+      {
+        mediaPath: parts.media.relativePath(sid, mediaName),
+        mediaContentType: MEDIA_CONTENT_TYPES[media.type],
+        redactedMediaPath,
+        durationSeconds: media.durationSeconds,
+      },
       nowMs,
     );
-    if (!recorded || !(await tx.replaceSentences(sid, sentences, nowMs))) throw new TranscriptGone(`transcript ${sid} was deleted or finished while it was processed`);
+    if (!recorded || !(await tx.replaceSentences(sid, sentences, nowMs)))
+      throw new TranscriptGone(`transcript ${sid} was deleted or finished while it was processed`);
   });
   return sentences;
 }

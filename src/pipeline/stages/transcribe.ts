@@ -9,7 +9,13 @@ import type { AudioType } from '../../media/detect.js';
 import type { Run } from '../context.js';
 import { type Recognised, wholeSeconds } from './sentences.js';
 
-export async function transcribeStage(threads: ThreadPool, speech: SpeechEngine, path: string, type: AudioType, run: Run): Promise<Recognised> {
+export async function transcribeStage(
+  threads: ThreadPool,
+  speech: SpeechEngine,
+  path: string,
+  type: AudioType,
+  run: Run,
+): Promise<Recognised> {
   const audio = await decodeAudioOffThread(threads, path, type, join(run.scratch, 'decoded'), run.signal);
   const sentences = await transcribeAudio(speech, audio, run.transcript.languageCode, run.signal);
   return { sentences, durationSeconds: wholeSeconds(audio.durationSeconds), audio };

@@ -2,7 +2,7 @@
 // random 128-bit values, so a slow password hash adds nothing) and compared in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { authenticationFailed, invalidParameter } from '../../errors.js';
-import { isSid, newSecret, newSid } from '../../sids.js';
+import { isSid, newSecret, newSid, parseSid, type AccountSid } from '../../sids.js';
 import type { CredentialRecord, Store } from '../../store/store.js';
 
 export function hashSecret(secret: string): string {
@@ -18,14 +18,21 @@ function secretMatches(secret: string, storedHash: string): boolean {
 export interface IssuedCredential {
   sid: string;
   secret: string;
-  accountSid: string;
+  accountSid: AccountSid;
+}
+
+/** A configured account SID (the configuration checked it already): its kind, checked once more here. */
+function accountSidOf(value: string): AccountSid {
+  const sid = parseSid('AC', value);
+  if (sid === null) throw new Error(`${value} is not an account SID (AC and 32 hex digits)`);
+  return sid;
 }
 
 export async function createAccount(
   store: Store,
   options: { sid?: string; authToken?: string; friendlyName?: string } = {},
-): Promise<IssuedCredential> {
-  const sid = options.sid ?? newSid('AC');
+): Promise<IssuedCredential & { sid: AccountSid }> {
+  const sid = options.sid === undefined ? newSid('AC') : accountSidOf(options.sid);
   const secret = options.authToken ?? newSecret();
   await store.insertAccount({
     sid,
@@ -79,7 +86,7 @@ export async function ensureBootstrapAccount(
   bootstrap: { accountSid: string | null; authToken: string | null },
 ): Promise<IssuedCredential | null> {
   const configured = bootstrap.accountSid !== null && bootstrap.authToken !== null;
-  const sid = bootstrap.accountSid ?? newSid('AC');
+  const sid = bootstrap.accountSid === null ? newSid('AC') : accountSidOf(bootstrap.accountSid);
   const secret = bootstrap.authToken ?? newSecret();
   const inserted = await store.insertBootstrapAccount(
     { sid, friendlyName: 'bootstrap', authTokenHash: hashSecret(secret), dateCreatedMs: Date.now() },
@@ -90,7 +97,7 @@ export async function ensureBootstrapAccount(
 
 interface VerifiedCredential {
   credentialSid: string;
-  accountSid: string;
+  accountSid: AccountSid;
   /** The stored digest the presented secret matched. */
   secretHash: string;
   checkedAtMs: number;
@@ -126,7 +133,7 @@ export class Authenticator {
    * credential with the same promise until anything may have changed it, so the very answer a
    * header was checked against is still unchanged, and needs no await.
    */
-  accountFor(authorization: string | undefined): string | Promise<string> {
+  accountFor(authorization: string | undefined): AccountSid | Promise<AccountSid> {
     const known = authorization === undefined ? undefined : this.verified.get(authorization);
     if (authorization === undefined || known === undefined) return this.verify(authorization);
     const now = Date.now();
@@ -141,7 +148,7 @@ export class Authenticator {
     known: VerifiedCredential,
     answer: Promise<CredentialRecord | null>,
     now: number,
-  ): Promise<string> {
+  ): Promise<AccountSid> {
     const current = await answer;
     if (current !== null && current.secretHash === known.secretHash && current.accountSid === known.accountSid) {
       known.checkedAtMs = now;
@@ -152,7 +159,7 @@ export class Authenticator {
     return this.verify(authorization);
   }
 
-  private async verify(authorization: string | undefined): Promise<string> {
+  private async verify(authorization: string | undefined): Promise<AccountSid> {
     if (authorization === undefined || authorization.length > 1024) throw authenticationFailed();
     const space = authorization.indexOf(' ');
     if (space === -1 || authorization.slice(0, space).toLowerCase() !== 'basic') throw authenticationFailed();

@@ -15,7 +15,12 @@ export const ALERT_RETENTION_BATCH = 250;
 const MS_PER_DAY = 86_400_000;
 
 /** Deletes the alerts generated more than `retentionDays` before `nowMs`; answers how many. */
-export async function deleteExpiredAlerts(store: AlertOperations, retentionDays: number, nowMs: number, signal?: AbortSignal): Promise<number> {
+export async function deleteExpiredAlerts(
+  store: AlertOperations,
+  retentionDays: number,
+  nowMs: number,
+  signal?: AbortSignal,
+): Promise<number> {
   const cutoffMs = nowMs - retentionDays * MS_PER_DAY;
   let deleted = 0;
   for (;;) {

@@ -101,27 +101,35 @@ export function alertBody(alert: AlertRecord, base: string) {
 export function alertRoutes(app: FastifyInstance, rules: AlertRules, context: RouteContext): void {
   const base = (request: Parameters<typeof baseUrlOf>[0]) => baseUrlOf(request, context.publicBaseUrl);
 
-  app.get('/v1/Alerts', {
-    schema: { operationId: 'ListAlert', querystring: listQuery, response: { 200: listSchema('alerts', 'monitor.v1.alert') } },
-  }, async (request) => {
-    const query = queryOf(request);
-    const { filter, echoed } = parseFilter(query);
-    const pageRequest = parsePageRequest(query);
-    const cursor = pageRequest.keyset.after ?? pageRequest.keyset.before;
-    // A token from another list (a Service's GA… cursor) would page from a place no alert has.
-    if (cursor !== undefined && !isSid('NO', cursor.sid)) throw invalidParameter('Invalid parameter PageToken: not a token of this list');
-    const alerts = await rules.list(request.accountSid, filter, pageRequest.keyset);
-    const baseUrl = base(request);
-    const page = shapePage(alerts, pageRequest, (alert) => ({ createdMs: alert.dateGeneratedMs, sid: alert.sid }), {
-      base: baseUrl,
-      path: '/v1/Alerts',
-      key: 'alerts',
-      filters: echoed,
-    });
-    return { alerts: page.items.map((alert) => alertSummaryBody(alert, baseUrl)), meta: page.meta };
-  });
+  app.get(
+    '/v1/Alerts',
+    {
+      schema: { operationId: 'ListAlert', querystring: listQuery, response: { 200: listSchema('alerts', 'monitor.v1.alert') } },
+    },
+    async (request) => {
+      const query = queryOf(request);
+      const { filter, echoed } = parseFilter(query);
+      const pageRequest = parsePageRequest(query);
+      const cursor = pageRequest.keyset.after ?? pageRequest.keyset.before;
+      // A token from another list (a Service's GA… cursor) would page from a place no alert has.
+      if (cursor !== undefined && !isSid('NO', cursor.sid)) throw invalidParameter('Invalid parameter PageToken: not a token of this list');
+      const alerts = await rules.list(request.accountSid, filter, pageRequest.keyset);
+      const baseUrl = base(request);
+      const page = shapePage(alerts, pageRequest, (alert) => ({ createdMs: alert.dateGeneratedMs, sid: alert.sid }), {
+        base: baseUrl,
+        path: '/v1/Alerts',
+        key: 'alerts',
+        filters: echoed,
+      });
+      return { alerts: page.items.map((alert) => alertSummaryBody(alert, baseUrl)), meta: page.meta };
+    },
+  );
 
-  app.get('/v1/Alerts/:Sid', {
-    schema: { operationId: 'FetchAlert', params: sidParams, response: { 200: ref('monitor.v1.alert-instance') } },
-  }, async (request) => alertBody(await rules.fetch(request.accountSid, paramsOf(request).Sid ?? ''), base(request)));
+  app.get(
+    '/v1/Alerts/:Sid',
+    {
+      schema: { operationId: 'FetchAlert', params: sidParams, response: { 200: ref('monitor.v1.alert-instance') } },
+    },
+    async (request) => alertBody(await rules.fetch(request.accountSid, paramsOf(request).Sid ?? ''), base(request)),
+  );
 }

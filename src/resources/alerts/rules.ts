@@ -57,18 +57,24 @@ function optionalSid(name: string, value: string | null | undefined): string | n
  * operations to make it part of that unit (it waits on nothing else). A malformed alert is the
  * caller's bug and throws a RangeError, writing nothing.
  */
-export async function recordAlert(ops: Pick<AlertOperations, 'insertAlert'>, alert: NewAlert, nowMs: number = Date.now()): Promise<AlertRecord> {
+export async function recordAlert(
+  ops: Pick<AlertOperations, 'insertAlert'>,
+  alert: NewAlert,
+  nowMs: number = Date.now(),
+): Promise<AlertRecord> {
   if (!isSid('AC', alert.accountSid)) throw new RangeError(`recordAlert: accountSid must be an Account SID, got "${alert.accountSid}"`);
   if (!Number.isSafeInteger(alert.errorCode) || alert.errorCode <= 0) {
     throw new RangeError(`recordAlert: errorCode must be a positive whole number, got ${alert.errorCode}`);
   }
-  if (!ALERT_LOG_LEVELS.includes(alert.logLevel)) throw new RangeError(`recordAlert: logLevel must be one of ${ALERT_LOG_LEVELS.join(', ')}`);
+  if (!ALERT_LOG_LEVELS.includes(alert.logLevel))
+    throw new RangeError(`recordAlert: logLevel must be one of ${ALERT_LOG_LEVELS.join(', ')}`);
   if (alert.alertText.trim() === '') throw new RangeError('recordAlert: alertText must say what went wrong');
   if (alert.requestMethod != null && alert.requestMethod !== 'GET' && alert.requestMethod !== 'POST') {
     throw new RangeError(`recordAlert: requestMethod must be GET or POST, got "${String(alert.requestMethod)}"`);
   }
   const generatedMs = alert.generatedMs ?? nowMs;
-  if (!Number.isSafeInteger(generatedMs) || !Number.isSafeInteger(nowMs)) throw new RangeError('recordAlert: times must be whole milliseconds');
+  if (!Number.isSafeInteger(generatedMs) || !Number.isSafeInteger(nowMs))
+    throw new RangeError('recordAlert: times must be whole milliseconds');
   const record: AlertRecord = {
     sid: newSid('NO') satisfies AlertSid,
     accountSid: alert.accountSid,

@@ -3,7 +3,7 @@
 import type { OperatorType } from '../../catalog/types.js';
 import { invalidParameter, resourceNotFound } from '../../errors.js';
 import { languageSupported } from '../../languages.js';
-import { isSid } from '../../sids.js';
+import type { AccountSid, OperatorSid, ServiceSid } from '../../sids.js';
 import { settledAnswer } from '../../store/read-cache.js';
 import type { AttachmentProbe, Store } from '../../store/store.js';
 import type { OperatorFacts, OperatorRules } from '../operators/rules.js';
@@ -38,8 +38,7 @@ export class AttachmentRules {
    * stays the same until anything may have changed it), and there is no promise to wait for.
    * Otherwise a promise.
    */
-  attach(accountSid: string, serviceSid: string, operatorSid: string): AttachmentProbe | Promise<void> {
-    if (!isSid('GA', serviceSid) || !isSid('LY', operatorSid)) throw resourceNotFound();
+  attach(accountSid: AccountSid, serviceSid: ServiceSid, operatorSid: OperatorSid): AttachmentProbe | Promise<void> {
     const probe = this.store.probeAttachment(accountSid, serviceSid, operatorSid);
     const prebuilt = this.operators.prebuiltOrUndefined(operatorSid);
     const read = prebuilt === undefined ? undefined : settledAnswer(probe)?.value;
@@ -51,16 +50,15 @@ export class AttachmentRules {
   }
 
   private async attachWhenRead(
-    accountSid: string,
-    serviceSid: string,
-    operatorSid: string,
+    accountSid: AccountSid,
+    serviceSid: ServiceSid,
+    operatorSid: OperatorSid,
     probe: Promise<AttachmentProbe | null>,
   ): Promise<void> {
     const service = await probe;
     if (service === null) throw resourceNotFound();
     // Most attached operators are pre-built: those are known without an await.
-    const operator =
-      this.operators.prebuiltOrUndefined(operatorSid) ?? (await this.operators.customOperator(accountSid, operatorSid));
+    const operator = this.operators.prebuiltOrUndefined(operatorSid) ?? (await this.operators.customOperator(accountSid, operatorSid));
     this.checkAttachable(operatorSid, operator, service);
     // Re-attaching changes nothing: answered from the read above, without a write transaction.
     if (service.attached) return;
@@ -80,9 +78,7 @@ export class AttachmentRules {
       case 'operator-not-found':
         throw resourceNotFound();
       case 'limit-reached':
-        throw invalidParameter(
-          `Service ${serviceSid} already has the maximum of ${this.maxOperatorsPerService} attached operators`,
-        );
+        throw invalidParameter(`Service ${serviceSid} already has the maximum of ${this.maxOperatorsPerService} attached operators`);
     }
   }
 
@@ -92,14 +88,12 @@ export class AttachmentRules {
     if (refusal !== null) throw invalidParameter(refusal);
   }
 
-  async detach(accountSid: string, serviceSid: string, operatorSid: string): Promise<void> {
-    if (!isSid('GA', serviceSid) || !isSid('LY', operatorSid)) throw resourceNotFound();
+  async detach(accountSid: AccountSid, serviceSid: ServiceSid, operatorSid: OperatorSid): Promise<void> {
     const outcome = await this.store.detachOperator(accountSid, serviceSid, operatorSid, Date.now());
     if (outcome !== 'detached') throw resourceNotFound();
   }
 
-  async attachedOperatorSids(accountSid: string, serviceSid: string): Promise<string[]> {
-    if (!isSid('GA', serviceSid)) throw resourceNotFound();
+  async attachedOperatorSids(accountSid: AccountSid, serviceSid: ServiceSid): Promise<OperatorSid[]> {
     const service = await this.store.findServiceBySid(accountSid, serviceSid);
     if (service === null) throw resourceNotFound();
     return (await this.store.attachedOperatorSids([serviceSid])).get(serviceSid) ?? [];

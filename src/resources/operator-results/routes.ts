@@ -36,38 +36,46 @@ export function operatorResultBody(view: OperatorResultView, base: string) {
 export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResultRules, context: RouteContext): void {
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
 
-  app.get('/v2/Transcripts/:TranscriptSid/OperatorResults', {
-    schema: {
-      operationId: 'ListOperatorResult',
-      params: transcriptParams,
-      querystring: { type: 'object', properties: { Redacted: formBoolean, ...pagingQuery } },
-      response: { 200: listSchema('operator_results', RESULT_SCHEMA) },
+  app.get(
+    '/v2/Transcripts/:TranscriptSid/OperatorResults',
+    {
+      schema: {
+        operationId: 'ListOperatorResult',
+        params: transcriptParams,
+        querystring: { type: 'object', properties: { Redacted: formBoolean, ...pagingQuery } },
+        response: { 200: listSchema('operator_results', RESULT_SCHEMA) },
+      },
     },
-  }, async (request, reply) => {
-    const query = queryOf(request);
-    const { TranscriptSid } = request.params as { TranscriptSid: string };
-    const pageRequest = parsePageRequest(query);
-    const views = await rules.list(request.accountSid, TranscriptSid, parseFormBoolean(query.Redacted), pageRequest.keyset);
-    const baseUrl = base(request);
-    const page = shapePage(views, pageRequest, (view) => view.cursor, {
-      base: baseUrl,
-      path: `/v2/Transcripts/${TranscriptSid}/OperatorResults`,
-      key: 'operator_results',
-      filters: query.Redacted === undefined ? [] : [['Redacted', query.Redacted]],
-    });
-    return reply.send({ operator_results: page.items.map((view) => operatorResultBody(view, baseUrl)), meta: page.meta });
-  });
+    async (request, reply) => {
+      const query = queryOf(request);
+      const { TranscriptSid } = request.params as { TranscriptSid: string };
+      const pageRequest = parsePageRequest(query);
+      const views = await rules.list(request.accountSid, TranscriptSid, parseFormBoolean(query.Redacted), pageRequest.keyset);
+      const baseUrl = base(request);
+      const page = shapePage(views, pageRequest, (view) => view.cursor, {
+        base: baseUrl,
+        path: `/v2/Transcripts/${TranscriptSid}/OperatorResults`,
+        key: 'operator_results',
+        filters: query.Redacted === undefined ? [] : [['Redacted', query.Redacted]],
+      });
+      return reply.send({ operator_results: page.items.map((view) => operatorResultBody(view, baseUrl)), meta: page.meta });
+    },
+  );
 
-  app.get('/v2/Transcripts/:TranscriptSid/OperatorResults/:OperatorSid', {
-    schema: {
-      operationId: 'FetchOperatorResult',
-      params: resultParams,
-      querystring: { type: 'object', properties: { Redacted: formBoolean } },
-      response: { 200: ref(RESULT_SCHEMA) },
+  app.get(
+    '/v2/Transcripts/:TranscriptSid/OperatorResults/:OperatorSid',
+    {
+      schema: {
+        operationId: 'FetchOperatorResult',
+        params: resultParams,
+        querystring: { type: 'object', properties: { Redacted: formBoolean } },
+        response: { 200: ref(RESULT_SCHEMA) },
+      },
     },
-  }, async (request, reply) => {
-    const { TranscriptSid, OperatorSid } = request.params as { TranscriptSid: string; OperatorSid: string };
-    const view = await rules.fetch(request.accountSid, TranscriptSid, OperatorSid, parseFormBoolean(queryOf(request).Redacted));
-    return reply.send(operatorResultBody(view, base(request)));
-  });
+    async (request, reply) => {
+      const { TranscriptSid, OperatorSid } = request.params as { TranscriptSid: string; OperatorSid: string };
+      const view = await rules.fetch(request.accountSid, TranscriptSid, OperatorSid, parseFormBoolean(queryOf(request).Redacted));
+      return reply.send(operatorResultBody(view, base(request)));
+    },
+  );
 }

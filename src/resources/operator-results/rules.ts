@@ -20,7 +20,12 @@ export class OperatorResultRules {
   constructor(private readonly store: Pick<Store, 'findTranscript' | 'listOperatorResults' | 'findOperatorResult'>) {}
 
   /** `redacted` undefined: redacted when the transcript has redaction. */
-  async list(accountSid: string, transcriptSid: string, redacted: boolean | undefined, keyset: KeysetQuery): Promise<Array<OperatorResultView & { cursor: Cursor }>> {
+  async list(
+    accountSid: string,
+    transcriptSid: string,
+    redacted: boolean | undefined,
+    keyset: KeysetQuery,
+  ): Promise<Array<OperatorResultView & { cursor: Cursor }>> {
     const transcript = await this.transcript(accountSid, transcriptSid);
     const records = pageInMemory(await this.store.listOperatorResults(transcript.sid), keyset, resultCursor);
     return records.map((record) => ({ ...viewOf(record, servesRedacted(transcript, redacted)), cursor: resultCursor(record) }));
@@ -46,5 +51,10 @@ const servesRedacted = (transcript: TranscriptRecord, redacted: boolean | undefi
 
 function viewOf(record: StoredOperatorResult, redacted: boolean): OperatorResultView {
   const json = redacted && record.redactedResultJson !== null ? record.redactedResultJson : record.resultJson;
-  return { transcriptSid: record.transcriptSid, operatorSid: record.operatorSid, name: record.name, body: JSON.parse(json) as OperatorResultBody };
+  return {
+    transcriptSid: record.transcriptSid,
+    operatorSid: record.operatorSid,
+    name: record.name,
+    body: JSON.parse(json) as OperatorResultBody,
+  };
 }

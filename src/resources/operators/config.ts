@@ -11,10 +11,7 @@ const invalidConfig = (problems: ConfigProblem[]) =>
   invalidParameter(`Invalid parameter ${describeFirstProblem(problems)}`, { errors: problems });
 
 /** The config `text` holds, or every problem that refuses it (the snapshot import reads configs with it too). */
-export function readOperatorConfig(
-  type: OperatorType,
-  text: string,
-): { config: Record<string, unknown> } | { problems: ConfigProblem[] } {
+export function readOperatorConfig(type: OperatorType, text: string): { config: Record<string, unknown> } | { problems: ConfigProblem[] } {
   if (text.length > MAX_CONFIG_TEXT_LENGTH) {
     return { problems: [{ path: '', message: `must be at most ${MAX_CONFIG_TEXT_LENGTH} characters of JSON` }] };
   }

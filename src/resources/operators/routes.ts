@@ -1,7 +1,8 @@
 // HTTP surface of /v2/Operators, /v2/Operators/PreBuilt and /v2/Operators/Custom.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoSeconds } from '../../clock.js';
-import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
+import { queryOf, type RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
 import { pageBody, RememberedJson } from '../../http/page-json.js';
 import { RecentAnswers } from '../../http/recent-answers.js';
@@ -27,7 +28,7 @@ const operatorRef = { $ref: 'intelligence.v2.operator#' };
 /** Operators' JSON in lists: pre-built operators' facts live as long as the catalog, custom ones' as long as their cached record. */
 const operatorJson = RememberedJson.bytes<OperatorFacts>();
 
-const sidParams = { type: 'object', properties: { Sid: { type: 'string' } } } as const;
+const sidParams = { type: 'object', properties: { Sid: { type: 'string' } }, required: ['Sid'] } as const;
 
 const createBody = {
   type: 'object',
@@ -71,7 +72,9 @@ function filterOf(request: FastifyRequest): { filter: OperatorFilter; echoed: Ar
   return { filter, echoed };
 }
 
-export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, context: RouteContext): void {
+export function operatorRoutes(untyped: FastifyInstance, rules: OperatorRules, context: RouteContext): void {
+  // Bodies and path parameters are typed by the routes' own schemas (the lists' queries go through queryOf).
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
   const answers = new RecentAnswers(context.readGeneration, base);
 
@@ -80,22 +83,34 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
     path: string,
     operationId: string,
     availability: string[],
-    load: (request: FastifyRequest, filter: OperatorFilter, keyset: ReturnType<typeof parsePageRequest>['keyset']) => Promise<OperatorFacts[]> | OperatorFacts[],
+    load: (
+      request: FastifyRequest,
+      filter: OperatorFilter,
+      keyset: ReturnType<typeof parsePageRequest>['keyset'],
+    ) => Promise<OperatorFacts[]> | OperatorFacts[],
   ) {
-    app.get(path, {
-      schema: { operationId, querystring: filterQuery(availability), response: { 200: listSchema('operators', 'intelligence.v2.operator') } },
-    }, answers.handler(async (request, reply) => {
-      const pageRequest = parsePageRequest(queryOf(request));
-      const { filter, echoed } = filterOf(request);
-      const rows = await load(request, filter, pageRequest.keyset);
-      const baseUrl = base(request);
-      const page = shapePage(rows, pageRequest, cursorOfOperator, { base: baseUrl, path, key: 'operators', filters: echoed });
-      const serialize = reply.compileSerializationSchema(operatorRef);
-      const urlPrefix = operatorJson.prefix(baseUrl + path);
-      const serializeOperator = (facts: OperatorFacts) => serialize(operatorBody(facts, `${urlPrefix}/${facts.sid}`));
-      const items = page.items.map((facts) => operatorJson.of(facts, urlPrefix, undefined, serializeOperator));
-      return pageBody(items, page.meta);
-    }));
+    app.get(
+      path,
+      {
+        schema: {
+          operationId,
+          querystring: filterQuery(availability),
+          response: { 200: listSchema('operators', 'intelligence.v2.operator') },
+        },
+      },
+      answers.handler(async (request, reply) => {
+        const pageRequest = parsePageRequest(queryOf(request));
+        const { filter, echoed } = filterOf(request);
+        const rows = await load(request, filter, pageRequest.keyset);
+        const baseUrl = base(request);
+        const page = shapePage(rows, pageRequest, cursorOfOperator, { base: baseUrl, path, key: 'operators', filters: echoed });
+        const serialize = reply.compileSerializationSchema(operatorRef);
+        const urlPrefix = operatorJson.prefix(baseUrl + path);
+        const serializeOperator = (facts: OperatorFacts) => serialize(operatorBody(facts, `${urlPrefix}/${facts.sid}`));
+        const items = page.items.map((facts) => operatorJson.of(facts, urlPrefix, undefined, serializeOperator));
+        return pageBody(items, page.meta);
+      }),
+    );
   }
 
   listRoute('/v2/Operators', 'ListOperator', operatorAvailability, (request, filter, keyset) =>
@@ -108,63 +123,94 @@ export function operatorRoutes(app: FastifyInstance, rules: OperatorRules, conte
     rules.listCustomOperators(request.accountSid, filter, keyset),
   );
 
-  app.get('/v2/Operators/:Sid', {
-    schema: { operationId: 'FetchOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
-  }, async (request, reply) => {
-    const facts = await rules.operator(request.accountSid, paramsOf(request).Sid);
-    if (facts.kind === 'custom') void reply.header('ETag', etagOf(facts.version));
-    return operatorBody(facts, `${base(request)}/v2/Operators/${facts.sid}`);
-  });
+  app.get(
+    '/v2/Operators/:Sid',
+    {
+      schema: { operationId: 'FetchOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
+    },
+    async (request, reply) => {
+      const facts = await rules.operator(request.accountSid, request.params.Sid);
+      if (facts.kind === 'custom') void reply.header('ETag', etagOf(facts.version));
+      return operatorBody(facts, `${base(request)}/v2/Operators/${facts.sid}`);
+    },
+  );
 
-  app.get('/v2/Operators/PreBuilt/:Sid', {
-    schema: { operationId: 'FetchPrebuiltOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
-  }, async (request) => {
-    const facts = rules.prebuiltOperator(paramsOf(request).Sid);
-    return operatorBody(facts, `${base(request)}/v2/Operators/PreBuilt/${facts.sid}`);
-  });
+  app.get(
+    '/v2/Operators/PreBuilt/:Sid',
+    {
+      schema: { operationId: 'FetchPrebuiltOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
+    },
+    async (request) => {
+      const facts = rules.prebuiltOperator(request.params.Sid);
+      return operatorBody(facts, `${base(request)}/v2/Operators/PreBuilt/${facts.sid}`);
+    },
+  );
 
   const customUrl = (request: FastifyRequest, facts: OperatorFacts) => `${base(request)}/v2/Operators/Custom/${facts.sid}`;
 
-  app.post('/v2/Operators/Custom', {
-    schema: { operationId: 'CreateCustomOperator', body: createBody, response: { 202: ref('intelligence.v2.operator') } },
-  }, async (request, reply) => {
-    const body = bodyOf(request);
-    const facts = await rules.createCustomOperator(request.accountSid, {
-      friendlyName: body.FriendlyName!,
-      operatorType: body.OperatorType!,
-      config: body.Config!,
-    });
-    return reply.code(202).header('ETag', etagOf(facts.version)).send(operatorBody(facts, customUrl(request, facts)));
-  });
-
-  app.get('/v2/Operators/Custom/:Sid', {
-    schema: { operationId: 'FetchCustomOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
-  }, async (request, reply) => {
-    const facts = await rules.customOperator(request.accountSid, paramsOf(request).Sid);
-    return reply.header('ETag', etagOf(facts.version)).send(operatorBody(facts, customUrl(request, facts)));
-  });
-
-  app.post('/v2/Operators/Custom/:Sid', {
-    schema: {
-      operationId: 'UpdateCustomOperator',
-      params: sidParams,
-      headers: ifMatchHeaders,
-      body: updateBody,
-      response: { 202: ref('intelligence.v2.operator') },
+  app.post(
+    '/v2/Operators/Custom',
+    {
+      schema: { operationId: 'CreateCustomOperator', body: createBody, response: { 202: ref('intelligence.v2.operator') } },
     },
-  }, async (request, reply) => {
-    const body = bodyOf(request);
-    const facts = await rules.updateCustomOperator(
-      request.accountSid,
-      paramsOf(request).Sid,
-      { friendlyName: body.FriendlyName!, config: body.Config! },
-      parseIfMatch(request.headers['if-match']),
-    );
-    return reply.code(202).header('ETag', etagOf(facts.version)).send(operatorBody(facts, customUrl(request, facts)));
-  });
+    async (request, reply) => {
+      const body = request.body;
+      const facts = await rules.createCustomOperator(request.accountSid, {
+        friendlyName: body.FriendlyName,
+        operatorType: body.OperatorType,
+        config: body.Config,
+      });
+      return reply
+        .code(202)
+        .header('ETag', etagOf(facts.version))
+        .send(operatorBody(facts, customUrl(request, facts)));
+    },
+  );
 
-  app.delete('/v2/Operators/Custom/:Sid', { schema: { operationId: 'DeleteCustomOperator', params: sidParams, response: { 204: noContent } } }, async (request, reply) => {
-    await rules.deleteCustomOperator(request.accountSid, paramsOf(request).Sid);
-    return reply.code(204).send();
-  });
+  app.get(
+    '/v2/Operators/Custom/:Sid',
+    {
+      schema: { operationId: 'FetchCustomOperator', params: sidParams, response: { 200: ref('intelligence.v2.operator') } },
+    },
+    async (request, reply) => {
+      const facts = await rules.customOperator(request.accountSid, request.params.Sid);
+      return reply.header('ETag', etagOf(facts.version)).send(operatorBody(facts, customUrl(request, facts)));
+    },
+  );
+
+  app.post(
+    '/v2/Operators/Custom/:Sid',
+    {
+      schema: {
+        operationId: 'UpdateCustomOperator',
+        params: sidParams,
+        headers: ifMatchHeaders,
+        body: updateBody,
+        response: { 202: ref('intelligence.v2.operator') },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const facts = await rules.updateCustomOperator(
+        request.accountSid,
+        request.params.Sid,
+        { friendlyName: body.FriendlyName, config: body.Config },
+        parseIfMatch(request.headers['if-match']),
+      );
+      return reply
+        .code(202)
+        .header('ETag', etagOf(facts.version))
+        .send(operatorBody(facts, customUrl(request, facts)));
+    },
+  );
+
+  app.delete(
+    '/v2/Operators/Custom/:Sid',
+    { schema: { operationId: 'DeleteCustomOperator', params: sidParams, response: { 204: noContent } } },
+    async (request, reply) => {
+      await rules.deleteCustomOperator(request.accountSid, request.params.Sid);
+      // The 204 schema's null: Fastify writes no body for a 204.
+      return reply.code(204).send(null);
+    },
+  );
 }

@@ -5,7 +5,7 @@ import type { OperatorType, PrebuiltOperator } from '../../catalog/types.js';
 import { conflict, invalidParameter, preconditionFailed, resourceNotFound } from '../../errors.js';
 import { pageInMemory } from '../../http/paging.js';
 import { languageSupported } from '../../languages.js';
-import { isSid, newSid } from '../../sids.js';
+import { isSid, newSid, type AccountSid, type OperatorSid } from '../../sids.js';
 import type { Cursor, CustomOperatorRecord, KeysetQuery, Store } from '../../store/store.js';
 import { ifMatchFails, type IfMatch } from '../../versions.js';
 import { quotaExceeded } from '../accounts/quotas.js';
@@ -14,7 +14,7 @@ import { parseOperatorConfig } from './config.js';
 /** What every operator shows, whichever kind it is. */
 export interface OperatorFacts {
   kind: 'prebuilt' | 'custom';
-  accountSid: string | null;
+  accountSid: AccountSid | null;
   sid: string;
   friendlyName: string;
   description: string | null;
@@ -80,9 +80,15 @@ function mergePages(a: OperatorFacts[], b: OperatorFacts[], query: KeysetQuery):
   const merged: OperatorFacts[] = [];
   let i = 0;
   let j = 0;
-  while (i < a.length && j < b.length) merged.push(olderOperator(b[j], a[i]) ? b[j++] : a[i++]);
-  while (i < a.length) merged.push(a[i++]);
-  while (j < b.length) merged.push(b[j++]);
+  for (let x = a[i], y = b[j]; x !== undefined || y !== undefined; x = a[i], y = b[j]) {
+    if (y !== undefined && (x === undefined || olderOperator(y, x))) {
+      merged.push(y);
+      j++;
+    } else if (x !== undefined) {
+      merged.push(x);
+      i++;
+    }
+  }
   return query.before !== undefined ? merged.slice(Math.max(0, merged.length - query.limit)) : merged.slice(0, query.limit);
 }
 
@@ -164,7 +170,7 @@ export class OperatorRules {
       .map((type) => type.name);
   }
 
-  async listCustomOperators(accountSid: string, filter: OperatorFilter, query: KeysetQuery): Promise<OperatorFacts[]> {
+  async listCustomOperators(accountSid: AccountSid, filter: OperatorFilter, query: KeysetQuery): Promise<OperatorFacts[]> {
     const records = await this.store.listCustomOperators(
       accountSid,
       { availability: filter.availability, operatorTypes: this.customTypesFor(filter) },
@@ -173,19 +179,19 @@ export class OperatorRules {
     return records.map((record) => this.customFacts(record));
   }
 
-  async listOperators(accountSid: string, filter: OperatorFilter, query: KeysetQuery): Promise<OperatorFacts[]> {
+  async listOperators(accountSid: AccountSid, filter: OperatorFilter, query: KeysetQuery): Promise<OperatorFacts[]> {
     const custom = await this.listCustomOperators(accountSid, filter, query);
     return mergePages(this.listPrebuiltOperators(filter, query), custom, query);
   }
 
-  async customOperator(accountSid: string, sid: string): Promise<OperatorFacts> {
+  async customOperator(accountSid: AccountSid, sid: string): Promise<OperatorFacts> {
     const record = isSid('LY', sid) ? await this.store.findCustomOperator(accountSid, sid) : null;
     if (record === null) throw resourceNotFound();
     return this.customFacts(record);
   }
 
   /** A pre-built operator, or one of this account's custom operators. */
-  async operator(accountSid: string, sid: string): Promise<OperatorFacts> {
+  async operator(accountSid: AccountSid, sid: string): Promise<OperatorFacts> {
     return this.prebuiltOrUndefined(sid) ?? this.customOperator(accountSid, sid);
   }
 
@@ -205,7 +211,7 @@ export class OperatorRules {
   }
 
   async createCustomOperator(
-    accountSid: string,
+    accountSid: AccountSid,
     input: { friendlyName: string; operatorType: string; config: string },
   ): Promise<OperatorFacts> {
     const type = this.configurableType(input.operatorType);
@@ -230,7 +236,7 @@ export class OperatorRules {
   }
 
   async updateCustomOperator(
-    accountSid: string,
+    accountSid: AccountSid,
     sid: string,
     input: { friendlyName: string; config: string },
     ifMatch: IfMatch,
@@ -243,7 +249,8 @@ export class OperatorRules {
       const config = parseOperatorConfig(type, input.config);
       const outcome = await this.store.updateCustomOperator(
         accountSid,
-        sid,
+        // customOperator answered with a stored custom operator's facts: its SID is one.
+        current.sid as OperatorSid,
         { friendlyName: input.friendlyName, configJson: JSON.stringify(config) },
         current.version,
         Date.now(),
@@ -261,7 +268,7 @@ export class OperatorRules {
     throw conflict('The Custom Operator is being changed by too many concurrent requests; try again');
   }
 
-  async deleteCustomOperator(accountSid: string, sid: string): Promise<void> {
+  async deleteCustomOperator(accountSid: AccountSid, sid: string): Promise<void> {
     if (!isSid('LY', sid)) throw resourceNotFound();
     const outcome = await this.store.deleteCustomOperator(accountSid, sid);
     if (outcome.status === 'not-found') throw resourceNotFound();

@@ -1,8 +1,9 @@
 // HTTP surface of /v2/OperatorTypes.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { OperatorType } from '../../catalog/types.js';
 import { isoSeconds } from '../../clock.js';
-import { paramsOf, queryOf, type RouteContext } from '../../http/context.js';
+import { queryOf, type RouteContext } from '../../http/context.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { listSchema, pagingQuery, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
@@ -27,34 +28,44 @@ export function operatorTypeBody(type: OperatorType, base: string) {
   };
 }
 
-export function operatorTypeRoutes(app: FastifyInstance, rules: OperatorRules, context: RouteContext): void {
+export function operatorTypeRoutes(untyped: FastifyInstance, rules: OperatorRules, context: RouteContext): void {
+  // Path parameters are typed by the routes' own schemas.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
 
-  app.get('/v2/OperatorTypes', {
-    schema: {
-      operationId: 'ListOperatorType',
-      querystring: { type: 'object', properties: { LanguageCode: { type: 'string', maxLength: 16 }, ...pagingQuery } },
-      response: { 200: listSchema('operator_types', 'intelligence.v2.operator_type') },
+  app.get(
+    '/v2/OperatorTypes',
+    {
+      schema: {
+        operationId: 'ListOperatorType',
+        querystring: { type: 'object', properties: { LanguageCode: { type: 'string', maxLength: 16 }, ...pagingQuery } },
+        response: { 200: listSchema('operator_types', 'intelligence.v2.operator_type') },
+      },
     },
-  }, async (request) => {
-    const pageRequest = parsePageRequest(queryOf(request));
-    const languageCode = queryOf(request).LanguageCode;
-    const rows = rules.listOperatorTypes(languageCode, pageRequest.keyset);
-    const baseUrl = base(request);
-    const page = shapePage(rows, pageRequest, cursorOfType, {
-      base: baseUrl,
-      path: '/v2/OperatorTypes',
-      key: 'operator_types',
-      filters: languageCode === undefined ? [] : [['LanguageCode', languageCode]],
-    });
-    return { operator_types: page.items.map((type) => operatorTypeBody(type, baseUrl)), meta: page.meta };
-  });
+    async (request) => {
+      const pageRequest = parsePageRequest(queryOf(request));
+      const languageCode = queryOf(request).LanguageCode;
+      const rows = rules.listOperatorTypes(languageCode, pageRequest.keyset);
+      const baseUrl = base(request);
+      const page = shapePage(rows, pageRequest, cursorOfType, {
+        base: baseUrl,
+        path: '/v2/OperatorTypes',
+        key: 'operator_types',
+        filters: languageCode === undefined ? [] : [['LanguageCode', languageCode]],
+      });
+      return { operator_types: page.items.map((type) => operatorTypeBody(type, baseUrl)), meta: page.meta };
+    },
+  );
 
-  app.get('/v2/OperatorTypes/:Sid', {
-    schema: {
-      operationId: 'FetchOperatorType',
-      params: { type: 'object', properties: { Sid: { type: 'string' } } },
-      response: { 200: ref('intelligence.v2.operator_type') },
+  app.get(
+    '/v2/OperatorTypes/:Sid',
+    {
+      schema: {
+        operationId: 'FetchOperatorType',
+        params: { type: 'object', properties: { Sid: { type: 'string' } }, required: ['Sid'] },
+        response: { 200: ref('intelligence.v2.operator_type') },
+      },
     },
-  }, async (request) => operatorTypeBody(rules.operatorType(paramsOf(request).Sid), base(request)));
+    async (request) => operatorTypeBody(rules.operatorType(request.params.Sid), base(request)),
+  );
 }

@@ -1,7 +1,8 @@
 // HTTP surface of /v2/Services: parameter schemas, parsing, and the JSON shape of a Service.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance } from 'fastify';
 import { isoSeconds } from '../../clock.js';
-import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
+import { queryOf, type RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
 import { RememberedJson, sendPage } from '../../http/page-json.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
@@ -35,9 +36,23 @@ const createBody = {
 // LanguageCode is listed so that sending it is refused with a clear message rather than ignored.
 const updateBody = { type: 'object', properties: { ...settingsProperties, LanguageCode: { type: 'string' } } } as const;
 
-const sidParams = { type: 'object', properties: { Sid: { type: 'string' } } } as const;
+const sidParams = { type: 'object', properties: { Sid: { type: 'string' } }, required: ['Sid'] } as const;
 
-function serviceInput(body: Record<string, string | undefined>): ServiceInput {
+/** A create or update body, as its schema types it (the type provider checks the two agree). */
+interface ServiceForm {
+  UniqueName?: string;
+  FriendlyName?: string;
+  LanguageCode?: string;
+  AutoTranscribe?: string;
+  DataLogging?: string;
+  AutoRedaction?: string;
+  MediaRedaction?: string;
+  WebhookUrl?: string;
+  WebhookHttpMethod?: WebhookHttpMethod;
+  EncryptionCredentialSid?: string;
+}
+
+function serviceInput(body: ServiceForm): ServiceInput {
   return {
     uniqueName: body.UniqueName,
     friendlyName: body.FriendlyName,
@@ -47,7 +62,7 @@ function serviceInput(body: Record<string, string | undefined>): ServiceInput {
     autoRedaction: parseFormBoolean(body.AutoRedaction),
     mediaRedaction: parseFormBoolean(body.MediaRedaction),
     webhookUrl: body.WebhookUrl,
-    webhookHttpMethod: body.WebhookHttpMethod as WebhookHttpMethod | undefined,
+    webhookHttpMethod: body.WebhookHttpMethod,
     encryptionCredentialSid: body.EncryptionCredentialSid,
   };
 }
@@ -74,68 +89,94 @@ export function serviceBody({ record, attachedOperatorSids }: ServiceView, base:
   };
 }
 
-export function serviceRoutes(app: FastifyInstance, rules: ServiceRules, context: RouteContext): void {
+export function serviceRoutes(untyped: FastifyInstance, rules: ServiceRules, context: RouteContext): void {
+  // Bodies and path parameters are typed by the routes' own schemas.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const base = (request: Parameters<typeof baseUrlOf>[0]) => baseUrlOf(request, context.publicBaseUrl);
 
-  app.post('/v2/Services', {
-    schema: { operationId: 'CreateService', body: createBody, response: { 201: ref('intelligence.v2.service') } },
-  }, async (request, reply) => {
-    const view = await rules.create(request.accountSid, serviceInput(bodyOf(request)));
-    return reply.code(201).header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
-  });
-
-  app.get('/v2/Services', {
-    schema: {
-      operationId: 'ListService',
-      querystring: { type: 'object', properties: pagingQuery },
-      response: { 200: listSchema('services', 'intelligence.v2.service') },
+  app.post(
+    '/v2/Services',
+    {
+      schema: { operationId: 'CreateService', body: createBody, response: { 201: ref('intelligence.v2.service') } },
     },
-  }, async (request, reply) => {
-    const pageRequest = parsePageRequest(queryOf(request));
-    const views = await rules.list(request.accountSid, pageRequest.keyset);
-    const baseUrl = base(request);
-    const page = shapePage(views, pageRequest, (view) => ({ createdMs: view.record.dateCreatedMs, sid: view.record.sid }), {
-      base: baseUrl,
-      path: '/v2/Services',
-      key: 'services',
-    });
-    const serialize = reply.compileSerializationSchema(serviceRef);
-    // A service's JSON shows its record and its attached operators: both are the read cache's
-    // answers, new objects whenever either changes.
-    const urlPrefix = serviceJson.prefix(baseUrl);
-    const items = page.items.map((view) =>
-      serviceJson.of(view.record, urlPrefix, view.attachedOperatorSids, () => serialize(serviceBody(view, baseUrl))),
-    );
-    return sendPage(reply, items, page.meta);
-  });
-
-  app.get('/v2/Services/:Sid', {
-    schema: { operationId: 'FetchService', params: sidParams, response: { 200: ref('intelligence.v2.service') } },
-  }, async (request, reply) => {
-    const view = await rules.fetch(request.accountSid, paramsOf(request).Sid);
-    return reply.header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
-  });
-
-  app.post('/v2/Services/:Sid', {
-    schema: {
-      operationId: 'UpdateService',
-      params: sidParams,
-      headers: ifMatchHeaders,
-      body: updateBody,
-      response: { 200: ref('intelligence.v2.service') },
+    async (request, reply) => {
+      const view = await rules.create(request.accountSid, serviceInput(request.body));
+      return reply
+        .code(201)
+        .header('ETag', etagOf(view.record.version))
+        .send(serviceBody(view, base(request)));
     },
-  }, async (request, reply) => {
-    const view = await rules.update(
-      request.accountSid,
-      paramsOf(request).Sid,
-      serviceInput(bodyOf(request)),
-      parseIfMatch(request.headers['if-match']),
-    );
-    return reply.header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
-  });
+  );
 
-  app.delete('/v2/Services/:Sid', { schema: { operationId: 'DeleteService', params: sidParams, response: { 204: noContent } } }, async (request, reply) => {
-    await rules.delete(request.accountSid, paramsOf(request).Sid);
-    return reply.code(204).send();
-  });
+  app.get(
+    '/v2/Services',
+    {
+      schema: {
+        operationId: 'ListService',
+        querystring: { type: 'object', properties: pagingQuery },
+        response: { 200: listSchema('services', 'intelligence.v2.service') },
+      },
+    },
+    async (request, reply) => {
+      const pageRequest = parsePageRequest(queryOf(request));
+      const views = await rules.list(request.accountSid, pageRequest.keyset);
+      const baseUrl = base(request);
+      const page = shapePage(views, pageRequest, (view) => ({ createdMs: view.record.dateCreatedMs, sid: view.record.sid }), {
+        base: baseUrl,
+        path: '/v2/Services',
+        key: 'services',
+      });
+      const serialize = reply.compileSerializationSchema(serviceRef);
+      // A service's JSON shows its record and its attached operators: both are the read cache's
+      // answers, new objects whenever either changes.
+      const urlPrefix = serviceJson.prefix(baseUrl);
+      const items = page.items.map((view) =>
+        serviceJson.of(view.record, urlPrefix, view.attachedOperatorSids, () => serialize(serviceBody(view, baseUrl))),
+      );
+      return sendPage(reply, items, page.meta);
+    },
+  );
+
+  app.get(
+    '/v2/Services/:Sid',
+    {
+      schema: { operationId: 'FetchService', params: sidParams, response: { 200: ref('intelligence.v2.service') } },
+    },
+    async (request, reply) => {
+      const view = await rules.fetch(request.accountSid, request.params.Sid);
+      return reply.header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
+    },
+  );
+
+  app.post(
+    '/v2/Services/:Sid',
+    {
+      schema: {
+        operationId: 'UpdateService',
+        params: sidParams,
+        headers: ifMatchHeaders,
+        body: updateBody,
+        response: { 200: ref('intelligence.v2.service') },
+      },
+    },
+    async (request, reply) => {
+      const view = await rules.update(
+        request.accountSid,
+        request.params.Sid,
+        serviceInput(request.body),
+        parseIfMatch(request.headers['if-match']),
+      );
+      return reply.header('ETag', etagOf(view.record.version)).send(serviceBody(view, base(request)));
+    },
+  );
+
+  app.delete(
+    '/v2/Services/:Sid',
+    { schema: { operationId: 'DeleteService', params: sidParams, response: { 204: noContent } } },
+    async (request, reply) => {
+      await rules.delete(request.accountSid, request.params.Sid);
+      // The 204 schema's null: Fastify writes no body for a 204.
+      return reply.code(204).send(null);
+    },
+  );
 }

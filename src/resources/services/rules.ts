@@ -1,7 +1,7 @@
 // Services: create, read, update (optimistically, by version), delete. Addressable by SID or UniqueName.
 import { conflict, invalidParameter, preconditionFailed, resourceNotFound } from '../../errors.js';
 import { isTranscriptionLanguage, TRANSCRIPTION_LANGUAGES } from '../../languages.js';
-import { isSid, newSid } from '../../sids.js';
+import { isSid, newSid, type AccountSid } from '../../sids.js';
 import type { KeysetQuery, ServiceRecord, ServiceSettings, Store, WebhookHttpMethod } from '../../store/store.js';
 import { ifMatchFails, type IfMatch } from '../../versions.js';
 import { quotaExceeded } from '../accounts/quotas.js';
@@ -26,7 +26,6 @@ export interface ServiceView {
 
 /** One empty list for every service without operators, so that a view's parts keep their identity (page-json.ts). */
 const NONE_ATTACHED: readonly string[] = Object.freeze([]);
-
 
 const MAX_UPDATE_ATTEMPTS = 20;
 
@@ -90,8 +89,7 @@ function applyInput(settings: ServiceSettings, input: ServiceInput): ServiceSett
 
 const namesAnyParameter = (input: ServiceInput) => Object.values(input).some((value) => value !== undefined);
 
-const uniqueNameTaken = (uniqueName: string) =>
-  conflict(`A Service with UniqueName "${uniqueName}" already exists in this account`);
+const uniqueNameTaken = (uniqueName: string) => conflict(`A Service with UniqueName "${uniqueName}" already exists in this account`);
 
 export class ServiceRules {
   constructor(
@@ -99,7 +97,7 @@ export class ServiceRules {
     private readonly maxServicesPerAccount: number,
   ) {}
 
-  async create(accountSid: string, input: ServiceInput): Promise<ServiceView> {
+  async create(accountSid: AccountSid, input: ServiceInput): Promise<ServiceView> {
     if (input.uniqueName === undefined) throw invalidParameter('Missing required parameter UniqueName in the post body');
     const settings = applyInput(
       {
@@ -126,7 +124,7 @@ export class ServiceRules {
   }
 
   /** A service of this account by SID or UniqueName; another account's is answered as missing. */
-  async find(accountSid: string, sidOrUniqueName: string): Promise<ServiceRecord> {
+  async find(accountSid: AccountSid, sidOrUniqueName: string): Promise<ServiceRecord> {
     const record = isSid('GA', sidOrUniqueName)
       ? await this.store.findServiceBySid(accountSid, sidOrUniqueName)
       : await this.store.findServiceByUniqueName(accountSid, sidOrUniqueName);
@@ -134,19 +132,19 @@ export class ServiceRules {
     return record;
   }
 
-  async fetch(accountSid: string, sidOrUniqueName: string): Promise<ServiceView> {
+  async fetch(accountSid: AccountSid, sidOrUniqueName: string): Promise<ServiceView> {
     const record = await this.find(accountSid, sidOrUniqueName);
     const attached = await this.store.attachedOperatorSids([record.sid]);
     return { record, attachedOperatorSids: attached.get(record.sid) ?? [] };
   }
 
-  async list(accountSid: string, query: KeysetQuery): Promise<ServiceView[]> {
+  async list(accountSid: AccountSid, query: KeysetQuery): Promise<ServiceView[]> {
     const records = await this.store.listServices(accountSid, query);
     const attached = await this.store.attachedOperatorSids(records.map((record) => record.sid));
     return records.map((record) => ({ record, attachedOperatorSids: attached.get(record.sid) ?? NONE_ATTACHED }));
   }
 
-  async update(accountSid: string, sidOrUniqueName: string, input: ServiceInput, ifMatch: IfMatch): Promise<ServiceView> {
+  async update(accountSid: AccountSid, sidOrUniqueName: string, input: ServiceInput, ifMatch: IfMatch): Promise<ServiceView> {
     if (input.languageCode !== undefined) {
       throw invalidParameter('Invalid parameter LanguageCode: the language of a Service cannot be changed after it is created');
     }
@@ -174,7 +172,7 @@ export class ServiceRules {
     throw conflict('The Service is being changed by too many concurrent requests; try again');
   }
 
-  async delete(accountSid: string, sidOrUniqueName: string): Promise<void> {
+  async delete(accountSid: AccountSid, sidOrUniqueName: string): Promise<void> {
     const record = await this.find(accountSid, sidOrUniqueName);
     if (!(await this.store.deleteService(accountSid, record.sid))) throw resourceNotFound();
   }

@@ -34,13 +34,11 @@ const OPTIONAL_TEXT_FIELDS = ['full_name', 'user_id', 'media_participant_id', 'e
 
 export const mediaUrlEmpty = () => new TwilioError(400, 95006, 'Media url is empty');
 export const invalidMediaUrl = () => new TwilioError(400, 95005, 'Invalid media url');
-const participantIdWithRecording = () =>
-  invalidParameter('The media_participant_id can only be set for transcript with media url');
+const participantIdWithRecording = () => invalidParameter('The media_participant_id can only be set for transcript with media url');
 
 const badChannel = (message: string) => invalidParameter(`Invalid parameter Channel: ${message}`);
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** An absolute http(s) URL with a host, as the job can fetch it. */
 function isHttpUrl(text: string): boolean {
@@ -99,14 +97,16 @@ export function parseChannel(text: string): Channel {
   if (!isObject(properties)) throw badChannel('media_properties must be an object');
 
   const rawUrl = properties.media_url;
-  if (rawUrl !== undefined && rawUrl !== null && typeof rawUrl !== 'string') throw badChannel('media_properties.media_url must be a string');
+  if (rawUrl !== undefined && rawUrl !== null && typeof rawUrl !== 'string')
+    throw badChannel('media_properties.media_url must be a string');
   const rawSourceSid = properties.source_sid;
   if (rawSourceSid !== undefined && rawSourceSid !== null && typeof rawSourceSid !== 'string') {
     throw badChannel('media_properties.source_sid must be a string');
   }
   const mediaUrl = typeof rawUrl === 'string' && rawUrl.trim() !== '' ? rawUrl.trim() : null;
   const sourceSid = typeof rawSourceSid === 'string' && rawSourceSid !== '' ? rawSourceSid : null;
-  if (sourceSid !== null && !isSid('RE', sourceSid)) throw badChannel('media_properties.source_sid must be a Recording SID (RE followed by 32 hex digits)');
+  if (sourceSid !== null && !isSid('RE', sourceSid))
+    throw badChannel('media_properties.source_sid must be a Recording SID (RE followed by 32 hex digits)');
   if (mediaUrl === null && sourceSid === null) throw mediaUrlEmpty();
   if (mediaUrl !== null && !isHttpUrl(mediaUrl)) throw invalidMediaUrl();
 

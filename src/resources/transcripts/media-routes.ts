@@ -17,61 +17,78 @@ const forbidden = (message: string) => new TwilioError(403, 20403, message);
 
 /** The Media resource's routes: register inside /v2 (credentials checked). */
 export function mediaRoutes(app: FastifyInstance, rules: TranscriptRules, signer: MediaUrlSigner, context: RouteContext): void {
-  app.get('/v2/Transcripts/:Sid/Media', {
-    schema: { operationId: 'FetchMedia', params: sidParams, querystring: redactedQuery, response: { 200: ref('intelligence.v2.transcript.media') } },
-  }, async (request) => {
-    const { transcript, variant } = await rules.media(request.accountSid, paramsOf(request).Sid!, parseFormBoolean(queryOf(request).Redacted));
-    const base = baseUrlOf(request, context.publicBaseUrl);
-    const signed = signer.sign(transcript.sid, variant, Date.now());
-    const mediaUrl = `${base}${MEDIA_FILE_PATH}/${transcript.sid}?variant=${signed.variant}&expires=${signed.expires}&signature=${signed.signature}`;
-    return {
-      account_sid: transcript.accountSid,
-      media_url: mediaUrl,
-      service_sid: transcript.serviceSid,
-      sid: transcript.sid,
-      url: `${base}/v2/Transcripts/${transcript.sid}/Media`,
-    };
-  });
+  app.get(
+    '/v2/Transcripts/:Sid/Media',
+    {
+      schema: {
+        operationId: 'FetchMedia',
+        params: sidParams,
+        querystring: redactedQuery,
+        response: { 200: ref('intelligence.v2.transcript.media') },
+      },
+    },
+    async (request) => {
+      const { transcript, variant } = await rules.media(
+        request.accountSid,
+        paramsOf(request).Sid!,
+        parseFormBoolean(queryOf(request).Redacted),
+      );
+      const base = baseUrlOf(request, context.publicBaseUrl);
+      const signed = signer.sign(transcript.sid, variant, Date.now());
+      const mediaUrl = `${base}${MEDIA_FILE_PATH}/${transcript.sid}?variant=${signed.variant}&expires=${signed.expires}&signature=${signed.signature}`;
+      return {
+        account_sid: transcript.accountSid,
+        media_url: mediaUrl,
+        service_sid: transcript.serviceSid,
+        sid: transcript.sid,
+        url: `${base}/v2/Transcripts/${transcript.sid}/Media`,
+      };
+    },
+  );
 }
 
 /** The signed file route: register outside /v2. */
 export function mediaFileRoutes(app: FastifyInstance, rules: TranscriptRules, signer: MediaUrlSigner): void {
-  app.get(`${MEDIA_FILE_PATH}/:TranscriptSid`, {
-    schema: {
-      operationId: 'FetchMediaFile',
-      summary: "A transcript's stored media, by the signed URL that GET /v2/Transcripts/{Sid}/Media answers",
-      params: { type: 'object', properties: { TranscriptSid: { type: 'string' } } },
-      querystring: {
-        type: 'object',
-        properties: { variant: { type: 'string' }, expires: { type: 'string' }, signature: { type: 'string' } },
+  app.get(
+    `${MEDIA_FILE_PATH}/:TranscriptSid`,
+    {
+      schema: {
+        operationId: 'FetchMediaFile',
+        summary: "A transcript's stored media, by the signed URL that GET /v2/Transcripts/{Sid}/Media answers",
+        params: { type: 'object', properties: { TranscriptSid: { type: 'string' } } },
+        querystring: {
+          type: 'object',
+          properties: { variant: { type: 'string' }, expires: { type: 'string' }, signature: { type: 'string' } },
+        },
+        response: { 200: { description: 'The media file, in its own content type', type: 'string', format: 'binary' } },
       },
-      response: { 200: { description: 'The media file, in its own content type', type: 'string', format: 'binary' } },
     },
-  }, async (request, reply) => {
-    const sid = paramsOf(request).TranscriptSid!;
-    const { verdict, variant } = signer.verify(sid, queryOf(request), Date.now());
-    if (verdict === 'forged') throw forbidden('The media URL is not valid: ask GET /v2/Transcripts/{Sid}/Media for a new one');
-    if (verdict === 'expired') throw forbidden('The media URL has expired: ask GET /v2/Transcripts/{Sid}/Media for a new one');
-    const file = await rules.mediaFile(sid, variant);
-    if (file === null) throw resourceNotFound();
-    const path = rules.absoluteMediaPath(file.path);
-    let size: number;
-    try {
-      size = (await stat(path)).size;
-    } catch {
-      // Deleted between the read and now (the transcript was deleted).
-      throw resourceNotFound();
-    }
-    // The type came from elsewhere (the media's server): never sniffed, never run as a page of this origin.
-    return reply
-      .type(file.contentType)
-      .header('Content-Length', String(size))
-      .header('Cache-Control', 'private, no-store')
-      .header('X-Content-Type-Options', 'nosniff')
-      .header('Content-Security-Policy', "default-src 'none'; sandbox")
-      .header('Content-Disposition', `inline; filename="${file.transcript.sid}${extensionOf(file.path)}"`)
-      .send(createReadStream(path));
-  });
+    async (request, reply) => {
+      const sid = paramsOf(request).TranscriptSid!;
+      const { verdict, variant } = signer.verify(sid, queryOf(request), Date.now());
+      if (verdict === 'forged') throw forbidden('The media URL is not valid: ask GET /v2/Transcripts/{Sid}/Media for a new one');
+      if (verdict === 'expired') throw forbidden('The media URL has expired: ask GET /v2/Transcripts/{Sid}/Media for a new one');
+      const file = await rules.mediaFile(sid, variant);
+      if (file === null) throw resourceNotFound();
+      const path = rules.absoluteMediaPath(file.path);
+      let size: number;
+      try {
+        size = (await stat(path)).size;
+      } catch {
+        // Deleted between the read and now (the transcript was deleted).
+        throw resourceNotFound();
+      }
+      // The type came from elsewhere (the media's server): never sniffed, never run as a page of this origin.
+      return reply
+        .type(file.contentType)
+        .header('Content-Length', String(size))
+        .header('Cache-Control', 'private, no-store')
+        .header('X-Content-Type-Options', 'nosniff')
+        .header('Content-Security-Policy', "default-src 'none'; sandbox")
+        .header('Content-Disposition', `inline; filename="${file.transcript.sid}${extensionOf(file.path)}"`)
+        .send(createReadStream(path));
+    },
+  );
 }
 
 const extensionOf = (path: string) => /\.[A-Za-z0-9]{1,8}$/.exec(path)?.[0] ?? '';

@@ -6,9 +6,8 @@ import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { formBoolean, listSchema, noContent, pagingQuery, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
-import type { AccountSid } from '../../sids.js';
 import type { TranscriptRecord } from '../../store/store.js';
-import { FILTER_PARAMETERS, transcriptFilter, type TranscriptFilterInput, type TranscriptRules } from './rules.js';
+import { FILTER_PARAMETERS, transcriptFilter, type TranscriptRules } from './rules.js';
 
 const transcriptRef = ref('intelligence.v2.transcript');
 
@@ -78,65 +77,94 @@ function echoedFilters(query: Record<string, string | undefined>): Array<[string
 export function transcriptRoutes(app: FastifyInstance, rules: TranscriptRules, context: RouteContext): void {
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
 
-  app.post('/v2/Transcripts', {
-    schema: { operationId: 'CreateTranscript', body: createBody, response: { 202: transcriptRef } },
-  }, async (request, reply) => {
-    const body = bodyOf(request);
-    const record = await rules.create(request.accountSid as AccountSid, {
-      serviceSid: body.ServiceSid!,
-      channel: body.Channel!,
-      customerKey: body.CustomerKey,
-      mediaStartTime: body.MediaStartTime,
-    });
-    return reply.code(202).send(transcriptBody(record, base(request)));
-  });
-
-  app.get('/v2/Transcripts', {
-    schema: { operationId: 'ListTranscript', querystring: listQuery, response: { 200: listSchema('transcripts', 'intelligence.v2.transcript') } },
-  }, async (request) => {
-    const query = queryOf(request);
-    const pageRequest = parsePageRequest(query);
-    const filter = transcriptFilter(query as TranscriptFilterInput);
-    const records = filter === null ? [] : await rules.list(request.accountSid, filter, pageRequest.keyset);
-    const baseUrl = base(request);
-    const page = shapePage(records, pageRequest, (record) => ({ createdMs: record.dateCreatedMs, sid: record.sid }), {
-      base: baseUrl,
-      path: '/v2/Transcripts',
-      key: 'transcripts',
-      filters: echoedFilters(query),
-    });
-    return { transcripts: page.items.map((record) => transcriptBody(record, baseUrl)), meta: page.meta };
-  });
-
-  app.get('/v2/Transcripts/:Sid', {
-    schema: { operationId: 'FetchTranscript', params: sidParams, response: { 200: transcriptRef } },
-  }, async (request) => transcriptBody(await rules.fetch(request.accountSid, paramsOf(request).Sid!), base(request)));
-
-  app.delete('/v2/Transcripts/:Sid', {
-    schema: { operationId: 'DeleteTranscript', params: sidParams, response: { 204: noContent } },
-  }, async (request, reply) => {
-    const sid = paramsOf(request).Sid!;
-    const { mediaError } = await rules.delete(request.accountSid, sid);
-    // The transcript is gone; files left behind are logged for the operator, not the client's failure.
-    if (mediaError !== null) request.log.warn({ err: mediaError, transcriptSid: sid }, 'transcript deleted, but its media files could not be removed');
-    return reply.code(204).send();
-  });
-
-  app.get('/v2/Transcripts/:TranscriptSid/Sentences/Encrypted', {
-    schema: {
-      operationId: 'FetchEncryptedSentences',
-      params: transcriptSidParams,
-      querystring: redactedQuery,
-      response: { 200: ref('intelligence.v2.transcript.encrypted_sentences') },
+  app.post(
+    '/v2/Transcripts',
+    {
+      schema: { operationId: 'CreateTranscript', body: createBody, response: { 202: transcriptRef } },
     },
-  }, async (request) => rules.encrypted(request.accountSid, paramsOf(request).TranscriptSid!, 'sentences'));
-
-  app.get('/v2/Transcripts/:TranscriptSid/OperatorResults/Encrypted', {
-    schema: {
-      operationId: 'FetchEncryptedOperatorResults',
-      params: transcriptSidParams,
-      querystring: redactedQuery,
-      response: { 200: ref('intelligence.v2.transcript.encrypted_operator_results') },
+    async (request, reply) => {
+      const body = bodyOf(request);
+      const record = await rules.create(request.accountSid, {
+        serviceSid: body.ServiceSid!,
+        channel: body.Channel!,
+        customerKey: body.CustomerKey,
+        mediaStartTime: body.MediaStartTime,
+      });
+      return reply.code(202).send(transcriptBody(record, base(request)));
     },
-  }, async (request) => rules.encrypted(request.accountSid, paramsOf(request).TranscriptSid!, 'operator results'));
+  );
+
+  app.get(
+    '/v2/Transcripts',
+    {
+      schema: {
+        operationId: 'ListTranscript',
+        querystring: listQuery,
+        response: { 200: listSchema('transcripts', 'intelligence.v2.transcript') },
+      },
+    },
+    async (request) => {
+      const query = queryOf(request);
+      const pageRequest = parsePageRequest(query);
+      const filter = transcriptFilter(query);
+      const records = filter === null ? [] : await rules.list(request.accountSid, filter, pageRequest.keyset);
+      const baseUrl = base(request);
+      const page = shapePage(records, pageRequest, (record) => ({ createdMs: record.dateCreatedMs, sid: record.sid }), {
+        base: baseUrl,
+        path: '/v2/Transcripts',
+        key: 'transcripts',
+        filters: echoedFilters(query),
+      });
+      return { transcripts: page.items.map((record) => transcriptBody(record, baseUrl)), meta: page.meta };
+    },
+  );
+
+  app.get(
+    '/v2/Transcripts/:Sid',
+    {
+      schema: { operationId: 'FetchTranscript', params: sidParams, response: { 200: transcriptRef } },
+    },
+    async (request) => transcriptBody(await rules.fetch(request.accountSid, paramsOf(request).Sid!), base(request)),
+  );
+
+  app.delete(
+    '/v2/Transcripts/:Sid',
+    {
+      schema: { operationId: 'DeleteTranscript', params: sidParams, response: { 204: noContent } },
+    },
+    async (request, reply) => {
+      const sid = paramsOf(request).Sid!;
+      const { mediaError } = await rules.delete(request.accountSid, sid);
+      // The transcript is gone; files left behind are logged for the operator, not the client's failure.
+      if (mediaError !== null)
+        request.log.warn({ err: mediaError, transcriptSid: sid }, 'transcript deleted, but its media files could not be removed');
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/v2/Transcripts/:TranscriptSid/Sentences/Encrypted',
+    {
+      schema: {
+        operationId: 'FetchEncryptedSentences',
+        params: transcriptSidParams,
+        querystring: redactedQuery,
+        response: { 200: ref('intelligence.v2.transcript.encrypted_sentences') },
+      },
+    },
+    async (request) => rules.encrypted(request.accountSid, paramsOf(request).TranscriptSid!, 'sentences'),
+  );
+
+  app.get(
+    '/v2/Transcripts/:TranscriptSid/OperatorResults/Encrypted',
+    {
+      schema: {
+        operationId: 'FetchEncryptedOperatorResults',
+        params: transcriptSidParams,
+        querystring: redactedQuery,
+        response: { 200: ref('intelligence.v2.transcript.encrypted_operator_results') },
+      },
+    },
+    async (request) => rules.encrypted(request.accountSid, paramsOf(request).TranscriptSid!, 'operator results'),
+  );
 }

@@ -5,8 +5,16 @@ import { enqueue } from '../../jobs/queue.js';
 import { isTranscriptionLanguage, TRANSCRIPTION_LANGUAGES } from '../../languages.js';
 import type { MediaStore } from '../../media/media-store.js';
 import { TRANSCRIPT_JOB, type TranscriptJobPayload } from '../../pipeline/transcript-job.js';
-import { isSid, newSid, type AccountSid, type TranscriptSid } from '../../sids.js';
-import type { KeysetQuery, SentenceQuery, StoredSentence, Store, TranscriptFilter, TranscriptRecord, TranscriptStatus } from '../../store/store.js';
+import { isSid, newSid, type AccountSid, type ServiceSid, type TranscriptSid } from '../../sids.js';
+import type {
+  KeysetQuery,
+  SentenceQuery,
+  StoredSentence,
+  Store,
+  TranscriptFilter,
+  TranscriptRecord,
+  TranscriptStatus,
+} from '../../store/store.js';
 import { parseChannel } from './channel.js';
 import { parseIsoDateTime } from './dates.js';
 
@@ -91,7 +99,9 @@ export function transcriptFilter(input: TranscriptFilterInput): TranscriptFilter
   if (createdAfterMs !== undefined) filter.createdAfterMs = createdAfterMs;
   if (input.LanguageCode !== undefined) {
     if (!isTranscriptionLanguage(input.LanguageCode)) {
-      throw invalidParameter(`Invalid parameter LanguageCode: "${input.LanguageCode}" is not a supported language (${TRANSCRIPTION_LANGUAGES.join(', ')})`);
+      throw invalidParameter(
+        `Invalid parameter LanguageCode: "${input.LanguageCode}" is not a supported language (${TRANSCRIPTION_LANGUAGES.join(', ')})`,
+      );
     }
     filter.languageCode = input.LanguageCode;
   }
@@ -124,7 +134,8 @@ export class TranscriptRules {
     const now = Date.now();
     const outcome = await this.store.transaction(async (tx): Promise<TranscriptRecord | 'service-not-found' | 'source-sid-taken'> => {
       // Read in the unit of work: the settings and operators are the service's as this transcript is created.
-      const service = await tx.findServiceBySid(accountSid, input.serviceSid);
+      // Any text: one that is no service SID finds nothing (404), as an unknown SID does.
+      const service = await tx.findServiceBySid(accountSid, input.serviceSid as ServiceSid);
       if (service === null) return 'service-not-found';
       const attached = await tx.attachedOperatorSids([service.sid]);
       const record: TranscriptRecord = {
@@ -192,7 +203,11 @@ export class TranscriptRules {
   }
 
   /** A page of the transcript's sentences, in index order. */
-  async sentences(accountSid: string, transcriptSid: string, query: SentenceQuery): Promise<{ transcript: TranscriptRecord; sentences: StoredSentence[] }> {
+  async sentences(
+    accountSid: string,
+    transcriptSid: string,
+    query: SentenceQuery,
+  ): Promise<{ transcript: TranscriptRecord; sentences: StoredSentence[] }> {
     const transcript = await this.fetch(accountSid, transcriptSid);
     return { transcript, sentences: await this.store.listSentences(transcript.sid, query) };
   }
@@ -202,7 +217,11 @@ export class TranscriptRules {
    * 404 while nothing is stored, and when redacted media is asked for but was not made: the
    * original is never served in its place.
    */
-  async media(accountSid: string, sid: string, redacted: boolean | undefined): Promise<{ transcript: TranscriptRecord; variant: MediaVariant }> {
+  async media(
+    accountSid: string,
+    sid: string,
+    redacted: boolean | undefined,
+  ): Promise<{ transcript: TranscriptRecord; variant: MediaVariant }> {
     const transcript = await this.fetch(accountSid, sid);
     const variant: MediaVariant = (redacted ?? transcript.mediaRedaction) && transcript.mediaRedaction ? 'redacted' : 'original';
     if (mediaFileOf(transcript, variant) === null) {
@@ -236,7 +255,13 @@ export class TranscriptRules {
 }
 
 // Redacted audio is written anew (src/media/audio/redact.ts: WAV), so its type is its file's.
-const TYPES_BY_EXTENSION: Record<string, string> = { wav: 'audio/wav', mp3: 'audio/mpeg', flac: 'audio/flac', vtt: 'text/vtt', json: 'application/json' };
+const TYPES_BY_EXTENSION: Record<string, string> = {
+  wav: 'audio/wav',
+  mp3: 'audio/mpeg',
+  flac: 'audio/flac',
+  vtt: 'text/vtt',
+  json: 'application/json',
+};
 
 function mediaFileOf(transcript: TranscriptRecord, variant: MediaVariant): MediaFile | null {
   const path = variant === 'redacted' ? transcript.redactedMediaPath : transcript.mediaPath;

@@ -47,32 +47,36 @@ export function sentenceBody(sentence: StoredSentence, options: { redacted: bool
 }
 
 export function sentenceRoutes(app: FastifyInstance, rules: TranscriptRules, context: RouteContext): void {
-  app.get('/v2/Transcripts/:TranscriptSid/Sentences', {
-    schema: {
-      operationId: 'ListSentence',
-      params: transcriptSidParams,
-      querystring: sentencesQuery,
-      response: { 200: listSchema('sentences', 'intelligence.v2.transcript.sentence') },
+  app.get(
+    '/v2/Transcripts/:TranscriptSid/Sentences',
+    {
+      schema: {
+        operationId: 'ListSentence',
+        params: transcriptSidParams,
+        querystring: sentencesQuery,
+        response: { 200: listSchema('sentences', 'intelligence.v2.transcript.sentence') },
+      },
     },
-  }, async (request) => {
-    const query = queryOf(request);
-    const pageRequest = parseIndexPageRequest(query, MAX_SENTENCES_PAGE_SIZE);
-    const { TranscriptSid } = paramsOf(request);
-    const { transcript, sentences } = await rules.sentences(request.accountSid, TranscriptSid!, pageRequest.keyset);
-    const options = {
-      // Redacted by default when the transcript has redaction [T]; without it there is nothing redacted to serve.
-      redacted: (parseFormBoolean(query.Redacted) ?? transcript.redaction) && transcript.redaction,
-      wordTimestamps: parseFormBoolean(query.WordTimestamps) ?? false,
-    };
-    const filters: Array<[string, string]> = [];
-    if (query.Redacted !== undefined) filters.push(['Redacted', query.Redacted.toLowerCase()]);
-    if (query.WordTimestamps !== undefined) filters.push(['WordTimestamps', query.WordTimestamps.toLowerCase()]);
-    const page = shapeIndexPage(sentences, pageRequest, (sentence) => sentence.sentenceIndex, {
-      base: baseUrlOf(request, context.publicBaseUrl),
-      path: `/v2/Transcripts/${transcript.sid}/Sentences`,
-      key: 'sentences',
-      filters,
-    });
-    return { sentences: page.items.map((sentence) => sentenceBody(sentence, options)), meta: page.meta };
-  });
+    async (request) => {
+      const query = queryOf(request);
+      const pageRequest = parseIndexPageRequest(query, MAX_SENTENCES_PAGE_SIZE);
+      const { TranscriptSid } = paramsOf(request);
+      const { transcript, sentences } = await rules.sentences(request.accountSid, TranscriptSid!, pageRequest.keyset);
+      const options = {
+        // Redacted by default when the transcript has redaction [T]; without it there is nothing redacted to serve.
+        redacted: (parseFormBoolean(query.Redacted) ?? transcript.redaction) && transcript.redaction,
+        wordTimestamps: parseFormBoolean(query.WordTimestamps) ?? false,
+      };
+      const filters: Array<[string, string]> = [];
+      if (query.Redacted !== undefined) filters.push(['Redacted', query.Redacted.toLowerCase()]);
+      if (query.WordTimestamps !== undefined) filters.push(['WordTimestamps', query.WordTimestamps.toLowerCase()]);
+      const page = shapeIndexPage(sentences, pageRequest, (sentence) => sentence.sentenceIndex, {
+        base: baseUrlOf(request, context.publicBaseUrl),
+        path: `/v2/Transcripts/${transcript.sid}/Sentences`,
+        key: 'sentences',
+        filters,
+      });
+      return { sentences: page.items.map((sentence) => sentenceBody(sentence, options)), meta: page.meta };
+    },
+  );
 }

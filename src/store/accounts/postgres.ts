@@ -1,5 +1,6 @@
 // Accounts, API keys and credentials in PostgreSQL.
-import { errorCode, hasNul, type PostgresContext } from '../postgres-context.js';
+import type { AccountSid } from '../../sids.js';
+import { errorCode, hasNul, onlyRow, type PostgresContext } from '../postgres-context.js';
 import type { AccountOperations } from '../store.js';
 
 export function postgresAccounts(ctx: PostgresContext): AccountOperations {
@@ -7,21 +8,20 @@ export function postgresAccounts(ctx: PostgresContext): AccountOperations {
     async findCredential(sid) {
       if (hasNul(sid)) return null;
       if (sid.startsWith('AC')) {
-        const [row] = await ctx.rows<{ sid: string; auth_token_hash: string }>(
-          'SELECT sid, auth_token_hash FROM accounts WHERE sid = $1',
-          [sid],
-        );
-        return row ? { sid: row.sid, accountSid: row.sid, secretHash: row.auth_token_hash } : null;
+        const [row] = await ctx.rows<{ sid: string; auth_token_hash: string }>('SELECT sid, auth_token_hash FROM accounts WHERE sid = $1', [
+          sid,
+        ]);
+        return row ? { sid: row.sid, accountSid: row.sid as AccountSid, secretHash: row.auth_token_hash } : null;
       }
       const [row] = await ctx.rows<{ sid: string; account_sid: string; secret_hash: string }>(
         'SELECT sid, account_sid, secret_hash FROM api_keys WHERE sid = $1',
         [sid],
       );
-      return row ? { sid: row.sid, accountSid: row.account_sid, secretHash: row.secret_hash } : null;
+      return row ? { sid: row.sid, accountSid: row.account_sid as AccountSid, secretHash: row.secret_hash } : null;
     },
 
     async countAccounts() {
-      return (await ctx.rows<{ n: number }>('SELECT count(*) AS n FROM accounts'))[0].n;
+      return onlyRow(await ctx.rows<{ n: number }>('SELECT count(*) AS n FROM accounts')).n;
     },
 
     async insertAccount(account) {

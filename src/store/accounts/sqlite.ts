@@ -1,4 +1,5 @@
 // Accounts, API keys and credentials in SQLite.
+import type { AccountSid } from '../../sids.js';
 import { accountExists, type SqliteContext } from '../sqlite-context.js';
 import type { AccountOperations, AccountRecord } from '../store.js';
 
@@ -11,14 +12,12 @@ export function sqliteAccounts(ctx: SqliteContext): AccountOperations {
     async findCredential(sid) {
       if (sid.startsWith('AC')) {
         const row = ctx.sql('SELECT sid, auth_token_hash FROM accounts WHERE sid = ?').get(sid) as
-          | { sid: string; auth_token_hash: string }
-          | undefined;
-        return row ? { sid: row.sid, accountSid: row.sid, secretHash: row.auth_token_hash } : null;
+          { sid: string; auth_token_hash: string } | undefined;
+        return row ? { sid: row.sid, accountSid: row.sid as AccountSid, secretHash: row.auth_token_hash } : null;
       }
       const row = ctx.sql('SELECT sid, account_sid, secret_hash FROM api_keys WHERE sid = ?').get(sid) as
-        | { sid: string; account_sid: string; secret_hash: string }
-        | undefined;
-      return row ? { sid: row.sid, accountSid: row.account_sid, secretHash: row.secret_hash } : null;
+        { sid: string; account_sid: string; secret_hash: string } | undefined;
+      return row ? { sid: row.sid, accountSid: row.account_sid as AccountSid, secretHash: row.secret_hash } : null;
     },
 
     async countAccounts() {

@@ -1,9 +1,20 @@
 // Alerts in PostgreSQL. Lists run newest first on (account_sid[, log_level], date_generated, sid).
 import { hasNul, type PostgresContext } from '../postgres-context.js';
 import type { AlertOperations } from '../store.js';
-import { alertFromRow, alertSummaryFromRow, alertValues, pageRange, RECORD_COLUMNS, SUMMARY_COLUMNS, type AlertRow, type AlertSummaryRow } from './row.js';
+import {
+  alertFromRow,
+  alertSummaryFromRow,
+  alertValues,
+  pageRange,
+  RECORD_COLUMNS,
+  SUMMARY_COLUMNS,
+  type AlertRow,
+  type AlertSummaryRow,
+} from './row.js';
 
-const PLACEHOLDERS = RECORD_COLUMNS.split(',').map((_, index) => `$${index + 1}`).join(', ');
+const PLACEHOLDERS = RECORD_COLUMNS.split(',')
+  .map((_, index) => `$${index + 1}`)
+  .join(', ');
 
 export function postgresAlerts(ctx: PostgresContext): AlertOperations {
   return {
@@ -46,7 +57,10 @@ export function postgresAlerts(ctx: PostgresContext): AlertOperations {
           [...params, query.after.createdMs, query.after.sid, query.limit],
         );
       } else {
-        rows = await ctx.rows<AlertSummaryRow>(`${select} ORDER BY date_generated DESC, sid DESC LIMIT $${n + 1}`, [...params, query.limit]);
+        rows = await ctx.rows<AlertSummaryRow>(`${select} ORDER BY date_generated DESC, sid DESC LIMIT $${n + 1}`, [
+          ...params,
+          query.limit,
+        ]);
       }
       return rows.map(alertSummaryFromRow);
     },

@@ -1,9 +1,20 @@
 // Alerts in SQLite. Lists run newest first on (account_sid[, log_level], date_generated, sid).
 import type { SqliteContext } from '../sqlite-context.js';
 import type { AlertOperations } from '../store.js';
-import { alertFromRow, alertSummaryFromRow, alertValues, pageRange, RECORD_COLUMNS, SUMMARY_COLUMNS, type AlertRow, type AlertSummaryRow } from './row.js';
+import {
+  alertFromRow,
+  alertSummaryFromRow,
+  alertValues,
+  pageRange,
+  RECORD_COLUMNS,
+  SUMMARY_COLUMNS,
+  type AlertRow,
+  type AlertSummaryRow,
+} from './row.js';
 
-const PLACEHOLDERS = RECORD_COLUMNS.split(',').map(() => '?').join(', ');
+const PLACEHOLDERS = RECORD_COLUMNS.split(',')
+  .map(() => '?')
+  .join(', ');
 
 export function sqliteAlerts(ctx: SqliteContext): AlertOperations {
   return {
@@ -15,8 +26,7 @@ export function sqliteAlerts(ctx: SqliteContext): AlertOperations {
 
     async findAlert(accountSid, sid) {
       const row = ctx.sql(`SELECT ${RECORD_COLUMNS} FROM alerts WHERE sid = ? AND account_sid = ?`).get(sid, accountSid) as
-        | AlertRow
-        | undefined;
+        AlertRow | undefined;
       return row ? alertFromRow(row) : null;
     },
 

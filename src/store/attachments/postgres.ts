@@ -3,7 +3,8 @@
 // the limit and in the version exactly; a custom operator being attached is held FOR KEY SHARE,
 // and a delete takes it FOR UPDATE before it looks for attachments. Outcomes that change nothing
 // are answered from one statement's snapshot without locks; any write re-checks under the lock.
-import { hasNul, type PostgresContext } from '../postgres-context.js';
+import type { OperatorSid, ServiceSid } from '../../sids.js';
+import { hasNul, onlyRow, type PostgresContext } from '../postgres-context.js';
 import type { AttachmentOperations, AttachOutcome, DetachOutcome } from '../store.js';
 
 /** The outcome an unlocked snapshot already decides, in SQLite's order of checks; null = try to write. */
@@ -22,11 +23,11 @@ function attachOutcome(
 export function postgresAttachments(ctx: PostgresContext): AttachmentOperations {
   return {
     async attachedOperatorSids(serviceSids) {
-      const attached = new Map<string, string[]>();
+      const attached = new Map<ServiceSid, OperatorSid[]>();
       for (const sid of serviceSids) attached.set(sid, []);
       const searchable = serviceSids.filter((sid) => !hasNul(sid));
       if (searchable.length === 0) return attached;
-      const rows = await ctx.rows<{ service_sid: string; operator_sid: string }>(
+      const rows = await ctx.rows<{ service_sid: ServiceSid; operator_sid: OperatorSid }>(
         'SELECT service_sid, operator_sid FROM service_operators WHERE service_sid = ANY($1::text[]) ORDER BY id',
         [searchable],
       );
@@ -53,12 +54,14 @@ export function postgresAttachments(ctx: PostgresContext): AttachmentOperations 
 
       // First, without locks: one snapshot answers every outcome that writes nothing. Each such
       // answer was true at that instant, which lies within this call, so it is linearisable.
-      const [seen] = await ctx.rows<{ service: boolean; operator: boolean; attached: boolean; n: number }>(
-        `SELECT EXISTS (SELECT 1 FROM services WHERE sid = $1 AND account_sid = $2) AS service,
+      const seen = onlyRow(
+        await ctx.rows<{ service: boolean; operator: boolean; attached: boolean; n: number }>(
+          `SELECT EXISTS (SELECT 1 FROM services WHERE sid = $1 AND account_sid = $2) AS service,
               EXISTS (SELECT 1 FROM custom_operators WHERE sid = $3 AND account_sid = $2) AS operator,
               EXISTS (SELECT 1 FROM service_operators WHERE service_sid = $1 AND operator_sid = $3) AS attached,
               (SELECT count(*) FROM service_operators WHERE service_sid = $1)::int AS n`,
-        [serviceSid, accountSid, operatorKey],
+          [serviceSid, accountSid, operatorKey],
+        ),
       );
       const decided = attachOutcome(seen, isCustomOperator, maxOperatorsPerService);
       if (decided !== null) return decided;
@@ -74,20 +77,22 @@ export function postgresAttachments(ctx: PostgresContext): AttachmentOperations 
         if (isCustomOperator) {
           // KEY SHARE blocks a concurrent delete of the operator (which takes it FOR UPDATE) until we
           // commit, but not a concurrent edit of its name or config.
-          const operator = await client.query(
-            'SELECT 1 FROM custom_operators WHERE sid = $1 AND account_sid = $2 FOR KEY SHARE',
-            [operatorSid, accountSid],
-          );
+          const operator = await client.query('SELECT 1 FROM custom_operators WHERE sid = $1 AND account_sid = $2 FOR KEY SHARE', [
+            operatorSid,
+            accountSid,
+          ]);
           if (operator.rowCount === 0) return 'operator-not-found';
         }
         // A new statement after the lock: a fresh snapshot that sees every attach committed before it.
-        const [state] = (
-          await client.query<{ attached: boolean; n: number }>(
-            `SELECT EXISTS (SELECT 1 FROM service_operators WHERE service_sid = $1 AND operator_sid = $2) AS attached,
+        const state = onlyRow(
+          (
+            await client.query<{ attached: boolean; n: number }>(
+              `SELECT EXISTS (SELECT 1 FROM service_operators WHERE service_sid = $1 AND operator_sid = $2) AS attached,
                   (SELECT count(*) FROM service_operators WHERE service_sid = $1)::int AS n`,
-            [serviceSid, operatorSid],
-          )
-        ).rows;
+              [serviceSid, operatorSid],
+            )
+          ).rows,
+        );
         if (state.attached) return 'already-attached';
         if (state.n >= maxOperatorsPerService) return 'limit-reached';
         await client.query(
@@ -101,10 +106,12 @@ export function postgresAttachments(ctx: PostgresContext): AttachmentOperations 
 
     async detachOperator(accountSid, serviceSid, operatorSid, nowMs) {
       if (hasNul(accountSid, serviceSid)) return 'service-not-found';
-      const [seen] = await ctx.rows<{ service: boolean; attached: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM services WHERE sid = $1 AND account_sid = $2) AS service,
+      const seen = onlyRow(
+        await ctx.rows<{ service: boolean; attached: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM services WHERE sid = $1 AND account_sid = $2) AS service,
               EXISTS (SELECT 1 FROM service_operators WHERE service_sid = $1 AND operator_sid = $3) AS attached`,
-        [serviceSid, accountSid, hasNul(operatorSid) ? null : operatorSid],
+          [serviceSid, accountSid, hasNul(operatorSid) ? null : operatorSid],
+        ),
       );
       if (!seen.service) return 'service-not-found';
       if (!seen.attached) return 'not-attached';

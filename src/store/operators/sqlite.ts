@@ -10,9 +10,9 @@ import { countUpTo, keysetRows, type SqliteContext } from '../sqlite-context.js'
 import type { CustomOperatorRecord, DeleteOperatorOutcome, OperatorOperations, UpdateOutcome } from '../store.js';
 
 export function writeCustomOperatorRow(ctx: SqliteContext, operator: CustomOperatorRecord): void {
-  ctx.sql(`INSERT INTO custom_operators (${CUSTOM_OPERATOR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    customOperatorValues(operator),
-  );
+  ctx
+    .sql(`INSERT INTO custom_operators (${CUSTOM_OPERATOR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(customOperatorValues(operator));
 }
 
 export function sqliteOperators(ctx: SqliteContext): OperatorOperations {
@@ -31,8 +31,7 @@ export function sqliteOperators(ctx: SqliteContext): OperatorOperations {
 
     async findCustomOperator(accountSid, sid) {
       const row = ctx.sql('SELECT * FROM custom_operators WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
-        | CustomOperatorRow
-        | undefined;
+        CustomOperatorRow | undefined;
       return row ? customOperatorFromRow(row) : null;
     },
 
@@ -53,8 +52,7 @@ export function sqliteOperators(ctx: SqliteContext): OperatorOperations {
     updateCustomOperator(accountSid, sid, change, expectedVersion, nowMs) {
       return ctx.write((): UpdateOutcome<CustomOperatorRecord> => {
         const current = ctx.sql('SELECT version FROM custom_operators WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
-          | { version: number }
-          | undefined;
+          { version: number } | undefined;
         if (current === undefined) return { status: 'not-found' };
         if (current.version !== expectedVersion) return { status: 'version-mismatch', currentVersion: current.version };
         const row = ctx

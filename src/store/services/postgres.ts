@@ -60,10 +60,10 @@ export function postgresServices(ctx: PostgresContext): ServiceOperations {
 
     async findServiceByUniqueName(accountSid, uniqueName) {
       if (hasNul(accountSid, uniqueName)) return null;
-      const [row] = await ctx.rows<ServiceRow>(
-        `SELECT ${SERVICE_COLUMNS} FROM services WHERE account_sid = $1 AND unique_name = $2`,
-        [accountSid, uniqueName],
-      );
+      const [row] = await ctx.rows<ServiceRow>(`SELECT ${SERVICE_COLUMNS} FROM services WHERE account_sid = $1 AND unique_name = $2`, [
+        accountSid,
+        uniqueName,
+      ]);
       return row ? serviceFromRow(row) : null;
     },
 

@@ -4,9 +4,9 @@ import { countUpTo, flag, isUniqueViolation, keysetRows, type SqliteContext } fr
 import type { ServiceOperations, ServiceRecord, UpdateOutcome } from '../store.js';
 
 export function writeServiceRow(ctx: SqliteContext, service: ServiceRecord): void {
-  ctx.sql(`INSERT INTO services (${SERVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    serviceValues(service, flag),
-  );
+  ctx
+    .sql(`INSERT INTO services (${SERVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(serviceValues(service, flag));
 }
 
 function insertServiceRow(ctx: SqliteContext, service: ServiceRecord): 'inserted' | 'unique-name-taken' {
@@ -33,16 +33,13 @@ export function sqliteServices(ctx: SqliteContext): ServiceOperations {
     },
 
     async findServiceBySid(accountSid, sid) {
-      const row = ctx.sql('SELECT * FROM services WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
-        | ServiceRow
-        | undefined;
+      const row = ctx.sql('SELECT * FROM services WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as ServiceRow | undefined;
       return row ? serviceFromRow(row) : null;
     },
 
     async findServiceByUniqueName(accountSid, uniqueName) {
       const row = ctx.sql('SELECT * FROM services WHERE account_sid = ? AND unique_name = ?').get(accountSid, uniqueName) as
-        | ServiceRow
-        | undefined;
+        ServiceRow | undefined;
       return row ? serviceFromRow(row) : null;
     },
 
@@ -53,8 +50,7 @@ export function sqliteServices(ctx: SqliteContext): ServiceOperations {
     updateService(accountSid, sid, settings, expectedVersion, nowMs) {
       return ctx.write((): UpdateOutcome<ServiceRecord> => {
         const current = ctx.sql('SELECT version FROM services WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
-          | { version: number }
-          | undefined;
+          { version: number } | undefined;
         if (current === undefined) return { status: 'not-found' };
         if (current.version !== expectedVersion) return { status: 'version-mismatch', currentVersion: current.version };
         try {

@@ -1,7 +1,15 @@
 // An account's data as a whole in PostgreSQL: export, import and reset (src/ops/snapshot.ts).
+import type { OperatorSid, ServiceSid } from '../../sids.js';
 import { accountExists, hasNul, heldUpTo, type PostgresContext, type Queryable } from '../postgres-context.js';
 import { writeCustomOperatorRow } from '../operators/postgres.js';
-import { CUSTOM_OPERATOR_COLUMNS, customOperatorFromRow, SERVICE_COLUMNS, serviceFromRow, type CustomOperatorRow, type ServiceRow } from '../rows.js';
+import {
+  CUSTOM_OPERATOR_COLUMNS,
+  customOperatorFromRow,
+  SERVICE_COLUMNS,
+  serviceFromRow,
+  type CustomOperatorRow,
+  type ServiceRow,
+} from '../rows.js';
 import { writeServiceRow } from '../services/postgres.js';
 import type { AccountData, ImportOutcome, ResetCounts, SnapshotOperations } from '../store.js';
 
@@ -41,7 +49,10 @@ export function postgresSnapshots(ctx: PostgresContext): SnapshotOperations {
         return {
           services: services.rows.map(serviceFromRow),
           customOperators: operators.rows.map(customOperatorFromRow),
-          attachments: attachments.rows.map((row) => ({ serviceSid: row.service_sid, operatorSid: row.operator_sid })),
+          attachments: attachments.rows.map((row) => ({
+            serviceSid: row.service_sid as ServiceSid,
+            operatorSid: row.operator_sid as OperatorSid,
+          })),
         };
       });
     },
@@ -60,9 +71,22 @@ export function postgresSnapshots(ctx: PostgresContext): SnapshotOperations {
           );
           return result.rows.map((row) => row.value);
         };
-        const serviceSids = await existing('services', 'sid', data.services.map((service) => service.sid));
-        const customOperatorSids = await existing('custom_operators', 'sid', data.customOperators.map((operator) => operator.sid));
-        const uniqueNames = await existing('services', 'unique_name', data.services.map((service) => service.uniqueName), true);
+        const serviceSids = await existing(
+          'services',
+          'sid',
+          data.services.map((service) => service.sid),
+        );
+        const customOperatorSids = await existing(
+          'custom_operators',
+          'sid',
+          data.customOperators.map((operator) => operator.sid),
+        );
+        const uniqueNames = await existing(
+          'services',
+          'unique_name',
+          data.services.map((service) => service.uniqueName),
+          true,
+        );
         if (serviceSids.length + customOperatorSids.length + uniqueNames.length > 0) {
           return { status: 'conflict', serviceSids, customOperatorSids, uniqueNames };
         }

@@ -1,4 +1,5 @@
 // An account's data as a whole in SQLite: export, import and reset (src/ops/snapshot.ts).
+import type { OperatorSid, ServiceSid } from '../../sids.js';
 import { withOperator, operatorSidsIn } from '../operator-list.js';
 import { customOperatorFromRow, serviceFromRow, type CustomOperatorRow, type ServiceRow } from '../rows.js';
 import { accountExists, countUpTo, type SqliteContext } from '../sqlite-context.js';
@@ -14,17 +15,20 @@ export function sqliteSnapshots(ctx: SqliteContext): SnapshotOperations {
       // One consistent read of the three tables.
       return ctx.read((): AccountData | null => {
         if (!accountExists(ctx, accountSid)) return null;
-        const services = ctx.sql('SELECT * FROM services WHERE account_sid = ? ORDER BY date_created, sid').all(
-          accountSid,
-        ) as ServiceRowWithOperators[];
-        const operators = ctx.sql('SELECT * FROM custom_operators WHERE account_sid = ? ORDER BY date_created, sid').all(
-          accountSid,
-        ) as CustomOperatorRow[];
+        const services = ctx
+          .sql('SELECT * FROM services WHERE account_sid = ? ORDER BY date_created, sid')
+          .all(accountSid) as ServiceRowWithOperators[];
+        const operators = ctx
+          .sql('SELECT * FROM custom_operators WHERE account_sid = ? ORDER BY date_created, sid')
+          .all(accountSid) as CustomOperatorRow[];
         return {
           services: services.map(serviceFromRow),
           customOperators: operators.map(customOperatorFromRow),
           attachments: services.flatMap((row) =>
-            operatorSidsIn(row.operator_sids).map((operatorSid) => ({ serviceSid: row.sid, operatorSid })),
+            operatorSidsIn(row.operator_sids).map((operatorSid) => ({
+              serviceSid: row.sid as ServiceSid,
+              operatorSid: operatorSid as OperatorSid,
+            })),
           ),
         };
       });
@@ -38,8 +42,16 @@ export function sqliteSnapshots(ctx: SqliteContext): SnapshotOperations {
             .sql(`SELECT ${column} FROM ${table} WHERE ${column} IN (SELECT value FROM json_each(?))${scope} ORDER BY ${column}`)
             .pluck()
             .all(JSON.stringify(values), ...(scope ? [accountSid] : [])) as string[];
-        const serviceSids = existing('services', 'sid', data.services.map((service) => service.sid));
-        const customOperatorSids = existing('custom_operators', 'sid', data.customOperators.map((operator) => operator.sid));
+        const serviceSids = existing(
+          'services',
+          'sid',
+          data.services.map((service) => service.sid),
+        );
+        const customOperatorSids = existing(
+          'custom_operators',
+          'sid',
+          data.customOperators.map((operator) => operator.sid),
+        );
         const uniqueNames = existing(
           'services',
           'unique_name',
@@ -60,7 +72,7 @@ export function sqliteSnapshots(ctx: SqliteContext): SnapshotOperations {
         }
         for (const service of data.services) writeServiceRow(ctx, { ...service, accountSid });
         for (const operator of data.customOperators) writeCustomOperatorRow(ctx, { ...operator, accountSid });
-        const operatorsByService = new Map<string, string>();
+        const operatorsByService = new Map<ServiceSid, string>();
         for (const { serviceSid, operatorSid } of data.attachments) {
           operatorsByService.set(serviceSid, withOperator(operatorsByService.get(serviceSid) ?? '', operatorSid));
         }

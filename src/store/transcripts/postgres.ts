@@ -59,7 +59,9 @@ export function postgresTranscripts(ctx: PostgresContext): TranscriptOperations 
     async insertTranscript(transcript) {
       // Caught outside the attempt: inside a unit of work its savepoint must be rolled back, not released.
       try {
-        await ctx.attempt(() => ctx.query(`INSERT INTO transcripts (${TRANSCRIPT_COLUMNS}) VALUES (${numbered(22)})`, transcriptValues(transcript, Boolean)));
+        await ctx.attempt(() =>
+          ctx.query(`INSERT INTO transcripts (${TRANSCRIPT_COLUMNS}) VALUES (${numbered(22)})`, transcriptValues(transcript, Boolean)),
+        );
         return 'inserted' as const;
       } catch (error) {
         if (errorCode(error) === '23505') return 'source-sid-taken' as const;
@@ -69,7 +71,10 @@ export function postgresTranscripts(ctx: PostgresContext): TranscriptOperations 
 
     async findTranscript(accountSid, sid) {
       if (hasNul(accountSid, sid)) return null;
-      const [row] = await ctx.rows<TranscriptRow>(`SELECT ${TRANSCRIPT_COLUMNS} FROM transcripts WHERE sid = $1 AND account_sid = $2`, [sid, accountSid]);
+      const [row] = await ctx.rows<TranscriptRow>(`SELECT ${TRANSCRIPT_COLUMNS} FROM transcripts WHERE sid = $1 AND account_sid = $2`, [
+        sid,
+        accountSid,
+      ]);
       return row ? transcriptFromRow(row) : null;
     },
 
@@ -98,10 +103,10 @@ export function postgresTranscripts(ctx: PostgresContext): TranscriptOperations 
     },
 
     async startTranscript(sid, nowMs) {
-      const { rowCount } = await ctx.query(`UPDATE transcripts SET status = 'in-progress', date_updated = $1 WHERE sid = $2 AND ${UNFINISHED}`, [
-        nowMs,
-        sid,
-      ]);
+      const { rowCount } = await ctx.query(
+        `UPDATE transcripts SET status = 'in-progress', date_updated = $1 WHERE sid = $2 AND ${UNFINISHED}`,
+        [nowMs, sid],
+      );
       return (rowCount ?? 0) > 0;
     },
 
@@ -120,7 +125,10 @@ export function postgresTranscripts(ctx: PostgresContext): TranscriptOperations 
         await client.query('DELETE FROM sentences WHERE transcript_sid = $1', [sid]);
         if (sentences.length > 0) {
           const rows = sentences.map((sentence) => sentenceValues(sid, sentence));
-          await client.query(`INSERT INTO sentences (${SENTENCE_COLUMNS}) ${unnestOf(SENTENCE_TYPES)}`, columnsOf(rows, SENTENCE_TYPES.length));
+          await client.query(
+            `INSERT INTO sentences (${SENTENCE_COLUMNS}) ${unnestOf(SENTENCE_TYPES)}`,
+            columnsOf(rows, SENTENCE_TYPES.length),
+          );
         }
         await client.query('UPDATE transcripts SET date_updated = $1 WHERE sid = $2', [nowMs, sid]);
         return true;
@@ -133,7 +141,10 @@ export function postgresTranscripts(ctx: PostgresContext): TranscriptOperations 
         await client.query('DELETE FROM operator_results WHERE transcript_sid = $1', [sid]);
         if (results.length > 0) {
           const rows = results.map((result) => resultValues(sid, result));
-          await client.query(`INSERT INTO operator_results (${RESULT_COLUMNS}) ${unnestOf(RESULT_TYPES)}`, columnsOf(rows, RESULT_TYPES.length));
+          await client.query(
+            `INSERT INTO operator_results (${RESULT_COLUMNS}) ${unnestOf(RESULT_TYPES)}`,
+            columnsOf(rows, RESULT_TYPES.length),
+          );
         }
         await client.query('UPDATE transcripts SET date_updated = $1 WHERE sid = $2', [nowMs, sid]);
         return true;
@@ -141,10 +152,10 @@ export function postgresTranscripts(ctx: PostgresContext): TranscriptOperations 
     },
 
     async completeTranscript(sid, nowMs) {
-      const { rowCount } = await ctx.query(`UPDATE transcripts SET status = 'completed', date_updated = $1 WHERE sid = $2 AND status = 'in-progress'`, [
-        nowMs,
-        sid,
-      ]);
+      const { rowCount } = await ctx.query(
+        `UPDATE transcripts SET status = 'completed', date_updated = $1 WHERE sid = $2 AND status = 'in-progress'`,
+        [nowMs, sid],
+      );
       return (rowCount ?? 0) > 0;
     },
 
@@ -177,18 +188,19 @@ export function postgresTranscripts(ctx: PostgresContext): TranscriptOperations 
 
     async listOperatorResults(transcriptSid) {
       if (hasNul(transcriptSid)) return [];
-      const rows = await ctx.rows<ResultRow>(`SELECT ${RESULT_COLUMNS} FROM operator_results WHERE transcript_sid = $1 ORDER BY position, operator_sid`, [
-        transcriptSid,
-      ]);
+      const rows = await ctx.rows<ResultRow>(
+        `SELECT ${RESULT_COLUMNS} FROM operator_results WHERE transcript_sid = $1 ORDER BY position, operator_sid`,
+        [transcriptSid],
+      );
       return rows.map(resultFromRow);
     },
 
     async findOperatorResult(transcriptSid, operatorSid) {
       if (hasNul(transcriptSid, operatorSid)) return null;
-      const [row] = await ctx.rows<ResultRow>(`SELECT ${RESULT_COLUMNS} FROM operator_results WHERE transcript_sid = $1 AND operator_sid = $2`, [
-        transcriptSid,
-        operatorSid,
-      ]);
+      const [row] = await ctx.rows<ResultRow>(
+        `SELECT ${RESULT_COLUMNS} FROM operator_results WHERE transcript_sid = $1 AND operator_sid = $2`,
+        [transcriptSid, operatorSid],
+      );
       return row ? resultFromRow(row) : null;
     },
   };

@@ -1,5 +1,6 @@
 // Transcript, sentence and operator-result rows as both databases return them, and their records.
 // Booleans differ (SQLite 0/1, PostgreSQL true/false); PostgreSQL BIGINT arrives as text.
+import type { AccountSid, OperatorSid, ServiceSid, TranscriptSid } from '../../sids.js';
 import type { StoredOperatorResult, StoredSentence, StoredWord, TranscriptRecord, TranscriptStatus } from '../store.js';
 
 export const TRANSCRIPT_COLUMNS =
@@ -35,9 +36,10 @@ export interface TranscriptRow {
 const optionalNumber = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
 export const transcriptFromRow = (row: TranscriptRow): TranscriptRecord => ({
-  sid: row.sid,
-  accountSid: row.account_sid,
-  serviceSid: row.service_sid,
+  // Rows hold what was checked before it was written.
+  sid: row.sid as TranscriptSid,
+  accountSid: row.account_sid as AccountSid,
+  serviceSid: row.service_sid as ServiceSid,
   status: row.status as TranscriptStatus,
   channelJson: row.channel,
   mediaUrl: row.media_url,
@@ -49,7 +51,7 @@ export const transcriptFromRow = (row: TranscriptRow): TranscriptRecord => ({
   customerKey: row.customer_key,
   mediaStartTimeMs: optionalNumber(row.media_start_time),
   durationSeconds: row.duration,
-  operatorSids: JSON.parse(row.operator_sids) as string[],
+  operatorSids: JSON.parse(row.operator_sids) as OperatorSid[],
   errorCode: row.error_code,
   errorMessage: row.error_message,
   mediaPath: row.media_path,

@@ -55,8 +55,7 @@ export function sqliteTranscripts(ctx: SqliteContext): TranscriptOperations {
 
     async findTranscript(accountSid, sid) {
       const row = ctx.sql(`SELECT ${TRANSCRIPT_COLUMNS} FROM transcripts WHERE sid = ? AND account_sid = ?`).get(sid, accountSid) as
-        | TranscriptRow
-        | undefined;
+        TranscriptRow | undefined;
       return row ? transcriptFromRow(row) : null;
     },
 
@@ -83,7 +82,8 @@ export function sqliteTranscripts(ctx: SqliteContext): TranscriptOperations {
     startTranscript(sid, nowMs) {
       return ctx.autocommit(
         () =>
-          ctx.sql(`UPDATE transcripts SET status = 'in-progress', date_updated = ? WHERE sid = ? AND ${UNFINISHED}`).run(nowMs, sid).changes > 0,
+          ctx.sql(`UPDATE transcripts SET status = 'in-progress', date_updated = ? WHERE sid = ? AND ${UNFINISHED}`).run(nowMs, sid)
+            .changes > 0,
       );
     },
 
@@ -124,9 +124,8 @@ export function sqliteTranscripts(ctx: SqliteContext): TranscriptOperations {
     completeTranscript(sid, nowMs) {
       return ctx.autocommit(
         () =>
-          ctx
-            .sql(`UPDATE transcripts SET status = 'completed', date_updated = ? WHERE sid = ? AND status = 'in-progress'`)
-            .run(nowMs, sid).changes > 0,
+          ctx.sql(`UPDATE transcripts SET status = 'completed', date_updated = ? WHERE sid = ? AND status = 'in-progress'`).run(nowMs, sid)
+            .changes > 0,
       );
     },
 
@@ -134,7 +133,9 @@ export function sqliteTranscripts(ctx: SqliteContext): TranscriptOperations {
       return ctx.autocommit(
         () =>
           ctx
-            .sql(`UPDATE transcripts SET status = 'failed', error_code = ?, error_message = ?, date_updated = ? WHERE sid = ? AND ${UNFINISHED}`)
+            .sql(
+              `UPDATE transcripts SET status = 'failed', error_code = ?, error_message = ?, date_updated = ? WHERE sid = ? AND ${UNFINISHED}`,
+            )
             .run(errorCode, errorMessage, nowMs, sid).changes > 0,
       );
     },
@@ -154,7 +155,9 @@ export function sqliteTranscripts(ctx: SqliteContext): TranscriptOperations {
     },
 
     async listOperatorResults(transcriptSid) {
-      const rows = ctx.sql(`SELECT ${RESULT_COLUMNS} FROM operator_results WHERE transcript_sid = ? ORDER BY position, operator_sid`).all(transcriptSid) as ResultRow[];
+      const rows = ctx
+        .sql(`SELECT ${RESULT_COLUMNS} FROM operator_results WHERE transcript_sid = ? ORDER BY position, operator_sid`)
+        .all(transcriptSid) as ResultRow[];
       return rows.map(resultFromRow);
     },
 

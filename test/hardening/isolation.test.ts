@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { createTranscript, sentences, storeMedia, storeSentences } from '../transcripts/http-support.js';
 import { createFixture, generativeConfig, type Fixture } from './fixture.js';
 import { assertError } from './support.js';
 
@@ -16,6 +17,8 @@ let ownerKey: Auth;
 let intruders: Array<[string, Auth]>;
 let intruderService: string;
 let intruderOperator: string;
+/** The owner's transcript, with sentences, media and an operator result, as the job would leave it. */
+let transcriptSid: string;
 
 before(async () => {
   server = await startTestServer();
@@ -35,6 +38,21 @@ before(async () => {
       auth: other.auth,
     })
   ).body.sid;
+  transcriptSid = (await createTranscript(server, owner.serviceSid)).sid as string;
+  await storeSentences(server, transcriptSid, sentences(3, false));
+  await storeMedia(server, transcriptSid, { bytes: Buffer.from('WEBVTT\n'), name: 'media.vtt', contentType: 'text/vtt' });
+  const result = { operator_type: 'conversation-classify', predicted_label: 'positive' };
+  const stored = {
+    transcriptSid,
+    operatorSid: owner.prebuiltSid,
+    name: 'Sentiment Analysis',
+    position: 0,
+    resultJson: JSON.stringify(result),
+    redactedResultJson: null,
+    dateCreatedMs: Date.now(),
+  };
+  assert.equal(await server.store.replaceOperatorResults(transcriptSid, [stored], Date.now()), true);
+  assert.equal(await server.store.completeTranscript(transcriptSid, Date.now()), true);
 });
 after(() => server.close());
 
@@ -66,6 +84,10 @@ async function ownerView() {
     operator: await get(`/v2/Operators/Custom/${owner.customOperatorSid}`),
     services: await get('/v2/Services'),
     operators: await get('/v2/Operators/Custom'),
+    transcript: await get(`/v2/Transcripts/${transcriptSid}`),
+    transcripts: await get('/v2/Transcripts'),
+    sentences: await get(`/v2/Transcripts/${transcriptSid}/Sentences`),
+    results: await get(`/v2/Transcripts/${transcriptSid}/OperatorResults`),
   };
 }
 
@@ -178,6 +200,44 @@ const cases: Record<string, (auth: Auth) => Promise<void>> = {
   },
   'GET /v2/OperatorTypes/:param': async (auth) => {
     await notFound('GET', `/v2/OperatorTypes/${owner.customOperatorSid}`, auth);
+  },
+  'GET /v2/Transcripts': async (auth) => {
+    const listed = idsIn((await server.request('GET', '/v2/Transcripts?PageSize=1000', { auth })).text, 'transcripts');
+    assert.ok(listed.every((row) => row.sid !== transcriptSid && row.account_sid !== owner.accountSid));
+    const filtered = await server.request('GET', `/v2/Transcripts?ServiceSid=${owner.serviceSid}`, { auth });
+    assert.deepEqual(idsIn(filtered.text, 'transcripts'), []);
+  },
+  'POST /v2/Transcripts': async (auth) => {
+    // The owner's service is not the intruder's: exactly like a service that does not exist.
+    const created = await server.request('POST', '/v2/Transcripts', {
+      auth,
+      form: { ServiceSid: owner.serviceSid, Channel: JSON.stringify({ media_properties: { media_url: 'https://example.com/a.wav' } }) },
+    });
+    assertError(created, 404, 20404, 'POST /v2/Transcripts naming the owner’s service');
+  },
+  'GET /v2/Transcripts/:param': async (auth) => {
+    await notFound('GET', `/v2/Transcripts/${transcriptSid}`, auth);
+  },
+  'DELETE /v2/Transcripts/:param': async (auth) => {
+    await notFound('DELETE', `/v2/Transcripts/${transcriptSid}`, auth);
+  },
+  'GET /v2/Transcripts/:param/Sentences': async (auth) => {
+    await notFound('GET', `/v2/Transcripts/${transcriptSid}/Sentences`, auth);
+  },
+  'GET /v2/Transcripts/:param/Sentences/Encrypted': async (auth) => {
+    await notFound('GET', `/v2/Transcripts/${transcriptSid}/Sentences/Encrypted`, auth);
+  },
+  'GET /v2/Transcripts/:param/Media': async (auth) => {
+    await notFound('GET', `/v2/Transcripts/${transcriptSid}/Media`, auth);
+  },
+  'GET /v2/Transcripts/:param/OperatorResults': async (auth) => {
+    await notFound('GET', `/v2/Transcripts/${transcriptSid}/OperatorResults`, auth);
+  },
+  'GET /v2/Transcripts/:param/OperatorResults/:param': async (auth) => {
+    await notFound('GET', `/v2/Transcripts/${transcriptSid}/OperatorResults/${owner.prebuiltSid}`, auth);
+  },
+  'GET /v2/Transcripts/:param/OperatorResults/Encrypted': async (auth) => {
+    await notFound('GET', `/v2/Transcripts/${transcriptSid}/OperatorResults/Encrypted`, auth);
   },
 };
 

@@ -20,6 +20,7 @@ import { isValidHostHeader } from './http/urls.js';
 import { sharedSchemas } from './http/schemas.js';
 import { invalidParameter, serviceUnavailable, TwilioError } from './errors.js';
 import { Authenticator } from './resources/accounts/rules.js';
+import type { SecretKey } from './resources/accounts/secret-key.js';
 import { AttachmentRules } from './resources/attachments/rules.js';
 import { attachmentRoutes } from './resources/attachments/routes.js';
 import { OperatorRules } from './resources/operators/rules.js';
@@ -49,6 +50,8 @@ export interface AppParts {
   logStream?: NodeJS.WritableStream;
   /** Node's and Fastify's internals as checked at start-up (tests simulate missing ones). */
   internals?: Internals;
+  /** The server key (resolveSecretKey): accounts authenticating with their token get its encrypted copy if they lack one. */
+  secretKey?: SecretKey | null;
 }
 
 const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) => {
@@ -56,7 +59,7 @@ const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) =>
   done();
 };
 
-export async function buildApp({ config, store: plainStore, catalog, logStream, internals = nodeAndFastifyInternals }: AppParts): Promise<FastifyInstance> {
+export async function buildApp({ config, store: plainStore, catalog, logStream, internals = nodeAndFastifyInternals, secretKey = null }: AppParts): Promise<FastifyInstance> {
   const logger = loggerOptions(config, logStream);
   const app = Fastify({
     logger,
@@ -159,7 +162,7 @@ export async function buildApp({ config, store: plainStore, catalog, logStream, 
   // On SQLite every request checks the stored credential (answered by the read cache until anything
   // changed it, even in another process), so a revoked key fails at once; a PostgreSQL round trip
   // is trusted for a second.
-  const authenticator = new Authenticator(store, store.kind === 'postgres' ? 1000 : 0);
+  const authenticator = new Authenticator(store, store.kind === 'postgres' ? 1000 : 0, secretKey);
   const services = new ServiceRules(store, config.maxServicesPerAccount);
   const operators = new OperatorRules(store, catalog, config.maxCustomOperatorsPerAccount);
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);

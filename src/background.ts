@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import type { JobHandler } from './jobs/worker.js';
+import type { SecretKey } from './resources/accounts/secret-key.js';
 import type { Store } from './store/store.js';
 
 export interface BackgroundParts {
@@ -12,6 +13,8 @@ export interface BackgroundParts {
   store: Store;
   catalog: CatalogIndex;
   log: FastifyBaseLogger;
+  /** The server key auth tokens are encrypted under (webhook signing reads them). */
+  secretKey: SecretKey;
 }
 
 export function backgroundHandlers(_parts: BackgroundParts): Record<string, JobHandler> {

@@ -1,5 +1,7 @@
 // Environment → typed configuration, validated once at start-up. A bad value fails fast with one line.
 import { MIN_AUTH_TOKEN_LENGTH } from './resources/accounts/rules.js';
+import { parseSecretKey, type SecretKey } from './resources/accounts/secret-key.js';
+import { parseOutboundAllowlist, type OutboundPolicy } from './net/outbound-policy.js';
 
 import { DEFAULT_ACCOUNT_QUOTAS, MAX_QUOTA, quotaVariable } from './resources/accounts/quotas.js';
 
@@ -44,7 +46,18 @@ export interface Config {
   metricsToken: string | null;
   /** When set, /admin/* exists and needs `Authorization: Bearer <token>`; unset, /admin/* is 404. */
   adminToken: string | null;
+  /** SECRET_KEY: the key auth tokens are encrypted under; null: SQLite's key file (resolveSecretKey), refused with PostgreSQL. */
+  secretKey: SecretKey | null;
+  /** OUTBOUND_ALLOWLIST: the non-public addresses webhooks and media downloads may reach. */
+  outboundPolicy: OutboundPolicy;
+  /** One webhook attempt's deadline, connection to the end of the answer. */
+  webhookTimeoutMs: number;
+  /** Attempts per webhook before it is given up. */
+  webhookMaxAttempts: number;
 }
+
+/** The most attempts WEBHOOK_MAX_ATTEMPTS may ask for (a webhook job is queued with this many). */
+export const MAX_WEBHOOK_ATTEMPTS = 20;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -154,5 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsEnabled: boolean(env, 'METRICS_ENABLED', true),
     metricsToken: bearerToken(env, 'METRICS_TOKEN'),
     adminToken: bearerToken(env, 'ADMIN_TOKEN'),
+    secretKey: parseSecretKey(env.SECRET_KEY),
+    outboundPolicy: parseOutboundAllowlist(env.OUTBOUND_ALLOWLIST),
+    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 1, 120_000),
+    webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 5, 1, MAX_WEBHOOK_ATTEMPTS),
   };
 }

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { JobWorker, type JobHandler, type JobWorkerOptions } from './jobs/worker.js';
 import { handOverCredentials } from './ops/bootstrap-credentials.js';
 import { authTokenMatches, ensureBootstrapAccount } from './resources/accounts/rules.js';
+import { resolveSecretKey } from './resources/accounts/secret-key.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
@@ -31,13 +32,16 @@ const CLOSE_MARGIN_MS = 500;
 
 export async function startServer(config: Config, parts: ServerParts = {}): Promise<RunningServer> {
   const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
+  // Before the database is opened: PostgreSQL without SECRET_KEY stops here.
+  const secretKey = resolveSecretKey(config);
   const store = await openStore(config);
-  const generated = await ensureBootstrapAccount(store, {
-    accountSid: config.bootstrapAccountSid,
-    authToken: config.bootstrapAuthToken,
-  });
+  const generated = await ensureBootstrapAccount(
+    store,
+    { accountSid: config.bootstrapAccountSid, authToken: config.bootstrapAuthToken },
+    secretKey,
+  );
   const credentialsFile = generated === null ? null : handOverCredentials(generated, config.database);
-  const app = await buildApp({ config, store, catalog });
+  const app = await buildApp({ config, store, catalog, secretKey });
   if (credentialsFile !== null) {
     app.log.warn({ credentials_file: credentialsFile }, 'created the first account: its credentials are in this file, readable by this user only');
   }
@@ -50,7 +54,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     );
   }
   const url = await app.listen({ port: config.port, host: config.host });
-  const handlers = { ...backgroundHandlers({ config, store, catalog, log: app.log }), ...parts.jobHandlers };
+  const handlers = { ...backgroundHandlers({ config, store, catalog, log: app.log, secretKey }), ...parts.jobHandlers };
   const jobs =
     Object.keys(handlers).length === 0
       ? null

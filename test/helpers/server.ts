@@ -14,6 +14,7 @@ import type { Internals } from '../../src/http/internals.js';
 import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createAccount, createApiKey, type IssuedCredential } from '../../src/resources/accounts/rules.js';
+import { resolveSecretKey, type SecretKey } from '../../src/resources/accounts/secret-key.js';
 import { openStore } from '../../src/store/open.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import type { Store } from '../../src/store/store.js';
@@ -39,6 +40,8 @@ export interface TestServer {
   app: FastifyInstance;
   store: Store;
   config: Config;
+  /** The server key auth tokens are encrypted under (SQLite: the key file beside the database). */
+  secretKey: SecretKey;
   /** The background job worker, when started with `jobs`. */
   jobs: JobWorker | null;
   directory: string;
@@ -103,6 +106,9 @@ export interface StartOptions {
   jobs?: boolean | Omit<JobWorkerOptions, 'store' | 'handlers'>;
 }
 
+/** The SECRET_KEY PostgreSQL test servers get unless a test sets its own (PostgreSQL refuses to start without one). */
+export const TEST_SECRET_KEY = '5ec7e7'.padEnd(64, '0');
+
 /** Which store the test servers use: TEST_STORE=sqlite (the default) or TEST_STORE=postgres. */
 export function testStoreKind(): 'sqlite' | 'postgres' {
   const kind = process.env.TEST_STORE || 'sqlite';
@@ -148,8 +154,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     // The event-loop guard measures the machine as much as the server: on a loaded test machine it
     // answered 503 to ordinary tests. Tests of the guard set it themselves.
     MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...(postgres ? { SECRET_KEY: TEST_SECRET_KEY } : {}),
     ...options.env,
   });
+  const secretKey = resolveSecretKey(config);
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk, _encoding, done) {
@@ -168,16 +176,16 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     store = await openStore(config);
   }
   const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
-  const app = await buildApp({ config, store, catalog, logStream, internals: options.internals });
+  const app = await buildApp({ config, store, catalog, logStream, internals: options.internals, secretKey });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   let jobs: JobWorker | null = null;
   if (options.jobs) {
     const jobOptions = options.jobs === true ? {} : options.jobs;
-    const handlers = backgroundHandlers({ config, store, catalog, log: app.log });
+    const handlers = backgroundHandlers({ config, store, catalog, log: app.log, secretKey });
     jobs = new JobWorker({ pollMs: 50, ...jobOptions, store, handlers });
     await jobs.start();
   }
-  const account = await createAccount(store);
+  const account = await createAccount(store, { secretKey });
   const auth = { username: account.sid, password: account.secret };
 
   async function request(method: string, path: string, requestOptions: RequestOptions = {}): Promise<TestResponse> {
@@ -209,6 +217,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     app,
     store,
     config,
+    secretKey,
     jobs,
     directory,
     databaseFile,
@@ -217,7 +226,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     auth,
     request,
     async newAccount() {
-      const other = await createAccount(store);
+      const other = await createAccount(store, { secretKey });
       return { account: other, auth: { username: other.sid, password: other.secret } };
     },
     newApiKey: (accountSid: string) => createApiKey(store, accountSid),

@@ -7,6 +7,8 @@ import type { Config } from './config.js';
 import type { JobHandler } from './jobs/worker.js';
 import type { SecretKey } from './resources/accounts/secret-key.js';
 import type { Store } from './store/store.js';
+import { logAttemptFailures, webhookHandler } from './webhooks/delivery.js';
+import { WEBHOOK_JOB } from './webhooks/outbox.js';
 
 export interface BackgroundParts {
   config: Config;
@@ -17,6 +19,15 @@ export interface BackgroundParts {
   secretKey: SecretKey;
 }
 
-export function backgroundHandlers(_parts: BackgroundParts): Record<string, JobHandler> {
-  return {};
+export function backgroundHandlers({ config, store, log, secretKey }: BackgroundParts): Record<string, JobHandler> {
+  return {
+    [WEBHOOK_JOB]: webhookHandler({
+      store,
+      secretKey,
+      policy: config.outboundPolicy,
+      timeoutMs: config.webhookTimeoutMs,
+      maxAttempts: config.webhookMaxAttempts,
+      onAttemptFailed: logAttemptFailures(log),
+    }),
+  };
 }

@@ -16,6 +16,21 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
+/**
+ * A failed attempt whose handler decides what comes next: retry after `retryInMs` (a receiver's
+ * Retry-After, or the handler's own backoff), or, when null, never (the job is dead at once).
+ * Any other throw is retried after the worker's backoff. The job's attempts still bound it.
+ */
+export class JobAttemptFailed extends Error {
+  override name = 'JobAttemptFailed';
+  constructor(
+    message: string,
+    readonly retryInMs: number | null,
+  ) {
+    super(message);
+  }
+}
+
 /** Does a job's work; a throw is a failed attempt. Small and idempotent: it may run more than once. */
 export type JobHandler = (payload: unknown, context: JobContext) => Promise<void>;
 
@@ -163,10 +178,12 @@ export class JobWorker extends EventEmitter {
 
   private async attempt(job: JobRecord, signal: AbortSignal): Promise<void> {
     let failure: string | null = null;
+    let decidedRetryInMs: number | null | undefined;
     try {
-      await this.options.handlers[job.name](JSON.parse(job.payloadJson), { job, signal });
+      await this.options.handlers[job.name]!(JSON.parse(job.payloadJson), { job, signal });
     } catch (error) {
       failure = describe(error);
+      if (error instanceof JobAttemptFailed) decidedRetryInMs = error.retryInMs;
     }
     // Stopped without waiting for it: the lease's expiry hands the job on, as if the process had died.
     if (this.stopping && signal.aborted) return;
@@ -177,7 +194,10 @@ export class JobWorker extends EventEmitter {
       if (failure === null) {
         settled = { job, outcome: (await store.completeJob(job.id, this.owner, nowMs)) ? 'done' : 'lost', nowMs };
       } else {
-        const retryAtMs = job.attempts < job.maxAttempts ? nowMs + backoffMs(job.attempts, this.backoff, this.random) : null;
+        const retryAtMs =
+          job.attempts >= job.maxAttempts || decidedRetryInMs === null
+            ? null
+            : nowMs + (decidedRetryInMs ?? backoffMs(job.attempts, this.backoff, this.random));
         const written = await store.failJob(job.id, this.owner, failure, retryAtMs, nowMs);
         const outcome = !written ? 'lost' : retryAtMs === null ? 'dead' : 'retry';
         settled = { job, outcome, error: failure, nowMs, ...(retryAtMs === null ? {} : { retryAtMs }) };

@@ -252,3 +252,29 @@ describe('webhook delivery without OUTBOUND_ALLOWLIST', { timeout: 60_000 }, () 
     }
   });
 });
+
+describe('a slow receiver and the API', { timeout: 60_000 }, () => {
+  test('the API answers while every worker slot waits on a receiver that has not answered', async () => {
+    const server = await startTestServer({ jobs: { pollMs: 50, concurrency: 2 }, env: { OUTBOUND_ALLOWLIST: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '60000' } });
+    const held: Array<import('node:http').ServerResponse> = [];
+    const hook = await startReceiver((_request, _index, response) => void held.push(response));
+    try {
+      const recorder = settledRecorder(server.jobs!);
+      const service = await serviceWithWebhook(server, `${hook.origin}/held`);
+      const jobs = [await enqueueWebhook(server.store, service), await enqueueWebhook(server.store, service), await enqueueWebhook(server.store, service)];
+      await hook.waitFor(2);
+      assert.equal(server.jobs!.active, 2, 'both slots are delivering');
+      for (let n = 0; n < 5; n++) assert.equal((await server.request('GET', '/v2/Services')).status, 200);
+      assert.equal((await server.request('POST', '/v2/Services', { form: { UniqueName: 'while-held' } })).status, 201);
+      assert.equal(recorder.settled.length, 0, 'no delivery ended meanwhile');
+      for (const response of held) response.end();
+      await hook.waitFor(3);
+      for (const response of held) if (!response.writableEnded) response.end();
+      for (const { jobId } of jobs) assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['done']);
+    } finally {
+      for (const response of held) if (!response.writableEnded) response.end();
+      await server.close();
+      await hook.close();
+    }
+  });
+});

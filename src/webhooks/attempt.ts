@@ -53,9 +53,26 @@ function sign(payload: WebhookJobPayload, authToken: string, url: URL, body: str
 }
 
 export async function attemptWebhook(request: AttemptRequest): Promise<AttemptOutcome> {
+  // One controller for the deadline and the job's own signal (AbortSignal.any needs Node 20.3).
+  const abort = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort(new Error('webhook timeout'));
+  }, request.timeoutMs);
+  const stop = () => abort.abort(request.signal.reason);
+  if (request.signal.aborted) stop();
+  else request.signal.addEventListener('abort', stop, { once: true });
+  try {
+    return await attemptHops(request, abort.signal, () => timedOut);
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener('abort', stop);
+  }
+}
+
+async function attemptHops(request: AttemptRequest, signal: AbortSignal, timedOut: () => boolean): Promise<AttemptOutcome> {
   const { payload, authToken, policy } = request;
-  const timeout = AbortSignal.timeout(request.timeoutMs);
-  const signal = AbortSignal.any([request.signal, timeout]);
   const body = JSON.stringify(payload.body);
   let url = parseHttpUrl(payload.url);
   if (url === null) return { kind: 'bad-url', url: payload.url, message: `webhook URL "${payload.url}" is not an http or https URL` };
@@ -69,7 +86,7 @@ export async function attemptWebhook(request: AttemptRequest): Promise<AttemptOu
       response = await send(signed, payload, body, policy, signal);
     } catch (error) {
       if (error instanceof OutboundAddressRefused) return { kind: 'refused', url: shown, message: refusedMessage(signed.url, error) };
-      if (timeout.aborted) return { kind: 'timeout', url: shown };
+      if (timedOut()) return { kind: 'timeout', url: shown };
       return { kind: 'network', url: shown, message: describeError(error as NodeJS.ErrnoException) };
     }
     const status = response.statusCode ?? 0;

@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import type { JobHandler } from './jobs/worker.js';
 import type { SecretKey } from './resources/accounts/secret-key.js';
 import type { Store } from './store/store.js';
-import { logAttemptFailures, webhookHandler } from './webhooks/delivery.js';
+import { logAttemptFailures, WEBHOOK_CONCURRENCY, webhookHandler } from './webhooks/delivery.js';
 import { WEBHOOK_JOB } from './webhooks/outbox.js';
 
 export interface BackgroundParts {
@@ -18,6 +18,9 @@ export interface BackgroundParts {
   /** The server key auth tokens are encrypted under (webhook signing reads them). */
   secretKey: SecretKey;
 }
+
+/** Jobs that run in slots of their own (JobWorkerOptions.lanes): a dead receiver never holds the slots transcripts need. */
+export const BACKGROUND_LANES: Record<string, number> = { [WEBHOOK_JOB]: WEBHOOK_CONCURRENCY };
 
 export function backgroundHandlers({ config, store, log, secretKey }: BackgroundParts): Record<string, JobHandler> {
   return {

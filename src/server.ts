@@ -2,7 +2,7 @@
 // graceful stop on SIGTERM/SIGINT (in-flight requests finish, the database is closed).
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { backgroundHandlers } from './background.js';
+import { BACKGROUND_LANES, backgroundHandlers } from './background.js';
 import { indexCatalog, loadCatalog } from './catalog/load.js';
 import type { Config } from './config.js';
 import { JobWorker, type JobHandler, type JobWorkerOptions } from './jobs/worker.js';
@@ -58,7 +58,13 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   const jobs =
     Object.keys(handlers).length === 0
       ? null
-      : new JobWorker({ onError: (error, doing) => app.log.error({ err: error }, `job worker: ${doing}`), ...parts.jobOptions, store, handlers });
+      : new JobWorker({
+          onError: (error, doing) => app.log.error({ err: error }, `job worker: ${doing}`),
+          lanes: BACKGROUND_LANES,
+          ...parts.jobOptions,
+          store,
+          handlers,
+        });
   await jobs?.start();
 
   let stopping: Promise<void> | null = null;

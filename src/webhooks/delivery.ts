@@ -44,6 +44,9 @@ export interface WebhookDeliveryOptions {
   random?: () => number;
 }
 
+/** Webhook attempts one process makes at once, in a lane of their own (src/background.ts). */
+export const WEBHOOK_CONCURRENCY = 8;
+
 /** 1–2 s before the first retry, doubling to at most 5 minutes. */
 export const WEBHOOK_BACKOFF: Backoff = { baseMs: 2_000, maxMs: 5 * 60_000 };
 /** The longest Retry-After honoured. */

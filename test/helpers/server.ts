@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request as httpRequest } from 'node:http';
 import { buildApp } from '../../src/app.js';
-import { backgroundHandlers } from '../../src/background.js';
+import { BACKGROUND_LANES, backgroundHandlers } from '../../src/background.js';
 import { JobWorker, type JobWorkerOptions } from '../../src/jobs/worker.js';
 import type { Internals } from '../../src/http/internals.js';
 import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
@@ -182,7 +182,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   if (options.jobs) {
     const jobOptions = options.jobs === true ? {} : options.jobs;
     const handlers = backgroundHandlers({ config, store, catalog, log: app.log, secretKey });
-    jobs = new JobWorker({ pollMs: 50, ...jobOptions, store, handlers });
+    jobs = new JobWorker({ pollMs: 50, lanes: BACKGROUND_LANES, ...jobOptions, store, handlers });
     await jobs.start();
   }
   const account = await createAccount(store, { secretKey });

@@ -255,7 +255,7 @@ describe('webhook delivery without OUTBOUND_ALLOWLIST', { timeout: 60_000 }, () 
 
 describe('a slow receiver and the API', { timeout: 60_000 }, () => {
   test('the API answers while every worker slot waits on a receiver that has not answered', async () => {
-    const server = await startTestServer({ jobs: { pollMs: 50, concurrency: 2 }, env: { OUTBOUND_ALLOWLIST: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '60000' } });
+    const server = await startTestServer({ jobs: { pollMs: 50, lanes: { webhook: 2 } }, env: { OUTBOUND_ALLOWLIST: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '60000' } });
     const held: Array<import('node:http').ServerResponse> = [];
     const hook = await startReceiver((_request, _index, response) => void held.push(response));
     try {
@@ -263,7 +263,7 @@ describe('a slow receiver and the API', { timeout: 60_000 }, () => {
       const service = await serviceWithWebhook(server, `${hook.origin}/held`);
       const jobs = [await enqueueWebhook(server.store, service), await enqueueWebhook(server.store, service), await enqueueWebhook(server.store, service)];
       await hook.waitFor(2);
-      assert.equal(server.jobs!.active, 2, 'both slots are delivering');
+      assert.equal(server.jobs!.active, 2, 'both webhook slots are delivering');
       for (let n = 0; n < 5; n++) assert.equal((await server.request('GET', '/v2/Services')).status, 200);
       assert.equal((await server.request('POST', '/v2/Services', { form: { UniqueName: 'while-held' } })).status, 201);
       assert.equal(recorder.settled.length, 0, 'no delivery ended meanwhile');

@@ -46,7 +46,9 @@ function parseHttpUrl(text: string, base?: URL): URL | null {
   }
 }
 
-function sign(payload: WebhookJobPayload, authToken: string, url: URL, body: string): SignedRequest {
+/** Signed over the URL a receiver sees: user information travels as Basic credentials instead (as Twilio sends it). */
+function sign(payload: WebhookJobPayload, authToken: string, withCredentials: URL, body: string): SignedRequest {
+  const url = new URL(shownUrl(withCredentials));
   if (payload.method === 'POST') return signJsonPost(authToken, url, body);
   const params = Object.fromEntries(Object.entries(payload.body).map(([name, value]) => [name, value ?? '']));
   return signGet(authToken, url, params);
@@ -78,12 +80,13 @@ async function attemptHops(request: AttemptRequest, signal: AbortSignal, timedOu
   if (url === null) return { kind: 'bad-url', url: payload.url, message: `webhook URL "${payload.url}" is not an http or https URL` };
   for (let redirects = 0; ; redirects++) {
     const signed = sign(payload, authToken, url, body);
+    const credentials = url.username === '' ? null : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
     const shown = shownUrl(signed.url);
     const refused = literalHostRefusal(policy, signed.url);
     if (refused !== null) return { kind: 'refused', url: shown, message: refusedMessage(signed.url, refused) };
     let response: IncomingMessage;
     try {
-      response = await send(signed, payload, body, policy, signal);
+      response = await send(signed, credentials, payload, body, policy, signal);
     } catch (error) {
       if (error instanceof OutboundAddressRefused) return { kind: 'refused', url: shown, message: refusedMessage(signed.url, error) };
       if (timedOut()) return { kind: 'timeout', url: shown };
@@ -110,7 +113,14 @@ const describeError = (error: NodeJS.ErrnoException) =>
   error.code === undefined || error.message.includes(error.code) ? error.message : `${error.message} (${error.code})`;
 
 /** One request, its address checked at connect time; resolves with the response's head. */
-function send(signed: SignedRequest, payload: WebhookJobPayload, body: string, policy: OutboundPolicy, signal: AbortSignal): Promise<IncomingMessage> {
+function send(
+  signed: SignedRequest,
+  credentials: string | null,
+  payload: WebhookJobPayload,
+  body: string,
+  policy: OutboundPolicy,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   const { url } = signed;
   const headers: Record<string, string> = {
     'user-agent': USER_AGENT,
@@ -120,6 +130,7 @@ function send(signed: SignedRequest, payload: WebhookJobPayload, body: string, p
     'accept-encoding': 'identity',
     connection: 'close',
   };
+  if (credentials !== null) headers.authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
   if (payload.method === 'POST') {
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(body));

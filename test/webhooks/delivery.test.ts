@@ -77,6 +77,23 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     assert.ok(signatureValid(server.account.secret, request), 'twilio.validateRequest accepts it');
   });
 
+  test('a URL with user information sends it as Basic credentials, signs the URL without it, and never reports the password', async () => {
+    const hook = await receiver((_request, index, response) => {
+      response.statusCode = index === 0 ? 502 : 200;
+      response.end();
+    });
+    const service = await serviceWithWebhook(server, hook.origin.replace('http://', 'http://hook-user:hook%20pass@') + '/basic');
+    const { jobId, transcriptSid } = await enqueueWebhook(server.store, service);
+    assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['retry', 'done']);
+    for (const request of hook.received) {
+      assert.equal(request.headers.authorization, 'Basic ' + Buffer.from('hook-user:hook pass').toString('base64'));
+      assert.ok(signatureValid(server.account.secret, request));
+    }
+    const failures = attemptFailures(server).filter((line) => line.resource_sid === transcriptSid);
+    assert.equal(failures.length, 1);
+    assert.ok(!JSON.stringify(failures).includes('hook%20pass') && !JSON.stringify(failures).includes('hook pass'));
+  });
+
   test('500 then 200: retried within 10 s with the same idempotency token, and the failure reported as 95200', async () => {
     const hook = await receiver((_request, index, response) => {
       response.statusCode = index === 0 ? 500 : 200;

@@ -23,6 +23,7 @@ import { invalidParameter, serviceUnavailable, TwilioError } from './errors.js';
 import { Authenticator } from './resources/accounts/rules.js';
 import { AlertRules } from './resources/alerts/rules.js';
 import { alertRoutes } from './resources/alerts/routes.js';
+import type { SecretKey } from './resources/accounts/secret-key.js';
 import { AttachmentRules } from './resources/attachments/rules.js';
 import { attachmentRoutes } from './resources/attachments/routes.js';
 import { OperatorResultRules } from './resources/operator-results/rules.js';
@@ -60,8 +61,8 @@ export interface AppParts {
   logStream?: NodeJS.WritableStream;
   /** Node's and Fastify's internals as checked at start-up (tests simulate missing ones). */
   internals?: Internals;
-  /** The server's secret key (SECRET_KEY); media URLs are signed with a key derived from it. */
-  secretKey?: Buffer;
+  /** The server key (resolveSecretKey): accounts authenticating with their token get its encrypted copy if they lack one. */
+  secretKey?: SecretKey | null;
 }
 
 const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) => {
@@ -69,14 +70,7 @@ const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) =>
   done();
 };
 
-export async function buildApp({
-  config,
-  store: plainStore,
-  catalog,
-  logStream,
-  internals = nodeAndFastifyInternals,
-  secretKey,
-}: AppParts): Promise<FastifyInstance> {
+export async function buildApp({ config, store: plainStore, catalog, logStream, internals = nodeAndFastifyInternals, secretKey = null }: AppParts): Promise<FastifyInstance> {
   const logger = loggerOptions(config, logStream);
   const app = Fastify({
     logger,
@@ -184,17 +178,17 @@ export async function buildApp({
   // On SQLite every request checks the stored credential (answered by the read cache until anything
   // changed it, even in another process), so a revoked key fails at once; a PostgreSQL round trip
   // is trusted for a second.
-  const authenticator = new Authenticator(store, store.kind === 'postgres' ? 1000 : 0);
+  const authenticator = new Authenticator(store, store.kind === 'postgres' ? 1000 : 0, secretKey);
   const services = new ServiceRules(store, config.maxServicesPerAccount);
   const operators = new OperatorRules(store, catalog, config.maxCustomOperatorsPerAccount);
   const attachments = new AttachmentRules(store, operators, config.maxOperatorsPerService);
   const alerts = new AlertRules(store);
   const transcripts = new TranscriptRules(store, new MediaStore(config.mediaDir));
   const mediaSigner =
-    secretKey === undefined
+    secretKey === null
       ? MediaUrlSigner.ephemeral(config.mediaUrlTtlSeconds)
-      : MediaUrlSigner.fromSecretKey(secretKey, config.mediaUrlTtlSeconds);
-  if (secretKey === undefined) {
+      : MediaUrlSigner.fromSecretKey(secretKey.bytes(), config.mediaUrlTtlSeconds);
+  if (secretKey === null) {
     app.log.warn('no secret key: media URLs are signed with a key of this process only, so they fail after a restart and on other nodes');
   }
   const context = { publicBaseUrl: config.publicBaseUrl, readGeneration: () => readGeneration(store) };

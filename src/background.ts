@@ -7,8 +7,12 @@ import type { Config } from './config.js';
 import type { ThreadPool } from './jobs/threads.js';
 import type { JobHandler } from './jobs/worker.js';
 import { TRANSCRIPT_JOB, transcriptJob } from './pipeline/transcript-job.js';
+import type { SecretKey } from './resources/accounts/secret-key.js';
 import { ALERT_RETENTION_JOB, alertRetentionHandler, scheduleAlertRetention } from './resources/alerts/retention.js';
+import { recordAlert } from './resources/alerts/rules.js';
 import type { Store } from './store/store.js';
+import { WEBHOOK_CONCURRENCY, webhookHandler, logAttemptFailures, type OnAttemptFailed } from './webhooks/delivery.js';
+import { WEBHOOK_JOB } from './webhooks/outbox.js';
 
 export interface BackgroundParts {
   config: Config;
@@ -17,15 +21,44 @@ export interface BackgroundParts {
   log: FastifyBaseLogger;
   /** The process's worker threads, for a handler's CPU-heavy work (src/threads.ts); closed after the jobs stop. */
   threads: ThreadPool;
+  /** The server key auth tokens are encrypted under (webhook signing reads them). */
+  secretKey: SecretKey;
   /** The clock handlers read (tests pass one they control); default Date.now. */
   now?: () => number;
 }
 
+/** Jobs that run in slots of their own (JobWorkerOptions.lanes): a dead receiver never holds the slots transcripts need. */
+export const BACKGROUND_LANES: Record<string, number> = { [WEBHOOK_JOB]: WEBHOOK_CONCURRENCY };
+
 export function backgroundHandlers(parts: BackgroundParts): Record<string, JobHandler> {
-  const { config, store, log, now = Date.now } = parts;
+  const { config, store, log, secretKey, now = Date.now } = parts;
   return {
     [TRANSCRIPT_JOB]: transcriptJob(parts),
+    [WEBHOOK_JOB]: webhookHandler({
+      store,
+      secretKey,
+      policy: config.outboundPolicy,
+      timeoutMs: config.webhookTimeoutMs,
+      maxAttempts: config.webhookMaxAttempts,
+      onAttemptFailed: alertAttemptFailures(store, logAttemptFailures(log)),
+    }),
     [ALERT_RETENTION_JOB]: alertRetentionHandler({ store, retentionDays: config.alertRetentionDays, log, now }),
+  };
+}
+
+/** Every failed webhook attempt is logged and becomes an Alert (95200 with the status received, 95201 on a timeout). */
+function alertAttemptFailures(store: Store, logged: OnAttemptFailed): OnAttemptFailed {
+  return async (failure) => {
+    await logged(failure);
+    await recordAlert(store, {
+      accountSid: failure.accountSid,
+      resourceSid: failure.resourceSid,
+      errorCode: failure.errorCode,
+      logLevel: failure.willRetry ? 'warning' : 'error',
+      alertText: `${failure.text} (attempt ${failure.attempt}${failure.willRetry ? ', will retry' : ', given up'})`,
+      requestUrl: failure.requestUrl,
+      requestMethod: failure.requestMethod,
+    });
   };
 }
 

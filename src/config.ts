@@ -6,6 +6,7 @@ import { parseOutboundAllowlist, type OutboundPolicy } from './net/outbound-poli
 import { parseMediaFetchLimits, type MediaFetchLimits } from './net/fetch-media.js';
 import type { SpeechEnv } from './engines/speech/select.js';
 import { parseRecordingsApi, parseTranscriber, type RecordingsApi } from './pipeline/config.js';
+import { parseSecretKey, type SecretKey } from './resources/accounts/secret-key.js';
 
 import { DEFAULT_ACCOUNT_QUOTAS, MAX_QUOTA, quotaVariable } from './resources/accounts/quotas.js';
 import { defaultThreadCount } from './jobs/threads.js';
@@ -67,7 +68,16 @@ export interface Config {
   transcriber: SpeechEnv;
   /** RECORDINGS_*: where `source_sid` recordings are fetched from; null when not configured. */
   recordings: RecordingsApi | null;
+  /** SECRET_KEY: the key auth tokens are encrypted under; null: SQLite's key file (resolveSecretKey), refused with PostgreSQL. */
+  secretKey: SecretKey | null;
+  /** One webhook attempt's deadline, connection to the end of the answer. */
+  webhookTimeoutMs: number;
+  /** Attempts per webhook before it is given up. */
+  webhookMaxAttempts: number;
 }
+
+/** The most attempts WEBHOOK_MAX_ATTEMPTS may ask for (a webhook job is queued with this many). */
+export const MAX_WEBHOOK_ATTEMPTS = 20;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -204,5 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaFetch: parseMediaFetchLimits(env),
     transcriber: parseTranscriber(env),
     recordings: parseRecordingsApi(env),
+    secretKey: parseSecretKey(env.SECRET_KEY),
+    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 1, 120_000),
+    webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 5, 1, MAX_WEBHOOK_ATTEMPTS),
   };
 }

@@ -2,13 +2,14 @@
 // graceful stop on SIGTERM/SIGINT (in-flight requests finish, the database is closed).
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { backgroundHandlers, scheduleBackgroundJobs } from './background.js';
+import { BACKGROUND_LANES, backgroundHandlers, scheduleBackgroundJobs } from './background.js';
 import { indexCatalog, loadCatalog } from './catalog/load.js';
 import type { Config } from './config.js';
 import { JobWorker, type JobHandler, type JobWorkerOptions } from './jobs/worker.js';
 import { handOverCredentials } from './ops/bootstrap-credentials.js';
 import { authTokenMatches, ensureBootstrapAccount } from './resources/accounts/rules.js';
 import type { ThreadPool } from './jobs/threads.js';
+import { resolveSecretKey } from './resources/accounts/secret-key.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { createThreadPool } from './threads.js';
@@ -37,15 +38,18 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
   // Before the store opens: a package built without its worker entry fails here, at once.
   const threads = createThreadPool(config.workerThreads);
+  // Before the database is opened: PostgreSQL without SECRET_KEY stops here.
+  const secretKey = resolveSecretKey(config);
   const store = await openStore(config);
-  const generated = await ensureBootstrapAccount(store, {
-    accountSid: config.bootstrapAccountSid,
-    authToken: config.bootstrapAuthToken,
-  });
+  const generated = await ensureBootstrapAccount(
+    store,
+    { accountSid: config.bootstrapAccountSid, authToken: config.bootstrapAuthToken },
+    secretKey,
+  );
   const credentialsFile = generated === null ? null : handOverCredentials(generated, config.database);
   // Before listening: a database that cannot take it fails the start-up, as the migrations would.
   await scheduleBackgroundJobs({ store, now: parts.jobOptions?.now });
-  const app = await buildApp({ config, store, catalog });
+  const app = await buildApp({ config, store, catalog, secretKey });
   if (credentialsFile !== null) {
     app.log.warn(
       { credentials_file: credentialsFile },
@@ -62,7 +66,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   }
   const url = await app.listen({ port: config.port, host: config.host });
   const handlers = {
-    ...backgroundHandlers({ config, store, catalog, log: app.log, threads, now: parts.jobOptions?.now }),
+    ...backgroundHandlers({ config, store, catalog, log: app.log, threads, secretKey, now: parts.jobOptions?.now }),
     ...parts.jobHandlers,
   };
   const jobs =
@@ -70,6 +74,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
       ? null
       : new JobWorker({
           onError: (error, doing) => app.log.error({ err: error }, `job worker: ${doing}`),
+          lanes: BACKGROUND_LANES,
           ...parts.jobOptions,
           store,
           handlers,

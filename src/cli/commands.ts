@@ -6,6 +6,7 @@ import { loadConfig } from '../config.js';
 import { SnapshotRules } from '../ops/snapshot.js';
 import { accountQuotas } from '../resources/accounts/quotas.js';
 import { createAccount, createApiKey, MIN_AUTH_TOKEN_LENGTH, setAuthToken } from '../resources/accounts/rules.js';
+import { resolveSecretKey, type SecretKey } from '../resources/accounts/secret-key.js';
 import { startServer } from '../server.js';
 import { isSid } from '../sids.js';
 import { openStore } from '../store/open.js';
@@ -33,6 +34,15 @@ async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The server key for encrypting a token the CLI sets: SQLite's key file is shared with the server;
+ * PostgreSQL without SECRET_KEY stores none, and the server keeps it at the account's next authentication.
+ */
+function cliSecretKey(): SecretKey | null {
+  const config = loadConfig();
+  return config.database.kind === 'postgres' && config.secretKey === null ? null : resolveSecretKey(config);
 }
 
 function snapshotRules(store: Store): SnapshotRules {
@@ -94,7 +104,7 @@ export const commands: Command[] = [
     options: [friendlyName],
     example: 'npx intelligence-server accounts create --friendly-name ci',
     async run(args) {
-      const created = await withStore((store) => createAccount(store, { friendlyName: args.options.get('--friendly-name') }));
+      const created = await withStore((store) => createAccount(store, { friendlyName: args.options.get('--friendly-name'), secretKey: cliSecretKey() }));
       print({ account_sid: created.sid, auth_token: created.secret });
     },
   },
@@ -114,7 +124,7 @@ export const commands: Command[] = [
       if (token !== undefined && token.length < MIN_AUTH_TOKEN_LENGTH) {
         throw new UsageError(`--auth-token must be at least ${MIN_AUTH_TOKEN_LENGTH} characters`);
       }
-      const set = await withStore((store) => setAuthToken(store, accountSid, token));
+      const set = await withStore((store) => setAuthToken(store, accountSid, token, cliSecretKey()));
       print({ account_sid: set.sid, auth_token: set.secret });
     },
   },

@@ -16,6 +16,21 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
+/**
+ * A failed attempt whose handler decides what comes next: retry after `retryInMs` (a receiver's
+ * Retry-After, or the handler's own backoff), or, when null, never (the job is dead at once).
+ * Any other throw is retried after the worker's backoff. The job's attempts still bound it.
+ */
+export class JobAttemptFailed extends Error {
+  override name = 'JobAttemptFailed';
+  constructor(
+    message: string,
+    readonly retryInMs: number | null,
+  ) {
+    super(message);
+  }
+}
+
 /** Does a job's work; a throw is a failed attempt. Small and idempotent: it may run more than once. */
 export type JobHandler = (payload: unknown, context: JobContext) => Promise<void>;
 
@@ -33,8 +48,13 @@ export interface JobSettled {
 export interface JobWorkerOptions {
   store: Store;
   handlers: Record<string, JobHandler>;
-  /** Jobs run at once by this process (default 4). */
+  /** Jobs run at once by this process (default 4), those in lanes apart. */
   concurrency?: number;
+  /**
+   * Job names that run in slots of their own, up to this many at once, so that slow jobs of one
+   * kind (a webhook waiting on its receiver) never hold the slots the others need.
+   */
+  lanes?: Record<string, number>;
   /** How long a claim lasts without a heartbeat (default 30 s); a heartbeat comes every third of it. */
   leaseMs?: number;
   /** The longest wait between two looks at the queue (default 1 s). */
@@ -69,6 +89,8 @@ export class JobWorker extends EventEmitter {
   private readonly random: () => number;
   private readonly onError: (error: unknown, doing: string) => void;
   private readonly running = new Map<number, { done: Promise<void>; abort: AbortController; heartbeat: NodeJS.Timeout }>();
+  /** The shared slots first, then one group per lane; each claims only its own names. */
+  private readonly groups: Array<{ names: string[]; slots: number; running: number }>;
   private claiming = false;
   private wakeAgain = false;
   private stopping = false;
@@ -81,6 +103,11 @@ export class JobWorker extends EventEmitter {
     this.names = Object.keys(options.handlers);
     this.owner = options.owner ?? randomUUID();
     this.concurrency = options.concurrency ?? 4;
+    const lanes = Object.entries(options.lanes ?? {}).filter(([name]) => this.names.includes(name));
+    this.groups = [
+      { names: this.names.filter((name) => !lanes.some(([lane]) => lane === name)), slots: this.concurrency, running: 0 },
+      ...lanes.map(([name, slots]) => ({ names: [name], slots, running: 0 })),
+    ].filter((group) => group.names.length > 0);
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1_000;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -116,18 +143,23 @@ export class JobWorker extends EventEmitter {
     if (this.pollTimer !== null) clearTimeout(this.pollTimer);
     this.pollTimer = null;
     try {
-      while (!this.stopping && this.running.size < this.concurrency) {
+      for (;;) {
         this.wakeAgain = false;
-        const free = this.concurrency - this.running.size;
-        const jobs = await this.options.store.claimJobs({
-          names: this.names,
-          owner: this.owner,
-          limit: free,
-          nowMs: this.now(),
-          leaseMs: this.leaseMs,
-        });
-        for (const job of jobs) this.run(job);
-        if (jobs.length < free && !this.wakeAgain) break;
+        let more = false;
+        for (const group of this.groups) {
+          const free = group.slots - group.running;
+          if (this.stopping || free <= 0) continue;
+          const jobs = await this.options.store.claimJobs({
+            names: group.names,
+            owner: this.owner,
+            limit: free,
+            nowMs: this.now(),
+            leaseMs: this.leaseMs,
+          });
+          for (const job of jobs) this.run(job, group);
+          if (jobs.length === free) more = true;
+        }
+        if (this.stopping || (!more && !this.wakeAgain)) break;
       }
     } catch (error) {
       if (!this.stopping) this.onError(error, 'claiming jobs');
@@ -140,7 +172,8 @@ export class JobWorker extends EventEmitter {
     }
   }
 
-  private run(job: JobRecord): void {
+  private run(job: JobRecord, group: { running: number }): void {
+    group.running++;
     const abort = new AbortController();
     const heartbeat = setInterval(
       () => {
@@ -158,6 +191,7 @@ export class JobWorker extends EventEmitter {
     const done = this.attempt(job, abort.signal).finally(() => {
       clearInterval(heartbeat);
       this.running.delete(job.id);
+      group.running--;
       this.wake();
     });
     this.running.set(job.id, { done, abort, heartbeat });
@@ -165,12 +199,14 @@ export class JobWorker extends EventEmitter {
 
   private async attempt(job: JobRecord, signal: AbortSignal): Promise<void> {
     let failure: string | null = null;
+    let decidedRetryInMs: number | null | undefined;
     try {
       const handler = this.options.handlers[job.name];
       if (handler === undefined) throw new Error(`no handler for job ${job.name}`);
       await handler(JSON.parse(job.payloadJson), { job, signal });
     } catch (error) {
       failure = describe(error);
+      if (error instanceof JobAttemptFailed) decidedRetryInMs = error.retryInMs;
     }
     // Stopped without waiting for it: the lease's expiry hands the job on, as if the process had died.
     if (this.stopping && signal.aborted) return;
@@ -181,7 +217,10 @@ export class JobWorker extends EventEmitter {
       if (failure === null) {
         settled = { job, outcome: (await store.completeJob(job.id, this.owner, nowMs)) ? 'done' : 'lost', nowMs };
       } else {
-        const retryAtMs = job.attempts < job.maxAttempts ? nowMs + backoffMs(job.attempts, this.backoff, this.random) : null;
+        const retryAtMs =
+          job.attempts >= job.maxAttempts || decidedRetryInMs === null
+            ? null
+            : nowMs + (decidedRetryInMs ?? backoffMs(job.attempts, this.backoff, this.random));
         const written = await store.failJob(job.id, this.owner, failure, retryAtMs, nowMs);
         const outcome = !written ? 'lost' : retryAtMs === null ? 'dead' : 'retry';
         settled = { job, outcome, error: failure, nowMs, ...(retryAtMs === null ? {} : { retryAtMs }) };

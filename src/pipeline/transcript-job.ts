@@ -17,6 +17,7 @@ import type { BackgroundParts } from '../background.js';
 import { alertOperatorFailures, alertTranscriptFailed, type TranscriptFailedEvent } from './alerts.js';
 import type { OperatorsOutcome, OperatorsStage, PipelineParts, Run } from './context.js';
 import { operatorsStageParts, runOperatorsStage } from './operators-stage.js';
+import { enqueueTranscriptWebhook } from '../webhooks/outbox.js';
 import { asTranscriptFailure, TranscriptGone } from './failure.js';
 import { completeStage, operatorsStage } from './stages/complete.js';
 import { detectStage } from './stages/detect.js';
@@ -68,6 +69,9 @@ async function transcriptCompleted(
   nowMs: number,
 ): Promise<void> {
   await alertOperatorFailures(tx, transcript, failures, nowMs);
+  // The service's webhook as it is now; a service deleted meanwhile has none to call.
+  const service = await tx.findServiceBySid(transcript.accountSid, transcript.serviceSid);
+  if (service !== null) await enqueueTranscriptWebhook(tx, service, transcript, nowMs);
 }
 
 export function transcriptJobHandler(parts: PipelineParts): JobHandler {

@@ -48,8 +48,14 @@ export abstract class ComposedStore implements StoreOperations {
   deleteApiKey(sid: string) {
     return this.operations.deleteApiKey(sid);
   }
-  setAuthTokenHash(accountSid: string, authTokenHash: string) {
-    return this.operations.setAuthTokenHash(accountSid, authTokenHash);
+  setAuthTokenHash(accountSid: string, authTokenHash: string, authTokenCiphertext?: string | null) {
+    return this.operations.setAuthTokenHash(accountSid, authTokenHash, authTokenCiphertext);
+  }
+  findAuthTokenCiphertext(accountSid: string) {
+    return this.operations.findAuthTokenCiphertext(accountSid);
+  }
+  storeAuthTokenCiphertext(accountSid: string, authTokenHash: string, authTokenCiphertext: string) {
+    return this.operations.storeAuthTokenCiphertext(accountSid, authTokenHash, authTokenCiphertext);
   }
 
   insertService(service: ServiceRecord) {

@@ -45,12 +45,14 @@ const KINDS: Record<MethodName<Store>, Kind> = {
   findServiceByUniqueName: 'uncached',
   schemaVersion: 'uncached',
   exportAccount: 'uncached',
+  findAuthTokenCiphertext: 'uncached',
 
   insertAccount: CREDENTIALS,
   insertBootstrapAccount: CREDENTIALS,
   insertApiKey: CREDENTIALS,
   deleteApiKey: CREDENTIALS,
   setAuthTokenHash: CREDENTIALS,
+  storeAuthTokenCiphertext: CREDENTIALS,
 
   insertService: DATA,
   insertServiceWithinQuota: DATA,

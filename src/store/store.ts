@@ -22,12 +22,16 @@ export interface CredentialRecord {
   sid: string;
   accountSid: AccountSid;
   secretHash: string;
+  /** For an account's own token: whether its encrypted copy is stored (accounts made before it was are given one at their next authentication). */
+  hasTokenCiphertext?: boolean;
 }
 
 export interface AccountRecord {
   sid: AccountSid;
   friendlyName: string | null;
   authTokenHash: string;
+  /** The auth token encrypted under the server key (src/resources/accounts/token-cipher.ts); null for accounts made before it was kept. */
+  authTokenCiphertext?: string | null;
   dateCreatedMs: number;
 }
 
@@ -122,8 +126,12 @@ export interface AccountOperations {
   insertBootstrapAccount(account: AccountRecord, onlyIntoEmpty: boolean): Promise<boolean>;
   insertApiKey(key: ApiKeyRecord): Promise<'inserted' | 'account-not-found'>;
   deleteApiKey(sid: string): Promise<boolean>;
-  /** Replaces an account's auth token (its digest); answers whether the account exists. */
-  setAuthTokenHash(accountSid: string, authTokenHash: string): Promise<boolean>;
+  /** Replaces an account's auth token (its digest and its encrypted copy, null when none); answers whether the account exists. */
+  setAuthTokenHash(accountSid: string, authTokenHash: string, authTokenCiphertext?: string | null): Promise<boolean>;
+  /** The account's encrypted auth token; null when the account or the copy does not exist. */
+  findAuthTokenCiphertext(accountSid: string): Promise<string | null>;
+  /** Stores the encrypted copy of the account's token only while its digest is still `authTokenHash` (a token changed meanwhile keeps its own); answers whether it did. */
+  storeAuthTokenCiphertext(accountSid: string, authTokenHash: string, authTokenCiphertext: string): Promise<boolean>;
 }
 
 export interface ServiceOperations {

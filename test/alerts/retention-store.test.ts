@@ -1,6 +1,8 @@
 // Alert retention on TEST_STORE's backend, with a clock the test moves (no sleeps): start-up queues
 // one run however many processes ask; a run deletes the alerts older than ALERT_RETENTION_DAYS (in
 // batches), queues the next run an interval later, and the worker runs that one when it is due.
+import { randomBytes } from 'node:crypto';
+import { SecretKey } from '../../src/resources/accounts/secret-key.js';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
@@ -135,7 +137,7 @@ test('start-up queues one run; each run deletes the expired alerts and queues th
   const threads = createThreadPool(1);
   const worker = new JobWorker({
     store: js.store,
-    handlers: backgroundHandlers({ config, store: js.store, catalog, log, now, threads }),
+    handlers: backgroundHandlers({ config, store: js.store, catalog, log, now, threads, secretKey: new SecretKey(randomBytes(32)) }),
     now,
     pollMs: 50,
   });

@@ -175,7 +175,7 @@ test('two replicas on one PostgreSQL database, as compose.yaml runs them', async
   await createSchema(schema);
   try {
     // The image's production dependencies include pg (loaded only for a postgres:// URL).
-    const database = { DATABASE_URL: urlWithSearchPath(schema) };
+    const database = { DATABASE_URL: urlWithSearchPath(schema), SECRET_KEY: 'c0'.repeat(32) };
     const one = await startContainer(database);
     const two = await startContainer(database);
     const service = await client(one.url).intelligence.v2.services.create({ uniqueName: `replicas-${suffix}` });

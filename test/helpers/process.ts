@@ -17,6 +17,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** PostgreSQL servers refuse to start without SECRET_KEY: test processes on it get one unless the test sets its own. */
+function postgresSecretKey(env: Record<string, string>): Record<string, string> {
+  const url = env.DATABASE_URL ?? process.env.DATABASE_URL ?? '';
+  return /^postgres(ql)?:/.test(url) && process.env.SECRET_KEY === undefined ? { SECRET_KEY: '5ec7e7'.padEnd(64, '0') } : {};
+}
+
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
@@ -40,7 +46,7 @@ export async function startServerProcess(
   const entry = main.endsWith('.ts') ? ['--import', 'tsx', main] : [main];
   const child = spawn(process.execPath, [...entry, 'serve'], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...postgresSecretKey(env), ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // 'close' comes after 'exit', once the process's stdout and stderr have been read to their end.

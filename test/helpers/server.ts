@@ -9,12 +9,14 @@ import type { FastifyInstance } from 'fastify';
 import { Agent, request as httpRequest } from 'node:http';
 import { buildApp } from '../../src/app.js';
 import { createThreadPool } from '../../src/threads.js';
-import { backgroundHandlers, scheduleBackgroundJobs } from '../../src/background.js';
+import { BACKGROUND_LANES, backgroundHandlers, scheduleBackgroundJobs } from '../../src/background.js';
 import { JobWorker, type JobWorkerOptions } from '../../src/jobs/worker.js';
 import type { Internals } from '../../src/http/internals.js';
 import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import type { AccountSid } from '../../src/sids.js';
 import { createAccount, createApiKey, type IssuedCredential } from '../../src/resources/accounts/rules.js';
+import { resolveSecretKey, type SecretKey } from '../../src/resources/accounts/secret-key.js';
 import { openStore } from '../../src/store/open.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import type { Store } from '../../src/store/store.js';
@@ -40,15 +42,17 @@ export interface TestServer {
   app: FastifyInstance;
   store: Store;
   config: Config;
+  /** The server key auth tokens are encrypted under (SQLite: the key file beside the database). */
+  secretKey: SecretKey;
   /** The background job worker, when started with `jobs`. */
   jobs: JobWorker | null;
   directory: string;
   databaseFile: string;
-  account: IssuedCredential;
+  account: IssuedCredential & { sid: AccountSid };
   logs: string[];
   auth: { username: string; password: string };
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
-  newAccount(): Promise<{ account: IssuedCredential; auth: { username: string; password: string } }>;
+  newAccount(): Promise<{ account: IssuedCredential & { sid: AccountSid }; auth: { username: string; password: string } }>;
   newApiKey(accountSid: string): Promise<IssuedCredential>;
   close(): Promise<void>;
 }
@@ -99,9 +103,12 @@ export interface StartOptions {
   internals?: Internals;
   /** Runs the background job worker (src/background.ts's handlers) in this server, as `serve` does. */
   jobs?: boolean | Omit<JobWorkerOptions, 'store' | 'handlers'>;
-  /** The server's secret key (AppParts.secretKey); unset, the app makes a key of its own. */
-  secretKey?: Buffer;
+  /** The server's secret key (SECRET_KEY); unset, as `serve` resolves it (SQLite's key file, or TEST_SECRET_KEY on PostgreSQL). */
+  secretKey?: SecretKey;
 }
+
+/** The SECRET_KEY PostgreSQL test servers get unless a test sets its own (PostgreSQL refuses to start without one). */
+export const TEST_SECRET_KEY = '5ec7e7'.padEnd(64, '0');
 
 /** Which store the test servers use: TEST_STORE=sqlite (the default) or TEST_STORE=postgres. */
 export function testStoreKind(): 'sqlite' | 'postgres' {
@@ -150,8 +157,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     // The event-loop guard measures the machine as much as the server: on a loaded test machine it
     // answered 503 to ordinary tests. Tests of the guard set it themselves.
     MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...(postgres ? { SECRET_KEY: TEST_SECRET_KEY } : {}),
     ...options.env,
   });
+  const secretKey = options.secretKey ?? resolveSecretKey(config);
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk, _encoding, done) {
@@ -170,19 +179,19 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     store = await openStore(config);
   }
   const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
-  const app = await buildApp({ config, store, catalog, logStream, internals: options.internals, secretKey: options.secretKey });
+  const app = await buildApp({ config, store, catalog, logStream, internals: options.internals, secretKey });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   let jobs: JobWorker | null = null;
   // As `serve` has: threads start only when a handler first needs one.
   const threads = createThreadPool(config.workerThreads);
   if (options.jobs) {
     const jobOptions = options.jobs === true ? {} : options.jobs;
-    const handlers = backgroundHandlers({ config, store, catalog, log: app.log, threads, now: jobOptions.now });
-    jobs = new JobWorker({ pollMs: 50, ...jobOptions, store, handlers });
+    const handlers = backgroundHandlers({ config, store, catalog, log: app.log, threads, secretKey, now: jobOptions.now });
+    jobs = new JobWorker({ pollMs: 50, lanes: BACKGROUND_LANES, ...jobOptions, store, handlers });
     await jobs.start();
     await scheduleBackgroundJobs({ store, now: jobOptions.now });
   }
-  const account = await createAccount(store);
+  const account = await createAccount(store, { secretKey });
   const auth = { username: account.sid, password: account.secret };
 
   async function request(method: string, path: string, requestOptions: RequestOptions = {}): Promise<TestResponse> {
@@ -214,6 +223,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     app,
     store,
     config,
+    secretKey,
     jobs,
     directory,
     databaseFile,
@@ -222,7 +232,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     auth,
     request,
     async newAccount() {
-      const other = await createAccount(store);
+      const other = await createAccount(store, { secretKey });
       return { account: other, auth: { username: other.sid, password: other.secret } };
     },
     newApiKey: (accountSid: string) => createApiKey(store, accountSid),

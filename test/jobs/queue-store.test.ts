@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { backoffMs, enqueue } from '../../src/jobs/queue.js';
-import { JobWorker, type JobSettled } from '../../src/jobs/worker.js';
+import { JobAttemptFailed, JobWorker, type JobSettled } from '../../src/jobs/worker.js';
 import { LEASE_EXPIRED_ERROR } from '../../src/store/jobs/row.js';
 import { jobStore, type JobStore } from './stores.js';
 import { testSid } from '../postgres/stores.js';
@@ -246,5 +246,66 @@ describe('job queue', { timeout: 60_000 }, () => {
     assert.equal(hangingSignal?.aborted, true);
     const job = await js.store.findJob(left);
     assert.deepEqual([job?.state, job?.leaseOwner, job?.attempts], ['running', hanging.owner, 1], 'left to its lease');
+  });
+  test('a job in a lane runs in its own slots: lane jobs that hang leave the shared slots to the others', async () => {
+    const release = gate();
+    let hung = 0;
+    const hungOne = gate();
+    const worker = new JobWorker({
+      store: js.store,
+      handlers: {
+        'test.lane-slow': async () => {
+          hung++;
+          hungOne.open();
+          await release.opened;
+        },
+        'test.lane-other': async () => undefined,
+      },
+      concurrency: 1,
+      lanes: { 'test.lane-slow': 1 },
+      pollMs: 50,
+    });
+    await worker.start();
+    try {
+      const slow = [await enqueue(js.store, 'test.lane-slow', {}), await enqueue(js.store, 'test.lane-slow', {})];
+      await hungOne.opened;
+      const other = await enqueue(js.store, 'test.lane-other', {});
+      const settled = await settledWhere(worker, (each) => each.job.id === other);
+      assert.equal(settled.outcome, 'done', 'the other job ran while the lane was full');
+      assert.equal(hung, 1, 'the lane ran one job at a time');
+      assert.equal((await js.store.findJob(slow[1]!))?.state, 'queued');
+      release.open();
+      await settledWhere(worker, (each) => each.job.id === slow[1]);
+    } finally {
+      release.open();
+      await worker.stop(5_000);
+    }
+  });
+
+  test('a handler may choose its retry delay, or that there is none (JobAttemptFailed)', async () => {
+    const worker = new JobWorker({
+      store: js.store,
+      handlers: {
+        'test.decides': async (payload) => {
+          const { retryInMs } = payload as { retryInMs: number | null };
+          throw new JobAttemptFailed(`told ${retryInMs}`, retryInMs);
+        },
+      },
+      pollMs: 600_000,
+      backoff: { baseMs: 60_000, maxMs: 60_000 },
+    });
+    await worker.start();
+    try {
+      const later = await enqueue(js.store, 'test.decides', { retryInMs: 123_456 });
+      const retried = await settledWhere(worker, (each) => each.job.id === later);
+      assert.deepEqual([retried.outcome, retried.retryAtMs! - retried.nowMs], ['retry', 123_456]);
+      const never = await enqueue(js.store, 'test.decides', { retryInMs: null });
+      const dead = await settledWhere(worker, (each) => each.job.id === never);
+      assert.equal(dead.outcome, 'dead');
+      const job = await js.store.findJob(never);
+      assert.deepEqual([job?.state, job?.attempts, job?.lastError], ['dead', 1, 'JobAttemptFailed: told null']);
+    } finally {
+      await worker.stop(5_000);
+    }
   });
 });

@@ -197,6 +197,7 @@ describe("the README's cluster.mjs, in the installed project", () => {
       PORT: String(port),
       TWILIO_ACCOUNT_SID: accountSid,
       TWILIO_AUTH_TOKEN: 'cluster-token-1234',
+      SECRET_KEY: 'c1'.repeat(32),
     });
     try {
       await untilReady(`http://127.0.0.1:${port}/readyz`, cluster.child, cluster.output);

@@ -1,5 +1,6 @@
 // GET /v2/Transcripts/{Sid}/Media answers a signed URL on this server; GET /media/{Sid} serves the
 // stored file to that URL alone (no credentials), never to an expired, altered or foreign one.
+import { SecretKey } from '../../src/resources/accounts/secret-key.js';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -8,7 +9,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { assertOk, assertTwilioError, createService, pathOf, randomSid } from '../http/support.js';
 import { claimTranscriptJobs, createTranscript, storeMedia } from './http-support.js';
 
-const secretKey = randomBytes(32);
+const secretKey = new SecretKey(randomBytes(32));
 const audio = randomBytes(50_000);
 const redactedAudio = randomBytes(20_000);
 
@@ -102,7 +103,7 @@ describe('media', () => {
   });
 
   test('an expired URL is 403, signed with the very key the server derives from its secret key', async () => {
-    const signer = MediaUrlSigner.fromSecretKey(secretKey, 60);
+    const signer = MediaUrlSigner.fromSecretKey(secretKey.bytes(), 60);
     const fresh = signer.sign(transcriptSid, 'original', Date.now());
     const freshFile = await download(
       `${server.url}/media/${transcriptSid}?variant=original&expires=${fresh.expires}&signature=${fresh.signature}`,

@@ -1,9 +1,12 @@
 // Accounts and API keys: who may call the API. Secrets are stored as SHA-256 digests (they are
 // random 128-bit values, so a slow password hash adds nothing) and compared in constant time.
+// An account's own token is also kept encrypted under the server key (token-cipher.ts), for signing webhooks.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { authenticationFailed, invalidParameter } from '../../errors.js';
 import { isSid, newSecret, newSid, parseSid, type AccountSid } from '../../sids.js';
 import type { CredentialRecord, Store } from '../../store/store.js';
+import type { SecretKey } from './secret-key.js';
+import { decryptAuthToken, encryptAuthToken } from './token-cipher.js';
 
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -30,7 +33,7 @@ function accountSidOf(value: string): AccountSid {
 
 export async function createAccount(
   store: Store,
-  options: { sid?: string; authToken?: string; friendlyName?: string } = {},
+  options: { sid?: string; authToken?: string; friendlyName?: string; secretKey?: SecretKey | null } = {},
 ): Promise<IssuedCredential & { sid: AccountSid }> {
   const sid = options.sid === undefined ? newSid('AC') : accountSidOf(options.sid);
   const secret = options.authToken ?? newSecret();
@@ -38,6 +41,7 @@ export async function createAccount(
     sid,
     friendlyName: options.friendlyName ?? null,
     authTokenHash: hashSecret(secret),
+    authTokenCiphertext: options.secretKey ? encryptAuthToken(options.secretKey, sid, secret) : null,
     dateCreatedMs: Date.now(),
   });
   return { sid, secret, accountSid: sid };
@@ -61,12 +65,16 @@ export async function createApiKey(store: Store, accountSid: string, friendlyNam
 /** The shortest auth token accepted (TWILIO_AUTH_TOKEN, `accounts set-token`). */
 export const MIN_AUTH_TOKEN_LENGTH = 8;
 
-/** Sets an account's auth token (a new random one unless given); the old one fails from the next request. */
-export async function setAuthToken(store: Store, accountSid: string, authToken?: string): Promise<IssuedCredential> {
+/**
+ * Sets an account's auth token (a new random one unless given); the old one fails from the next
+ * request. Its encrypted copy is replaced too (cleared without a key, until the next authentication).
+ */
+export async function setAuthToken(store: Store, accountSid: string, authToken?: string, secretKey: SecretKey | null = null): Promise<IssuedCredential> {
   if (!isSid('AC', accountSid)) throw invalidParameter(`Not an account SID: ${accountSid}`);
   const secret = authToken ?? newSecret();
   if (secret.length < MIN_AUTH_TOKEN_LENGTH) throw invalidParameter(`An auth token must be at least ${MIN_AUTH_TOKEN_LENGTH} characters`);
-  if (!(await store.setAuthTokenHash(accountSid, hashSecret(secret)))) throw invalidParameter(`No account ${accountSid} in this database`);
+  const ciphertext = secretKey === null ? null : encryptAuthToken(secretKey, accountSid, secret);
+  if (!(await store.setAuthTokenHash(accountSid, hashSecret(secret), ciphertext))) throw invalidParameter(`No account ${accountSid} in this database`);
   return { sid: accountSid, secret, accountSid };
 }
 
@@ -77,6 +85,16 @@ export async function authTokenMatches(store: Store, accountSid: string, authTok
 }
 
 /**
+ * The account's auth token in clear, for signing its webhooks: null when the account has no
+ * encrypted copy yet (made before copies were kept, and not authenticated since) or it does not
+ * decrypt under `key` (another server key).
+ */
+export async function authTokenOf(store: Store, accountSid: string, key: SecretKey): Promise<string | null> {
+  const ciphertext = await store.findAuthTokenCiphertext(accountSid);
+  return ciphertext === null ? null : decryptAuthToken(key, accountSid, ciphertext);
+}
+
+/**
  * Creates the bootstrap account: the configured one when its SID is missing, or a generated one
  * on an empty database (returned, so its credentials can be shown once). Safe when several
  * processes start together on one database: exactly one of them creates it.
@@ -84,12 +102,14 @@ export async function authTokenMatches(store: Store, accountSid: string, authTok
 export async function ensureBootstrapAccount(
   store: Store,
   bootstrap: { accountSid: string | null; authToken: string | null },
+  secretKey: SecretKey | null = null,
 ): Promise<IssuedCredential | null> {
   const configured = bootstrap.accountSid !== null && bootstrap.authToken !== null;
   const sid = bootstrap.accountSid === null ? newSid('AC') : accountSidOf(bootstrap.accountSid);
   const secret = bootstrap.authToken ?? newSecret();
+  const authTokenCiphertext = secretKey === null ? null : encryptAuthToken(secretKey, sid, secret);
   const inserted = await store.insertBootstrapAccount(
-    { sid, friendlyName: 'bootstrap', authTokenHash: hashSecret(secret), dateCreatedMs: Date.now() },
+    { sid, friendlyName: 'bootstrap', authTokenHash: hashSecret(secret), authTokenCiphertext, dateCreatedMs: Date.now() },
     !configured,
   );
   return inserted && !configured ? { sid, secret, accountSid: sid } : null;
@@ -120,6 +140,8 @@ export class Authenticator {
   constructor(
     private readonly store: Store,
     private readonly trustForMs = 0,
+    /** When given, an account authenticating with its own token gets the token's encrypted copy if it lacks one. */
+    private readonly secretKey: SecretKey | null = null,
   ) {}
 
   /** Whether this exact header was verified (and not found changed since): a client known to hold good credentials. */
@@ -172,6 +194,7 @@ export class Authenticator {
     const answer = this.store.findCredential(username);
     const credential = await answer;
     if (credential === null || !secretMatches(secret, credential.secretHash)) throw authenticationFailed();
+    if (credential.hasTokenCiphertext === false && this.secretKey !== null) await this.keepEncryptedToken(credential, secret);
     if (this.verified.size >= MAX_CACHED_CREDENTIALS) this.verified.clear();
     this.verified.set(authorization, {
       credentialSid: credential.sid,
@@ -181,5 +204,14 @@ export class Authenticator {
       answer,
     });
     return credential.accountSid;
+  }
+
+  /** An account made before tokens were kept encrypted: this is the one moment its clear token is known. */
+  private async keepEncryptedToken(credential: CredentialRecord, authToken: string): Promise<void> {
+    try {
+      await this.store.storeAuthTokenCiphertext(credential.sid, credential.secretHash, encryptAuthToken(this.secretKey!, credential.sid, authToken));
+    } catch {
+      // The request is authenticated all the same; the copy is written at a later authentication.
+    }
   }
 }

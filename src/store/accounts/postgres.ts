@@ -8,10 +8,11 @@ export function postgresAccounts(ctx: PostgresContext): AccountOperations {
     async findCredential(sid) {
       if (hasNul(sid)) return null;
       if (sid.startsWith('AC')) {
-        const [row] = await ctx.rows<{ sid: string; auth_token_hash: string }>('SELECT sid, auth_token_hash FROM accounts WHERE sid = $1', [
-          sid,
-        ]);
-        return row ? { sid: row.sid, accountSid: row.sid as AccountSid, secretHash: row.auth_token_hash } : null;
+        const [row] = await ctx.rows<{ sid: string; auth_token_hash: string; has_ciphertext: boolean }>(
+          'SELECT sid, auth_token_hash, auth_token_ciphertext IS NOT NULL AS has_ciphertext FROM accounts WHERE sid = $1',
+          [sid],
+        );
+        return row ? { sid: row.sid, accountSid: row.sid as AccountSid, secretHash: row.auth_token_hash, hasTokenCiphertext: row.has_ciphertext } : null;
       }
       const [row] = await ctx.rows<{ sid: string; account_sid: string; secret_hash: string }>(
         'SELECT sid, account_sid, secret_hash FROM api_keys WHERE sid = $1',
@@ -25,12 +26,10 @@ export function postgresAccounts(ctx: PostgresContext): AccountOperations {
     },
 
     async insertAccount(account) {
-      await ctx.query('INSERT INTO accounts (sid, friendly_name, auth_token_hash, date_created) VALUES ($1, $2, $3, $4)', [
-        account.sid,
-        account.friendlyName,
-        account.authTokenHash,
-        account.dateCreatedMs,
-      ]);
+      await ctx.query(
+        'INSERT INTO accounts (sid, friendly_name, auth_token_hash, auth_token_ciphertext, date_created) VALUES ($1, $2, $3, $4, $5)',
+        [account.sid, account.friendlyName, account.authTokenHash, account.authTokenCiphertext ?? null, account.dateCreatedMs],
+      );
     },
 
     insertBootstrapAccount(account, onlyIntoEmpty) {
@@ -39,9 +38,9 @@ export function postgresAccounts(ctx: PostgresContext): AccountOperations {
         await client.query('LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE');
         if (onlyIntoEmpty && (await client.query('SELECT 1 FROM accounts LIMIT 1')).rowCount !== 0) return false;
         const inserted = await client.query(
-          `INSERT INTO accounts (sid, friendly_name, auth_token_hash, date_created) VALUES ($1, $2, $3, $4)
+          `INSERT INTO accounts (sid, friendly_name, auth_token_hash, auth_token_ciphertext, date_created) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (sid) DO NOTHING`,
-          [account.sid, account.friendlyName, account.authTokenHash, account.dateCreatedMs],
+          [account.sid, account.friendlyName, account.authTokenHash, account.authTokenCiphertext ?? null, account.dateCreatedMs],
         );
         return inserted.rowCount === 1;
       });
@@ -70,9 +69,31 @@ export function postgresAccounts(ctx: PostgresContext): AccountOperations {
       return ((await ctx.query('DELETE FROM api_keys WHERE sid = $1', [sid])).rowCount ?? 0) > 0;
     },
 
-    async setAuthTokenHash(accountSid, authTokenHash) {
+    async setAuthTokenHash(accountSid, authTokenHash, authTokenCiphertext = null) {
       if (hasNul(accountSid)) return false;
-      const result = await ctx.query('UPDATE accounts SET auth_token_hash = $1 WHERE sid = $2', [authTokenHash, accountSid]);
+      const result = await ctx.query('UPDATE accounts SET auth_token_hash = $1, auth_token_ciphertext = $2 WHERE sid = $3', [
+        authTokenHash,
+        authTokenCiphertext,
+        accountSid,
+      ]);
+      return (result.rowCount ?? 0) > 0;
+    },
+
+    async findAuthTokenCiphertext(accountSid) {
+      if (hasNul(accountSid)) return null;
+      const [row] = await ctx.rows<{ auth_token_ciphertext: string | null }>('SELECT auth_token_ciphertext FROM accounts WHERE sid = $1', [
+        accountSid,
+      ]);
+      return row?.auth_token_ciphertext ?? null;
+    },
+
+    async storeAuthTokenCiphertext(accountSid, authTokenHash, authTokenCiphertext) {
+      if (hasNul(accountSid)) return false;
+      const result = await ctx.query('UPDATE accounts SET auth_token_ciphertext = $1 WHERE sid = $2 AND auth_token_hash = $3', [
+        authTokenCiphertext,
+        accountSid,
+        authTokenHash,
+      ]);
       return (result.rowCount ?? 0) > 0;
     },
   };

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import type { JobSettled } from '../../src/jobs/worker.js';
 import { createAccount } from '../../src/resources/accounts/rules.js';
 import { parseSecretKey } from '../../src/resources/accounts/secret-key.js';
 import { callServer, startServerProcess, type ServerProcess } from '../helpers/process.js';
@@ -36,9 +37,16 @@ describe('webhooks across restarts and processes', { timeout: 180_000 }, () => {
     const service = await serviceWithWebhook(first, `${hook.origin}/restart`);
     const { jobId } = await enqueueWebhook(first.store, service);
     // Stopped right after the first attempt failed: the retry is the next server's.
-    const settledFirst = await new Promise<string>((resolve) => first.jobs!.once('settled', (each: { outcome: string }) => resolve(each.outcome)));
+    const settledFirst = await new Promise<string>((resolve) => {
+      const listener = (each: JobSettled) => {
+        if (each.job.id !== jobId) return;
+        first.jobs!.off('settled', listener);
+        resolve(each.outcome);
+      };
+      first.jobs!.on('settled', listener);
+    });
     assert.equal(settledFirst, 'retry');
-    assert.equal(recorder.settled.length, 1);
+    assert.equal(recorder.settled.filter((each) => each.job.id === jobId).length, 1);
     await first.close();
     assert.equal(hook.received.length, 1);
 

@@ -21,7 +21,10 @@ for (const [name, value, message] of [
   ['SECRET_KEY', 'xyz', /SECRET_KEY must be 64 hexadecimal characters/],
 ] as const) {
   test(`${name}=${value} is refused with a ConfigError`, () => {
-    assert.throws(() => loadConfig({ [name]: value }), (error: Error) => error instanceof ConfigError && message.test(error.message));
+    assert.throws(
+      () => loadConfig({ [name]: value }),
+      (error: Error) => error instanceof ConfigError && message.test(error.message),
+    );
   });
 }
 

@@ -36,7 +36,10 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     const service = await serviceWithWebhook(server, `${hook.origin}/hooks/intelligence?tenant=a%20b`);
     const { jobId, transcriptSid } = await enqueueWebhook(server.store, service);
     const attempts = await recorder.finished(jobId);
-    assert.deepEqual(attempts.map((each) => each.outcome), ['done']);
+    assert.deepEqual(
+      attempts.map((each) => each.outcome),
+      ['done'],
+    );
     assert.equal(hook.received.length, 1);
     const [request] = hook.received;
     assert.ok(request);
@@ -54,14 +57,20 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     assert.match(request.url, /\/hooks\/intelligence\?tenant=a%20b&bodySHA256=[0-9a-f]{64}$/);
     assert.ok(signatureValid(server.account.secret, request), 'twilio.validateRequestWithBody accepts it');
     assert.equal(signatureValid('another-auth-token', request), false, 'and only with the account token');
-    assert.deepEqual(attemptFailures(server).filter((line) => line.resource_sid === transcriptSid), []);
+    assert.deepEqual(
+      attemptFailures(server).filter((line) => line.resource_sid === transcriptSid),
+      [],
+    );
   });
 
   test('a GET webhook carries the keys as query parameters, signed as validateRequest expects', async () => {
     const hook = await receiver(ok);
     const service = await serviceWithWebhook(server, `${hook.origin}/hooks/get`, 'GET');
     const { jobId, transcriptSid } = await enqueueWebhook(server.store, service, null);
-    assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['done']);
+    assert.deepEqual(
+      (await recorder.finished(jobId)).map((each) => each.outcome),
+      ['done'],
+    );
     const [request] = hook.received;
     assert.ok(request);
     assert.equal(request.method, 'GET');
@@ -84,7 +93,10 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     });
     const service = await serviceWithWebhook(server, hook.origin.replace('http://', 'http://hook-user:hook%20pass@') + '/basic');
     const { jobId, transcriptSid } = await enqueueWebhook(server.store, service);
-    assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['retry', 'done']);
+    assert.deepEqual(
+      (await recorder.finished(jobId)).map((each) => each.outcome),
+      ['retry', 'done'],
+    );
     for (const request of hook.received) {
       assert.equal(request.headers.authorization, 'Basic ' + Buffer.from('hook-user:hook pass').toString('base64'));
       assert.ok(signatureValid(server.account.secret, request));
@@ -102,7 +114,10 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     const service = await serviceWithWebhook(server, `${hook.origin}/flaky`);
     const { jobId, transcriptSid } = await enqueueWebhook(server.store, service);
     const attempts = await recorder.finished(jobId);
-    assert.deepEqual(attempts.map((each) => each.outcome), ['retry', 'done']);
+    assert.deepEqual(
+      attempts.map((each) => each.outcome),
+      ['retry', 'done'],
+    );
     const first = attempts[0]!;
     assert.ok(first.retryAtMs! - first.nowMs <= 10_000, `first retry after ${first.retryAtMs! - first.nowMs} ms`);
     assert.equal(hook.received.length, 2);
@@ -124,11 +139,17 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     });
     const service = await serviceWithWebhook(server, `${hook.origin}/gone`);
     const { jobId, transcriptSid } = await enqueueWebhook(server.store, service);
-    assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['dead']);
+    assert.deepEqual(
+      (await recorder.finished(jobId)).map((each) => each.outcome),
+      ['dead'],
+    );
     assert.equal(hook.received.length, 1);
     assert.ok(signatureValid(server.account.secret, hook.received[0]!));
     const failures = attemptFailures(server).filter((line) => line.resource_sid === transcriptSid);
-    assert.deepEqual(failures.map((line) => [line.error_code, line.will_retry]), [[95200, false]]);
+    assert.deepEqual(
+      failures.map((line) => [line.error_code, line.will_retry]),
+      [[95200, false]],
+    );
     assert.match(String(failures[0]!.msg), /answered HTTP 404/);
   });
 
@@ -143,7 +164,10 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     const service = await serviceWithWebhook(server, `${hook.origin}/busy`);
     const { jobId } = await enqueueWebhook(server.store, service);
     const attempts = await recorder.finished(jobId);
-    assert.deepEqual(attempts.map((each) => each.outcome), ['retry', 'done']);
+    assert.deepEqual(
+      attempts.map((each) => each.outcome),
+      ['retry', 'done'],
+    );
     assert.equal(attempts[0]!.retryAtMs! - attempts[0]!.nowMs, 1000);
     assert.equal(hook.received.length, 2);
     for (const request of hook.received) assert.ok(signatureValid(server.account.secret, request));
@@ -155,11 +179,17 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     });
     const service = await serviceWithWebhook(server, `${hook.origin}/slow`);
     const { jobId, transcriptSid } = await enqueueWebhook(server.store, service);
-    assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['retry', 'done']);
+    assert.deepEqual(
+      (await recorder.finished(jobId)).map((each) => each.outcome),
+      ['retry', 'done'],
+    );
     assert.equal(hook.received.length, 2);
     for (const request of hook.received) assert.ok(signatureValid(server.account.secret, request));
     const failures = attemptFailures(server).filter((line) => line.resource_sid === transcriptSid);
-    assert.deepEqual(failures.map((line) => line.error_code), [95201]);
+    assert.deepEqual(
+      failures.map((line) => line.error_code),
+      [95201],
+    );
     assert.match(String(failures[0]!.msg), /did not answer within 500 ms/);
   });
 
@@ -170,11 +200,17 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     });
     const service = await serviceWithWebhook(server, `${hook.origin}/closes`);
     const { jobId, transcriptSid } = await enqueueWebhook(server.store, service);
-    assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['retry', 'done']);
+    assert.deepEqual(
+      (await recorder.finished(jobId)).map((each) => each.outcome),
+      ['retry', 'done'],
+    );
     assert.equal(hook.received.length, 2);
     assert.equal(new Set(hook.received.map((request) => request.headers['i-twilio-idempotency-token'])).size, 1);
     const failures = attemptFailures(server).filter((line) => line.resource_sid === transcriptSid);
-    assert.deepEqual(failures.map((line) => line.error_code), [95200]);
+    assert.deepEqual(
+      failures.map((line) => line.error_code),
+      [95200],
+    );
     assert.match(String(failures[0]!.msg), /could not be reached/);
   });
 
@@ -188,8 +224,14 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     });
     const service = await serviceWithWebhook(server, `${hook.origin}/moved`);
     const { jobId } = await enqueueWebhook(server.store, service);
-    assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['done']);
-    assert.deepEqual(hook.received.map((request) => new URL(request.url).pathname), ['/moved', '/new-home']);
+    assert.deepEqual(
+      (await recorder.finished(jobId)).map((each) => each.outcome),
+      ['done'],
+    );
+    assert.deepEqual(
+      hook.received.map((request) => new URL(request.url).pathname),
+      ['/moved', '/new-home'],
+    );
     for (const request of hook.received) assert.ok(signatureValid(server.account.secret, request), request.url);
   });
 
@@ -201,7 +243,10 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     });
     const service = await serviceWithWebhook(server, `${hook.origin}/to-internal`);
     const { jobId, transcriptSid } = await enqueueWebhook(server.store, service);
-    assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['dead']);
+    assert.deepEqual(
+      (await recorder.finished(jobId)).map((each) => each.outcome),
+      ['dead'],
+    );
     assert.equal(hook.received.length, 1);
     const failures = attemptFailures(server).filter((line) => line.resource_sid === transcriptSid);
     assert.equal(failures.length, 1);
@@ -216,7 +261,10 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     });
     const service = await serviceWithWebhook(server, `${hook.origin}/loop-0`);
     const { jobId } = await enqueueWebhook(server.store, service);
-    assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['dead']);
+    assert.deepEqual(
+      (await recorder.finished(jobId)).map((each) => each.outcome),
+      ['dead'],
+    );
     assert.equal(hook.received.length, 4, 'the first request and three redirects');
   });
 
@@ -227,10 +275,20 @@ describe('webhook delivery', { timeout: 120_000 }, () => {
     });
     const service = await serviceWithWebhook(server, `${hook.origin}/down`);
     const { jobId, transcriptSid } = await enqueueWebhook(server.store, service);
-    assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['retry', 'retry', 'dead']);
+    assert.deepEqual(
+      (await recorder.finished(jobId)).map((each) => each.outcome),
+      ['retry', 'retry', 'dead'],
+    );
     assert.equal(hook.received.length, 3);
     const failures = attemptFailures(server).filter((line) => line.resource_sid === transcriptSid);
-    assert.deepEqual(failures.map((line) => [line.attempt, line.will_retry]), [[1, true], [2, true], [3, false]]);
+    assert.deepEqual(
+      failures.map((line) => [line.attempt, line.will_retry]),
+      [
+        [1, true],
+        [2, true],
+        [3, false],
+      ],
+    );
   });
 });
 
@@ -242,7 +300,10 @@ describe('webhook delivery without OUTBOUND_ALLOWLIST', { timeout: 60_000 }, () 
       const recorder = settledRecorder(server.jobs!);
       const service = await serviceWithWebhook(server, `${hook.origin}/local`);
       const { jobId, transcriptSid } = await enqueueWebhook(server.store, service);
-      assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['dead']);
+      assert.deepEqual(
+        (await recorder.finished(jobId)).map((each) => each.outcome),
+        ['dead'],
+      );
       assert.equal(hook.received.length, 0);
       const failures = attemptFailures(server).filter((line) => line.resource_sid === transcriptSid);
       assert.equal(failures.length, 1);
@@ -261,7 +322,12 @@ describe('webhook delivery without OUTBOUND_ALLOWLIST', { timeout: 60_000 }, () 
       const service = (await server.store.findServiceBySid(server.account.sid, created.body.sid))!;
       const { enqueueTranscriptWebhook } = await import('../../src/webhooks/outbox.js');
       const queued = await server.store.transaction((tx) =>
-        enqueueTranscriptWebhook(tx, service, { sid: 'GT' + '0'.repeat(32), accountSid: service.accountSid, serviceSid: service.sid, customerKey: null }, Date.now()),
+        enqueueTranscriptWebhook(
+          tx,
+          service,
+          { sid: 'GT' + '0'.repeat(32), accountSid: service.accountSid, serviceSid: service.sid, customerKey: null },
+          Date.now(),
+        ),
       );
       assert.equal(queued, null);
     } finally {
@@ -272,13 +338,20 @@ describe('webhook delivery without OUTBOUND_ALLOWLIST', { timeout: 60_000 }, () 
 
 describe('a slow receiver and the API', { timeout: 60_000 }, () => {
   test('the API answers while every worker slot waits on a receiver that has not answered', async () => {
-    const server = await startTestServer({ jobs: { pollMs: 50, lanes: { webhook: 2 } }, env: { OUTBOUND_ALLOWLIST: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '60000' } });
+    const server = await startTestServer({
+      jobs: { pollMs: 50, lanes: { webhook: 2 } },
+      env: { OUTBOUND_ALLOWLIST: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '60000' },
+    });
     const held: Array<import('node:http').ServerResponse> = [];
     const hook = await startReceiver((_request, _index, response) => void held.push(response));
     try {
       const recorder = settledRecorder(server.jobs!);
       const service = await serviceWithWebhook(server, `${hook.origin}/held`);
-      const jobs = [await enqueueWebhook(server.store, service), await enqueueWebhook(server.store, service), await enqueueWebhook(server.store, service)];
+      const jobs = [
+        await enqueueWebhook(server.store, service),
+        await enqueueWebhook(server.store, service),
+        await enqueueWebhook(server.store, service),
+      ];
       await hook.waitFor(2);
       assert.equal(held.length, 2, 'both webhook slots are delivering, the third waits');
       for (let n = 0; n < 5; n++) assert.equal((await server.request('GET', '/v2/Services')).status, 200);
@@ -289,7 +362,11 @@ describe('a slow receiver and the API', { timeout: 60_000 }, () => {
       for (const response of held) response.end();
       await hook.waitFor(3);
       for (const response of held) if (!response.writableEnded) response.end();
-      for (const { jobId } of jobs) assert.deepEqual((await recorder.finished(jobId)).map((each) => each.outcome), ['done']);
+      for (const { jobId } of jobs)
+        assert.deepEqual(
+          (await recorder.finished(jobId)).map((each) => each.outcome),
+          ['done'],
+        );
     } finally {
       for (const response of held) if (!response.writableEnded) response.end();
       await server.close();

@@ -31,7 +31,12 @@ export async function startReceiver(answer: Answer): Promise<Receiver> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const { port } = server.address() as AddressInfo;
-      const entry = { method: request.method ?? '', url: `http://127.0.0.1:${port}${request.url}`, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const entry = {
+        method: request.method ?? '',
+        url: `http://127.0.0.1:${port}${request.url}`,
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       received.push(entry);
       answer(entry, received.length - 1, response);
       arrived.emit('request');

@@ -53,10 +53,14 @@ describe('webhooks across restarts and processes', { timeout: 180_000 }, () => {
     const second = await startTestServer({ directory, env, jobs: { pollMs: 50 } });
     try {
       const attempts = await settledRecorder(second.jobs!).finished(jobId);
-      assert.deepEqual(attempts.map((each) => [each.outcome, each.job.attempts]), [['done', 2]]);
+      assert.deepEqual(
+        attempts.map((each) => [each.outcome, each.job.attempts]),
+        [['done', 2]],
+      );
       assert.equal(hook.received.length, 2);
       assert.equal(new Set(hook.received.map((request) => request.headers['i-twilio-idempotency-token'])).size, 1);
-      for (const request of hook.received) assert.ok(signatureValid(account.secret, request), 'signed with the account token after the restart too');
+      for (const request of hook.received)
+        assert.ok(signatureValid(account.secret, request), 'signed with the account token after the restart too');
     } finally {
       await second.close();
     }

@@ -63,7 +63,11 @@ describe('encrypted auth tokens', { timeout: 60_000 }, () => {
       const right = await server.request('GET', '/v2/Services', { auth: { username: sid, password: token } });
       assert.equal(right.status, 200);
       assert.equal(await authTokenOf(server.store, sid, server.secretKey), token);
-      assert.equal((await server.request('GET', '/v2/Services', { auth: { username: sid, password: token } })).status, 200, 'and it goes on authenticating');
+      assert.equal(
+        (await server.request('GET', '/v2/Services', { auth: { username: sid, password: token } })).status,
+        200,
+        'and it goes on authenticating',
+      );
     } finally {
       await server.close();
     }
@@ -78,7 +82,14 @@ describe('encrypted auth tokens', { timeout: 60_000 }, () => {
       await setAuthToken(server.store, sid, 'rotated-token-2');
       assert.equal(await server.store.findAuthTokenCiphertext(sid), null);
       // A ciphertext written for an older token is refused once the token changed.
-      assert.equal(await server.store.storeAuthTokenCiphertext(sid, hashSecret('rotated-token-1'), encryptAuthToken(server.secretKey, sid, 'rotated-token-1')), false);
+      assert.equal(
+        await server.store.storeAuthTokenCiphertext(
+          sid,
+          hashSecret('rotated-token-1'),
+          encryptAuthToken(server.secretKey, sid, 'rotated-token-1'),
+        ),
+        false,
+      );
       assert.equal(await server.store.findAuthTokenCiphertext(sid), null);
     } finally {
       await server.close();
@@ -113,22 +124,32 @@ describe('the server key', () => {
     writeFileSync(keyFileOf(databaseFile), 'ef'.repeat(32), { mode: 0o644 });
     chmodSync(keyFileOf(databaseFile), 0o644);
     const config = { secretKey: null, database: { kind: 'sqlite' as const, filename: databaseFile } };
-    assert.throws(() => resolveSecretKey(config), (error: Error) => error instanceof ConfigError && /owner only \(chmod 600/.test(error.message));
+    assert.throws(
+      () => resolveSecretKey(config),
+      (error: Error) => error instanceof ConfigError && /owner only \(chmod 600/.test(error.message),
+    );
     chmodSync(keyFileOf(databaseFile), 0o600);
     writeFileSync(keyFileOf(databaseFile), 'not a key');
-    assert.throws(() => resolveSecretKey(config), (error: Error) => error instanceof ConfigError && /64 hexadecimal/.test(error.message));
+    assert.throws(
+      () => resolveSecretKey(config),
+      (error: Error) => error instanceof ConfigError && /64 hexadecimal/.test(error.message),
+    );
   });
 
   test('PostgreSQL refuses to start without SECRET_KEY, with a ConfigError naming it', async () => {
     const config = loadConfig({ DATABASE_URL: testDatabaseUrl(), PORT: '0' });
-    await assert.rejects(startServer(config), (error: Error) => error instanceof ConfigError && /SECRET_KEY must be set with PostgreSQL/.test(error.message));
+    await assert.rejects(
+      startServer(config),
+      (error: Error) => error instanceof ConfigError && /SECRET_KEY must be set with PostgreSQL/.test(error.message),
+    );
   });
 
   test('a malformed SECRET_KEY is a ConfigError that does not repeat the value', () => {
     const value = 'secret-value-that-is-not-hex-'.padEnd(64, 'z');
     assert.throws(
       () => loadConfig({ SECRET_KEY: value }),
-      (error: Error) => error instanceof ConfigError && /SECRET_KEY must be 64 hexadecimal/.test(error.message) && !error.message.includes(value),
+      (error: Error) =>
+        error instanceof ConfigError && /SECRET_KEY must be 64 hexadecimal/.test(error.message) && !error.message.includes(value),
     );
     assert.throws(() => loadConfig({ SECRET_KEY: 'ab'.repeat(31) }), ConfigError);
   });
@@ -147,7 +168,10 @@ describe('the server key', () => {
 describe('tokens and the key are never shown', { timeout: 60_000 }, () => {
   test('not in log lines, snapshots, metrics, error bodies or webhook failure reports', async () => {
     const adminToken = 'admin-token-for-secrets-test';
-    const server = await startTestServer({ jobs: { pollMs: 50 }, env: { ADMIN_TOKEN: adminToken, OUTBOUND_ALLOWLIST: '127.0.0.1', LOG_LEVEL: 'debug' } });
+    const server = await startTestServer({
+      jobs: { pollMs: 50 },
+      env: { ADMIN_TOKEN: adminToken, OUTBOUND_ALLOWLIST: '127.0.0.1', LOG_LEVEL: 'debug' },
+    });
     const hook = await startReceiver((_request, _index, response) => {
       response.statusCode = 404;
       response.end();
@@ -167,7 +191,10 @@ describe('tokens and the key are never shown', { timeout: 60_000 }, () => {
       const badInput = await server.request('POST', '/v2/Services', { form: { UniqueName: '', WebhookUrl: `not a url ${secret}` } });
       assert.equal(badInput.status, 400);
       texts.push(['400 body', badInput.text.replaceAll(`not a url ${secret}`, '')]);
-      const snapshot = await server.request('GET', `/admin/accounts/${sid}/snapshot`, { auth: null, headers: { authorization: `Bearer ${adminToken}` } });
+      const snapshot = await server.request('GET', `/admin/accounts/${sid}/snapshot`, {
+        auth: null,
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
       assert.equal(snapshot.status, 200);
       texts.push(['snapshot', snapshot.text]);
       const metrics = await server.request('GET', '/metrics', { auth: null });
@@ -177,7 +204,11 @@ describe('tokens and the key are never shown', { timeout: 60_000 }, () => {
       texts.push(['logs', server.logs.join('').replaceAll(`not a url ${secret}`, '')]);
       assert.ok(server.logs.join('').includes('"error_code":95200'), 'the failed attempt was logged');
       for (const [where, text] of texts) {
-        for (const [what, value] of [['the auth token', secret], ['the ciphertext', ciphertext], ['the key', keyHex]] as const) {
+        for (const [what, value] of [
+          ['the auth token', secret],
+          ['the ciphertext', ciphertext],
+          ['the key', keyHex],
+        ] as const) {
           assert.ok(!text.includes(value), `${what} appears in ${where}`);
         }
       }
@@ -197,12 +228,17 @@ describe('the command line', { skip: testStoreKind() !== 'sqlite' }, () => {
     const root = fileURLToPath(new URL('../..', import.meta.url));
     const cli = (args: string[]) =>
       new Promise<string>((resolve, reject) =>
-        execFile(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: root, env: { ...process.env, DATABASE_URL: `sqlite:${databaseFile}`, SECRET_KEY: '', LOG_LEVEL: 'warn' } }, (error, stdout, stderr) =>
-          error ? reject(new Error(stderr)) : resolve(stdout),
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', 'src/main.ts', ...args],
+          { cwd: root, env: { ...process.env, DATABASE_URL: `sqlite:${databaseFile}`, SECRET_KEY: '', LOG_LEVEL: 'warn' } },
+          (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout)),
         ),
       );
     const created = JSON.parse(await cli(['accounts', 'create'])) as { account_sid: string; auth_token: string };
-    const set = JSON.parse(await cli(['accounts', 'set-token', '--account', created.account_sid, '--auth-token', 'cli-chosen-token'])) as { auth_token: string };
+    const set = JSON.parse(await cli(['accounts', 'set-token', '--account', created.account_sid, '--auth-token', 'cli-chosen-token'])) as {
+      auth_token: string;
+    };
     assert.equal(set.auth_token, 'cli-chosen-token');
     const server = await startTestServer({ directory });
     try {

@@ -26,10 +26,19 @@ export interface EnqueuedWebhook {
   transcriptSid: string;
 }
 
-export async function enqueueWebhook(store: Store, service: ServiceRecord, customerKey: string | null = 'customer-1'): Promise<EnqueuedWebhook> {
+export async function enqueueWebhook(
+  store: Store,
+  service: ServiceRecord,
+  customerKey: string | null = 'customer-1',
+): Promise<EnqueuedWebhook> {
   const transcriptSid = newSid('GT');
   const jobId = await store.transaction((tx) =>
-    enqueueTranscriptWebhook(tx, service, { sid: transcriptSid, accountSid: service.accountSid, serviceSid: service.sid, customerKey }, Date.now()),
+    enqueueTranscriptWebhook(
+      tx,
+      service,
+      { sid: transcriptSid, accountSid: service.accountSid, serviceSid: service.sid, customerKey },
+      Date.now(),
+    ),
   );
   assert.ok(jobId !== null, 'a service with a webhook queues a job');
   return { jobId, transcriptSid };
@@ -57,7 +66,11 @@ export function settledRecorder(jobs: JobWorker) {
         };
         const timer = setTimeout(() => {
           arrived.off('settled', check);
-          reject(new Error(`job ${jobId} did not finish within ${withinMs} ms: ${JSON.stringify(settled.filter((each) => each.job.id === jobId))}`));
+          reject(
+            new Error(
+              `job ${jobId} did not finish within ${withinMs} ms: ${JSON.stringify(settled.filter((each) => each.job.id === jobId))}`,
+            ),
+          );
         }, withinMs);
         arrived.on('settled', check);
         check();

@@ -70,7 +70,14 @@ const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) =>
   done();
 };
 
-export async function buildApp({ config, store: plainStore, catalog, logStream, internals = nodeAndFastifyInternals, secretKey = null }: AppParts): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  store: plainStore,
+  catalog,
+  logStream,
+  internals = nodeAndFastifyInternals,
+  secretKey = null,
+}: AppParts): Promise<FastifyInstance> {
   const logger = loggerOptions(config, logStream);
   const app = Fastify({
     logger,

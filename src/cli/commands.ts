@@ -104,7 +104,9 @@ export const commands: Command[] = [
     options: [friendlyName],
     example: 'npx intelligence-server accounts create --friendly-name ci',
     async run(args) {
-      const created = await withStore((store) => createAccount(store, { friendlyName: args.options.get('--friendly-name'), secretKey: cliSecretKey() }));
+      const created = await withStore((store) =>
+        createAccount(store, { friendlyName: args.options.get('--friendly-name'), secretKey: cliSecretKey() }),
+      );
       print({ account_sid: created.sid, auth_token: created.secret });
     },
   },

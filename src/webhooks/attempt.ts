@@ -100,7 +100,8 @@ async function attemptHops(request: AttemptRequest, signal: AbortSignal, timedOu
     if (!REDIRECTS.has(status) || location === undefined) return { kind: 'answered', status, url: shown, retryAfter };
     if (redirects === MAX_REDIRECTS) return { kind: 'too-many-redirects', url: shown };
     const next = parseHttpUrl(location, signed.url);
-    if (next === null) return { kind: 'bad-url', url: shown, message: `webhook URL ${shown} redirects to "${location}", which is not an http or https URL` };
+    if (next === null)
+      return { kind: 'bad-url', url: shown, message: `webhook URL ${shown} redirects to "${location}", which is not an http or https URL` };
     url = next;
   }
 }

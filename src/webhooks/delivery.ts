@@ -82,9 +82,19 @@ function judge(outcome: AttemptOutcome, timeoutMs: number): Verdict {
         retryAfter: outcome.retryAfter,
       };
     case 'timeout':
-      return { delivered: false, retry: true, errorCode: WEBHOOK_TIMEOUT, text: `webhook ${outcome.url} did not answer within ${timeoutMs} ms` };
+      return {
+        delivered: false,
+        retry: true,
+        errorCode: WEBHOOK_TIMEOUT,
+        text: `webhook ${outcome.url} did not answer within ${timeoutMs} ms`,
+      };
     case 'network':
-      return { delivered: false, retry: true, errorCode: WEBHOOK_HTTP_ERROR, text: `webhook ${outcome.url} could not be reached: ${outcome.message}` };
+      return {
+        delivered: false,
+        retry: true,
+        errorCode: WEBHOOK_HTTP_ERROR,
+        text: `webhook ${outcome.url} could not be reached: ${outcome.message}`,
+      };
     case 'too-many-redirects':
       return { delivered: false, retry: false, errorCode: WEBHOOK_HTTP_ERROR, text: `webhook ${outcome.url} redirected too many times` };
     case 'refused':

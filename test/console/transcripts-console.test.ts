@@ -102,7 +102,10 @@ after(async () => {
   await new Promise((resolve) => media?.close(resolve));
 });
 
-const shoot = (name: string) => page.screenshot({ path: join(shots, `console-${name}.png`) });
+async function shoot(name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, `console-${name}.png`) });
+}
 
 test('a transcript created in the console completes on its page without a reload, laid out by speaker with its results', async () => {
   await page.goto(`${server.url}/console/transcripts`);

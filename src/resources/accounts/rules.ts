@@ -69,12 +69,18 @@ export const MIN_AUTH_TOKEN_LENGTH = 8;
  * Sets an account's auth token (a new random one unless given); the old one fails from the next
  * request. Its encrypted copy is replaced too (cleared without a key, until the next authentication).
  */
-export async function setAuthToken(store: Store, accountSid: string, authToken?: string, secretKey: SecretKey | null = null): Promise<IssuedCredential> {
+export async function setAuthToken(
+  store: Store,
+  accountSid: string,
+  authToken?: string,
+  secretKey: SecretKey | null = null,
+): Promise<IssuedCredential> {
   if (!isSid('AC', accountSid)) throw invalidParameter(`Not an account SID: ${accountSid}`);
   const secret = authToken ?? newSecret();
   if (secret.length < MIN_AUTH_TOKEN_LENGTH) throw invalidParameter(`An auth token must be at least ${MIN_AUTH_TOKEN_LENGTH} characters`);
   const ciphertext = secretKey === null ? null : encryptAuthToken(secretKey, accountSid, secret);
-  if (!(await store.setAuthTokenHash(accountSid, hashSecret(secret), ciphertext))) throw invalidParameter(`No account ${accountSid} in this database`);
+  if (!(await store.setAuthTokenHash(accountSid, hashSecret(secret), ciphertext)))
+    throw invalidParameter(`No account ${accountSid} in this database`);
   return { sid: accountSid, secret, accountSid };
 }
 
@@ -209,7 +215,11 @@ export class Authenticator {
   /** An account made before tokens were kept encrypted: this is the one moment its clear token is known. */
   private async keepEncryptedToken(credential: CredentialRecord, authToken: string): Promise<void> {
     try {
-      await this.store.storeAuthTokenCiphertext(credential.sid, credential.secretHash, encryptAuthToken(this.secretKey!, credential.sid, authToken));
+      await this.store.storeAuthTokenCiphertext(
+        credential.sid,
+        credential.secretHash,
+        encryptAuthToken(this.secretKey!, credential.sid, authToken),
+      );
     } catch {
       // The request is authenticated all the same; the copy is written at a later authentication.
     }

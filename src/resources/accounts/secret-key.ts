@@ -40,7 +40,8 @@ export class SecretKey {
 export function parseSecretKey(raw: string | undefined): SecretKey | null {
   if (raw === undefined || raw === '') return null;
   // The message never repeats the value: it is a secret even when malformed.
-  if (!KEY_TEXT.test(raw)) throw new ConfigError(`${SECRET_KEY_VARIABLE} must be 64 hexadecimal characters (32 bytes), e.g. from: openssl rand -hex 32`);
+  if (!KEY_TEXT.test(raw))
+    throw new ConfigError(`${SECRET_KEY_VARIABLE} must be 64 hexadecimal characters (32 bytes), e.g. from: openssl rand -hex 32`);
   return new SecretKey(Buffer.from(raw, 'hex'));
 }
 

@@ -12,7 +12,9 @@ export function postgresAccounts(ctx: PostgresContext): AccountOperations {
           'SELECT sid, auth_token_hash, auth_token_ciphertext IS NOT NULL AS has_ciphertext FROM accounts WHERE sid = $1',
           [sid],
         );
-        return row ? { sid: row.sid, accountSid: row.sid as AccountSid, secretHash: row.auth_token_hash, hasTokenCiphertext: row.has_ciphertext } : null;
+        return row
+          ? { sid: row.sid, accountSid: row.sid as AccountSid, secretHash: row.auth_token_hash, hasTokenCiphertext: row.has_ciphertext }
+          : null;
       }
       const [row] = await ctx.rows<{ sid: string; account_sid: string; secret_hash: string }>(
         'SELECT sid, account_sid, secret_hash FROM api_keys WHERE sid = $1',

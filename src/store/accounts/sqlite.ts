@@ -8,14 +8,23 @@ const INSERT_ACCOUNT =
 
 export function sqliteAccounts(ctx: SqliteContext): AccountOperations {
   const insert = (account: AccountRecord, suffix = '') =>
-    ctx.sql(INSERT_ACCOUNT + suffix).run(account.sid, account.friendlyName, account.authTokenHash, account.authTokenCiphertext ?? null, account.dateCreatedMs);
+    ctx
+      .sql(INSERT_ACCOUNT + suffix)
+      .run(account.sid, account.friendlyName, account.authTokenHash, account.authTokenCiphertext ?? null, account.dateCreatedMs);
   return {
     async findCredential(sid) {
       if (sid.startsWith('AC')) {
-        const row = ctx.sql('SELECT sid, auth_token_hash, auth_token_ciphertext IS NOT NULL AS has_ciphertext FROM accounts WHERE sid = ?').get(sid) as
-          | { sid: string; auth_token_hash: string; has_ciphertext: number }
-          | undefined;
-        return row ? { sid: row.sid, accountSid: row.sid as AccountSid, secretHash: row.auth_token_hash, hasTokenCiphertext: row.has_ciphertext === 1 } : null;
+        const row = ctx
+          .sql('SELECT sid, auth_token_hash, auth_token_ciphertext IS NOT NULL AS has_ciphertext FROM accounts WHERE sid = ?')
+          .get(sid) as { sid: string; auth_token_hash: string; has_ciphertext: number } | undefined;
+        return row
+          ? {
+              sid: row.sid,
+              accountSid: row.sid as AccountSid,
+              secretHash: row.auth_token_hash,
+              hasTokenCiphertext: row.has_ciphertext === 1,
+            }
+          : null;
       }
       const row = ctx.sql('SELECT sid, account_sid, secret_hash FROM api_keys WHERE sid = ?').get(sid) as
         { sid: string; account_sid: string; secret_hash: string } | undefined;
@@ -62,8 +71,7 @@ export function sqliteAccounts(ctx: SqliteContext): AccountOperations {
 
     async findAuthTokenCiphertext(accountSid) {
       const row = ctx.sql('SELECT auth_token_ciphertext FROM accounts WHERE sid = ?').get(accountSid) as
-        | { auth_token_ciphertext: string | null }
-        | undefined;
+        { auth_token_ciphertext: string | null } | undefined;
       return row?.auth_token_ciphertext ?? null;
     },
 

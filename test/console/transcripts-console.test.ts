@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { wavBytes } from '../helpers/media.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { storeTranscript } from '../helpers/transcripts.js';
+import { storeMedia } from '../transcripts/http-support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -193,5 +196,32 @@ test('a transcript whose media cannot be fetched shows as failed with the Alert 
   await shoot('alerts');
   await link.first().click();
   await page.getByRole('heading', { name: new RegExp(sid), level: 1 }).waitFor();
+  assert.deepEqual(pageErrors, []);
+});
+
+test("an audio transcript has a player: a sentence's time plays the media from that sentence", async () => {
+  // Written as the job would leave it (sentences, stored WAV, completed), so no recogniser is needed.
+  const { transcript, sentences } = await storeTranscript(server.store, {
+    accountSid: server.account.sid,
+    operatorSids: [],
+    fixture: 'refund-call',
+  });
+  const silence = wavBytes(1, 1, 8000, 16, Buffer.alloc(8000 * 2 * 60));
+  await storeMedia(server, transcript.sid, { bytes: silence, name: 'media.wav', contentType: 'audio/wav' });
+  assert.equal(await server.store.completeTranscript(transcript.sid, Date.now()), true);
+  await page.goto(`${server.url}/console/transcripts/${transcript.sid}`);
+  const audio = page.getByLabel("The conversation's audio");
+  await audio.waitFor();
+  await page.waitForFunction(() => (document.querySelector('audio')?.readyState ?? 0) >= 1);
+  const second = sentences[1]!;
+  assert.ok(second.startTime !== null && second.startTime > 0);
+  const button = page
+    .getByRole('list', { name: 'Conversation' })
+    .locator('li')
+    .nth(1)
+    .getByRole('button', { name: /^Play from / });
+  await button.click();
+  const position = await page.evaluate(() => document.querySelector('audio')!.currentTime);
+  assert.ok(Math.abs(position - second.startTime) < 0.5, `the player is at ${position} s, the sentence starts at ${second.startTime} s`);
   assert.deepEqual(pageErrors, []);
 });

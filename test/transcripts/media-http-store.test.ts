@@ -66,6 +66,24 @@ describe('media', () => {
     assert.equal(file.headers.get('cache-control'), 'private, no-store');
   });
 
+  test('one byte range is served as 206 (an audio player seeking), a suffix range too, one outside the file is 416', async () => {
+    const url = await mediaUrl(transcriptSid);
+    const part = await fetch(url, { headers: { range: 'bytes=10-19' } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes 10-19/${audio.length}`);
+    assert.equal(part.headers.get('accept-ranges'), 'bytes');
+    assert.deepEqual(Buffer.from(await part.arrayBuffer()), audio.subarray(10, 20));
+    const tail = await fetch(url, { headers: { range: 'bytes=-4' } });
+    assert.equal(tail.status, 206);
+    assert.deepEqual(Buffer.from(await tail.arrayBuffer()), audio.subarray(audio.length - 4));
+    const open = await fetch(url, { headers: { range: `bytes=${audio.length - 2}-` } });
+    assert.deepEqual(Buffer.from(await open.arrayBuffer()), audio.subarray(audio.length - 2));
+    const outside = await fetch(url, { headers: { range: `bytes=${audio.length}-` } });
+    assert.equal(outside.status, 416);
+    assert.equal(outside.headers.get('content-range'), `bytes */${audio.length}`);
+    assert.equal((await outside.arrayBuffer()).byteLength, 0);
+  });
+
   test('an altered, foreign or incomplete URL is 403 and never the file', async () => {
     const url = await mediaUrl(transcriptSid);
     const signature = new URL(url).searchParams.get('signature')!;

@@ -60,7 +60,11 @@ export function mediaFileRoutes(app: FastifyInstance, rules: TranscriptRules, si
           type: 'object',
           properties: { variant: { type: 'string' }, expires: { type: 'string' }, signature: { type: 'string' } },
         },
-        response: { 200: { description: 'The media file, in its own content type', type: 'string', format: 'binary' } },
+        response: {
+          200: { description: 'The media file, in its own content type', type: 'string', format: 'binary' },
+          206: { description: 'One byte range of it (Range: bytes=…)', type: 'string', format: 'binary' },
+          416: { description: 'A range outside the file (Content-Range names its size)', type: 'null' },
+        },
       },
     },
     async (request, reply) => {
@@ -79,16 +83,41 @@ export function mediaFileRoutes(app: FastifyInstance, rules: TranscriptRules, si
         throw resourceNotFound();
       }
       // The type came from elsewhere (the media's server): never sniffed, never run as a page of this origin.
-      return reply
+      reply
         .type(file.contentType)
-        .header('Content-Length', String(size))
+        .header('Accept-Ranges', 'bytes')
         .header('Cache-Control', 'private, no-store')
         .header('X-Content-Type-Options', 'nosniff')
         .header('Content-Security-Policy', "default-src 'none'; sandbox")
-        .header('Content-Disposition', `inline; filename="${file.transcript.sid}${extensionOf(file.path)}"`)
-        .send(createReadStream(path));
+        .header('Content-Disposition', `inline; filename="${file.transcript.sid}${extensionOf(file.path)}"`);
+      // One byte range (what a browser's audio player asks for to play from a sentence's time).
+      const range = byteRange(request.headers.range, size);
+      if (range === 'unsatisfiable') return reply.code(416).header('Content-Range', `bytes */${size}`).send();
+      if (range === null) return reply.header('Content-Length', String(size)).send(createReadStream(path));
+      return reply
+        .code(206)
+        .header('Content-Range', `bytes ${range.start}-${range.end}/${size}`)
+        .header('Content-Length', String(range.end - range.start + 1))
+        .send(createReadStream(path, { start: range.start, end: range.end }));
     },
   );
+}
+
+/** A `Range: bytes=…` header's one range within `size` bytes; null for none (or one we answer whole: several ranges). */
+export function byteRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  const match = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (match === null) return null;
+  const [, first = '', last = ''] = match;
+  if (first === '' && last === '') return null;
+  if (first === '') {
+    const suffix = Number(last);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
+  if (start >= size || end < start) return 'unsatisfiable';
+  return { start, end };
 }
 
 const extensionOf = (path: string) => /\.[A-Za-z0-9]{1,8}$/.exec(path)?.[0] ?? '';

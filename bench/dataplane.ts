@@ -262,7 +262,7 @@ export async function runDataPlane(ctx: DataPlaneContext, figures: DataPlaneFigu
     const attachOperator = named(/escalation/i);
     const attach = [[{ method: 'POST' as const, path: `/v2/Services/${plain}/Operators/${attachOperator}` }]];
 
-    if (wanted('documents')) {
+    if (wanted('data plane: documents')) {
       await throughput(base, auth, plain, `${media.url}/call.vtt`, 10, 2);
       figures.documentsPerSecond = await throughput(base, auth, plain, `${media.url}/call.vtt`, 200, 4);
       say(`documents (${SENTENCES} sentences, no operators): ${figures.documentsPerSecond.toFixed(1)} transcripts/s end to end`);
@@ -272,7 +272,7 @@ export async function runDataPlane(ctx: DataPlaneContext, figures: DataPlaneFigu
       );
     }
 
-    if (wanted('attach')) {
+    if (wanted('data plane: attach')) {
       await ctx.measure('data plane: attach, idle', server, attach);
       const background = keepProcessing(base, auth, plain, `${media.url}/call.vtt`, 2);
       try {

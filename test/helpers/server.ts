@@ -157,7 +157,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     // The event-loop guard measures the machine as much as the server: on a loaded test machine it
     // answered 503 to ordinary tests. Tests of the guard set it themselves.
     MAX_EVENT_LOOP_DELAY_MS: '0',
-    ...(postgres ? { SECRET_KEY: TEST_SECRET_KEY } : {}),
+    // PostgreSQL refuses to start without SECRET_KEY: every PostgreSQL test server gets one, a test naming its own DATABASE_URL too.
+    ...(postgres || /^postgres(ql)?:/.test(options.env?.DATABASE_URL ?? '') ? { SECRET_KEY: TEST_SECRET_KEY } : {}),
     ...options.env,
   });
   const secretKey = options.secretKey ?? resolveSecretKey(config);

@@ -23,6 +23,7 @@ import { startServer } from '../../src/server.js';
 import { createThreadPool } from '../../src/threads.js';
 import { openStore } from '../../src/store/open.js';
 import type { AlertOperations } from '../../src/store/store.js';
+import { TEST_SECRET_KEY } from '../helpers/server.js';
 import { jobStore, type JobStore } from '../jobs/stores.js';
 
 const T = 1_764_000_000_000;
@@ -215,6 +216,8 @@ test('a served process (startServer, as `serve`) queues the run before it listen
       LOG_LEVEL: 'silent',
       TWILIO_ACCOUNT_SID: A1,
       TWILIO_AUTH_TOKEN: 'retention-test-auth-token',
+      // PostgreSQL refuses to start without one (the SQLite run makes a key file beside its database).
+      SECRET_KEY: TEST_SECRET_KEY,
     });
     const server = await startServer(config, { jobOptions: { now: () => T, pollMs: 50 } });
     try {

@@ -3,7 +3,8 @@
 // With SQLite and no SECRET_KEY, a key file beside the database is made on first start (owner-only)
 // and reused; PostgreSQL nodes share one database, so each must be given the same key.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { ConfigError, type DatabaseLocation } from '../../config.js';
 
@@ -71,6 +72,9 @@ function keyFromFile(path: string): SecretKey {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  // The first start makes the data directory (before the database does), owner-only like the store's.
+  const directory = dirname(path);
+  if (!existsSync(directory)) mkdirSync(directory, { recursive: true, mode: 0o700 });
   // Written whole under a temporary name, then linked into place: a process starting at the same
   // time either wins the link or reads the complete file the winner linked.
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

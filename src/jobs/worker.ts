@@ -68,6 +68,8 @@ export interface JobWorkerOptions {
   onError?: (error: unknown, doing: string) => void;
 }
 
+/** Added to a retry's timer so that, when it fires, the job is due by the wall clock too. */
+const TIMER_SLACK_MS = 2;
 const DEFAULT_BACKOFF: Backoff = { baseMs: 1_000, maxMs: 5 * 60_000 };
 /** The most of an error kept on a job. */
 const MAX_ERROR_LENGTH = 4_000;
@@ -242,7 +244,8 @@ export class JobWorker extends EventEmitter {
         this.retryTimers.delete(timer);
         this.wake();
       },
-      Math.max(0, delay),
+      // A timer may fire a millisecond before the wall clock the claim compares run_at with reaches its time.
+      Math.max(0, delay) + TIMER_SLACK_MS,
     );
     this.retryTimers.add(timer);
   }

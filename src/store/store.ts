@@ -389,6 +389,15 @@ export interface StoredSentence {
   redactedWords: StoredWord[] | null;
 }
 
+/**
+ * A sentence as read back: its words as the JSON array the Sentences API serves (`word`,
+ * `start_time`, `end_time`, times in seconds rounded to the millisecond), spliced into pages as is.
+ */
+export interface SentenceRecord extends Omit<StoredSentence, 'words' | 'redactedWords'> {
+  wordsJson: string;
+  redactedWordsJson: string | null;
+}
+
 /** One operator's result on one transcript (TRANSCRIPTS.md §6); at most one per (transcript, operator). */
 export interface StoredOperatorResult {
   transcriptSid: string;
@@ -446,7 +455,7 @@ export interface TranscriptOperations {
   /** queued or in-progress → failed with the code and message; false when deleted or finished. */
   failTranscript(sid: string, errorCode: number, errorMessage: string, nowMs: number): Promise<boolean>;
   /** A page of a transcript's sentences in index order (the caller has checked the transcript's account). */
-  listSentences(transcriptSid: string, query: SentenceQuery): Promise<StoredSentence[]>;
+  listSentences(transcriptSid: string, query: SentenceQuery): Promise<SentenceRecord[]>;
   /** A transcript's results in operator order (the caller has checked the transcript's account). */
   listOperatorResults(transcriptSid: string): Promise<StoredOperatorResult[]>;
   findOperatorResult(transcriptSid: string, operatorSid: string): Promise<StoredOperatorResult | null>;

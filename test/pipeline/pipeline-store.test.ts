@@ -12,6 +12,7 @@ import type { JobSettled } from '../../src/jobs/worker.js';
 import { TRANSCRIPT_JOB } from '../../src/pipeline/transcript-job.js';
 import { MediaStore } from '../../src/media/media-store.js';
 import { newSid } from '../../src/sids.js';
+import { decodeWords } from '../../src/store/transcripts/row.js';
 import { run, writeWav } from '../helpers/media.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import {
@@ -110,7 +111,13 @@ describe('transcript job', { timeout: 120_000 }, () => {
 
   const create = (options: Omit<Parameters<typeof insertTranscript>[1], 'accountSid'>) =>
     insertTranscript(server.store, { accountSid: server.account.sid, ...options });
-  const sentencesOf = async (sid: string) => server.store.listSentences(sid, { limit: 5000 });
+  /** The stored sentences with their words read back (pages splice the stored JSON; here it is parsed). */
+  const sentencesOf = async (sid: string) =>
+    (await server.store.listSentences(sid, { limit: 5000 })).map((s) => ({
+      ...s,
+      words: decodeWords(s.wordsJson),
+      redactedWords: s.redactedWordsJson === null ? null : decodeWords(s.redactedWordsJson),
+    }));
 
   test('a WebVTT document: one sentence per cue, voices to channels, duration from the last cue, the file kept', async () => {
     const created = await create({ mediaUrl: `${media.url}/call.vtt`, participants: [{ channel_participant: 1, full_name: 'Anna' }] });

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { readMonoWav, speak, writeWav } from '../helpers/media.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { insertTranscript, leftovers, mediaServer, waitForStatus, type LocalServer, type Served } from './helpers.js';
+import { decodeWords } from '../../src/store/transcripts/row.js';
 
 const AGENT = 'Thank you for calling customer support, how can I help you today?';
 const CUSTOMER = 'I would like to check the balance of my savings account.';
@@ -107,7 +108,7 @@ describe('transcript job with pocketsphinx on flite speech', { timeout: 180_000 
       );
       for (const sentence of sentences) {
         let previous = sentence.startTime! - 1e-6;
-        for (const word of sentence.words) {
+        for (const word of decodeWords(sentence.wordsJson)) {
           assert.ok(word.startTime! >= previous - 1e-6 && word.endTime! >= word.startTime!, `"${word.word}" is in time order`);
           previous = word.endTime!;
         }

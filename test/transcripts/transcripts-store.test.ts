@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { newSid } from '../../src/sids.js';
 import type { StoredSentence, TranscriptRecord } from '../../src/store/store.js';
+import { encodeWords } from '../../src/store/transcripts/row.js';
 import { jobStore, type JobStore } from '../jobs/stores.js';
 
 const account = newSid('AC');
@@ -128,7 +129,19 @@ describe('transcript store', () => {
     const all = await js.store.listSentences(record.sid, { limit: 100 });
     assert.deepEqual(
       all,
-      sentences.map((s) => ({ ...s, transcriptSid: record.sid })),
+      sentences.map(({ words, redactedWords, ...s }) => ({
+        ...s,
+        transcriptSid: record.sid,
+        wordsJson: encodeWords(words),
+        redactedWordsJson: redactedWords === null ? null : encodeWords(redactedWords),
+      })),
+    );
+    assert.deepEqual(
+      [all[0]!.wordsJson, all[0]!.redactedWordsJson],
+      [
+        '[{"word":"sentence","start_time":0,"end_time":null},{"word":"0","start_time":null,"end_time":null}]',
+        '[{"word":"[Name]","start_time":0,"end_time":0.5}]',
+      ],
     );
     assert.deepEqual(
       (await js.store.listSentences(record.sid, { limit: 5, afterIndex: 9 })).map((s) => s.sentenceIndex),

@@ -9,7 +9,7 @@ import { isSid, newSid, type AccountSid, type ServiceSid, type TranscriptSid } f
 import type {
   KeysetQuery,
   SentenceQuery,
-  StoredSentence,
+  SentenceRecord,
   Store,
   TranscriptFilter,
   TranscriptRecord,
@@ -207,7 +207,7 @@ export class TranscriptRules {
     accountSid: string,
     transcriptSid: string,
     query: SentenceQuery,
-  ): Promise<{ transcript: TranscriptRecord; sentences: StoredSentence[] }> {
+  ): Promise<{ transcript: TranscriptRecord; sentences: SentenceRecord[] }> {
     const transcript = await this.fetch(accountSid, transcriptSid);
     return { transcript, sentences: await this.store.listSentences(transcript.sid, query) };
   }

@@ -1,7 +1,7 @@
 // Transcript, sentence and operator-result rows as both databases return them, and their records.
 // Booleans differ (SQLite 0/1, PostgreSQL true/false); PostgreSQL BIGINT arrives as text.
 import type { AccountSid, OperatorSid, ServiceSid, TranscriptSid } from '../../sids.js';
-import type { StoredOperatorResult, StoredSentence, StoredWord, TranscriptRecord, TranscriptStatus } from '../store.js';
+import type { SentenceRecord, StoredOperatorResult, StoredSentence, StoredWord, TranscriptRecord, TranscriptStatus } from '../store.js';
 
 export const TRANSCRIPT_COLUMNS =
   'sid, account_sid, service_sid, status, channel, media_url, source_sid, language_code, data_logging, redaction, ' +
@@ -104,13 +104,28 @@ export interface SentenceRow {
   redacted_words: string | null;
 }
 
-// Words as compact [word, start, end] triples: a 10,000-sentence transcript holds ~130,000 of them.
+// Words are stored as the JSON the Sentences API serves, so a page splices them in without parsing
+// (bench/README.md). Times are rounded to the millisecond when written: 1.36 reads "1.36", never
+// "1.3600000000000001". Rows written before kept compact [word, start, end] triples; they are
+// read into the same form.
+const millis = (seconds: number | null) => (seconds === null ? null : Number(seconds.toFixed(3)));
+export const encodeWords = (words: readonly StoredWord[]): string =>
+  JSON.stringify(words.map((w) => ({ word: w.word, start_time: millis(w.startTime), end_time: millis(w.endTime) })));
 type WordTriple = [string, number | null, number | null];
-const encodeWords = (words: StoredWord[]): string => JSON.stringify(words.map((w): WordTriple => [w.word, w.startTime, w.endTime]));
-const decodeWords = (text: string): StoredWord[] =>
-  (JSON.parse(text) as WordTriple[]).map(([word, startTime, endTime]) => ({ word, startTime, endTime }));
+const servedWords = (text: string): string =>
+  text.startsWith('[[')
+    ? encodeWords((JSON.parse(text) as WordTriple[]).map(([word, startTime, endTime]) => ({ word, startTime, endTime })))
+    : text;
 
-export const sentenceFromRow = (row: SentenceRow): StoredSentence => ({
+/** Served words JSON back as words (for the pipeline's and tests' use; pages never parse them). */
+export const decodeWords = (json: string): StoredWord[] =>
+  (JSON.parse(servedWords(json)) as Array<{ word: string; start_time: number | null; end_time: number | null }>).map((w) => ({
+    word: w.word,
+    startTime: w.start_time,
+    endTime: w.end_time,
+  }));
+
+export const sentenceFromRow = (row: SentenceRow): SentenceRecord => ({
   sid: row.sid,
   transcriptSid: row.transcript_sid,
   sentenceIndex: row.sentence_index,
@@ -119,9 +134,9 @@ export const sentenceFromRow = (row: SentenceRow): StoredSentence => ({
   endTime: row.end_time,
   confidence: row.confidence,
   transcript: row.transcript,
-  words: decodeWords(row.words),
+  wordsJson: servedWords(row.words),
   redactedTranscript: row.redacted_transcript,
-  redactedWords: row.redacted_words === null ? null : decodeWords(row.redacted_words),
+  redactedWordsJson: row.redacted_words === null ? null : servedWords(row.redacted_words),
 });
 
 export const sentenceValues = (transcriptSid: string, s: StoredSentence): unknown[] => [

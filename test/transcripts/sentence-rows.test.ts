@@ -1,0 +1,44 @@
+// Sentence rows: words stored as the JSON the Sentences API serves, and rows of the first data-plane
+// build (compact [word, start, end] triples) read into the same form.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeWords, encodeWords, sentenceFromRow, type SentenceRow } from '../../src/store/transcripts/row.js';
+
+const row = (words: string, redactedWords: string | null = null): SentenceRow => ({
+  transcript_sid: 'GT00000000000000000000000000000000',
+  sentence_index: 3,
+  sid: 'GX00000000000000000000000000000000',
+  media_channel: 2,
+  start_time: 1.5,
+  end_time: 2.25,
+  confidence: 0.9,
+  transcript: 'Hello "there"',
+  words,
+  redacted_transcript: redactedWords === null ? null : '[Name]',
+  redacted_words: redactedWords,
+});
+
+test('words are written in the served shape, times rounded to the millisecond', () => {
+  assert.equal(
+    encodeWords([
+      { word: 'one "quoted"', startTime: 0.1 + 0.2, endTime: 1.3600000000000001 },
+      { word: 'two', startTime: null, endTime: null },
+    ]),
+    '[{"word":"one \\"quoted\\"","start_time":0.3,"end_time":1.36},{"word":"two","start_time":null,"end_time":null}]',
+  );
+});
+
+test('a row of served words is read as stored; decodeWords gives the words back', () => {
+  const json = '[{"word":"Hello","start_time":1.5,"end_time":1.75}]';
+  const record = sentenceFromRow(row(json));
+  assert.equal(record.wordsJson, json);
+  assert.equal(record.redactedWordsJson, null);
+  assert.deepEqual(decodeWords(json), [{ word: 'Hello', startTime: 1.5, endTime: 1.75 }]);
+});
+
+test('a row written as triples (the first data-plane build) is read in the served shape', () => {
+  const record = sentenceFromRow(row('[["Hello",1.5,1.7500000000000002],["there",null,null]]', '[["[Name]",1.5,2.25]]'));
+  assert.equal(record.wordsJson, '[{"word":"Hello","start_time":1.5,"end_time":1.75},{"word":"there","start_time":null,"end_time":null}]');
+  assert.equal(record.redactedWordsJson, '[{"word":"[Name]","start_time":1.5,"end_time":2.25}]');
+  assert.equal(sentenceFromRow(row('[]')).wordsJson, '[]');
+});

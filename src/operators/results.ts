@@ -18,6 +18,26 @@ function empty(operatorType: OperatorResultType): OperatorResultBody {
   };
 }
 
+/** The result's fields in the order the spec lists them (name and operator_sid, which the API adds, aside). */
+export const RESULT_FIELDS = [
+  'operator_type',
+  'extract_match',
+  'match_probability',
+  'normalized_result',
+  'utterance_results',
+  'utterance_match',
+  'predicted_label',
+  'predicted_probability',
+  'label_probabilities',
+  'extract_results',
+  'text_generation_results',
+  'json_results',
+] as const satisfies ReadonlyArray<keyof OperatorResultBody>;
+
+/** A result as stored: its fields, and only those, in RESULT_FIELDS order (the API splices them in as they are). */
+export const resultJson = (result: OperatorResultBody): string =>
+  JSON.stringify(Object.fromEntries(RESULT_FIELDS.map((field) => [field, result[field] ?? null])));
+
 const ok = (result: OperatorResultBody): RunOutcome => ({ ok: true, result });
 
 /** Probabilities are rounded to 4 decimals so that results compare exactly across runs and stores. */

@@ -9,6 +9,7 @@ import type { LlmSettings } from '../engines/llm/settings.js';
 import type { ThreadPool } from '../jobs/threads.js';
 import type { OperatorSid } from '../sids.js';
 import { createOperatorRegistry, type OperatorRun, type OperatorToRun } from '../operators/registry.js';
+import { resultJson } from '../operators/results.js';
 import type { Transcript, TranscriptParticipant } from '../operators/types.js';
 import type { Store, StoredOperatorResult, StoredSentence, TranscriptRecord } from '../store/store.js';
 import { redactedResult, sentenceRedactor } from './redacted-result.js';
@@ -192,8 +193,8 @@ export async function runOperatorsStage(
       operatorSid: run.operatorSid,
       name: operator.name,
       position: operator.position,
-      resultJson: JSON.stringify(result),
-      redactedResultJson: redact === null ? null : JSON.stringify(redactedResult(result, operator.name, redact)),
+      resultJson: resultJson(result),
+      redactedResultJson: redact === null ? null : resultJson(redactedResult(result, operator.name, redact)),
       dateCreatedMs: nowMs,
     });
   }

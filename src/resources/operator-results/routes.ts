@@ -2,9 +2,12 @@
 // shape of intelligence.v2.transcript.operator_result.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { queryOf, type RouteContext } from '../../http/context.js';
+import { JSON_CONTENT_TYPE } from '../../http/page-json.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { formBoolean, listSchema, pagingQuery, parseFormBoolean, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
+import { resultJson } from '../../operators/results.js';
+import type { OperatorResultBody } from '../../operators/types.js';
 import type { OperatorResultRules, OperatorResultView } from './rules.js';
 
 const RESULT_SCHEMA = 'intelligence.v2.transcript.operator_result';
@@ -12,25 +15,29 @@ const RESULT_SCHEMA = 'intelligence.v2.transcript.operator_result';
 const transcriptParams = { type: 'object', properties: { TranscriptSid: { type: 'string' } } } as const;
 const resultParams = { type: 'object', properties: { TranscriptSid: { type: 'string' }, OperatorSid: { type: 'string' } } } as const;
 
-export function operatorResultBody(view: OperatorResultView, base: string) {
-  return {
-    operator_type: view.body.operator_type,
-    name: view.name,
-    operator_sid: view.operatorSid,
-    extract_match: view.body.extract_match,
-    match_probability: view.body.match_probability,
-    normalized_result: view.body.normalized_result,
-    utterance_results: view.body.utterance_results,
-    utterance_match: view.body.utterance_match,
-    predicted_label: view.body.predicted_label,
-    predicted_probability: view.body.predicted_probability,
-    label_probabilities: view.body.label_probabilities,
-    extract_results: view.body.extract_results,
-    text_generation_results: view.body.text_generation_results,
-    json_results: view.body.json_results,
-    transcript_sid: view.transcriptSid,
-    url: `${base}/v2/Transcripts/${view.transcriptSid}/OperatorResults/${view.operatorSid}`,
-  };
+/** How every stored body begins (operators/results.ts `resultJson`). */
+const STORED_HEAD = '{"operator_type":"';
+
+/**
+ * intelligence.v2.transcript.operator_result as JSON, in the spec's field order: the stored body's
+ * fields are spliced in as stored (a result can quote hundreds of sentences), never parsed again.
+ */
+export function operatorResultJson(view: OperatorResultView, base: string): string {
+  const url = `${base}/v2/Transcripts/${view.transcriptSid}/OperatorResults/${view.operatorSid}`;
+  const stored = storedBody(view.bodyJson);
+  const afterType = stored.indexOf('",', STORED_HEAD.length) + 1;
+  return (
+    stored.slice(0, afterType) +
+    `,"name":${JSON.stringify(view.name)},"operator_sid":${JSON.stringify(view.operatorSid)}` +
+    stored.slice(afterType, -1) +
+    `,"transcript_sid":${JSON.stringify(view.transcriptSid)},"url":${JSON.stringify(url)}}`
+  );
+}
+
+/** A stored body in the canonical form; one of another form (none is written today) is rewritten into it. */
+function storedBody(json: string): string {
+  if (json.startsWith(STORED_HEAD) && json.indexOf('",', STORED_HEAD.length) > 0) return json;
+  return resultJson(JSON.parse(json) as OperatorResultBody);
 }
 
 export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResultRules, context: RouteContext): void {
@@ -58,7 +65,8 @@ export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResult
         key: 'operator_results',
         filters: query.Redacted === undefined ? [] : [['Redacted', query.Redacted]],
       });
-      return reply.send({ operator_results: page.items.map((view) => operatorResultBody(view, baseUrl)), meta: page.meta });
+      const items = page.items.map((view) => operatorResultJson(view, baseUrl)).join(',');
+      return reply.type(JSON_CONTENT_TYPE).send(`{"operator_results":[${items}],"meta":${JSON.stringify(page.meta)}}`);
     },
   );
 
@@ -75,7 +83,7 @@ export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResult
     async (request, reply) => {
       const { TranscriptSid, OperatorSid } = request.params as { TranscriptSid: string; OperatorSid: string };
       const view = await rules.fetch(request.accountSid, TranscriptSid, OperatorSid, parseFormBoolean(queryOf(request).Redacted));
-      return reply.send(operatorResultBody(view, base(request)));
+      return reply.type(JSON_CONTENT_TYPE).send(operatorResultJson(view, base(request)));
     },
   );
 }

@@ -2,7 +2,6 @@
 // order, served redacted by default when the transcript has redaction.
 import { resourceNotFound } from '../../errors.js';
 import { pageInMemory, type Cursor, type KeysetQuery } from '../../http/paging.js';
-import type { OperatorResultBody } from '../../operators/types.js';
 import { parseSid, type OperatorSid, type TranscriptSid } from '../../sids.js';
 import type { Store, StoredOperatorResult, TranscriptRecord } from '../../store/store.js';
 
@@ -10,7 +9,8 @@ export interface OperatorResultView {
   transcriptSid: string;
   operatorSid: string;
   name: string;
-  body: OperatorResultBody;
+  /** The computed fields as stored: JSON text of OperatorResultBody (operators/types.ts), its fields in the spec's order. */
+  bodyJson: string;
 }
 
 /** Results are listed by their operator's place: the keyset cursor is (position, operator SID). */
@@ -50,11 +50,10 @@ export class OperatorResultRules {
 const servesRedacted = (transcript: TranscriptRecord, redacted: boolean | undefined) => transcript.redaction && redacted !== false;
 
 function viewOf(record: StoredOperatorResult, redacted: boolean): OperatorResultView {
-  const json = redacted && record.redactedResultJson !== null ? record.redactedResultJson : record.resultJson;
   return {
     transcriptSid: record.transcriptSid,
     operatorSid: record.operatorSid,
     name: record.name,
-    body: JSON.parse(json) as OperatorResultBody,
+    bodyJson: redacted && record.redactedResultJson !== null ? record.redactedResultJson : record.resultJson,
   };
 }

@@ -18,7 +18,7 @@ export interface DataPlaneContext {
     name: string,
     server: Child,
     requests: RequestSpec[][],
-    options?: { baseline?: { name: string; server?: Child; requests: RequestSpec[][] } },
+    options?: { baseline?: { name: string; server?: Child; requests: RequestSpec[][] }; connections?: number },
   ): Promise<void>;
   /** BENCH_ONLY: only the workloads it matches run. */
   only: RegExp | null;
@@ -295,10 +295,14 @@ export async function runDataPlane(ctx: DataPlaneContext, figures: DataPlaneFigu
         path = next.pathname + next.search;
       }
       const first = [[{ method: 'GET' as const, path: pages[0]! }]];
-      await ctx.measure('sentences: page 1 of 1,000', server, first);
-      await ctx.measure('sentences: page 10 of 1,000', server, [[{ method: 'GET', path: pages[pages.length - 1]! }]], {
+      const last = [[{ method: 'GET' as const, path: pages[pages.length - 1]! }]];
+      // A page's latency as one client paging through sees it (one connection); then the pages' throughput.
+      await ctx.measure('sentences: page 1 of 1,000, one connection', server, first, { connections: 1 });
+      await ctx.measure('sentences: page 10 of 1,000, one connection', server, last, {
         baseline: { name: 'page 1', server, requests: first },
+        connections: 1,
       });
+      await ctx.measure('sentences: page 1 of 1,000, 32 connections', server, first);
     }
 
     if (wanted('operator results')) {

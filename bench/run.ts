@@ -74,13 +74,18 @@ const REFERENCE = 'reference: node:http fixed 202';
 let referenceRun: { server: Child; requests: RequestSpec[][] } | null = null;
 
 /** One load run against `server`, with the CPU each party used meanwhile. */
-async function loadOnce(name: string, server: Child, requests: RequestSpec[][]): Promise<Omit<WorkloadResult, 'ratio'>> {
+async function loadOnce(
+  name: string,
+  server: Child,
+  requests: RequestSpec[][],
+  connections = CONNECTIONS,
+): Promise<Omit<WorkloadResult, 'ratio'>> {
   resetPeakRss(server.pid);
   const [machineBefore, serverBefore, startedAt] = [cpuSeconds(), cpuSeconds(server.pid), performance.now()];
   const load = await runLoad({
     name,
     url: server.url,
-    connections: CONNECTIONS,
+    connections,
     warmupSeconds: WARMUP,
     seconds: SECONDS,
     headers: { authorization: auth },
@@ -121,7 +126,12 @@ async function measure(
   name: string,
   server: Child,
   requests: RequestSpec[][],
-  { always = false, baseline, fresh }: { always?: boolean; baseline?: Baseline; fresh?: FreshPair } = {},
+  {
+    always = false,
+    baseline,
+    fresh,
+    connections = CONNECTIONS,
+  }: { always?: boolean; baseline?: Baseline; fresh?: FreshPair; connections?: number } = {},
 ): Promise<void> {
   if (!always && ONLY !== null && results.has(REFERENCE) && !ONLY.test(name)) return;
   await waitForQuiet(QUIET_WAIT_MS);
@@ -130,10 +140,10 @@ async function measure(
   /** One run of the reference, the workload and (before or after it) its baseline; answers the change. */
   const runRound = async (workloadServer: Child, baselineServer: Child | undefined, baselineFirst: boolean) => {
     const runBaseline = async () =>
-      baseline === undefined ? null : loadOnce(`${name} (${baseline.name})`, baselineServer!, baseline.requests);
+      baseline === undefined ? null : loadOnce(`${name} (${baseline.name})`, baselineServer!, baseline.requests, connections);
     const before = await loadOnce(REFERENCE, referenceRun!.server, referenceRun!.requests);
     const baselineBefore = baselineFirst ? await runBaseline() : null;
-    const run = workloadServer === referenceRun!.server ? before : await loadOnce(name, workloadServer, requests);
+    const run = workloadServer === referenceRun!.server ? before : await loadOnce(name, workloadServer, requests, connections);
     const baselineRun = baselineFirst ? baselineBefore : await runBaseline();
     rounds.push({ ...run, ratio: run.rps / before.rps });
     return baselineRun === null ? null : run.rps / baselineRun.rps;

@@ -20,6 +20,8 @@ export interface DataPlaneContext {
     requests: RequestSpec[][],
     options?: { baseline?: { name: string; server?: Child; requests: RequestSpec[][] }; connections?: number },
   ): Promise<void>;
+  /** Measures a bare node:http server answering `path` with a fixed body of `bytes` (what the wire allows). */
+  sameSizeReference(name: string, bytes: number, path: string, connections?: number): Promise<void>;
   /** BENCH_ONLY: only the workloads it matches run. */
   only: RegExp | null;
 }
@@ -126,6 +128,14 @@ async function webhookReceiver(): Promise<{ url: string; deliveries: number; tok
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The size of one authenticated GET's body, bytes. */
+async function bodyBytes(base: string, auth: string, path: string): Promise<number> {
+  const response = await fetch(base + path, { headers: { authorization: auth } });
+  return (await response.arrayBuffer()).byteLength;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 async function call<T = unknown>(base: string, auth: string, method: string, path: string, form?: Record<string, string>): Promise<T> {
   const response = await fetch(base + path, {
@@ -303,12 +313,17 @@ export async function runDataPlane(ctx: DataPlaneContext, figures: DataPlaneFigu
         connections: 1,
       });
       await ctx.measure('sentences: page 1 of 1,000, 32 connections', server, first);
+      const bytes = await bodyBytes(base, auth, pages[0]!);
+      await ctx.sameSizeReference(`reference: node:http ${kb(bytes)} body, one connection`, bytes, pages[0]!, 1);
     }
 
     if (wanted('operator results')) {
       const one = await createTranscript(base, auth, analysed, `${media.url}/call.vtt`);
       await settled(base, auth, [one]);
-      await ctx.measure('operator results: list', server, [[{ method: 'GET', path: `/v2/Transcripts/${one}/OperatorResults` }]]);
+      const path = `/v2/Transcripts/${one}/OperatorResults`;
+      await ctx.measure('operator results: list', server, [[{ method: 'GET', path }]]);
+      const bytes = await bodyBytes(base, auth, path);
+      await ctx.sameSizeReference(`reference: node:http ${kb(bytes)} body (operator results' size)`, bytes, path);
     }
 
     if (wanted('webhooks')) {

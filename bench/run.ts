@@ -297,6 +297,14 @@ async function main(): Promise<void> {
         only: ONLY,
         startServer: async (env) => (await startServer(dataPlaneFile, { MEDIA_DIR: join(directory, 'media'), ...env })).server,
         measure: (name, workloadServer, requests, options) => measure(name, workloadServer, requests, options),
+        async sameSizeReference(name, bytes, path, connections) {
+          const reference = await startReference([], { BODY_BYTES: String(bytes) });
+          try {
+            await measure(name, reference, same({ method: 'GET', path }), { always: true, connections });
+          } finally {
+            await reference.stop();
+          }
+        },
       },
       dataPlane,
     );

@@ -70,6 +70,19 @@ const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) =>
   done();
 };
 
+/** Each app's store as its routes read it: with the read cache (see servingStore). */
+const servingStores = new WeakMap<FastifyInstance, Store>();
+
+/**
+ * The store `app`'s routes read, behind its read cache: whatever writes what they read in this
+ * process (the transcript job, a test) writes through it, so the cache sees the write at once.
+ */
+export function servingStore(app: FastifyInstance): Store {
+  const store = servingStores.get(app);
+  if (store === undefined) throw new Error('not an app made by buildApp');
+  return store;
+}
+
 export async function buildApp({
   config,
   store: plainStore,
@@ -125,6 +138,7 @@ export async function buildApp({
   // The read cache outside the metrics: the database timings count real database calls only.
   const ownStore = markingStoreErrors(plainStore);
   const store = withReadCache(metrics === null ? ownStore : instrumentStore(ownStore, metrics));
+  servingStores.set(app, store);
   const notAllowed = methodNotAllowedRoutes(app);
   app.addHook('onRoute', (route) => {
     const schema = route.schema;

@@ -1,7 +1,7 @@
 // Starts the server for real: configuration, catalog, store, bootstrap account, listen, and a
 // graceful stop on SIGTERM/SIGINT (in-flight requests finish, the database is closed).
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
+import { buildApp, servingStore } from './app.js';
 import { BACKGROUND_LANES, backgroundHandlers, scheduleBackgroundJobs } from './background.js';
 import { indexCatalog, loadCatalog } from './catalog/load.js';
 import type { Config } from './config.js';
@@ -65,8 +65,10 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     );
   }
   const url = await app.listen({ port: config.port, host: config.host });
+  // Background work writes through the routes' read cache, which then sees each write at once.
+  const served = servingStore(app);
   const handlers = {
-    ...backgroundHandlers({ config, store, catalog, log: app.log, threads, secretKey, now: parts.jobOptions?.now }),
+    ...backgroundHandlers({ config, store: served, catalog, log: app.log, threads, secretKey, now: parts.jobOptions?.now }),
     ...parts.jobHandlers,
   };
   const jobs =
@@ -76,7 +78,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
           onError: (error, doing) => app.log.error({ err: error }, `job worker: ${doing}`),
           lanes: BACKGROUND_LANES,
           ...parts.jobOptions,
-          store,
+          store: served,
           handlers,
         });
   await jobs?.start();

@@ -395,3 +395,74 @@ test('a unit of work clears only what its writes touch, and a unit of work that 
   assert.deepEqual([raw.credentialReads, raw.probeReads], [1, 2], 'service data was cleared, credentials were not');
   await store.close();
 });
+
+test('a transcript and its operator results are cached until a step of its job or a delete, which leave the read generation alone', async () => {
+  const file = newFile();
+  const raw = await SqliteStore.open({ filename: file });
+  const store = withReadCache(raw);
+  const other = await SqliteStore.open({ filename: file });
+  const account = await createAccount(store);
+  const sid = testSid('GT', 'b'.repeat(32));
+  const operatorSid = testSid('LY', 'c'.repeat(32));
+  const record = {
+    sid,
+    accountSid: account.sid,
+    serviceSid: testSid('GA', 'd'.repeat(32)),
+    status: 'queued' as const,
+    channelJson: '{"media_properties":{}}',
+    mediaUrl: 'https://example.com/call.vtt',
+    sourceSid: null,
+    languageCode: 'en-US',
+    dataLogging: false,
+    redaction: false,
+    mediaRedaction: false,
+    customerKey: null,
+    mediaStartTimeMs: null,
+    durationSeconds: 0,
+    operatorSids: [operatorSid],
+    errorCode: null,
+    errorMessage: null,
+    mediaPath: null,
+    mediaContentType: null,
+    redactedMediaPath: null,
+    dateCreatedMs: 1_000,
+    dateUpdatedMs: 1_000,
+  };
+  await store.insertTranscript(record);
+  const generation = readGeneration(store);
+  const first = await store.findTranscript(account.sid, sid);
+  assert.equal(first?.status, 'queued');
+  assert.equal(await store.findTranscript(account.sid, sid), first, 'asked again: the same answer, from the cache');
+  assert.deepEqual(await store.listOperatorResults(sid), []);
+
+  assert.equal(await store.startTranscript(sid, 2_000), true);
+  assert.equal((await store.findTranscript(account.sid, sid))?.status, 'in-progress', 'a step of the job is seen at once');
+  const result = {
+    transcriptSid: sid,
+    operatorSid,
+    name: 'spot',
+    position: 0,
+    resultJson: '{"operator_type":"extract"}',
+    redactedResultJson: null,
+    dateCreatedMs: 2_000,
+  };
+  await store.transaction(async (tx) => {
+    await tx.replaceOperatorResults(sid, [result], 2_100);
+    await tx.completeTranscript(sid, 2_100);
+  });
+  assert.equal((await store.findTranscript(account.sid, sid))?.status, 'completed', 'so is one in a unit of work');
+  assert.deepEqual(
+    (await store.listOperatorResults(sid)).map((stored) => stored.operatorSid),
+    [operatorSid],
+  );
+  assert.equal((await store.findOperatorResult(sid, operatorSid))?.name, 'spot');
+  assert.equal(readGeneration(store), generation, 'transcripts’ writes leave the operator plane’s generation alone');
+
+  await nextTurn();
+  assert.notEqual(await other.deleteTranscript(account.sid, sid), null);
+  await nextTurn();
+  assert.equal(await store.findTranscript(account.sid, sid), null, 'another connection’s delete is seen on the next turn');
+  assert.deepEqual(await store.listOperatorResults(sid), []);
+  await other.close();
+  await store.close();
+});

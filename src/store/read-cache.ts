@@ -1,5 +1,6 @@
 // A cache for the hot reads of a store that can tell when others wrote (SQLite): credentials, the
-// attach probe, a service, its attachments, pages of services and custom operators. Every request
+// attach probe, a service, its attachments, pages of services and custom operators, a transcript
+// and its operator results. Every request
 // reads a credential and most read a service, and these answers rarely change, so a hit saves a
 // statement and its locks. An answer is kept until anything may have changed it:
 // - this process's writes go through this wrapper, and each clears the cache it may touch, both
@@ -9,7 +10,12 @@
 // A request that arrives after another process's commit is therefore answered from the new data.
 import type { Store, StoreOperations } from './store.js';
 
-type Part = 'credentials' | 'data';
+/**
+ * The parts of the data a cached read depends on. Clearing `credentials` or `data` changes the read
+ * generation (answers remembered whole depend on those); `transcripts` changes with every step of
+ * the transcript job, and nothing remembered whole depends on it.
+ */
+type Part = 'credentials' | 'data' | 'transcripts';
 
 /** What a store operation is to the cache. */
 type Kind =
@@ -26,6 +32,7 @@ type MethodName<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknow
 
 const CREDENTIALS: Kind = { writes: ['credentials'] };
 const DATA: Kind = { writes: ['data'] };
+const TRANSCRIPTS: Kind = { writes: ['transcripts'] };
 
 /** Every operation of the store's API, classified: one that is not listed here does not compile. */
 const KINDS: Record<MethodName<Store>, Kind> = {
@@ -83,21 +90,23 @@ const KINDS: Record<MethodName<Store>, Kind> = {
   findAlert: 'uncached',
   listAlerts: 'uncached',
 
-  // Transcripts change in the background (the transcript job): never cached, and no cached read depends on them.
-  insertTranscript: 'background',
-  findTranscript: 'uncached',
+  // Transcripts: a transcript and its operator results are read on every poll of its status and of
+  // its results, and change only while its job runs (each step clears them). Lists, sentences and
+  // the job's own reads are not cached (varied, or large).
+  findTranscript: { cached: 'transcripts' },
+  listOperatorResults: { cached: 'transcripts' },
+  findOperatorResult: { cached: 'transcripts' },
   findTranscriptForJob: 'uncached',
   listTranscripts: 'uncached',
-  deleteTranscript: 'background',
-  startTranscript: 'background',
-  setTranscriptMedia: 'background',
-  replaceSentences: 'background',
-  replaceOperatorResults: 'background',
-  completeTranscript: 'background',
-  failTranscript: 'background',
   listSentences: 'uncached',
-  listOperatorResults: 'uncached',
-  findOperatorResult: 'uncached',
+  insertTranscript: TRANSCRIPTS,
+  deleteTranscript: TRANSCRIPTS,
+  startTranscript: TRANSCRIPTS,
+  setTranscriptMedia: TRANSCRIPTS,
+  replaceSentences: TRANSCRIPTS,
+  replaceOperatorResults: TRANSCRIPTS,
+  completeTranscript: TRANSCRIPTS,
+  failTranscript: TRANSCRIPTS,
 
   // Clears what its operations write (see withReadCache), when each starts and when it settles.
   transaction: { writes: [] },
@@ -124,8 +133,9 @@ const rowsIn = (value: unknown) => (Array.isArray(value) ? value.length : value 
 const generations = new WeakMap<Store, () => number>();
 
 /**
- * A number that changes whenever anything a cached read answers may have changed (a write here,
- * another connection's commit), for a store that withReadCache made; null for any other store,
+ * A number that changes whenever anything a cached read of the credentials or the operator plane's
+ * data answers may have changed (a write here, another connection's commit; transcripts' writes
+ * leave it), for a store that withReadCache made; null for any other store,
  * of which nothing is known to stay unchanged. Whatever was made from reads that began at
  * generation g is still what those reads would answer while the generation is g.
  */
@@ -205,7 +215,7 @@ function keyOf(args: unknown[]): string {
 export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LIMITS): Store {
   if (store.externalChangeCounter() === null) return store;
   // One cache per cached method (so that two methods' arguments never share a key), listed by part.
-  const caches: Record<Part, Answers[]> = { credentials: [], data: [] };
+  const caches: Record<Part, Answers[]> = { credentials: [], data: [], transcripts: [] };
   let lastCounter: number | null = null;
   let checkedThisTurn = false;
   let generation = 0;
@@ -213,7 +223,7 @@ export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LI
     checkedThisTurn = false;
   };
   const clear = (parts: readonly Part[]) => {
-    generation++;
+    if (parts.some((part) => part !== 'transcripts')) generation++;
     for (const part of parts) for (const cache of caches[part]) cache.clear();
   };
   /** Once per turn of the event loop: has another connection committed since the last look? */
@@ -224,7 +234,7 @@ export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LI
     setImmediate(endTurn);
     if (counter !== lastCounter) {
       lastCounter = counter;
-      clear(['credentials', 'data']);
+      clear(['credentials', 'data', 'transcripts']);
     }
   };
 

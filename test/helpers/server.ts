@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request as httpRequest } from 'node:http';
-import { buildApp } from '../../src/app.js';
+import { buildApp, servingStore } from '../../src/app.js';
 import { createThreadPool } from '../../src/threads.js';
 import { BACKGROUND_LANES, backgroundHandlers, scheduleBackgroundJobs } from '../../src/background.js';
 import { JobWorker, type JobWorkerOptions } from '../../src/jobs/worker.js';
@@ -169,18 +169,20 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       done();
     },
   });
-  let store: Store;
+  let ownStore: Store;
   let ownedSchema: string | null = null;
   if (postgres) {
     await assertPostgresReachable();
     const { schema, owned } = postgresSchemaFor(directory, options.directory !== undefined);
     if (owned) ownedSchema = schema;
-    store = await PostgresStore.open({ url: testDatabaseUrl(), poolSize: config.pgPoolSize, schema });
+    ownStore = await PostgresStore.open({ url: testDatabaseUrl(), poolSize: config.pgPoolSize, schema });
   } else {
-    store = await openStore(config);
+    ownStore = await openStore(config);
   }
   const catalog = indexCatalog(loadCatalog(config.catalogFile ?? undefined));
-  const app = await buildApp({ config, store, catalog, logStream, internals: options.internals, secretKey });
+  const app = await buildApp({ config, store: ownStore, catalog, logStream, internals: options.internals, secretKey });
+  // The test writes, and the jobs run, through the store as the routes read it (with its read cache).
+  const store = servingStore(app);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   let jobs: JobWorker | null = null;
   // As `serve` has: threads start only when a handler first needs one.

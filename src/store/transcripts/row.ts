@@ -139,6 +139,35 @@ export const sentenceFromRow = (row: SentenceRow): SentenceRecord => ({
   redactedWordsJson: row.redacted_words === null ? null : servedWords(row.redacted_words),
 });
 
+/** A row of SENTENCE_COLUMNS as an array, in their order (SQLite's raw rows). */
+export type SentenceValues = [
+  transcriptSid: string,
+  sentenceIndex: number,
+  sid: string,
+  mediaChannel: number,
+  startTime: number | null,
+  endTime: number | null,
+  confidence: number | null,
+  transcript: string,
+  words: string,
+  redactedTranscript: string | null,
+  redactedWords: string | null,
+];
+
+export const sentenceFromValues = (v: SentenceValues): SentenceRecord => ({
+  sid: v[2],
+  transcriptSid: v[0],
+  sentenceIndex: v[1],
+  mediaChannel: v[3],
+  startTime: v[4],
+  endTime: v[5],
+  confidence: v[6],
+  transcript: v[7],
+  wordsJson: servedWords(v[8]),
+  redactedTranscript: v[9],
+  redactedWordsJson: v[10] === null ? null : servedWords(v[10]),
+});
+
 export const sentenceValues = (transcriptSid: string, s: StoredSentence): unknown[] => [
   transcriptSid,
   s.sentenceIndex,

@@ -8,13 +8,13 @@ import {
   resultFromRow,
   resultValues,
   SENTENCE_COLUMNS,
-  sentenceFromRow,
+  sentenceFromValues,
+  type SentenceValues,
   sentenceValues,
   TRANSCRIPT_COLUMNS,
   transcriptFromRow,
   transcriptValues,
   type ResultRow,
-  type SentenceRow,
   type TranscriptRow,
 } from './row.js';
 
@@ -141,17 +141,20 @@ export function sqliteTranscripts(ctx: SqliteContext): TranscriptOperations {
     },
 
     async listSentences(transcriptSid, query) {
+      // Rows as arrays: a page holds up to 5,000 rows, and named-column objects cost more than the query.
       const select = `SELECT ${SENTENCE_COLUMNS} FROM sentences WHERE transcript_sid = ?`;
       if (query.beforeIndex !== undefined) {
         const rows = ctx
           .sql(`${select} AND sentence_index < ? ORDER BY sentence_index DESC LIMIT ?`)
-          .all(transcriptSid, query.beforeIndex, query.limit) as SentenceRow[];
-        return rows.reverse().map(sentenceFromRow);
+          .raw()
+          .all(transcriptSid, query.beforeIndex, query.limit) as SentenceValues[];
+        return rows.reverse().map(sentenceFromValues);
       }
       const rows = ctx
         .sql(`${select} AND sentence_index > ? ORDER BY sentence_index LIMIT ?`)
-        .all(transcriptSid, query.afterIndex ?? -1, query.limit) as SentenceRow[];
-      return rows.map(sentenceFromRow);
+        .raw()
+        .all(transcriptSid, query.afterIndex ?? -1, query.limit) as SentenceValues[];
+      return rows.map(sentenceFromValues);
     },
 
     async listOperatorResults(transcriptSid) {

@@ -6,7 +6,8 @@ import type { CatalogIndex } from './catalog/load.js';
 import type { Config } from './config.js';
 import type { ThreadPool } from './jobs/threads.js';
 import type { JobHandler } from './jobs/worker.js';
-import { TRANSCRIPT_JOB, transcriptJob } from './pipeline/transcript-job.js';
+import { warnWithoutLanguageModel } from './pipeline/language-model.js';
+import { TRANSCRIPT_JOB } from './pipeline/transcript-job.js';
 import type { SecretKey } from './resources/accounts/secret-key.js';
 import { ALERT_RETENTION_JOB, alertRetentionHandler, scheduleAlertRetention } from './resources/alerts/retention.js';
 import { recordAlert } from './resources/alerts/rules.js';
@@ -30,10 +31,24 @@ export interface BackgroundParts {
 /** Jobs that run in slots of their own (JobWorkerOptions.lanes): a dead receiver never holds the slots transcripts need. */
 export const BACKGROUND_LANES: Record<string, number> = { [WEBHOOK_JOB]: WEBHOOK_CONCURRENCY };
 
+/**
+ * The transcript job, its pipeline loaded by the first transcript: the pipeline brings the operators
+ * and their language engines (wink's model, compromise's lexicon), whose set-up would otherwise
+ * lengthen every start by ~350 ms (bench/README.md, cold start).
+ */
+function lazyTranscriptJob(parts: BackgroundParts): JobHandler {
+  warnWithoutLanguageModel(parts.config.llm, parts.log);
+  let handler: Promise<JobHandler> | null = null;
+  return async (payload, context) => {
+    handler ??= import('./pipeline/transcript-job.js').then(({ transcriptJob }) => transcriptJob(parts));
+    return (await handler)(payload, context);
+  };
+}
+
 export function backgroundHandlers(parts: BackgroundParts): Record<string, JobHandler> {
   const { config, store, log, secretKey, now = Date.now } = parts;
   return {
-    [TRANSCRIPT_JOB]: transcriptJob(parts),
+    [TRANSCRIPT_JOB]: lazyTranscriptJob(parts),
     [WEBHOOK_JOB]: webhookHandler({
       store,
       secretKey,

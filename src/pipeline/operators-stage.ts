@@ -1,7 +1,6 @@
 // The transcript job's operators stage: once sentences are stored, every operator attached to the
 // service when the transcript was created runs on them. An operator that cannot run gives no result
 // and a failure a person can act on (the job records it as an Alert); it never fails the transcript.
-import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogIndex } from '../catalog/load.js';
 import type { Config } from '../config.js';
 import type { ChatModel } from '../engines/llm/chat.js';
@@ -37,10 +36,6 @@ export interface OperatorsStageOutcome {
   failures: OperatorFailure[];
 }
 
-export const NO_LANGUAGE_MODEL_WARNING =
-  'No language model is configured (LLM_BASE_URL is unset): Generative and GenerativeJSON operators will produce no result, ' +
-  'and Summarization gives an extractive summary.';
-
 /** The chat model, its client (the openai module, ~0.25 s to load) loaded by the first call. */
 function lazyChatModel(settings: LlmSettings): ChatModel {
   let loaded: Promise<ChatModel> | undefined;
@@ -58,11 +53,9 @@ export function operatorsStageParts(parts: {
   config: Pick<Config, 'llm'>;
   store: Pick<Store, 'findCustomOperator'>;
   catalog: CatalogIndex;
-  log: Pick<FastifyBaseLogger, 'warn'>;
   /** The process's worker threads: the operators that call no model run there. */
   threads?: ThreadPool | null;
 }): OperatorsStageParts {
-  if (parts.config.llm === null) parts.log.warn(NO_LANGUAGE_MODEL_WARNING);
   const registry = createOperatorRegistry(
     { llm: parts.config.llm === null ? null : lazyChatModel(parts.config.llm) },
     { threads: parts.threads ?? null },

@@ -45,7 +45,7 @@ export interface TranscriptJobOptions {
 /** The handler as the server registers it: its engines built once, its outcomes written with their Alerts (and webhook). */
 export function transcriptJob(parts: BackgroundParts, options: TranscriptJobOptions = {}): JobHandler {
   const { config, store, log, threads, catalog } = parts;
-  const stage = operatorsStageParts({ config, store, catalog, log, threads });
+  const stage = operatorsStageParts({ config, store, catalog, threads });
   return transcriptJobHandler({
     store,
     threads,

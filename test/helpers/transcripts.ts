@@ -40,19 +40,8 @@ let catalogIndex: CatalogIndex | undefined;
 /** The built-in catalog, as a test server without CATALOG_FILE has it. */
 export const builtinIndex = (): CatalogIndex => (catalogIndex ??= indexCatalog(loadCatalog()));
 
-export function stageParts(
-  store: Store,
-  llm: LlmSettings | null = null,
-  warnings: string[] = [],
-  threads: ThreadPool | null = null,
-): OperatorsStageParts {
-  return operatorsStageParts({
-    config: { llm },
-    store,
-    catalog: builtinIndex(),
-    log: { warn: (message: string) => warnings.push(message) },
-    threads,
-  });
+export function stageParts(store: Store, llm: LlmSettings | null = null, threads: ThreadPool | null = null): OperatorsStageParts {
+  return operatorsStageParts({ config: { llm }, store, catalog: builtinIndex(), threads });
 }
 
 /** Inserts a transcript, starts it and stores the fixture's sentences (redacted too when `redaction`). */

@@ -3,7 +3,7 @@
 // cannot run or the stage runs twice.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { NO_LANGUAGE_MODEL_WARNING } from '../../src/pipeline/operators-stage.js';
+import { NO_LANGUAGE_MODEL_WARNING, warnWithoutLanguageModel } from '../../src/pipeline/language-model.js';
 import type { OperatorsStageParts } from '../../src/pipeline/operators-stage.js';
 import { createThreadPool } from '../../src/threads.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -372,7 +372,7 @@ describe('the operators stage', () => {
       });
       const operatorSids = [...PREBUILT, custom.sid];
       const here = await completedTranscript('refund-call', operatorSids);
-      const there = await transcriptWithResults(server.store, stageParts(server.store, null, [], threads), {
+      const there = await transcriptWithResults(server.store, stageParts(server.store, null, threads), {
         accountSid: server.account.sid,
         operatorSids,
         fixture: 'refund-call',
@@ -387,12 +387,22 @@ describe('the operators stage', () => {
     }
   });
 
-  test("without a language model the stage's parts say so once; with one they say nothing", () => {
+  test('without a language model the server says so once, at start-up; with one it says nothing', async () => {
     const warnings: string[] = [];
-    stageParts(server.store, null, warnings);
+    warnWithoutLanguageModel(null, { warn: (message: string) => warnings.push(message) });
     assert.deepEqual(warnings, [NO_LANGUAGE_MODEL_WARNING]);
     const none: string[] = [];
-    stageParts(server.store, { baseUrl: 'http://127.0.0.1:9/v1', apiKey: null, model: 'm', timeoutMs: 1000 }, none);
+    warnWithoutLanguageModel(
+      { baseUrl: 'http://127.0.0.1:9/v1', apiKey: null, model: 'm', timeoutMs: 1000 },
+      { warn: (message: string) => none.push(message) },
+    );
     assert.deepEqual(none, []);
+    // A server with jobs says it in its log before any transcript arrives.
+    const started = await startTestServer({ jobs: true });
+    try {
+      assert.equal(started.logs.filter((line) => line.includes(NO_LANGUAGE_MODEL_WARNING)).length, 1);
+    } finally {
+      await started.close();
+    }
   });
 });

@@ -55,7 +55,14 @@ function decodePageToken(raw: string): { direction: 'after' | 'before'; cursor: 
   return { direction: match[1] === 'a' ? 'after' : 'before', cursor: { createdMs, sid: match[3]! } };
 }
 
-export function parsePageRequest(query: Record<string, string | string[] | undefined>): PageRequest {
+/** A query's paging parameters, as its schema types them (a name given twice comes as an array). */
+export interface PagingParameters {
+  PageSize?: string | string[];
+  Page?: string | string[];
+  PageToken?: string | string[];
+}
+
+export function parsePageRequest(query: PagingParameters): PageRequest {
   const pageSize = parseWholeNumber('PageSize', query.PageSize, 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE;
   const page = parseWholeNumber('Page', query.Page, 0, MAX_PAGE) ?? 0;
   const rawToken = query.PageToken;

@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import type { ThreadPool } from './jobs/threads.js';
 import type { JobHandler } from './jobs/worker.js';
 import { warnWithoutLanguageModel } from './pipeline/language-model.js';
-import { TRANSCRIPT_JOB } from './pipeline/transcript-job.js';
+import { TRANSCRIPT_JOB } from './pipeline/transcript-job-name.js';
 import type { SecretKey } from './resources/accounts/secret-key.js';
 import { ALERT_RETENTION_JOB, alertRetentionHandler, scheduleAlertRetention } from './resources/alerts/retention.js';
 import { recordAlert } from './resources/alerts/rules.js';

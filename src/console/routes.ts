@@ -65,9 +65,10 @@ export function consoleRoutes(app: FastifyInstance): void {
   let assets: Map<string, Asset> | null | undefined;
   const hidden = { schema: { hide: true } };
   app.get('/console', hidden, async (_request, reply) => reply.redirect('/console/', 301));
-  app.get('/console/*', hidden, async (request, reply) => {
+  // The router fills the wildcard (possibly with ''); the route has no schema to type it.
+  app.get<{ Params: { '*': string } }>('/console/*', hidden, async (request, reply) => {
     assets ??= loadAssets();
-    const path = (request.params as { '*': string })['*'];
+    const path = request.params['*'];
     if (assets === null) throw resourceNotFound('/console/ (the console is not built: run npm run build)');
     const asset = assets.get(path);
     if (asset !== undefined && path.startsWith('assets/')) return send(reply, asset, 'public, max-age=31536000, immutable');

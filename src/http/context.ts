@@ -22,9 +22,6 @@ export interface RouteContext {
   readGeneration: ReadGeneration;
 }
 
-export type FormBody = Record<string, string | undefined>;
-
-export const bodyOf = (request: FastifyRequest) => (request.body ?? {}) as FormBody;
 export const queryOf = (request: FastifyRequest) => (request.query ?? {}) as Record<string, string | undefined>;
 /** The route's path parameters: the router matches a route only with every `:Name` of its path filled. */
 export const paramsOf = <Name extends string>(request: FastifyRequest) => request.params as Record<Name, string>;

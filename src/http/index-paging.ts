@@ -1,7 +1,7 @@
 // Paging over rows numbered 0, 1, 2… within a parent (a transcript's sentences): the PageToken is
-// a keyset cursor on that number, so page N costs what page 1 costs. Same meta as paging.ts.
+// a keyset cursor on that number, so page N costs what page 1 costs. The meta is paging.ts's (pageMeta).
 import { invalidParameter } from '../errors.js';
-import { DEFAULT_PAGE_SIZE, parseWholeNumber, type PageMeta } from './paging.js';
+import { DEFAULT_PAGE_SIZE, pageMeta, parseWholeNumber, type PageLocation, type PageMeta } from './paging.js';
 
 export interface IndexPageRequest {
   pageSize: number;
@@ -48,33 +48,17 @@ export function shapeIndexPage<T>(
   rows: T[],
   request: IndexPageRequest,
   indexOf: (row: T) => number,
-  location: { base: string; path: string; key: string; filters?: Array<[string, string]> },
+  location: PageLocation,
 ): { items: T[]; meta: PageMeta } {
-  const { pageSize, page, keyset } = request;
+  const { pageSize, keyset } = request;
   const more = rows.length > pageSize;
   const backwards = keyset.beforeIndex !== undefined;
   const items = more ? (backwards ? rows.slice(rows.length - pageSize) : rows.slice(0, pageSize)) : rows;
   const hasPrevious = backwards ? more : keyset.afterIndex !== undefined;
   const hasNext = backwards ? true : more;
-
-  let prefix = `${location.base}${location.path}?`;
-  for (const [name, value] of location.filters ?? []) prefix += `${name}=${encodeURIComponent(value)}&`;
-  prefix += `PageSize=${pageSize}&Page=`;
-  const withToken = (pageNumber: number, token: string | undefined) =>
-    token === undefined ? `${prefix}${pageNumber}` : `${prefix}${pageNumber}&PageToken=${token}`;
   const first = items[0];
   const last = items[items.length - 1];
-  return {
-    items,
-    meta: {
-      page,
-      page_size: pageSize,
-      first_page_url: withToken(0, undefined),
-      previous_page_url:
-        hasPrevious && first !== undefined ? withToken(Math.max(page - 1, 0), encodeIndexToken('before', indexOf(first))) : null,
-      url: withToken(page, request.token),
-      next_page_url: hasNext && last !== undefined ? withToken(page + 1, encodeIndexToken('after', indexOf(last))) : null,
-      key: location.key,
-    },
-  };
+  const previousToken = hasPrevious && first !== undefined ? encodeIndexToken('before', indexOf(first)) : null;
+  const nextToken = hasNext && last !== undefined ? encodeIndexToken('after', indexOf(last)) : null;
+  return { items, meta: pageMeta(location, request, previousToken, nextToken) };
 }

@@ -55,7 +55,14 @@ function decodePageToken(raw: string): { direction: 'after' | 'before'; cursor: 
   return { direction: match[1] === 'a' ? 'after' : 'before', cursor: { createdMs, sid: match[3]! } };
 }
 
-export function parsePageRequest(query: Record<string, string | string[] | undefined>): PageRequest {
+/** A query's paging parameters, as its schema types them (a name given twice comes as an array). */
+export interface PagingParameters {
+  PageSize?: string | string[];
+  Page?: string | string[];
+  PageToken?: string | string[];
+}
+
+export function parsePageRequest(query: PagingParameters): PageRequest {
   const pageSize = parseWholeNumber('PageSize', query.PageSize, 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE;
   const page = parseWholeNumber('Page', query.Page, 0, MAX_PAGE) ?? 0;
   const rawToken = query.PageToken;
@@ -74,17 +81,47 @@ export interface PageOf<T> {
   meta: PageMeta;
 }
 
+/** Where a list lives, and the filters its paging URLs repeat (in this order). */
+export interface PageLocation {
+  base: string;
+  path: string;
+  key: string;
+  filters?: Array<[string, string]>;
+}
+
+/**
+ * A page's meta. Its URLs repeat the filters and the page size, and carry the tokens of the list's
+ * own codec: `previousToken` and `nextToken` are null when there is no page that way.
+ */
+export function pageMeta(
+  location: PageLocation,
+  request: Pick<PageRequest, 'pageSize' | 'page' | 'token'>,
+  previousToken: string | null,
+  nextToken: string | null,
+): PageMeta {
+  const { pageSize, page } = request;
+  let prefix = `${location.base}${location.path}?`;
+  for (const [name, value] of location.filters ?? []) prefix += `${name}=${encodeURIComponent(value)}&`;
+  prefix += `PageSize=${pageSize}&Page=`;
+  const withToken = (pageNumber: number, token: string | undefined) =>
+    token === undefined ? `${prefix}${pageNumber}` : `${prefix}${pageNumber}&PageToken=${token}`;
+  return {
+    page,
+    page_size: pageSize,
+    first_page_url: withToken(0, undefined),
+    previous_page_url: previousToken === null ? null : withToken(Math.max(page - 1, 0), previousToken),
+    url: withToken(page, request.token),
+    next_page_url: nextToken === null ? null : withToken(page + 1, nextToken),
+    key: location.key,
+  };
+}
+
 /**
  * Shapes one page from the rows a store returned for `request.keyset` (oldest first, at most
  * pageSize + 1 of them: the extra row only says that more exist in the direction of travel).
  */
-export function shapePage<T>(
-  rows: T[],
-  request: PageRequest,
-  cursorOf: (row: T) => Cursor,
-  location: { base: string; path: string; key: string; filters?: Array<[string, string]> },
-): PageOf<T> {
-  const { pageSize, page, keyset } = request;
+export function shapePage<T>(rows: T[], request: PageRequest, cursorOf: (row: T) => Cursor, location: PageLocation): PageOf<T> {
+  const { pageSize, keyset } = request;
   const more = rows.length > pageSize;
   let items = rows;
   let hasNext: boolean;
@@ -98,28 +135,11 @@ export function shapePage<T>(
     hasNext = more;
     hasPrevious = keyset.after !== undefined;
   }
-
-  let prefix = `${location.base}${location.path}?`;
-  for (const [name, value] of location.filters ?? []) prefix += `${name}=${encodeURIComponent(value)}&`;
-  prefix += `PageSize=${pageSize}&Page=`;
-  const withToken = (pageNumber: number, token: string | undefined) =>
-    token === undefined ? `${prefix}${pageNumber}` : `${prefix}${pageNumber}&PageToken=${token}`;
-
   const first = items[0];
   const last = items[items.length - 1];
-  return {
-    items,
-    meta: {
-      page,
-      page_size: pageSize,
-      first_page_url: withToken(0, undefined),
-      previous_page_url:
-        hasPrevious && first !== undefined ? withToken(Math.max(page - 1, 0), encodePageToken('before', cursorOf(first))) : null,
-      url: withToken(page, request.token),
-      next_page_url: hasNext && last !== undefined ? withToken(page + 1, encodePageToken('after', cursorOf(last))) : null,
-      key: location.key,
-    },
-  };
+  const previousToken = hasPrevious && first !== undefined ? encodePageToken('before', cursorOf(first)) : null;
+  const nextToken = hasNext && last !== undefined ? encodePageToken('after', cursorOf(last)) : null;
+  return { items, meta: pageMeta(location, request, previousToken, nextToken) };
 }
 
 /** Keyset paging over rows already in memory (the catalog), sorted oldest first. */

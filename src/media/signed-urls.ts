@@ -47,7 +47,7 @@ export class MediaUrlSigner {
   /** Checks the query of a media URL; a malformed one is forged. Expiry is told apart only once the signature holds. */
   verify(
     transcriptSid: string,
-    query: Record<string, string | string[] | undefined>,
+    query: { variant?: string | string[]; expires?: string | string[]; signature?: string | string[] },
     nowMs: number,
   ): { verdict: Verdict; variant: SignedVariant } {
     const { variant, expires, signature } = query;

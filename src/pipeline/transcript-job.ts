@@ -26,12 +26,7 @@ import { parseStage } from './stages/parse.js';
 import { redactStage } from './stages/redact.js';
 import { storeSentencesStage } from './stages/store-sentences.js';
 import { transcribeStage } from './stages/transcribe.js';
-
-export const TRANSCRIPT_JOB = 'transcript';
-
-export interface TranscriptJobPayload {
-  transcriptSid: string;
-}
+import type { TranscriptJobPayload } from './transcript-job-name.js';
 
 /** Where runs keep their scratch files, inside MEDIA_DIR (so that the media moves into place by rename). */
 export const SCRATCH_DIRECTORY = '.work';

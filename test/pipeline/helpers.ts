@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { enqueue } from '../../src/jobs/queue.js';
-import { SCRATCH_DIRECTORY, TRANSCRIPT_JOB } from '../../src/pipeline/transcript-job.js';
+import { SCRATCH_DIRECTORY } from '../../src/pipeline/transcript-job.js';
+import { TRANSCRIPT_JOB } from '../../src/pipeline/transcript-job-name.js';
 import { newSid, type AccountSid } from '../../src/sids.js';
 import type { Store, TranscriptRecord, TranscriptStatus } from '../../src/store/store.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { enqueue } from '../../src/jobs/queue.js';
 import type { JobSettled } from '../../src/jobs/worker.js';
-import { TRANSCRIPT_JOB } from '../../src/pipeline/transcript-job.js';
+import { TRANSCRIPT_JOB } from '../../src/pipeline/transcript-job-name.js';
 import { MediaStore } from '../../src/media/media-store.js';
 import { newSid } from '../../src/sids.js';
 import { decodeWords } from '../../src/store/transcripts/row.js';

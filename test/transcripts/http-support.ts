@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MediaStore } from '../../src/media/media-store.js';
-import { TRANSCRIPT_JOB } from '../../src/pipeline/transcript-job.js';
+import { TRANSCRIPT_JOB } from '../../src/pipeline/transcript-job-name.js';
 import { newSid } from '../../src/sids.js';
 import type { StoredSentence, StoredWord } from '../../src/store/store.js';
 import type { TestServer } from '../helpers/server.js';

@@ -1,8 +1,9 @@
 // HTTP surface of the Monitor API's /v1/Alerts: filters, paging (newest first), and the JSON of an Alert.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance } from 'fastify';
 import { isoSeconds, parseIsoInstant } from '../../clock.js';
 import { invalidParameter } from '../../errors.js';
-import { paramsOf, queryOf, type RouteContext } from '../../http/context.js';
+import type { RouteContext } from '../../http/context.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { listSchema, pagingQuery, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
@@ -15,7 +16,7 @@ const listQuery = {
   properties: { LogLevel: { type: 'string' }, StartDate: { type: 'string' }, EndDate: { type: 'string' }, ...pagingQuery },
 } as const;
 
-const sidParams = { type: 'object', properties: { Sid: { type: 'string' } } } as const;
+const sidParams = { type: 'object', properties: { Sid: { type: 'string' } }, required: ['Sid'] } as const;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -38,7 +39,7 @@ interface ParsedFilter {
   echoed: Array<[string, string]>;
 }
 
-function parseFilter(query: Record<string, string | undefined>): ParsedFilter {
+function parseFilter(query: { LogLevel?: string; StartDate?: string; EndDate?: string }): ParsedFilter {
   const filter: AlertFilter = {};
   const echoed: Array<[string, string]> = [];
   const rawLevel = query.LogLevel;
@@ -98,7 +99,9 @@ export function alertBody(alert: AlertRecord, base: string) {
   };
 }
 
-export function alertRoutes(app: FastifyInstance, rules: AlertRules, context: RouteContext): void {
+export function alertRoutes(untyped: FastifyInstance, rules: AlertRules, context: RouteContext): void {
+  // Queries and path parameters are typed by the routes' own schemas.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const base = (request: Parameters<typeof baseUrlOf>[0]) => baseUrlOf(request, context.publicBaseUrl);
 
   app.get(
@@ -107,7 +110,7 @@ export function alertRoutes(app: FastifyInstance, rules: AlertRules, context: Ro
       schema: { operationId: 'ListAlert', querystring: listQuery, response: { 200: listSchema('alerts', 'monitor.v1.alert') } },
     },
     async (request) => {
-      const query = queryOf(request);
+      const query = request.query;
       const { filter, echoed } = parseFilter(query);
       const pageRequest = parsePageRequest(query);
       const cursor = pageRequest.keyset.after ?? pageRequest.keyset.before;
@@ -130,6 +133,6 @@ export function alertRoutes(app: FastifyInstance, rules: AlertRules, context: Ro
     {
       schema: { operationId: 'FetchAlert', params: sidParams, response: { 200: ref('monitor.v1.alert-instance') } },
     },
-    async (request) => alertBody(await rules.fetch(request.accountSid, paramsOf(request).Sid ?? ''), base(request)),
+    async (request) => alertBody(await rules.fetch(request.accountSid, request.params.Sid), base(request)),
   );
 }

@@ -3,7 +3,7 @@ import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { OperatorType } from '../../catalog/types.js';
 import { isoSeconds } from '../../clock.js';
-import { queryOf, type RouteContext } from '../../http/context.js';
+import type { RouteContext } from '../../http/context.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { listSchema, pagingQuery, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
@@ -29,7 +29,7 @@ export function operatorTypeBody(type: OperatorType, base: string) {
 }
 
 export function operatorTypeRoutes(untyped: FastifyInstance, rules: OperatorRules, context: RouteContext): void {
-  // Path parameters are typed by the routes' own schemas.
+  // Queries and path parameters are typed by the routes' own schemas.
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
 
@@ -43,8 +43,8 @@ export function operatorTypeRoutes(untyped: FastifyInstance, rules: OperatorRule
       },
     },
     async (request) => {
-      const pageRequest = parsePageRequest(queryOf(request));
-      const languageCode = queryOf(request).LanguageCode;
+      const pageRequest = parsePageRequest(request.query);
+      const languageCode = request.query.LanguageCode;
       const rows = rules.listOperatorTypes(languageCode, pageRequest.keyset);
       const baseUrl = base(request);
       const page = shapePage(rows, pageRequest, cursorOfType, {

@@ -2,7 +2,7 @@
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance } from 'fastify';
 import { isoSeconds } from '../../clock.js';
-import { queryOf, type RouteContext } from '../../http/context.js';
+import type { RouteContext } from '../../http/context.js';
 import { etagOf, parseIfMatch } from '../../http/etag.js';
 import { RememberedJson, sendPage } from '../../http/page-json.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
@@ -90,7 +90,7 @@ export function serviceBody({ record, attachedOperatorSids }: ServiceView, base:
 }
 
 export function serviceRoutes(untyped: FastifyInstance, rules: ServiceRules, context: RouteContext): void {
-  // Bodies and path parameters are typed by the routes' own schemas.
+  // Bodies, queries and path parameters are typed by the routes' own schemas.
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const base = (request: Parameters<typeof baseUrlOf>[0]) => baseUrlOf(request, context.publicBaseUrl);
 
@@ -118,7 +118,7 @@ export function serviceRoutes(untyped: FastifyInstance, rules: ServiceRules, con
       },
     },
     async (request, reply) => {
-      const pageRequest = parsePageRequest(queryOf(request));
+      const pageRequest = parsePageRequest(request.query);
       const views = await rules.list(request.accountSid, pageRequest.keyset);
       const baseUrl = base(request);
       const page = shapePage(views, pageRequest, (view) => ({ createdMs: view.record.dateCreatedMs, sid: view.record.sid }), {

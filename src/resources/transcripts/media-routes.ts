@@ -2,21 +2,24 @@
 // (outside /v2: no Basic credentials, the signature is the credential) streams the stored file.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { FastifyInstance } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { resourceNotFound, TwilioError } from '../../errors.js';
-import { paramsOf, queryOf, type RouteContext } from '../../http/context.js';
+import type { RouteContext } from '../../http/context.js';
 import { parseFormBoolean, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
 import type { MediaUrlSigner } from '../../media/signed-urls.js';
 import type { TranscriptRules } from './rules.js';
-import { redactedQuery, sidParams } from './routes.js';
+import { redactedQuery, sidParams, transcriptSidParams } from './routes.js';
 
 export const MEDIA_FILE_PATH = '/media';
 
 const forbidden = (message: string) => new TwilioError(403, 20403, message);
 
 /** The Media resource's routes: register inside /v2 (credentials checked). */
-export function mediaRoutes(app: FastifyInstance, rules: TranscriptRules, signer: MediaUrlSigner, context: RouteContext): void {
+export function mediaRoutes(untyped: FastifyInstance, rules: TranscriptRules, signer: MediaUrlSigner, context: RouteContext): void {
+  // Queries and path parameters are typed by the routes' own schemas.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   app.get(
     '/v2/Transcripts/:Sid/Media',
     {
@@ -28,11 +31,7 @@ export function mediaRoutes(app: FastifyInstance, rules: TranscriptRules, signer
       },
     },
     async (request) => {
-      const { transcript, variant } = await rules.media(
-        request.accountSid,
-        paramsOf(request).Sid!,
-        parseFormBoolean(queryOf(request).Redacted),
-      );
+      const { transcript, variant } = await rules.media(request.accountSid, request.params.Sid, parseFormBoolean(request.query.Redacted));
       const base = baseUrlOf(request, context.publicBaseUrl);
       const signed = signer.sign(transcript.sid, variant, Date.now());
       const mediaUrl = `${base}${MEDIA_FILE_PATH}/${transcript.sid}?variant=${signed.variant}&expires=${signed.expires}&signature=${signed.signature}`;
@@ -48,14 +47,16 @@ export function mediaRoutes(app: FastifyInstance, rules: TranscriptRules, signer
 }
 
 /** The signed file route: register outside /v2. */
-export function mediaFileRoutes(app: FastifyInstance, rules: TranscriptRules, signer: MediaUrlSigner): void {
+export function mediaFileRoutes(untyped: FastifyInstance, rules: TranscriptRules, signer: MediaUrlSigner): void {
+  // The query and the path parameter are typed by the route's own schemas.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   app.get(
     `${MEDIA_FILE_PATH}/:TranscriptSid`,
     {
       schema: {
         operationId: 'FetchMediaFile',
         summary: "A transcript's stored media, by the signed URL that GET /v2/Transcripts/{Sid}/Media answers",
-        params: { type: 'object', properties: { TranscriptSid: { type: 'string' } } },
+        params: transcriptSidParams,
         querystring: {
           type: 'object',
           properties: { variant: { type: 'string' }, expires: { type: 'string' }, signature: { type: 'string' } },
@@ -67,9 +68,11 @@ export function mediaFileRoutes(app: FastifyInstance, rules: TranscriptRules, si
         },
       },
     },
-    async (request, reply) => {
-      const sid = paramsOf(request).TranscriptSid!;
-      const { verdict, variant } = signer.verify(sid, queryOf(request), Date.now());
+    async (request, typedReply) => {
+      // The answers are the file's bytes or nothing, written here: not bodies for the schemas to type.
+      const reply: FastifyReply = typedReply;
+      const sid = request.params.TranscriptSid;
+      const { verdict, variant } = signer.verify(sid, request.query, Date.now());
       if (verdict === 'forged') throw forbidden('The media URL is not valid: ask GET /v2/Transcripts/{Sid}/Media for a new one');
       if (verdict === 'expired') throw forbidden('The media URL has expired: ask GET /v2/Transcripts/{Sid}/Media for a new one');
       const file = await rules.mediaFile(sid, variant);

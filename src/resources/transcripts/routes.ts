@@ -1,13 +1,14 @@
 // HTTP surface of /v2/Transcripts and /v2/Transcripts/{Sid}: parameter schemas, parsing, and the
 // JSON shape of a Transcript. Sentences and media have their own files beside this one.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoSeconds } from '../../clock.js';
-import { bodyOf, paramsOf, queryOf, type RouteContext } from '../../http/context.js';
+import type { RouteContext } from '../../http/context.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { formBoolean, listSchema, noContent, pagingQuery, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
 import type { TranscriptRecord } from '../../store/store.js';
-import { FILTER_PARAMETERS, transcriptFilter, type TranscriptRules } from './rules.js';
+import { FILTER_PARAMETERS, transcriptFilter, type TranscriptFilterInput, type TranscriptRules } from './rules.js';
 
 const transcriptRef = ref('intelligence.v2.transcript');
 
@@ -23,17 +24,20 @@ const createBody = {
 } as const;
 
 // Each filter is checked by the rules, so its message can say what a valid value looks like.
-const listQuery = {
-  type: 'object',
-  properties: {
-    ...Object.fromEntries(FILTER_PARAMETERS.map((name) => [name, { type: 'string', maxLength: 64 }])),
-    ...pagingQuery,
-  },
-} as const;
+const filterParameter = { type: 'string', maxLength: 64 } as const;
+const filterProperties = Object.fromEntries(FILTER_PARAMETERS.map((name) => [name, filterParameter])) as Record<
+  (typeof FILTER_PARAMETERS)[number],
+  typeof filterParameter
+>;
+const listQuery = { type: 'object', properties: { ...filterProperties, ...pagingQuery } } as const;
 
 export const redactedQuery = { type: 'object', properties: { Redacted: formBoolean } } as const;
-export const sidParams = { type: 'object', properties: { Sid: { type: 'string' } } } as const;
-export const transcriptSidParams = { type: 'object', properties: { TranscriptSid: { type: 'string' } } } as const;
+export const sidParams = { type: 'object', properties: { Sid: { type: 'string' } }, required: ['Sid'] } as const;
+export const transcriptSidParams = {
+  type: 'object',
+  properties: { TranscriptSid: { type: 'string' } },
+  required: ['TranscriptSid'],
+} as const;
 
 export function transcriptBody(record: TranscriptRecord, base: string) {
   const url = `${base}/v2/Transcripts/${record.sid}`;
@@ -65,7 +69,7 @@ export function transcriptBody(record: TranscriptRecord, base: string) {
 }
 
 /** The filters as given, in the spec's order, for the paging URLs. */
-function echoedFilters(query: Record<string, string | undefined>): Array<[string, string]> {
+function echoedFilters(query: TranscriptFilterInput): Array<[string, string]> {
   const echoed: Array<[string, string]> = [];
   for (const name of FILTER_PARAMETERS) {
     const value = query[name];
@@ -74,7 +78,9 @@ function echoedFilters(query: Record<string, string | undefined>): Array<[string
   return echoed;
 }
 
-export function transcriptRoutes(app: FastifyInstance, rules: TranscriptRules, context: RouteContext): void {
+export function transcriptRoutes(untyped: FastifyInstance, rules: TranscriptRules, context: RouteContext): void {
+  // Bodies, queries and path parameters are typed by the routes' own schemas.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
 
   app.post(
@@ -83,10 +89,10 @@ export function transcriptRoutes(app: FastifyInstance, rules: TranscriptRules, c
       schema: { operationId: 'CreateTranscript', body: createBody, response: { 202: transcriptRef } },
     },
     async (request, reply) => {
-      const body = bodyOf(request);
+      const body = request.body;
       const record = await rules.create(request.accountSid, {
-        serviceSid: body.ServiceSid!,
-        channel: body.Channel!,
+        serviceSid: body.ServiceSid,
+        channel: body.Channel,
         customerKey: body.CustomerKey,
         mediaStartTime: body.MediaStartTime,
       });
@@ -104,7 +110,7 @@ export function transcriptRoutes(app: FastifyInstance, rules: TranscriptRules, c
       },
     },
     async (request) => {
-      const query = queryOf(request);
+      const query = request.query;
       const pageRequest = parsePageRequest(query);
       const filter = transcriptFilter(query);
       const records = filter === null ? [] : await rules.list(request.accountSid, filter, pageRequest.keyset);
@@ -124,7 +130,7 @@ export function transcriptRoutes(app: FastifyInstance, rules: TranscriptRules, c
     {
       schema: { operationId: 'FetchTranscript', params: sidParams, response: { 200: transcriptRef } },
     },
-    async (request) => transcriptBody(await rules.fetch(request.accountSid, paramsOf(request).Sid!), base(request)),
+    async (request) => transcriptBody(await rules.fetch(request.accountSid, request.params.Sid), base(request)),
   );
 
   app.delete(
@@ -133,12 +139,13 @@ export function transcriptRoutes(app: FastifyInstance, rules: TranscriptRules, c
       schema: { operationId: 'DeleteTranscript', params: sidParams, response: { 204: noContent } },
     },
     async (request, reply) => {
-      const sid = paramsOf(request).Sid!;
+      const sid = request.params.Sid;
       const { mediaError } = await rules.delete(request.accountSid, sid);
       // The transcript is gone; files left behind are logged for the operator, not the client's failure.
       if (mediaError !== null)
         request.log.warn({ err: mediaError, transcriptSid: sid }, 'transcript deleted, but its media files could not be removed');
-      return reply.code(204).send();
+      // The 204 schema's null: Fastify writes no body for a 204.
+      return reply.code(204).send(null);
     },
   );
 
@@ -152,7 +159,7 @@ export function transcriptRoutes(app: FastifyInstance, rules: TranscriptRules, c
         response: { 200: ref('intelligence.v2.transcript.encrypted_sentences') },
       },
     },
-    async (request) => rules.encrypted(request.accountSid, paramsOf(request).TranscriptSid!, 'sentences'),
+    async (request) => rules.encrypted(request.accountSid, request.params.TranscriptSid, 'sentences'),
   );
 
   app.get(
@@ -165,6 +172,6 @@ export function transcriptRoutes(app: FastifyInstance, rules: TranscriptRules, c
         response: { 200: ref('intelligence.v2.transcript.encrypted_operator_results') },
       },
     },
-    async (request) => rules.encrypted(request.accountSid, paramsOf(request).TranscriptSid!, 'operator results'),
+    async (request) => rules.encrypted(request.accountSid, request.params.TranscriptSid, 'operator results'),
   );
 }

@@ -4,7 +4,7 @@ import { conflict, invalidParameter, resourceNotFound, TwilioError } from '../..
 import { enqueue } from '../../jobs/queue.js';
 import { isTranscriptionLanguage, TRANSCRIPTION_LANGUAGES } from '../../languages.js';
 import type { MediaStore } from '../../media/media-store.js';
-import { TRANSCRIPT_JOB, type TranscriptJobPayload } from '../../pipeline/transcript-job.js';
+import { TRANSCRIPT_JOB, type TranscriptJobPayload } from '../../pipeline/transcript-job-name.js';
 import { isSid, newSid, type AccountSid, type ServiceSid, type TranscriptSid } from '../../sids.js';
 import type {
   KeysetQuery,

@@ -44,12 +44,14 @@ export function ServiceList({ credentials }: { credentials: Credentials }) {
         <ResourceTable
           caption="Your services"
           columns={['Unique name', 'Friendly name', 'Language', 'Operators', 'SID']}
+          classes={{ SID: 'sid' }}
           items={services}
           cells={(service) => [
             <Link to={`/services/${service.sid}`}>{service.unique_name}</Link>,
             service.friendly_name ?? '—',
             service.language_code,
             service.read_only_attached_operator_sids.length,
+            service.sid,
           ]}
           name={(service) => service.unique_name}
           onDelete={setDeleting}

@@ -225,3 +225,74 @@ test("an audio transcript has a player: a sentence's time plays the media from t
   assert.ok(Math.abs(position - second.startTime) < 0.5, `the player is at ${position} s, the sentence starts at ${second.startTime} s`);
   assert.deepEqual(pageErrors, []);
 });
+
+/** Waits until the list's table shows exactly these texts in its cells of class `cellClass`, in any order. */
+async function tableShows(cellClass: string, texts: string[]): Promise<void> {
+  await page.waitForFunction(
+    ([selector, expected]) =>
+      JSON.stringify([...document.querySelectorAll(selector)].map((cell) => cell.textContent).sort()) === JSON.stringify(expected),
+    [`tbody td.${cellClass}`, [...texts].sort()] as const,
+  );
+}
+
+test('the transcripts list filters by service and status and deletes after a confirmation; the Alerts page filters by level', async () => {
+  const transcripts = (await server.request('GET', '/v2/Transcripts')).body.transcripts as Array<{
+    sid: string;
+    service_sid: string;
+    status: string;
+  }>;
+  const sids = (keep: (transcript: (typeof transcripts)[number]) => boolean) => transcripts.filter(keep).map(({ sid }) => sid);
+  const failed = sids((transcript) => transcript.status === 'failed');
+  assert.equal(failed.length, 1);
+  await page.goto(`${server.url}/console/transcripts`);
+  await tableShows(
+    'sid',
+    sids(() => true),
+  );
+  await page.getByLabel('Status').selectOption('failed');
+  await tableShows('sid', failed);
+  await page.getByLabel('Status').selectOption('');
+  await page.getByLabel('Service').selectOption({ label: 'support' });
+  await tableShows(
+    'sid',
+    sids((transcript) => transcript.service_sid === serviceSid),
+  );
+  await page.getByLabel('Status').selectOption('queued');
+  await page.getByText('No transcripts match these filters.').waitFor();
+  await page.getByLabel('Status').selectOption('');
+  await page.getByLabel('Service').selectOption('');
+  await tableShows(
+    'sid',
+    sids(() => true),
+  );
+
+  const dialog = page.getByRole('dialog', { name: 'Delete this transcript?' });
+  await page.getByRole('button', { name: `Delete transcript ${failed[0]}` }).click();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal((await server.request('GET', `/v2/Transcripts/${failed[0]}`)).status, 200);
+  await page.getByRole('button', { name: `Delete transcript ${failed[0]}` }).click();
+  await dialog.getByRole('button', { name: 'Delete transcript' }).click();
+  await tableShows(
+    'sid',
+    sids((transcript) => transcript.status !== 'failed'),
+  );
+  assert.equal((await server.request('GET', `/v2/Transcripts/${failed[0]}`)).status, 404);
+
+  // The failed transcript's Alert is the only one: an error, none at the warning level.
+  assert.deepEqual(
+    ((await server.request('GET', '/v1/Alerts')).body.alerts as Array<{ log_level: string; resource_sid: string }>).map((alert) => [
+      alert.log_level,
+      alert.resource_sid,
+    ]),
+    [['error', failed[0]]],
+  );
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
+  await tableShows('sid', failed);
+  await page.getByLabel('Log level').selectOption('warning');
+  await page.getByText(/^No alerts\./).waitFor();
+  await page.getByLabel('Log level').selectOption('error');
+  await tableShows('sid', failed);
+  assert.equal(await page.locator('tbody td.alert-text').count(), 1);
+  assert.deepEqual(pageErrors, []);
+});

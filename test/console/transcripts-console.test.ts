@@ -4,30 +4,15 @@
 // original switch, a failed transcript with the Alert that says why, and the Alerts page.
 // CONSOLE_SCREENSHOTS=1 writes the screenshots to docs/ (the normal run keeps them in a temp dir).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { buildConsoleIfMissing, openConsoleBrowser, type ConsoleBrowser } from '../helpers/browser.js';
 import { wavBytes } from '../helpers/media.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { storeTranscript } from '../helpers/transcripts.js';
 import { storeMedia } from '../transcripts/http-support.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const CALL = `WEBVTT
 
@@ -47,17 +32,12 @@ const CALL = `WEBVTT
 let server: TestServer;
 let media: Server;
 let mediaUrl: string;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let page: Page;
-let shots: string;
 let serviceSid: string;
-const pageErrors: string[] = [];
 
 before(async () => {
-  if (!existsSync(join(root, 'dist/console/index.html'))) {
-    const { buildConsole } = await import(join(root, 'scripts/build-console.mjs'));
-    await buildConsole(join(root, 'dist/console'));
-  }
+  await buildConsoleIfMissing();
   media = createServer((request, response) => {
     if (request.url === '/call.vtt') response.writeHead(200, { 'content-type': 'text/vtt' }).end(CALL);
     else response.writeHead(404).end();
@@ -65,7 +45,6 @@ before(async () => {
   await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve));
   mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
   server = await startTestServer({ jobs: true, env: { OUTBOUND_ALLOWLIST: '127.0.0.1', TRANSCRIBER: 'none' } });
-  shots = process.env.CONSOLE_SCREENSHOTS === '1' ? join(root, 'docs') : server.directory;
 
   // The service and its operators through the API: the console's part is the transcripts.
   serviceSid = (
@@ -91,12 +70,8 @@ before(async () => {
     assert.equal(attached.status, 202, attached.text);
   }
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  const credentials = JSON.stringify({ username: server.account.sid, password: server.account.secret, accountSid: server.account.sid });
-  await page.addInitScript((value) => sessionStorage.setItem('intelligence-console-credentials', value), credentials);
+  browser = await openConsoleBrowser(server, { timeoutMs: 20_000, signedIn: true });
+  page = browser.page;
 });
 
 after(async () => {
@@ -104,11 +79,6 @@ after(async () => {
   await server?.close();
   await new Promise((resolve) => media?.close(resolve));
 });
-
-async function shoot(name: string): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(shots, `console-${name}.png`) });
-}
 
 test('a transcript created in the console completes on its page without a reload, laid out by speaker with its results', async () => {
   await page.goto(`${server.url}/console/transcripts`);
@@ -164,7 +134,7 @@ test('a transcript created in the console completes on its page without a reload
     highlighted,
     sentences.map((sentence) => sentence.transcript).filter((text) => /refund/i.test(text)),
   );
-  await shoot('transcript');
+  await browser.shoot('transcript');
 
   // The original, on request.
   await page.getByLabel('Show the original (not redacted)').check();
@@ -173,8 +143,8 @@ test('a transcript created in the console completes on its page without a reload
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transcripts' }).click();
   const row = page.getByRole('row').filter({ hasText: sid });
   await row.getByText('completed').waitFor();
-  await shoot('transcripts');
-  assert.deepEqual(pageErrors, []);
+  await browser.shoot('transcripts');
+  assert.deepEqual(browser.errors, []);
 });
 
 test('a transcript whose media cannot be fetched shows as failed with the Alert that says why, and the Alerts page links to it', async () => {
@@ -193,10 +163,10 @@ test('a transcript whose media cannot be fetched shows as failed with the Alert 
   assert.ok(alerts.some((alert) => alert.resource_sid === sid && alert.error_code === '95105'));
   const link = page.getByRole('link', { name: sid });
   await link.first().waitFor();
-  await shoot('alerts');
+  await browser.shoot('alerts');
   await link.first().click();
   await page.getByRole('heading', { name: new RegExp(sid), level: 1 }).waitFor();
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(browser.errors, []);
 });
 
 test("an audio transcript has a player: a sentence's time plays the media from that sentence", async () => {
@@ -223,7 +193,7 @@ test("an audio transcript has a player: a sentence's time plays the media from t
   await button.click();
   const position = await page.evaluate(() => document.querySelector('audio')!.currentTime);
   assert.ok(Math.abs(position - second.startTime) < 0.5, `the player is at ${position} s, the sentence starts at ${second.startTime} s`);
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(browser.errors, []);
 });
 
 /** Waits until the list's table shows exactly these texts in its cells of class `cellClass`, in any order. */
@@ -294,5 +264,5 @@ test('the transcripts list filters by service and status and deletes after a con
   await page.getByLabel('Log level').selectOption('error');
   await tableShows('sid', failed);
   assert.equal(await page.locator('tbody td.alert-text').count(), 1);
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(browser.errors, []);
 });

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { listAll, type Alert, type Credentials } from './api.js';
 import { Link } from './router.js';
 import { when } from './transcripts.js';
-import { ErrorLine, Loading, message } from './ui.js';
+import { ErrorLine, FilterSelect, Loading, message, ResourceTable } from './ui.js';
 
 const LEVELS = ['error', 'warning', 'notice', 'debug'];
 
@@ -23,17 +23,7 @@ export function AlertList({ credentials }: { credentials: Credentials }) {
     <section>
       <h1>Alerts</h1>
       <div class="filters alert-filters" role="search">
-        <label class="field">
-          <span>Log level</span>
-          <select value={level} onChange={(event) => setLevel(event.currentTarget.value)}>
-            <option value="">Every level</option>
-            {LEVELS.map((value) => (
-              <option value={value} key={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Log level" unfiltered="Every level" values={LEVELS} value={level} onChange={setLevel} />
       </div>
       <ErrorLine error={error} />
       {alerts === null ? (
@@ -41,37 +31,23 @@ export function AlertList({ credentials }: { credentials: Credentials }) {
       ) : alerts.length === 0 ? (
         <p class="muted">No alerts. They appear when a transcript fails, a webhook is not delivered or an operator cannot run.</p>
       ) : (
-        <table>
-          <caption class="visually-hidden">Alerts, newest first</caption>
-          <thead>
-            <tr>
-              {['When', 'Level', 'Code', 'What happened', 'About'].map((column) => (
-                <th scope="col" key={column}>
-                  {column}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {alerts.map((alert) => (
-              <tr key={alert.sid}>
-                <td>{when(alert.date_generated)}</td>
-                <td>
-                  <span class={`badge level-${alert.log_level}`}>{alert.log_level}</span>
-                </td>
-                <td>{alert.error_code}</td>
-                <td class="alert-text">{alert.alert_text}</td>
-                <td class="sid">
-                  {alert.resource_sid?.startsWith('GT') ? (
-                    <Link to={`/transcripts/${alert.resource_sid}`}>{alert.resource_sid}</Link>
-                  ) : (
-                    (alert.resource_sid ?? '—')
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ResourceTable
+          caption="Alerts, newest first"
+          columns={['When', 'Level', 'Code', 'What happened', 'About']}
+          classes={{ 'What happened': 'alert-text', About: 'sid' }}
+          items={alerts}
+          cells={(alert) => [
+            when(alert.date_generated),
+            <span class={`badge level-${alert.log_level}`}>{alert.log_level}</span>,
+            alert.error_code,
+            alert.alert_text,
+            alert.resource_sid?.startsWith('GT') ? (
+              <Link to={`/transcripts/${alert.resource_sid}`}>{alert.resource_sid}</Link>
+            ) : (
+              (alert.resource_sid ?? '—')
+            ),
+          ]}
+        />
       )}
     </section>
   );

@@ -151,25 +151,6 @@ export interface JsonSchema {
   examples?: unknown[];
 }
 
-export const LANGUAGES = [
-  'da-DK',
-  'nl-NL',
-  'en-AU',
-  'en-GB',
-  'en-US',
-  'fr-FR',
-  'de-DE',
-  'it-IT',
-  'no-NO',
-  'pl-PL',
-  'pt-BR',
-  'pt-PT',
-  'es-MX',
-  'es-ES',
-  'es-US',
-  'sv-SE',
-];
-
 export type TranscriptStatus = 'queued' | 'in-progress' | 'completed' | 'failed' | 'new' | 'error' | 'canceled';
 
 export interface Participant {

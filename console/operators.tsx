@@ -36,11 +36,13 @@ export function CustomOperatorList({ credentials }: { credentials: Credentials }
         <ResourceTable
           caption="Your custom operators"
           columns={['Name', 'Type', 'Version', 'SID']}
+          classes={{ SID: 'sid' }}
           items={operators}
           cells={(operator) => [
             <Link to={`/operators/${operator.sid}`}>{operator.friendly_name}</Link>,
             operator.operator_type,
             operator.version,
+            operator.sid,
           ]}
           name={(operator) => operator.friendly_name}
           onDelete={setDeleting}

@@ -3,7 +3,7 @@
 // listed with the reason. Attach and detach are one click each and show at once.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, listAll, type Credentials, type Operator, type OperatorType, type Service } from './api.js';
-import { ErrorLine, Loading, message } from './ui.js';
+import { ErrorLine, FilterSelect, Loading, message } from './ui.js';
 
 /** Why the service cannot run this operator (as the API would refuse the attach), or null. */
 export function cannotRun(operator: Operator, type: OperatorType | undefined, service: Service): string | null {
@@ -155,26 +155,15 @@ export function ServiceOperators(props: { credentials: Credentials; service: Ser
               placeholder="Name or description"
             />
           </label>
-          <label class="field">
-            <span>Kind</span>
-            <select value={kind} onChange={(event) => setKind(event.currentTarget.value)}>
-              <option value="">All kinds</option>
-              {kinds.map((value) => (
-                <option key={value} value={value}>
-                  {KINDS[value] ?? value}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label class="field">
-            <span>Availability</span>
-            <select value={availability} onChange={(event) => setAvailability(event.currentTarget.value)}>
-              <option value="">Any</option>
-              {availabilities.map((value) => (
-                <option key={value}>{value}</option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label="Kind"
+            unfiltered="All kinds"
+            values={kinds}
+            text={(value) => KINDS[value] ?? value}
+            value={kind}
+            onChange={setKind}
+          />
+          <FilterSelect label="Availability" unfiltered="Any" values={availabilities} value={availability} onChange={setAvailability} />
         </div>
         <p class="muted small" role="status">
           {catalog.length} of {operators.length - attached.length} operators

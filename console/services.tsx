@@ -1,7 +1,8 @@
 // Services: the list, the create and edit form (the API's own validation messages beside the field
 // they name), deletion after a confirmation, and a service's page with its operators.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, LANGUAGES, type Credentials, type Service } from './api.js';
+import { TRANSCRIPTION_LANGUAGES } from '../src/languages.js';
+import { api, ApiError, type Credentials, type Service } from './api.js';
 import { Link, navigate } from './router.js';
 import { ServiceOperators } from './service-operators.js';
 import { ConfirmDialog, ErrorLine, Loading, message, ResourceTable, Submit, useResourceList } from './ui.js';
@@ -44,12 +45,14 @@ export function ServiceList({ credentials }: { credentials: Credentials }) {
         <ResourceTable
           caption="Your services"
           columns={['Unique name', 'Friendly name', 'Language', 'Operators', 'SID']}
+          classes={{ SID: 'sid' }}
           items={services}
           cells={(service) => [
             <Link to={`/services/${service.sid}`}>{service.unique_name}</Link>,
             service.friendly_name ?? '—',
             service.language_code,
             service.read_only_attached_operator_sids.length,
+            service.sid,
           ]}
           name={(service) => service.unique_name}
           onDelete={setDeleting}
@@ -170,7 +173,7 @@ export function ServiceForm(props: {
             onChange={(event) => set('LanguageCode', event.currentTarget.value)}
             aria-describedby={described('LanguageCode')}
           >
-            {LANGUAGES.map((language) => (
+            {TRANSCRIPTION_LANGUAGES.map((language) => (
               <option key={language}>{language}</option>
             ))}
           </select>

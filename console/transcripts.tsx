@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, isSettled, listAll, type Credentials, type Service, type Transcript } from './api.js';
 import { usePolling } from './live.js';
 import { Link, navigate } from './router.js';
-import { ConfirmDialog, ErrorLine, Loading, message } from './ui.js';
+import { ConfirmDialog, ErrorLine, FilterSelect, Loading, message, ResourceTable } from './ui.js';
 
 const STATUSES = ['queued', 'in-progress', 'completed', 'failed'];
 
@@ -78,28 +78,15 @@ export function TranscriptList({ credentials }: { credentials: Credentials }) {
         </div>
       )}
       <div class="filters transcript-filters" role="search">
-        <label class="field">
-          <span>Service</span>
-          <select value={serviceSid} onChange={(event) => setServiceSid(event.currentTarget.value)}>
-            <option value="">Every service</option>
-            {services.map((service) => (
-              <option value={service.sid} key={service.sid}>
-                {service.unique_name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          <span>Status</span>
-          <select value={status} onChange={(event) => setStatus(event.currentTarget.value)}>
-            <option value="">Any status</option>
-            {STATUSES.map((value) => (
-              <option value={value} key={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Service"
+          unfiltered="Every service"
+          values={services.map((service) => service.sid)}
+          text={serviceName}
+          value={serviceSid}
+          onChange={setServiceSid}
+        />
+        <FilterSelect label="Status" unfiltered="Any status" values={STATUSES} value={status} onChange={setStatus} />
       </div>
       <ErrorLine error={error} />
       {transcripts === null ? (
@@ -113,47 +100,22 @@ export function TranscriptList({ credentials }: { credentials: Credentials }) {
           .
         </p>
       ) : (
-        <table>
-          <caption class="visually-hidden">Transcripts, newest first</caption>
-          <thead>
-            <tr>
-              {['Created', 'Service', 'Status', 'Duration', 'Customer key', 'SID'].map((column) => (
-                <th scope="col" key={column}>
-                  {column}
-                </th>
-              ))}
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {transcripts.map((transcript) => (
-              <tr key={transcript.sid}>
-                <td>
-                  <Link to={`/transcripts/${transcript.sid}`}>{when(transcript.date_created)}</Link>
-                </td>
-                <td>{serviceName(transcript.service_sid)}</td>
-                <td>
-                  <StatusBadge status={transcript.status} />
-                </td>
-                <td>{transcript.duration > 0 ? `${transcript.duration} s` : '—'}</td>
-                <td>{transcript.customer_key ?? '—'}</td>
-                <td class="sid">{transcript.sid}</td>
-                <td class="actions">
-                  <button
-                    type="button"
-                    class="danger"
-                    onClick={() => setDeleting(transcript)}
-                    aria-label={`Delete transcript ${transcript.sid}`}
-                  >
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ResourceTable
+          caption="Transcripts, newest first"
+          columns={['Created', 'Service', 'Status', 'Duration', 'Customer key', 'SID']}
+          classes={{ SID: 'sid' }}
+          items={transcripts}
+          cells={(transcript) => [
+            <Link to={`/transcripts/${transcript.sid}`}>{when(transcript.date_created)}</Link>,
+            serviceName(transcript.service_sid),
+            <StatusBadge status={transcript.status} />,
+            transcript.duration > 0 ? `${transcript.duration} s` : '—',
+            transcript.customer_key ?? '—',
+            transcript.sid,
+          ]}
+          name={(transcript) => `transcript ${transcript.sid}`}
+          onDelete={setDeleting}
+        />
       )}
       {deleting && (
         <ConfirmDialog

@@ -1,4 +1,5 @@
-// Small pieces every page uses: the confirmation dialog, a page's error line, a loading state.
+// Small pieces every page uses: the confirmation dialog, a page's error line, a loading state, a list's
+// table, filters and state.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, listAll, type Credentials } from './api.js';
@@ -47,15 +48,23 @@ export const Loading = () => (
 
 export const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** A list page's table: one row per resource, its cells, and a Delete button named after it. */
-export function ResourceTable<T extends { sid: string }>(props: {
-  caption: string;
-  columns: string[];
-  items: T[];
-  cells: (item: T) => ComponentChildren[];
-  name: (item: T) => string;
-  onDelete: (item: T) => void;
-}) {
+/** For deletable resources: a Delete button ending each row, calling `onDelete`, named `Delete ${name(item)}`. */
+type Deletion<T> = { onDelete: (item: T) => void; name: (item: T) => string } | { onDelete?: undefined; name?: undefined };
+
+/**
+ * A list page's table: one row per resource and its cells, a column's cells with the class `classes`
+ * gives it (a SID's typeface, a long text's width), and a Delete button on each row of deletable ones.
+ */
+export function ResourceTable<T extends { sid: string }>(
+  props: {
+    caption: string;
+    columns: string[];
+    classes?: Record<string, string>;
+    items: T[];
+    cells: (item: T) => ComponentChildren[];
+  } & Deletion<T>,
+) {
+  const { onDelete, name } = props;
   return (
     <table>
       <caption class="visually-hidden">{props.caption}</caption>
@@ -66,27 +75,56 @@ export function ResourceTable<T extends { sid: string }>(props: {
               {column}
             </th>
           ))}
-          <th scope="col">
-            <span class="visually-hidden">Actions</span>
-          </th>
+          {onDelete && (
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>
         {props.items.map((item) => (
           <tr key={item.sid}>
             {props.cells(item).map((cell, index) => (
-              <td key={index}>{cell}</td>
+              <td key={index} class={props.classes?.[props.columns[index] ?? '']}>
+                {cell}
+              </td>
             ))}
-            <td class="sid">{item.sid}</td>
-            <td class="actions">
-              <button type="button" class="danger" onClick={() => props.onDelete(item)} aria-label={`Delete ${props.name(item)}`}>
-                Delete
-              </button>
-            </td>
+            {onDelete && (
+              <td class="actions">
+                <button type="button" class="danger" onClick={() => onDelete(item)} aria-label={`Delete ${name(item)}`}>
+                  Delete
+                </button>
+              </td>
+            )}
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A list's filter: a select of `values`, shown as `text` gives them, after `unfiltered`, the option ('') that filters nothing. */
+export function FilterSelect(props: {
+  label: string;
+  unfiltered: string;
+  values: readonly string[];
+  text?: (value: string) => string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label class="field">
+      <span>{props.label}</span>
+      <select value={props.value} onChange={(event) => props.onChange(event.currentTarget.value)}>
+        <option value="">{props.unfiltered}</option>
+        {props.values.map((value) => (
+          <option value={value} key={value}>
+            {props.text ? props.text(value) : value}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

@@ -1,4 +1,5 @@
-// Transcription languages and the rule for "does this operator support that language".
+// Transcription languages and the rule for "does this operator support that language". The web
+// console bundles this file too (console/services.tsx), so it imports nothing.
 
 export const TRANSCRIPTION_LANGUAGES = [
   'da-DK',

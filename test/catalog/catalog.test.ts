@@ -9,6 +9,7 @@ import { configSchemas } from '../../src/catalog/config-schemas.js';
 import { describeFirstProblem, validateOperatorConfig } from '../../src/catalog/config-validation.js';
 import { indexCatalog, loadCatalog } from '../../src/catalog/load.js';
 import { catalogSid } from '../../src/catalog/sids.js';
+import { DOCUMENTED_PREBUILT } from '../operators/expected.js';
 
 const EY = /^EY[0-9a-f]{32}$/;
 const LY = /^LY[0-9a-f]{32}$/;
@@ -53,22 +54,7 @@ describe('built-in catalog', () => {
   });
 
   test('all 13 documented pre-built operators are present and generally available', () => {
-    const names = [
-      'Sentiment Analysis',
-      'Summarization',
-      'Entity Recognition',
-      'Agent Introduction',
-      'Escalation Request',
-      'Recording Disclosure',
-      'Do Not Contact Me',
-      'Outbound Call Disposition',
-      'Voicemail Detection',
-      'Unavailable Party Detector',
-      'Non English Call',
-      'Password Reset',
-      'Call Transfer',
-    ];
-    for (const name of names) {
+    for (const name of DOCUMENTED_PREBUILT) {
       const operator = prebuiltOperators.find((candidate) => candidate.friendlyName === name);
       assert.ok(operator, `missing ${name}`);
       assert.equal(operator.availability, 'general-availability');

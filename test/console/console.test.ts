@@ -3,49 +3,21 @@
 // created. Every wait is on the page's state; what the page shows is checked against the API.
 // CONSOLE_SCREENSHOTS=1 writes the screenshots to docs/ (the normal run keeps them in a temp dir).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../src/console/routes.js';
+import { buildConsoleIfMissing, openConsoleBrowser, type ConsoleBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Without the background-networking flags Chromium's own outbound connections are refused here.
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let page: Page;
-let shots: string;
-const pageErrors: string[] = [];
 
 before(async () => {
-  // The console is built with the package (npm ci runs the build); a clone not yet built builds it here.
-  if (!existsSync(join(root, 'dist/console/index.html'))) {
-    const { buildConsole } = await import(join(root, 'scripts/build-console.mjs'));
-    await buildConsole(join(root, 'dist/console'));
-  }
+  await buildConsoleIfMissing();
   server = await startTestServer();
-  shots = process.env.CONSOLE_SCREENSHOTS === '1' ? join(root, 'docs') : server.directory;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (entry) => {
-    if (entry.type() === 'error' && !/401|400|409/.test(entry.text())) pageErrors.push(entry.text());
-  });
+  browser = await openConsoleBrowser(server, { timeoutMs: 10_000, allowedLogErrors: /401|400|409/ });
+  page = browser.page;
 });
 
 after(async () => {
@@ -53,11 +25,6 @@ after(async () => {
   await server?.close();
 });
 
-/** A screenshot of the page from its top (or as scrolled, to show a part further down). */
-async function shoot(name: string, fromTop = true): Promise<void> {
-  if (fromTop) await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(shots, `console-${name}.png`) });
-}
 const nav = {
   getByRole: (role: 'link', options: { name: string }) => page.getByRole('navigation', { name: 'Main' }).getByRole(role, options),
 };
@@ -90,7 +57,7 @@ test('sign-in refuses a wrong token, then signs in; the credentials are in sessi
   await page.getByLabel('Auth token', { exact: true }).fill('0'.repeat(32));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await alert('These credentials were refused');
-  await shoot('sign-in');
+  await browser.shoot('sign-in');
   await page.getByLabel('Auth token', { exact: true }).fill(server.account.secret);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Services', level: 1 }).waitFor();
@@ -171,7 +138,7 @@ test('a service is refused with the API message beside its field, then created, 
   let operators = (await server.request('GET', `/v2/Services/${service.sid}/Operators`)).body.operator_sids;
   assert.equal(operators.length, 2);
   assert.equal(operators[0], summarization.sid);
-  await shoot('service');
+  await browser.shoot('service');
 
   await page.getByRole('button', { name: 'Detach Summarization' }).click();
   await page.getByRole('heading', { name: 'Attached operators (1)' }).waitFor();
@@ -200,7 +167,7 @@ test('a custom operator: an invalid config shows the server errors beside their 
   );
   await alert('The config was refused: Invalid parameter Config/phrase_sets/0/name must not be empty');
   await page.getByRole('group', { name: 'Phrase sets' }).scrollIntoViewIfNeeded();
-  await shoot('operator-errors', false);
+  await browser.shoot('operator-errors', false);
   assert.equal((await server.request('GET', '/v2/Operators/Custom')).body.operators.length, 0);
 
   await name.fill('refund');
@@ -220,7 +187,7 @@ test('a custom operator: an invalid config shows the server errors beside their 
   await page.getByText(/version 2$/).waitFor();
   const edited = (await server.request('GET', `/v2/Operators/Custom/${operator.sid}`)).body;
   assert.deepEqual(edited.config.phrase_sets[1], { name: 'cancel', phrases: ['cancel my plan'], match: 'exact' });
-  await shoot('operator');
+  await browser.shoot('operator');
 });
 
 test('GenerativeJSON: its result schema is edited as JSON, and the server errors under it are shown there', async () => {
@@ -248,7 +215,7 @@ test('deleting asks first: Cancel keeps the service, Delete removes it; an API k
   await page.getByRole('button', { name: 'Delete support-fr' }).click();
   const dialog = page.getByRole('dialog', { name: 'Delete this service?' });
   await dialog.waitFor();
-  await shoot('delete');
+  await browser.shoot('delete');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await dialog.waitFor({ state: 'detached' });
   assert.equal((await server.request('GET', '/v2/Services')).body.services.length, 1);
@@ -266,5 +233,5 @@ test('deleting asks first: Cancel keeps the service, Delete removes it; an API k
   await page.getByLabel('Account SID', { exact: true }).fill(server.account.sid);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Services', level: 1 }).waitFor();
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(browser.errors, []);
 });

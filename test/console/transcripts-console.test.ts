@@ -4,30 +4,15 @@
 // original switch, a failed transcript with the Alert that says why, and the Alerts page.
 // CONSOLE_SCREENSHOTS=1 writes the screenshots to docs/ (the normal run keeps them in a temp dir).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { buildConsoleIfMissing, openConsoleBrowser, type ConsoleBrowser } from '../helpers/browser.js';
 import { wavBytes } from '../helpers/media.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { storeTranscript } from '../helpers/transcripts.js';
 import { storeMedia } from '../transcripts/http-support.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const CALL = `WEBVTT
 
@@ -47,17 +32,12 @@ const CALL = `WEBVTT
 let server: TestServer;
 let media: Server;
 let mediaUrl: string;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let page: Page;
-let shots: string;
 let serviceSid: string;
-const pageErrors: string[] = [];
 
 before(async () => {
-  if (!existsSync(join(root, 'dist/console/index.html'))) {
-    const { buildConsole } = await import(join(root, 'scripts/build-console.mjs'));
-    await buildConsole(join(root, 'dist/console'));
-  }
+  await buildConsoleIfMissing();
   media = createServer((request, response) => {
     if (request.url === '/call.vtt') response.writeHead(200, { 'content-type': 'text/vtt' }).end(CALL);
     else response.writeHead(404).end();
@@ -65,7 +45,6 @@ before(async () => {
   await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve));
   mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
   server = await startTestServer({ jobs: true, env: { OUTBOUND_ALLOWLIST: '127.0.0.1', TRANSCRIBER: 'none' } });
-  shots = process.env.CONSOLE_SCREENSHOTS === '1' ? join(root, 'docs') : server.directory;
 
   // The service and its operators through the API: the console's part is the transcripts.
   serviceSid = (
@@ -91,12 +70,8 @@ before(async () => {
     assert.equal(attached.status, 202, attached.text);
   }
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  const credentials = JSON.stringify({ username: server.account.sid, password: server.account.secret, accountSid: server.account.sid });
-  await page.addInitScript((value) => sessionStorage.setItem('intelligence-console-credentials', value), credentials);
+  browser = await openConsoleBrowser(server, { timeoutMs: 20_000, signedIn: true });
+  page = browser.page;
 });
 
 after(async () => {
@@ -104,11 +79,6 @@ after(async () => {
   await server?.close();
   await new Promise((resolve) => media?.close(resolve));
 });
-
-async function shoot(name: string): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(shots, `console-${name}.png`) });
-}
 
 test('a transcript created in the console completes on its page without a reload, laid out by speaker with its results', async () => {
   await page.goto(`${server.url}/console/transcripts`);
@@ -164,7 +134,7 @@ test('a transcript created in the console completes on its page without a reload
     highlighted,
     sentences.map((sentence) => sentence.transcript).filter((text) => /refund/i.test(text)),
   );
-  await shoot('transcript');
+  await browser.shoot('transcript');
 
   // The original, on request.
   await page.getByLabel('Show the original (not redacted)').check();
@@ -173,8 +143,8 @@ test('a transcript created in the console completes on its page without a reload
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transcripts' }).click();
   const row = page.getByRole('row').filter({ hasText: sid });
   await row.getByText('completed').waitFor();
-  await shoot('transcripts');
-  assert.deepEqual(pageErrors, []);
+  await browser.shoot('transcripts');
+  assert.deepEqual(browser.errors, []);
 });
 
 test('a transcript whose media cannot be fetched shows as failed with the Alert that says why, and the Alerts page links to it', async () => {
@@ -193,10 +163,10 @@ test('a transcript whose media cannot be fetched shows as failed with the Alert 
   assert.ok(alerts.some((alert) => alert.resource_sid === sid && alert.error_code === '95105'));
   const link = page.getByRole('link', { name: sid });
   await link.first().waitFor();
-  await shoot('alerts');
+  await browser.shoot('alerts');
   await link.first().click();
   await page.getByRole('heading', { name: new RegExp(sid), level: 1 }).waitFor();
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(browser.errors, []);
 });
 
 test("an audio transcript has a player: a sentence's time plays the media from that sentence", async () => {
@@ -223,5 +193,76 @@ test("an audio transcript has a player: a sentence's time plays the media from t
   await button.click();
   const position = await page.evaluate(() => document.querySelector('audio')!.currentTime);
   assert.ok(Math.abs(position - second.startTime) < 0.5, `the player is at ${position} s, the sentence starts at ${second.startTime} s`);
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(browser.errors, []);
+});
+
+/** Waits until the list's table shows exactly these texts in its cells of class `cellClass`, in any order. */
+async function tableShows(cellClass: string, texts: string[]): Promise<void> {
+  await page.waitForFunction(
+    ([selector, expected]) =>
+      JSON.stringify([...document.querySelectorAll(selector)].map((cell) => cell.textContent).sort()) === JSON.stringify(expected),
+    [`tbody td.${cellClass}`, [...texts].sort()] as const,
+  );
+}
+
+test('the transcripts list filters by service and status and deletes after a confirmation; the Alerts page filters by level', async () => {
+  const transcripts = (await server.request('GET', '/v2/Transcripts')).body.transcripts as Array<{
+    sid: string;
+    service_sid: string;
+    status: string;
+  }>;
+  const sids = (keep: (transcript: (typeof transcripts)[number]) => boolean) => transcripts.filter(keep).map(({ sid }) => sid);
+  const failed = sids((transcript) => transcript.status === 'failed');
+  assert.equal(failed.length, 1);
+  await page.goto(`${server.url}/console/transcripts`);
+  await tableShows(
+    'sid',
+    sids(() => true),
+  );
+  await page.getByLabel('Status').selectOption('failed');
+  await tableShows('sid', failed);
+  await page.getByLabel('Status').selectOption('');
+  await page.getByLabel('Service').selectOption({ label: 'support' });
+  await tableShows(
+    'sid',
+    sids((transcript) => transcript.service_sid === serviceSid),
+  );
+  await page.getByLabel('Status').selectOption('queued');
+  await page.getByText('No transcripts match these filters.').waitFor();
+  await page.getByLabel('Status').selectOption('');
+  await page.getByLabel('Service').selectOption('');
+  await tableShows(
+    'sid',
+    sids(() => true),
+  );
+
+  const dialog = page.getByRole('dialog', { name: 'Delete this transcript?' });
+  await page.getByRole('button', { name: `Delete transcript ${failed[0]}` }).click();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal((await server.request('GET', `/v2/Transcripts/${failed[0]}`)).status, 200);
+  await page.getByRole('button', { name: `Delete transcript ${failed[0]}` }).click();
+  await dialog.getByRole('button', { name: 'Delete transcript' }).click();
+  await tableShows(
+    'sid',
+    sids((transcript) => transcript.status !== 'failed'),
+  );
+  assert.equal((await server.request('GET', `/v2/Transcripts/${failed[0]}`)).status, 404);
+
+  // The failed transcript's Alert is the only one: an error, none at the warning level.
+  assert.deepEqual(
+    ((await server.request('GET', '/v1/Alerts')).body.alerts as Array<{ log_level: string; resource_sid: string }>).map((alert) => [
+      alert.log_level,
+      alert.resource_sid,
+    ]),
+    [['error', failed[0]]],
+  );
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
+  await tableShows('sid', failed);
+  await page.getByLabel('Log level').selectOption('warning');
+  await page.getByText(/^No alerts\./).waitFor();
+  await page.getByLabel('Log level').selectOption('error');
+  await tableShows('sid', failed);
+  assert.equal(await page.locator('tbody td.alert-text').count(), 1);
+  assert.deepEqual(browser.errors, []);
 });

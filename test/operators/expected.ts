@@ -1,5 +1,6 @@
 // Expected operator results written out in full (every field of TRANSCRIPTS.md §6), independently of
-// the builders in src/operators/results.ts, so a test compares every field.
+// the builders in src/operators/results.ts, so a test compares every field; and the pre-built
+// operators expected in the catalog.
 import type { OperatorResultBody, UtteranceResult } from '../../src/operators/types.js';
 
 const nulls = {
@@ -54,3 +55,32 @@ export const jsonResult = (value: Record<string, unknown>): OperatorResultBody =
   operator_type: 'json',
   json_results: value,
 });
+
+/** The pre-built operators Twilio documents, in the order of its documentation. */
+export const DOCUMENTED_PREBUILT = [
+  'Sentiment Analysis',
+  'Summarization',
+  'Entity Recognition',
+  'Agent Introduction',
+  'Escalation Request',
+  'Recording Disclosure',
+  'Do Not Contact Me',
+  'Outbound Call Disposition',
+  'Voicemail Detection',
+  'Unavailable Party Detector',
+  'Non English Call',
+  'Password Reset',
+  'Call Transfer',
+];
+
+// The labels of the pre-built operators that classify by rules, in the order of their results.
+export const TRANSFER = ['Transfer', 'NoTransfer'];
+export const VOICEMAIL = ['voicemail', 'not_voicemail'];
+export const UNAVAILABLE = ['UnavailableParty', 'NoClass'];
+export const DISPOSITIONS = ['GhostCall', 'IVR', 'NoContent', 'Ordinary', 'StopContactingMe', 'Voicemail', 'WrongNumber'];
+
+/** A rule's label with its confidence, the remainder spread evenly over the other labels. */
+export function rule(labels: string[], label: string, confidence: number): OperatorResultBody {
+  const rest = Math.round(((1 - confidence) / (labels.length - 1)) * 10_000) / 10_000;
+  return classified(label, Object.fromEntries(labels.map((l) => [l, l === label ? confidence : rest])));
+}

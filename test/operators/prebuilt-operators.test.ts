@@ -7,7 +7,7 @@ import { builtinCatalog } from '../../src/catalog/builtin.js';
 import { createOperatorRegistry } from '../../src/operators/registry.js';
 import type { OperatorResultBody, RunOutcome, Transcript } from '../../src/operators/types.js';
 import { conversation, loadConversation } from '../helpers/conversations.js';
-import { classified, extracted, generated } from './expected.js';
+import { classified, DISPOSITIONS, extracted, generated, rule, TRANSFER, UNAVAILABLE, VOICEMAIL } from './expected.js';
 
 const registry = createOperatorRegistry({ llm: null });
 
@@ -23,12 +23,6 @@ async function runPrebuilt(friendlyName: string, transcript: Transcript): Promis
 const ok = (result: OperatorResultBody): RunOutcome => ({ ok: true, result });
 const fixture = (name: string) => loadConversation(name);
 const labelled = (name: string) => loadConversation(`labelled/${name}`);
-
-/** A rule's label with its confidence, the remainder spread evenly over the other labels. */
-function rule(labels: string[], label: string, confidence: number): OperatorResultBody {
-  const rest = Math.round(((1 - confidence) / (labels.length - 1)) * 10_000) / 10_000;
-  return classified(label, Object.fromEntries(labels.map((l) => [l, l === label ? confidence : rest])));
-}
 
 type Case = [name: string, transcript: () => Transcript, expected: RunOutcome];
 
@@ -221,7 +215,6 @@ phraseTable(
   ],
 );
 
-const TRANSFER = ['Transfer', 'NoTransfer'];
 table('Call Transfer', [
   ['"let me transfer you"', () => labelled('l18-transfer'), ok(rule(TRANSFER, 'Transfer', 0.7))],
   ['"put you through"', () => labelled('l19-transfer-put-through'), ok(rule(TRANSFER, 'Transfer', 0.7))],
@@ -230,7 +223,6 @@ table('Call Transfer', [
   ['an empty transcript gives no result', () => fixture('empty'), NO_SPEECH],
 ]);
 
-const VOICEMAIL = ['voicemail', 'not_voicemail'];
 table('Voicemail Detection', [
   ['a greeting on one channel, a message on the other', () => labelled('l04-voicemail'), ok(rule(VOICEMAIL, 'voicemail', 0.95))],
   ['greeting and message on one channel', () => labelled('l45-voicemail-one-channel'), ok(rule(VOICEMAIL, 'voicemail', 0.9))],
@@ -241,7 +233,6 @@ table('Voicemail Detection', [
   ['an empty transcript gives no result', () => fixture('empty'), NO_SPEECH],
 ]);
 
-const UNAVAILABLE = ['UnavailableParty', 'NoClass'];
 table('Unavailable Party Detector', [
   [
     '"in a meeting", "can I take a message"',
@@ -254,7 +245,6 @@ table('Unavailable Party Detector', [
   ['an empty transcript gives no result', () => fixture('empty'), NO_SPEECH],
 ]);
 
-const DISPOSITIONS = ['GhostCall', 'IVR', 'NoContent', 'Ordinary', 'StopContactingMe', 'Voicemail', 'WrongNumber'];
 table('Outbound Call Disposition', [
   ['no speech at all is NoContent', () => fixture('empty'), ok(rule(DISPOSITIONS, 'NoContent', 1))],
   ['a voicemail greeting is Voicemail', () => labelled('l04-voicemail'), ok(rule(DISPOSITIONS, 'Voicemail', 0.95))],

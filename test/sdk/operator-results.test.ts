@@ -10,7 +10,18 @@ import type { OperatorsStageOutcome, OperatorsStageParts } from '../../src/pipel
 import { NO_LLM_REASON } from '../../src/operators/runners/generative.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { stageParts, transcriptWithResults } from '../helpers/transcripts.js';
-import { classified, extracted, generated, utterances } from '../operators/expected.js';
+import {
+  classified,
+  DISPOSITIONS,
+  DOCUMENTED_PREBUILT,
+  extracted,
+  generated,
+  rule,
+  TRANSFER,
+  UNAVAILABLE,
+  utterances,
+  VOICEMAIL,
+} from '../operators/expected.js';
 
 type Client = ReturnType<typeof twilio>;
 type OperatorResult = Awaited<ReturnType<ReturnType<Client['intelligence']['v2']['transcripts']>['operatorResults']['list']>>[number];
@@ -19,22 +30,6 @@ let server: TestServer;
 let client: Client;
 let parts: OperatorsStageParts;
 const customSids = new Map<string, string>();
-
-const PREBUILT = [
-  'Sentiment Analysis',
-  'Summarization',
-  'Entity Recognition',
-  'Agent Introduction',
-  'Escalation Request',
-  'Recording Disclosure',
-  'Do Not Contact Me',
-  'Outbound Call Disposition',
-  'Voicemail Detection',
-  'Unavailable Party Detector',
-  'Non English Call',
-  'Password Reset',
-  'Call Transfer',
-];
 
 const CUSTOM: Array<[name: string, type: string, config: object]> = [
   ['Refund (exact)', 'LiteralSpot', { phrase_sets: [{ name: 'Refund', phrases: ['refund', 'money back'], match: 'exact' }] }],
@@ -70,7 +65,7 @@ const CUSTOM: Array<[name: string, type: string, config: object]> = [
 ];
 
 const operatorSid = (name: string): string => customSids.get(name) ?? catalogSid('LY', name);
-const allOperatorSids = () => [...CUSTOM.map(([name]) => operatorSid(name)), ...PREBUILT.map((name) => catalogSid('LY', name))];
+const allOperatorSids = () => [...CUSTOM.map(([name]) => operatorSid(name)), ...DOCUMENTED_PREBUILT.map((name) => catalogSid('LY', name))];
 
 /** One transcript per fixture with every operator attached, made on first use. */
 const transcripts = new Map<string, Promise<{ sid: string; outcome: OperatorsStageOutcome }>>();
@@ -113,12 +108,6 @@ function computed(result: OperatorResult): OperatorResultBody {
     text_generation_results: result.textGenerationResults,
     json_results: result.jsonResults,
   };
-}
-
-/** A rule's label with its confidence, the remainder spread evenly over the other labels. */
-function rule(labels: string[], label: string, confidence: number): OperatorResultBody {
-  const rest = Math.round(((1 - confidence) / (labels.length - 1)) * 10_000) / 10_000;
-  return classified(label, Object.fromEntries(labels.map((l) => [l, l === label ? confidence : rest])));
 }
 
 function table(operator: string, cases: Array<[name: string, fixture: string, expected: OperatorResultBody]>): void {
@@ -246,28 +235,24 @@ table('Password Reset', [
   ['absent', 'neutral-hours', NOTHING],
 ]);
 
-const TRANSFER = ['Transfer', 'NoTransfer'];
 table('Call Transfer', [
   ['"let me transfer you"', 'refund-call', rule(TRANSFER, 'Transfer', 0.7)],
   ['absent', 'neutral-hours', rule(TRANSFER, 'NoTransfer', 0.8)],
   ['in Spanish', 'spanish', rule(TRANSFER, 'NoTransfer', 0.8)],
 ]);
 
-const VOICEMAIL = ['voicemail', 'not_voicemail'];
 table('Voicemail Detection', [
   ['a voicemail greeting, then a message', 'voicemail', rule(VOICEMAIL, 'voicemail', 0.95)],
   ['a live call', 'neutral-hours', rule(VOICEMAIL, 'not_voicemail', 0.9)],
   ['in Spanish', 'spanish', rule(VOICEMAIL, 'not_voicemail', 0.9)],
 ]);
 
-const UNAVAILABLE = ['UnavailableParty', 'NoClass'];
 table('Unavailable Party Detector', [
   ['"she\'s in a meeting", "can I take a message"', 'receptionist', rule(UNAVAILABLE, 'UnavailableParty', 0.9)],
   ['a voicemail greeting', 'voicemail', rule(UNAVAILABLE, 'UnavailableParty', 0.8)],
   ['both parties available', 'neutral-hours', rule(UNAVAILABLE, 'NoClass', 0.8)],
 ]);
 
-const DISPOSITIONS = ['GhostCall', 'IVR', 'NoContent', 'Ordinary', 'StopContactingMe', 'Voicemail', 'WrongNumber'];
 table('Outbound Call Disposition', [
   ['a voicemail greeting is Voicemail', 'voicemail', rule(DISPOSITIONS, 'Voicemail', 0.95)],
   ['a menu is IVR', 'ivr', rule(DISPOSITIONS, 'IVR', 0.8)],

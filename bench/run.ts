@@ -363,8 +363,9 @@ async function main(): Promise<void> {
           })),
         ),
       );
-      // The first page of all transcripts, and of one service's completed ones since the week began.
-      const since = new Date(weekStartMs).toISOString().slice(0, 19) + 'Z';
+      // The first page of all transcripts, and of one service's completed ones since the week began
+      // (the next whole second: no transcript of the year before it matches).
+      const since = new Date(Math.ceil(weekStartMs / 1000) * 1000).toISOString().slice(0, 19) + 'Z';
       const transcriptLists: Array<[string, RequestSpec[][]]> = [
         ['list transcripts', same({ method: 'GET', path: '/v2/Transcripts' })],
         [

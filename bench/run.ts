@@ -16,7 +16,7 @@
 // regular expression: only the workloads it matches run, besides the reference), BENCH_QUIET_WAIT
 // (seconds to wait for an idle machine before each workload, default 20), BENCH_SERVER_ENTRY (the
 // server's entry file, default dist/main.js: another build's, for an A/B comparison).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -60,6 +60,9 @@ const PAGE = Math.min(10_000, Math.floor(SCALE_ROWS / PAGE_SIZE / 2));
  * emptied.
  */
 const WALK = Math.min(4_000, PAGE);
+/** Transcripts in the small database (a first week's); the large one adds SCALE_ROWS from the year before. */
+const SMALL_TRANSCRIPTS = 1_000;
+const DAY_MS = 86_400_000;
 /** How the scale workloads are named: "@1M" for 1,000,000 rows. */
 const AT = '@' + (SCALE_ROWS >= 1e6 ? `${SCALE_ROWS / 1e6}M` : `${Math.round(SCALE_ROWS / 1e3)}k`);
 
@@ -311,13 +314,17 @@ async function main(): Promise<void> {
     if (ONLY === null || ONLY.test('speech')) speech = await measureSpeech(say);
 
     if (SCALE_ROWS > 0) {
-      // A few transcripts in the small database, to list beside the million of the large one.
-      seedTranscripts(databaseFile, ACCOUNT_SID, seed.listService, 100);
+      // The small database's transcripts: a first week's, spread over four of its services.
+      const transcriptServices = [seed.listService, seed.attachService, ...seed.churnServices].slice(0, 4);
+      const seededAtMs = Date.now();
+      const weekStartMs = seededAtMs - 7 * DAY_MS;
+      seedTranscripts(databaseFile, ACCOUNT_SID, transcriptServices, { rows: SMALL_TRANSCRIPTS, endMs: seededAtMs, days: 7 });
       // The small database as it is now, to measure beside the grown one (its server has stopped).
       const smallDatabaseFile = join(directory, 'small.db');
       copyFileSync(databaseFile, smallDatabaseFile);
       if (existsSync(`${databaseFile}-wal`)) copyFileSync(`${databaseFile}-wal`, `${smallDatabaseFile}-wal`);
-      // The same database grown to SCALE_ROWS services and attachments, written directly.
+      // The same database grown to SCALE_ROWS services and attachments, and SCALE_ROWS transcripts of the
+      // year before that week, written directly.
       say(`\nseeding ${SCALE_ROWS.toLocaleString('en')} services and attachments…`);
       const operators = [seed.attachOperator, seed.churnOperator];
       const walks = [
@@ -331,9 +338,13 @@ async function main(): Promise<void> {
         { rows: SCALE_ROWS, batch: 100_000, pageSize: PAGE_SIZE, walks },
         () => {},
       );
-      seedTranscripts(databaseFile, ACCOUNT_SID, seed.listService, SCALE_ROWS);
       info.seed = { rows: large.rows, seconds: large.seconds, databaseBytes: large.databaseBytes };
-      say(`seeded in ${large.seconds.toFixed(1)} s; database ${(large.databaseBytes / 1048576).toFixed(0)} MB\n`);
+      say(`seeded in ${large.seconds.toFixed(1)} s; database ${(large.databaseBytes / 1048576).toFixed(0)} MB`);
+      say(`seeding ${SCALE_ROWS.toLocaleString('en')} transcripts…`);
+      const history = seedTranscripts(databaseFile, ACCOUNT_SID, transcriptServices, { rows: SCALE_ROWS, endMs: weekStartMs, days: 365 });
+      const databaseBytes = statSync(databaseFile).size;
+      info.transcriptSeed = { rows: history.rows, seconds: history.seconds, databaseBytes };
+      say(`seeded in ${history.seconds.toFixed(1)} s; database ${(databaseBytes / 1048576).toFixed(0)} MB\n`);
 
       // Cold start on the existing (large) database: process start to first answered request.
       const starts: number[] = [];
@@ -370,11 +381,19 @@ async function main(): Promise<void> {
           })),
         ),
       );
-      const transcriptList = same({ method: 'GET', path: `/v2/Transcripts?PageSize=${PAGE_SIZE}` });
-      await measure(`list transcripts ${AT}`, scaled, transcriptList, {
-        baseline: { name: 'small database', requests: transcriptList },
-        fresh: freshPair,
-      });
+      // The first page of all transcripts, and of one service's completed ones since the week began
+      // (the next whole second: no transcript of the year before it matches).
+      const since = new Date(Math.ceil(weekStartMs / 1000) * 1000).toISOString().slice(0, 19) + 'Z';
+      const transcriptLists: Array<[string, RequestSpec[][]]> = [
+        ['list transcripts', same({ method: 'GET', path: '/v2/Transcripts' })],
+        [
+          'list transcripts, filtered',
+          same({ method: 'GET', path: `/v2/Transcripts?ServiceSid=${seed.listService}&Status=completed&AfterDateCreated=${since}` }),
+        ],
+      ];
+      for (const [name, requests] of transcriptLists) {
+        await measure(`${name} ${AT}`, scaled, requests, { baseline: { name: 'small database', requests }, fresh: freshPair });
+      }
       await measure(`services from page 1 ${AT}`, scaled, fromFirst);
       await measure(`services from page ${PAGE} ${AT}`, scaled, fromMiddle, {
         baseline: { name: 'from page 1', server: scaled, requests: fromFirst },

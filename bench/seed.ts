@@ -3,6 +3,13 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { encodePageToken } from '../src/http/paging.js';
+import { PROCESSING_FAILED, RECORDING_NOT_FOUND } from '../src/pipeline/failure.js';
+import { REDACTED_MEDIA_FILE } from '../src/pipeline/stages/store-sentences.js';
+import { newSid, type AccountSid, type OperatorSid, type ServiceSid } from '../src/sids.js';
+import { operatorSidsIn } from '../src/store/operator-list.js';
+import { flag } from '../src/store/sqlite-context.js';
+import type { TranscriptRecord } from '../src/store/store.js';
+import { TRANSCRIPT_COLUMNS, transcriptValues } from '../src/store/transcripts/row.js';
 
 export interface SmallSeed {
   /** A service with `attachOperator` attached: POSTing it again is the idempotent read path. */
@@ -119,23 +126,151 @@ export function seedDirectly(
   };
 }
 
+/** What the transcripts' seed wrote, and how long it took. */
+export interface TranscriptSeed {
+  rows: number;
+  seconds: number;
+}
+
+/** The settings a transcript copies from its service when it is created, and the service's operators. */
+interface ServiceSettings {
+  sid: ServiceSid;
+  languageCode: string;
+  dataLogging: boolean;
+  redaction: boolean;
+  mediaRedaction: boolean;
+  operatorSids: OperatorSid[];
+}
+
+/** Shares of the transcripts by service, in the order the services are given (the rest share equally). */
+const SERVICE_SHARES = [0.5, 0.25, 0.15];
+const FAILED_SHARE = 0.03;
+
+/** A participant of the Channel parameter as the server keeps it (every key present). */
+const participant = (channelParticipant: 1 | 2, role: string) => ({
+  channel_participant: channelParticipant,
+  role,
+  full_name: null,
+  user_id: null,
+  media_participant_id: null,
+  email: null,
+  image_url: null,
+});
+
+/** A small deterministic generator (mulberry32), so that every run seeds the same spread. */
+function spread(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /**
- * Adds `rows` completed transcripts (no sentences) of one service to `accountSid`, older than what is
- * there, one millisecond apart, in batches of pure-SQL inserts (the server is stopped).
+ * Adds `rows` transcripts to `accountSid` as the transcript job leaves them, spread over
+ * `serviceSids` (half to the first, a quarter to the second, …; each with the settings and
+ * operators copied from its service, as a create does) and over the `days` before `endMs`, in time
+ * order at random moments: 97 % completed (media stored, 30 s to 15 min long), 3 % failed
+ * (no media, an error); two in three from a media URL, the others from a recording SID; four in five
+ * with a media start time (the call's start, minutes before), half with a customer key. No
+ * sentences. Written directly, in batches of one transaction each (the server is stopped).
  */
-export function seedTranscripts(filename: string, accountSid: string, serviceSid: string, rows: number, batch = 100_000): void {
+export function seedTranscripts(
+  filename: string,
+  accountSid: string,
+  serviceSids: string[],
+  options: { rows: number; endMs: number; days: number; batch?: number },
+): TranscriptSeed {
+  const started = performance.now();
   const db = new Database(filename);
   db.pragma('synchronous = OFF');
-  const base = Date.now() - rows - 86_400_000;
-  const insert = db.prepare(`
-    WITH RECURSIVE n(i) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
-    INSERT INTO transcripts (sid, account_sid, service_sid, status, channel, media_url, source_sid, language_code,
-      data_logging, redaction, media_redaction, customer_key, media_start_time, duration, operator_sids, error_code,
-      error_message, media_path, media_content_type, redacted_media_path, date_created, date_updated)
-    SELECT 'GT' || lower(hex(randomblob(16))), ?, ?, 'completed',
-      '{"type":"voice","media_properties":{"source":"ExternalRecording","source_sid":null,"media_url":"https://example.com/call.vtt"},"participants":[]}',
-      'https://example.com/call.vtt', NULL, 'en-US', 0, 0, 0, 'scale-' || i, NULL, 60, '[]', NULL, NULL, NULL, NULL, NULL, ? + i, ? + i FROM n`);
-  for (let from = 0; from < rows; from += batch) insert.run(from, Math.min(rows, from + batch), accountSid, serviceSid, base, base);
+  db.pragma('cache_size = -524288');
+  const services = serviceSids.map((sid): ServiceSettings => {
+    const row = db
+      .prepare('SELECT language_code, data_logging, auto_redaction, media_redaction, operator_sids FROM services WHERE sid = ?')
+      .get(sid) as
+      { language_code: string; data_logging: number; auto_redaction: number; media_redaction: number; operator_sids: string } | undefined;
+    if (row === undefined) throw new Error(`no service ${sid} to seed transcripts for`);
+    return {
+      sid: sid as ServiceSid,
+      languageCode: row.language_code,
+      dataLogging: row.data_logging === 1,
+      redaction: row.auto_redaction === 1,
+      mediaRedaction: row.media_redaction === 1,
+      operatorSids: operatorSidsIn(row.operator_sids) as OperatorSid[],
+    };
+  });
+  const rest = (1 - SERVICE_SHARES.reduce((sum, share) => sum + share, 0)) / Math.max(1, services.length - SERVICE_SHARES.length);
+  const shares = services.map((_, index) => SERVICE_SHARES[index] ?? rest);
+  const random = spread(options.rows);
+  const serviceOf = (draw: number): ServiceSettings => {
+    for (let index = 0, sum = 0; index < services.length; index++) {
+      sum += shares[index]!;
+      if (draw < sum) return services[index]!;
+    }
+    return services[services.length - 1]!;
+  };
+  // Each transcript at a random moment of its own slot of the window: in time order, none past its end.
+  const spanMs = options.days * 86_400_000;
+  const slotMs = spanMs / options.rows;
+  const windowStartMs = options.endMs - spanMs;
+  const transcript = (index: number): TranscriptRecord => {
+    const createdMs = windowStartMs + Math.floor((index + random()) * slotMs);
+    const service = serviceOf(random());
+    const sid = newSid('GT');
+    const fromRecording = random() < 1 / 3;
+    const sourceSid = fromRecording ? newSid('RE') : null;
+    const mediaUrl = fromRecording ? null : `https://media.example.com/calls/${index}.wav`;
+    const channel = {
+      type: 'voice',
+      media_properties: { source: fromRecording ? 'Recording' : 'ExternalRecording', source_sid: sourceSid, media_url: mediaUrl },
+      participants: [participant(1, 'Agent'), participant(2, 'Customer')],
+    };
+    const failure: [number, string] | null =
+      random() >= FAILED_SHARE
+        ? null
+        : fromRecording
+          ? [RECORDING_NOT_FOUND, `Recording ${sourceSid} not found: the Recordings API answered 404`]
+          : [PROCESSING_FAILED, 'Processing failed: the media could not be read'];
+    const durationSeconds = failure === null ? 30 + Math.floor(random() * 870) : 0;
+    const finishedMs = createdMs + 2_000 + Math.floor(random() * 8_000);
+    const mediaPath = failure === null ? `${sid}/media.wav` : null;
+    return {
+      sid,
+      accountSid: accountSid as AccountSid,
+      serviceSid: service.sid,
+      status: failure === null ? 'completed' : 'failed',
+      channelJson: JSON.stringify(channel),
+      mediaUrl,
+      sourceSid,
+      languageCode: service.languageCode,
+      dataLogging: service.dataLogging,
+      redaction: service.redaction,
+      mediaRedaction: service.mediaRedaction,
+      customerKey: random() < 0.5 ? `customer-${Math.floor(random() * 100_000)}` : null,
+      mediaStartTimeMs: random() < 0.8 ? createdMs - (durationSeconds + 60 + Math.floor(random() * 3_540)) * 1000 : null,
+      durationSeconds,
+      operatorSids: service.operatorSids,
+      errorCode: failure?.[0] ?? null,
+      errorMessage: failure?.[1] ?? null,
+      mediaPath,
+      mediaContentType: mediaPath === null ? null : 'audio/wav',
+      redactedMediaPath: mediaPath !== null && service.mediaRedaction ? `${sid}/${REDACTED_MEDIA_FILE}` : null,
+      dateCreatedMs: createdMs,
+      dateUpdatedMs: finishedMs,
+    };
+  };
+
+  const insert = db.prepare(`INSERT INTO transcripts (${TRANSCRIPT_COLUMNS}) VALUES (${Array(22).fill('?').join(', ')})`);
+  const insertBatch = db.transaction((from: number, to: number) => {
+    for (let index = from; index < to; index++) insert.run(transcriptValues(transcript(index), flag));
+  });
+  const batch = options.batch ?? 50_000;
+  for (let from = 0; from < options.rows; from += batch) insertBatch(from, Math.min(options.rows, from + batch));
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
+  return { rows: options.rows, seconds: (performance.now() - started) / 1000 };
 }

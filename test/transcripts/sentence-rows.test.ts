@@ -2,7 +2,14 @@
 // build (compact [word, start, end] triples) read into the same form.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeWords, encodeWords, sentenceFromRow, type SentenceRow } from '../../src/store/transcripts/row.js';
+import {
+  decodeWords,
+  encodeWords,
+  prepareSentences,
+  sentenceFromRow,
+  sentenceValues,
+  type SentenceRow,
+} from '../../src/store/transcripts/row.js';
 
 const row = (words: string, redactedWords: string | null = null): SentenceRow => ({
   transcript_sid: 'GT00000000000000000000000000000000',
@@ -41,4 +48,32 @@ test('a row written as triples (the first data-plane build) is read in the serve
   assert.equal(record.wordsJson, '[{"word":"Hello","start_time":1.5,"end_time":1.75},{"word":"there","start_time":null,"end_time":null}]');
   assert.equal(record.redactedWordsJson, '[{"word":"[Name]","start_time":1.5,"end_time":2.25}]');
   assert.equal(sentenceFromRow(row('[]')).wordsJson, '[]');
+});
+
+test('sentences prepared ahead of their write are written as encoded then, the event loop turning between slices', async () => {
+  const sentences = Array.from({ length: 120 }, (_, index) => ({
+    sid: `GX${String(index).padStart(32, '0')}`,
+    transcriptSid: 'GT00000000000000000000000000000000',
+    sentenceIndex: index,
+    mediaChannel: 1,
+    startTime: index,
+    endTime: index + 0.5,
+    confidence: null,
+    transcript: `word ${index}`,
+    words: [{ word: `word${index}`, startTime: index + 0.1234, endTime: null }],
+    redactedTranscript: index === 0 ? '[Name]' : null,
+    redactedWords: index === 0 ? [{ word: '[Name]', startTime: 0, endTime: 0.5 }] : null,
+  }));
+  let turns = 0;
+  let counting = true;
+  const count = () => {
+    turns++;
+    if (counting) setImmediate(count);
+  };
+  setImmediate(count);
+  await prepareSentences(sentences);
+  counting = false;
+  assert.ok(turns >= 2, `the loop turned between the slices of 50 (${turns} turns)`);
+  assert.deepEqual(sentenceValues('GT1', sentences[5]!).slice(8), ['[{"word":"word5","start_time":5.123,"end_time":null}]', null, null]);
+  assert.deepEqual(sentenceValues('GT1', sentences[0]!)[10], '[{"word":"[Name]","start_time":0,"end_time":0.5}]');
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { MediaType } from '../../media/detect.js';
 import { newSid } from '../../sids.js';
 import type { StoredSentence } from '../../store/store.js';
+import { prepareSentences } from '../../store/transcripts/row.js';
 import type { PipelineParts, Run } from '../context.js';
 import { TranscriptGone } from '../failure.js';
 import { MEDIA_CONTENT_TYPES } from './detect.js';
@@ -41,6 +42,7 @@ export async function storeSentencesStage(
     redactedTranscript: sentence.redactedTranscript,
     redactedWords: sentence.redactedWords,
   }));
+  await prepareSentences(sentences);
   const nowMs = (parts.now ?? Date.now)();
   await parts.store.transaction(async (tx) => {
     const recorded = await tx.setTranscriptMedia(

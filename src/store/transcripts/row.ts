@@ -108,9 +108,18 @@ export interface SentenceRow {
 // (bench/README.md). Times are rounded to the millisecond when written: 1.36 reads "1.36", never
 // "1.3600000000000001". Rows written before kept compact [word, start, end] triples; they are
 // read into the same form.
-const millis = (seconds: number | null) => (seconds === null ? null : Number(seconds.toFixed(3)));
-export const encodeWords = (words: readonly StoredWord[]): string =>
-  JSON.stringify(words.map((w) => ({ word: w.word, start_time: millis(w.startTime), end_time: millis(w.endTime) })));
+/** Seconds as JSON, rounded to the millisecond; null for no time (or one that is not a finite number). */
+const millis = (seconds: number | null): string =>
+  seconds === null || !Number.isFinite(seconds) ? 'null' : String(Math.round(seconds * 1000) / 1000);
+/** The words as the Sentences API serves them, written out directly (a transcript holds ~13 words a sentence). */
+export function encodeWords(words: readonly StoredWord[]): string {
+  let json = '[';
+  for (const [index, word] of words.entries()) {
+    if (index > 0) json += ',';
+    json += `{"word":${JSON.stringify(word.word)},"start_time":${millis(word.startTime)},"end_time":${millis(word.endTime)}}`;
+  }
+  return json + ']';
+}
 type WordTriple = [string, number | null, number | null];
 const servedWords = (text: string): string =>
   text.startsWith('[[')
@@ -177,10 +186,32 @@ export const sentenceValues = (transcriptSid: string, s: StoredSentence): unknow
   s.endTime,
   s.confidence,
   s.transcript,
-  encodeWords(s.words),
+  storedWords(s.words),
   s.redactedTranscript,
-  s.redactedWords === null ? null : encodeWords(s.redactedWords),
+  s.redactedWords === null ? null : storedWords(s.redactedWords),
 ];
+
+/** Words already encoded by prepareSentences, by the array they were encoded from. */
+const encoded = new WeakMap<readonly StoredWord[], string>();
+const storedWords = (words: readonly StoredWord[]): string => encoded.get(words) ?? encodeWords(words);
+
+/** Sentences encoded a slice at a time, the event loop turning between slices. */
+const PREPARED_PER_TURN = 50;
+
+/**
+ * Encodes the sentences' words ahead of their write, a slice per turn of the event loop: the write
+ * (one unit of work, which must not let the loop turn) then only inserts them. A transcript's
+ * ~6,500 words take milliseconds to encode, which requests waiting meanwhile would feel.
+ */
+export async function prepareSentences(sentences: readonly StoredSentence[]): Promise<void> {
+  for (let start = 0; start < sentences.length; start += PREPARED_PER_TURN) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const sentence of sentences.slice(start, start + PREPARED_PER_TURN)) {
+      encoded.set(sentence.words, encodeWords(sentence.words));
+      if (sentence.redactedWords !== null) encoded.set(sentence.redactedWords, encodeWords(sentence.redactedWords));
+    }
+  }
+}
 
 export const RESULT_COLUMNS = 'transcript_sid, operator_sid, name, position, result, redacted_result, date_created';
 

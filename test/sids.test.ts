@@ -40,3 +40,9 @@ test('isSid agrees with the spec pattern on every single-character change of a S
     }
   }
 });
+
+test('newSid makes distinct SIDs of the spec pattern, past the batch of entropy it draws from', () => {
+  const sids = Array.from({ length: 1000 }, () => newSid('GX'));
+  assert.equal(new Set(sids).size, 1000);
+  for (const sid of sids) assert.match(sid, /^GX[0-9a-f]{32}$/);
+});

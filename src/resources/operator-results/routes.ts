@@ -2,7 +2,8 @@
 // shape of intelligence.v2.transcript.operator_result.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { queryOf, type RouteContext } from '../../http/context.js';
-import { JSON_CONTENT_TYPE } from '../../http/page-json.js';
+import { JSON_CONTENT_TYPE, RememberedJson, sendPage } from '../../http/page-json.js';
+import type { StoredOperatorResult } from '../../store/store.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { formBoolean, listSchema, pagingQuery, parseFormBoolean, ref } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
@@ -22,7 +23,7 @@ const STORED_HEAD = '{"operator_type":"';
  * intelligence.v2.transcript.operator_result as JSON, in the spec's field order: the stored body's
  * fields are spliced in as stored (a result can quote hundreds of sentences), never parsed again.
  */
-export function operatorResultJson(view: OperatorResultView, base: string): string {
+export function operatorResultJson(view: Omit<OperatorResultView, 'record'>, base: string): string {
   const url = `${base}/v2/Transcripts/${view.transcriptSid}/OperatorResults/${view.operatorSid}`;
   const stored = storedBody(view.bodyJson);
   const afterType = stored.indexOf('",', STORED_HEAD.length) + 1;
@@ -42,6 +43,9 @@ function storedBody(json: string): string {
 
 export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResultRules, context: RouteContext): void {
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
+  // Each result's JSON, kept while its stored record lives (the read cache's answers), by the body it shows.
+  const items = RememberedJson.bytes<StoredOperatorResult>();
+  const single = RememberedJson.text<StoredOperatorResult>();
 
   app.get(
     '/v2/Transcripts/:TranscriptSid/OperatorResults',
@@ -65,8 +69,9 @@ export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResult
         key: 'operator_results',
         filters: query.Redacted === undefined ? [] : [['Redacted', query.Redacted]],
       });
-      const items = page.items.map((view) => operatorResultJson(view, baseUrl)).join(',');
-      return reply.type(JSON_CONTENT_TYPE).send(`{"operator_results":[${items}],"meta":${JSON.stringify(page.meta)}}`);
+      const prefix = items.prefix(baseUrl);
+      const json = page.items.map((view) => items.of(view.record, prefix, view.bodyJson, () => operatorResultJson(view, baseUrl)));
+      return sendPage(reply, json, page.meta);
     },
   );
 
@@ -83,7 +88,10 @@ export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResult
     async (request, reply) => {
       const { TranscriptSid, OperatorSid } = request.params as { TranscriptSid: string; OperatorSid: string };
       const view = await rules.fetch(request.accountSid, TranscriptSid, OperatorSid, parseFormBoolean(queryOf(request).Redacted));
-      return reply.type(JSON_CONTENT_TYPE).send(operatorResultJson(view, base(request)));
+      const baseUrl = base(request);
+      return reply
+        .type(JSON_CONTENT_TYPE)
+        .send(single.of(view.record, single.prefix(baseUrl), view.bodyJson, () => operatorResultJson(view, baseUrl)));
     },
   );
 }

@@ -11,6 +11,8 @@ export interface OperatorResultView {
   name: string;
   /** The computed fields as stored: JSON text of OperatorResultBody (operators/types.ts), its fields in the spec's order. */
   bodyJson: string;
+  /** The stored result it shows (the same object while the store's read cache holds it). */
+  record: StoredOperatorResult;
 }
 
 /** Results are listed by their operator's place: the keyset cursor is (position, operator SID). */
@@ -55,5 +57,6 @@ function viewOf(record: StoredOperatorResult, redacted: boolean): OperatorResult
     operatorSid: record.operatorSid,
     name: record.name,
     bodyJson: redacted && record.redactedResultJson !== null ? record.redactedResultJson : record.resultJson,
+    record,
   };
 }

@@ -114,6 +114,9 @@ describe('transcript job across processes', { timeout: 180_000 }, () => {
     }
     for (let n = 0; n < 20; n++) assert.equal(media.counts.get(`/many-${n}.wav`), 1, `many-${n}.wav fetched once`);
     assert.equal(stub.requests.length - before, 20, 'one transcription request per transcript (mono)');
+    // A job is marked done after its transcript completes (the worker's own write, a turn later).
+    const unfinished = async () => (await js.sql(`SELECT state FROM jobs WHERE name = 'transcript' AND state <> 'done'`)).length;
+    await waitFor(async () => (await unfinished()) === 0, 'every transcript job marked done');
     const jobs = await js.sql(`SELECT attempts, state FROM jobs WHERE name = 'transcript'`);
     assert.deepEqual(
       new Set(jobs.map((job) => `${String(job.state)} ${String(job.attempts)}`)),

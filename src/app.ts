@@ -39,7 +39,7 @@ import { sentenceRoutes } from './resources/transcripts/sentences-routes.js';
 import { mediaFileRoutes, mediaRoutes } from './resources/transcripts/media-routes.js';
 import { MediaStore } from './media/media-store.js';
 import { MediaUrlSigner } from './media/signed-urls.js';
-import { readGeneration, withReadCache } from './store/read-cache.js';
+import { readGeneration, transcriptsReadGeneration, withReadCache } from './store/read-cache.js';
 import type { Store } from './store/store.js';
 import { markingStoreErrors } from './store/errors.js';
 import { adminRoutes } from './ops/admin-routes.js';
@@ -212,7 +212,11 @@ export async function buildApp({
   if (secretKey === null) {
     app.log.warn('no secret key: media URLs are signed with a key of this process only, so they fail after a restart and on other nodes');
   }
-  const context = { publicBaseUrl: config.publicBaseUrl, readGeneration: () => readGeneration(store) };
+  const context = {
+    publicBaseUrl: config.publicBaseUrl,
+    readGeneration: () => readGeneration(store),
+    transcriptsGeneration: () => transcriptsReadGeneration(store),
+  };
   const authFailures = new AuthFailureLimiter({ failures: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds });
   const rateLimiter = new RateLimiter(
     { requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createAccount, createApiKey, hashSecret } from '../src/resources/accounts/rules.js';
-import { readGeneration, settledAnswer, withReadCache } from '../src/store/read-cache.js';
+import { readGeneration, settledAnswer, transcriptsReadGeneration, withReadCache } from '../src/store/read-cache.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { CredentialRecord, ServiceRecord } from '../src/store/store.js';
 import { testSid } from './postgres/stores.js';
@@ -457,6 +457,10 @@ test('a transcript and its operator results are cached until a step of its job o
   );
   assert.equal((await store.findOperatorResult(sid, operatorSid))?.name, 'spot');
   assert.equal(readGeneration(store), generation, 'transcripts’ writes leave the operator plane’s generation alone');
+  const withTranscripts = transcriptsReadGeneration(store);
+  await store.failTranscript(sid, 95_105, 'gone', 3_000);
+  assert.notEqual(transcriptsReadGeneration(store), withTranscripts, 'and change the generation that counts them');
+  assert.equal(readGeneration(store), generation);
 
   await nextTurn();
   assert.notEqual(await other.deleteTranscript(account.sid, sid), null);

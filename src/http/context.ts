@@ -20,6 +20,8 @@ export interface RouteContext {
   publicBaseUrl: string | null;
   /** The store's read generation (store/read-cache.ts), for answers remembered whole. */
   readGeneration: ReadGeneration;
+  /** The same, changing with every write of a transcript or its operator results too. */
+  transcriptsGeneration: ReadGeneration;
 }
 
 export const queryOf = (request: FastifyRequest) => (request.query ?? {}) as Record<string, string | undefined>;

@@ -129,8 +129,8 @@ const DEFAULT_LIMITS: ReadCacheLimits = { entries: 10_000, rows: 5_000, listKeys
 
 const rowsIn = (value: unknown) => (Array.isArray(value) ? value.length : value instanceof Map ? value.size : 0);
 
-/** Each cached store's generation (see readGeneration). */
-const generations = new WeakMap<Store, () => number>();
+/** Each cached store's generations (see readGeneration and transcriptsReadGeneration). */
+const generations = new WeakMap<Store, { data: () => number; withTranscripts: () => number }>();
 
 /**
  * A number that changes whenever anything a cached read of the credentials or the operator plane's
@@ -140,7 +140,12 @@ const generations = new WeakMap<Store, () => number>();
  * generation g is still what those reads would answer while the generation is g.
  */
 export function readGeneration(store: Store): number | null {
-  return generations.get(store)?.() ?? null;
+  return generations.get(store)?.data() ?? null;
+}
+
+/** Like readGeneration, and changing with every write of a transcript or its results too. */
+export function transcriptsReadGeneration(store: Store): number | null {
+  return generations.get(store)?.withTranscripts() ?? null;
 }
 
 /** The values cached answers resolved to, by answer: see settledAnswer. */
@@ -219,11 +224,13 @@ export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LI
   let lastCounter: number | null = null;
   let checkedThisTurn = false;
   let generation = 0;
+  let transcriptsGeneration = 0;
   const endTurn = () => {
     checkedThisTurn = false;
   };
   const clear = (parts: readonly Part[]) => {
     if (parts.some((part) => part !== 'transcripts')) generation++;
+    if (parts.includes('transcripts')) transcriptsGeneration++;
     for (const part of parts) for (const cache of caches[part]) cache.clear();
   };
   /** Once per turn of the event loop: has another connection committed since the last look? */
@@ -293,9 +300,16 @@ export function withReadCache(store: Store, limits: ReadCacheLimits = DEFAULT_LI
       cached[name] = writing(method, store, kind.writes);
     }
   }
-  generations.set(cached as unknown as Store, () => {
-    seeOtherWriters();
-    return generation;
+  generations.set(cached as unknown as Store, {
+    data: () => {
+      seeOtherWriters();
+      return generation;
+    },
+    // Two counters that only grow: their sum changes whenever either does.
+    withTranscripts: () => {
+      seeOtherWriters();
+      return generation + transcriptsGeneration;
+    },
   });
   return cached as unknown as Store;
 }

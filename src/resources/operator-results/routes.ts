@@ -2,7 +2,8 @@
 // shape of intelligence.v2.transcript.operator_result.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { queryOf, type RouteContext } from '../../http/context.js';
-import { JSON_CONTENT_TYPE, RememberedJson, sendPage } from '../../http/page-json.js';
+import { JSON_CONTENT_TYPE, pageBody, RememberedJson } from '../../http/page-json.js';
+import { RecentAnswers } from '../../http/recent-answers.js';
 import type { StoredOperatorResult } from '../../store/store.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
 import { formBoolean, listSchema, pagingQuery, parseFormBoolean, ref } from '../../http/schemas.js';
@@ -46,6 +47,8 @@ export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResult
   // Each result's JSON, kept while its stored record lives (the read cache's answers), by the body it shows.
   const items = RememberedJson.bytes<StoredOperatorResult>();
   const single = RememberedJson.text<StoredOperatorResult>();
+  // Whole list answers, while no transcript (nor anything else cached) was written since.
+  const answers = new RecentAnswers(context.transcriptsGeneration, base);
 
   app.get(
     '/v2/Transcripts/:TranscriptSid/OperatorResults',
@@ -57,7 +60,7 @@ export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResult
         response: { 200: listSchema('operator_results', RESULT_SCHEMA) },
       },
     },
-    async (request, reply) => {
+    answers.handler(async (request) => {
       const query = queryOf(request);
       const { TranscriptSid } = request.params as { TranscriptSid: string };
       const pageRequest = parsePageRequest(query);
@@ -71,8 +74,8 @@ export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResult
       });
       const prefix = items.prefix(baseUrl);
       const json = page.items.map((view) => items.of(view.record, prefix, view.bodyJson, () => operatorResultJson(view, baseUrl)));
-      return sendPage(reply, json, page.meta);
-    },
+      return pageBody(json, page.meta);
+    }),
   );
 
   app.get(

@@ -12,6 +12,7 @@ import { emptyFields, invalidQueryMarker, parseFormBody, parseQueryString } from
 import { internals as nodeAndFastifyInternals, warnOfMissingInternals, type Internals } from './http/internals.js';
 import { lazySchemaCompilers } from './http/lazy-compilers.js';
 import { methodNotAllowedRoutes } from './http/method-not-allowed.js';
+import { RequestActivity } from './http/activity.js';
 import { OverloadMonitor } from './http/overload.js';
 import { AuthFailureLimiter, tooManyFailedAuthentications } from './http/auth-failures.js';
 import { RateLimiter, specListsRateLimitHeaders } from './http/rate-limit.js';
@@ -72,6 +73,15 @@ const emptyFormWhenNoBody: preValidationHookHandler = (request, _reply, done) =>
 
 /** Each app's store as its routes read it: with the read cache (see servingStore). */
 const servingStores = new WeakMap<FastifyInstance, Store>();
+/** Each app's record of its API requests (see requestActivity). */
+const activities = new WeakMap<FastifyInstance, RequestActivity>();
+
+/** When `app` was last asked something: background work gives way to its requests (http/activity.ts). */
+export function requestActivity(app: FastifyInstance): RequestActivity {
+  const activity = activities.get(app);
+  if (activity === undefined) throw new Error('not an app made by buildApp');
+  return activity;
+}
 
 /**
  * The store `app`'s routes read, behind its read cache: whatever writes what they read in this
@@ -139,6 +149,8 @@ export async function buildApp({
   const ownStore = markingStoreErrors(plainStore);
   const store = withReadCache(metrics === null ? ownStore : instrumentStore(ownStore, metrics));
   servingStores.set(app, store);
+  const activity = new RequestActivity();
+  activities.set(app, activity);
   const notAllowed = methodNotAllowedRoutes(app);
   app.addHook('onRoute', (route) => {
     const schema = route.schema;
@@ -241,6 +253,7 @@ export async function buildApp({
   await app.register(async (api) => {
     // A callback hook: a known, unchanged credential is answered at once, without a promise.
     api.addHook('onRequest', (request, reply, done) => {
+      activity.seen();
       if (draining) {
         void reply.header('Connection', 'close');
         return done(serviceUnavailable('The server is shutting down; try again shortly'));

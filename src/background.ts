@@ -3,6 +3,7 @@
 // the queue itself (src/jobs) knows nothing of them.
 import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogIndex } from './catalog/load.js';
+import type { RequestActivity } from './http/activity.js';
 import type { Config } from './config.js';
 import type { ThreadPool } from './jobs/threads.js';
 import type { JobHandler } from './jobs/worker.js';
@@ -26,6 +27,8 @@ export interface BackgroundParts {
   secretKey: SecretKey;
   /** The clock handlers read (tests pass one they control); default Date.now. */
   now?: () => number;
+  /** The API's requests, which the transcript job gives way to between its stages (none: it never waits). */
+  activity?: RequestActivity;
 }
 
 /** Jobs that run in slots of their own (JobWorkerOptions.lanes): a dead receiver never holds the slots transcripts need. */

@@ -1,7 +1,7 @@
 // Starts the server for real: configuration, catalog, store, bootstrap account, listen, and a
 // graceful stop on SIGTERM/SIGINT (in-flight requests finish, the database is closed).
 import type { FastifyInstance } from 'fastify';
-import { buildApp, servingStore } from './app.js';
+import { buildApp, requestActivity, servingStore } from './app.js';
 import { BACKGROUND_LANES, backgroundHandlers, scheduleBackgroundJobs } from './background.js';
 import { indexCatalog, loadCatalog } from './catalog/load.js';
 import type { Config } from './config.js';
@@ -68,7 +68,16 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   // Background work writes through the routes' read cache, which then sees each write at once.
   const served = servingStore(app);
   const handlers = {
-    ...backgroundHandlers({ config, store: served, catalog, log: app.log, threads, secretKey, now: parts.jobOptions?.now }),
+    ...backgroundHandlers({
+      config,
+      store: served,
+      catalog,
+      log: app.log,
+      threads,
+      secretKey,
+      now: parts.jobOptions?.now,
+      activity: requestActivity(app),
+    }),
     ...parts.jobHandlers,
   };
   const jobs =

@@ -45,6 +45,8 @@ export interface PipelineParts {
     nowMs: number,
   ) => Promise<void>;
   now?: () => number;
+  /** Waits, before each stage, for a moment without API requests (bounded; http/activity.ts); none: goes on at once. */
+  giveWay?: () => Promise<void>;
 }
 
 /** One run of the job on one transcript. */

@@ -39,7 +39,7 @@ export interface TranscriptJobOptions {
 
 /** The handler as the server registers it: its engines built once, its outcomes written with their Alerts (and webhook). */
 export function transcriptJob(parts: BackgroundParts, options: TranscriptJobOptions = {}): JobHandler {
-  const { config, store, log, threads, catalog } = parts;
+  const { config, store, log, threads, catalog, activity } = parts;
   const stage = operatorsStageParts({ config, store, catalog, threads });
   return transcriptJobHandler({
     store,
@@ -53,6 +53,7 @@ export function transcriptJob(parts: BackgroundParts, options: TranscriptJobOpti
     operators: options.operators ?? ((transcript, sentences, signal) => runOperatorsStage(stage, transcript, sentences, signal)),
     onTranscriptFailed: options.onTranscriptFailed ?? alertTranscriptFailed,
     onTranscriptCompleted: options.onTranscriptCompleted ?? transcriptCompleted,
+    ...(activity === undefined ? {} : { giveWay: () => activity.quiet() }),
   });
 }
 
@@ -140,23 +141,30 @@ export function transcriptJobHandler(parts: PipelineParts): JobHandler {
 }
 
 async function runStages(parts: PipelineParts, run: Run): Promise<number> {
+  // Before each stage, requests being answered go first (for a bounded time).
+  const giveWay = async () => {
+    await parts.giveWay?.();
+    run.signal.throwIfAborted();
+  };
+  await giveWay();
   const fetched = await fetchStage(parts, run);
-  run.signal.throwIfAborted();
+  await giveWay();
   const type = await detectStage(fetched);
   const recognised = isAudio(type)
     ? await transcribeStage(parts.threads, parts.speech, fetched.path, type, run)
     : await parseStage(fetched.path, type, run.transcript);
-  run.signal.throwIfAborted();
+  await giveWay();
   const redacted = await redactStage(parts.threads, recognised, run);
-  run.signal.throwIfAborted();
+  await giveWay();
   const sentences = await storeSentencesStage(
     parts,
     run,
     { path: fetched.path, type, durationSeconds: recognised.durationSeconds },
     redacted,
   );
+  await giveWay();
   const operators = await operatorsStage(parts, run, sentences);
-  run.signal.throwIfAborted();
+  await giveWay();
   // Nothing is left behind once the status says completed.
   await rm(run.scratch, { recursive: true, force: true });
   await completeStage(parts, run, operators);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request as httpRequest } from 'node:http';
-import { buildApp, servingStore } from '../../src/app.js';
+import { buildApp, requestActivity, servingStore } from '../../src/app.js';
 import { createThreadPool } from '../../src/threads.js';
 import { BACKGROUND_LANES, backgroundHandlers, scheduleBackgroundJobs } from '../../src/background.js';
 import { JobWorker, type JobWorkerOptions } from '../../src/jobs/worker.js';
@@ -189,7 +189,16 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const threads = createThreadPool(config.workerThreads);
   if (options.jobs) {
     const jobOptions = options.jobs === true ? {} : options.jobs;
-    const handlers = backgroundHandlers({ config, store, catalog, log: app.log, threads, secretKey, now: jobOptions.now });
+    const handlers = backgroundHandlers({
+      config,
+      store,
+      catalog,
+      log: app.log,
+      threads,
+      secretKey,
+      now: jobOptions.now,
+      activity: requestActivity(app),
+    });
     jobs = new JobWorker({ pollMs: 50, lanes: BACKGROUND_LANES, ...jobOptions, store, handlers });
     await jobs.start();
     await scheduleBackgroundJobs({ store, now: jobOptions.now });

@@ -112,6 +112,28 @@ describe('transcript job handler', () => {
     );
   });
 
+  test('the job gives way to API requests before each of its stages, and an abort meanwhile stops it there', async () => {
+    const transcript = await create();
+    let waits = 0;
+    await transcriptJobHandler(parts({ giveWay: async () => void waits++, operators: async () => ({ results: [], failures: [] }) }))(
+      { transcriptSid: transcript.sid },
+      context(1),
+    );
+    assert.equal((await js.store.findTranscriptForJob(transcript.sid))?.status, 'completed');
+    assert.equal(waits, 6, 'before fetching, detecting, redacting, storing, the operators and completing');
+
+    const aborted = await create();
+    const controller = new AbortController();
+    const stages = parts({
+      giveWay: async () => {
+        waits++;
+        controller.abort(new Error('shutting down'));
+      },
+    });
+    await assert.rejects(transcriptJobHandler(stages)({ transcriptSid: aborted.sid }, context(1, 5, controller.signal)), /shutting down/);
+    assert.equal((await js.store.findTranscriptForJob(aborted.sid))?.status, 'in-progress', 'left to the next attempt');
+  });
+
   test('an attempt that failed after storing sentences is retried; the rerun leaves one set', async () => {
     const transcript = await create();
     let calls = 0;

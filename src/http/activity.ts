@@ -1,36 +1,57 @@
-// When the API was last asked something, for background work that gives way to requests: the
-// transcript job waits between its stages until no request has arrived for a moment, or for a
-// bounded time at most, so that it still advances under constant load. On one core, a transcript
-// processed meanwhile otherwise takes its share of the CPU from the requests (bench/README.md).
+// How busy the API is, for background work that gives way to requests: the transcript job waits
+// between its stages while requests keep arriving (hundreds a second), or for a bounded time at
+// most, so that it still advances under constant load. On one core, a transcript processed
+// meanwhile otherwise takes its share of the CPU from the requests (bench/README.md). A client
+// polling a few times a second is no reason to wait.
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** No request for this long is a quiet moment. */
-const QUIET_MS = 2;
-/** Background work waits at most this long for one. */
-const MAX_DEFER_MS = 20;
+export interface ActivityLimits {
+  /** Requests are counted in windows of this length… */
+  windowMs: number;
+  /** …and the API is busy while this many arrived in the current and the last window. */
+  busyRequests: number;
+  /** Background work waits at most this long for the API to be no longer busy. */
+  maxDeferMs: number;
+}
+
+const DEFAULT_LIMITS: ActivityLimits = { windowMs: 10, busyRequests: 10, maxDeferMs: 50 };
 
 export class RequestActivity {
-  private lastMs = Number.NEGATIVE_INFINITY;
+  private windowStart = Number.NEGATIVE_INFINITY;
+  private inWindow = 0;
+  private inLastWindow = 0;
 
-  constructor(
-    private readonly quietMs = QUIET_MS,
-    private readonly maxDeferMs = MAX_DEFER_MS,
-  ) {}
+  constructor(private readonly limits: ActivityLimits = DEFAULT_LIMITS) {}
 
-  /** A request arrived (called for every API request: a clock read and a store). */
-  seen(): void {
-    this.lastMs = performance.now();
+  /** A request arrived (called for every API request: a clock read and a few stores). */
+  seen(now = performance.now()): void {
+    this.turnWindow(now);
+    this.inWindow++;
   }
 
-  /** Resolves once no request has arrived for quietMs, or after maxDeferMs at the latest. */
+  /** Whether requests are arriving at the busy rate now. */
+  busy(now = performance.now()): boolean {
+    this.turnWindow(now);
+    return this.inWindow + this.inLastWindow >= this.limits.busyRequests;
+  }
+
+  /** Resolves at once while the API is not busy; otherwise once it is not, or after maxDeferMs at the latest. */
   async quiet(): Promise<void> {
     const start = performance.now();
     for (;;) {
       const now = performance.now();
-      const idleFor = now - this.lastMs;
       const waited = now - start;
-      if (idleFor >= this.quietMs || waited >= this.maxDeferMs) return;
-      await sleep(Math.min(this.quietMs - idleFor, this.maxDeferMs - waited));
+      if (!this.busy(now) || waited >= this.limits.maxDeferMs) return;
+      await sleep(Math.min(this.limits.windowMs, this.limits.maxDeferMs - waited));
     }
+  }
+
+  private turnWindow(now: number): void {
+    const since = now - this.windowStart;
+    if (since < this.limits.windowMs) return;
+    // The window just ended becomes the last one; after a longer pause, nothing is recent.
+    this.inLastWindow = since < 2 * this.limits.windowMs ? this.inWindow : 0;
+    this.inWindow = 0;
+    this.windowStart = since < 2 * this.limits.windowMs ? this.windowStart + this.limits.windowMs : now;
   }
 }

@@ -1,5 +1,7 @@
 // The console's only way to the server: the public /v2 API with HTTP Basic, as any client. The
 // credentials live in sessionStorage (gone with the tab), never in a URL.
+import type { OperatorResultBody } from '../src/operators/types.js';
+
 export interface Credentials {
   username: string;
   password: string;
@@ -182,29 +184,10 @@ export interface Sentence {
   transcript: string | null;
 }
 
-export interface UtteranceResult {
-  sentence_index: number;
-  media_channel: number;
-  label: string;
-  probability: number;
-  text: string;
-}
-
-export interface OperatorResult {
+/** An operator result as the API serves it: the operator's computed fields (the server's own type) and what the resource adds. */
+export interface OperatorResult extends OperatorResultBody {
   operator_sid: string;
   name: string;
-  operator_type: string;
-  extract_match: boolean | null;
-  match_probability: number | null;
-  normalized_result: string | null;
-  utterance_results: UtteranceResult[] | null;
-  utterance_match: boolean | null;
-  predicted_label: string | null;
-  predicted_probability: number | null;
-  label_probabilities: Record<string, number> | null;
-  extract_results: Record<string, string[]> | null;
-  text_generation_results: { result: string; format: string } | null;
-  json_results: Record<string, unknown> | null;
 }
 
 export interface Alert {

@@ -7,34 +7,12 @@ import { parseTimedOutput, pocketsphinxEngine, soundswallowerModelDirectory } fr
 import { transcribeAudio } from '../../src/engines/speech/transcribe.js';
 import { decodeAudioFile } from '../../src/media/audio/decode.js';
 import { createThreadPool } from '../../src/threads.js';
-import { failsWith, readMonoWav, run, scratchDirectory, speak, writeWav } from '../helpers/media.js';
+import { failsWith, readMonoWav, recall, run, scratchDirectory, speak, writeWav } from '../helpers/media.js';
 
 // Call-centre sentences; flite's speech is recognised with a word error rate well under 50 %.
 const GREETING = 'Thank you for calling customer support, how can I help you today?';
 const BALANCE = 'I would like to check the balance of my savings account.';
 const NUMBER = 'Can you give me your account number and your date of birth please?';
-
-const wordsOf = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z' ]/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean);
-
-/** The share of the reference's words that the recogniser found (each found word used once). */
-function recall(reference: string, recognised: string[]): number {
-  const pool = [...recognised];
-  const expected = wordsOf(reference);
-  let found = 0;
-  for (const word of expected) {
-    const at = pool.indexOf(word);
-    if (at >= 0) {
-      found++;
-      pool.splice(at, 1);
-    }
-  }
-  return found / expected.length;
-}
 
 function assertTimesIncrease(sentences: RecognisedSentence[], duration: number) {
   let previousEnd = 0;

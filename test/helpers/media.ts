@@ -25,6 +25,29 @@ export async function speak(text: string, rate: 8000 | 16000, path: string): Pro
   return path;
 }
 
+/** A text's words, lower case, without punctuation (what a recogniser's output is compared by). */
+export const wordsOf = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z' ]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
+
+/** The share of the reference's words that the recogniser found (each found word used once). */
+export function recall(reference: string, recognised: readonly string[]): number {
+  const pool = [...recognised];
+  const expected = wordsOf(reference);
+  let found = 0;
+  for (const word of expected) {
+    const at = pool.indexOf(word);
+    if (at >= 0) {
+      found++;
+      pool.splice(at, 1);
+    }
+  }
+  return found / expected.length;
+}
+
 export const run = (command: string, args: string[]) => exec(command, args, { maxBuffer: 64 * 1024 * 1024 });
 
 /** 16-bit PCM samples of a mono WAV written by flite (a 44-byte header). */

@@ -7,35 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
-import { readMonoWav, speak, writeWav } from '../helpers/media.js';
+import { readMonoWav, recall, speak, wordsOf, writeWav } from '../helpers/media.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { insertTranscript, leftovers, mediaServer, waitForStatus, type LocalServer, type Served } from './helpers.js';
 import { decodeWords } from '../../src/store/transcripts/row.js';
 
 const AGENT = 'Thank you for calling customer support, how can I help you today?';
 const CUSTOMER = 'I would like to check the balance of my savings account.';
-
-const wordsOf = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z' ]/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean);
-
-/** The share of the reference's words found in the recognised text (each found word used once). */
-function recall(reference: string, recognised: string): number {
-  const pool = wordsOf(recognised);
-  const expected = wordsOf(reference);
-  let found = 0;
-  for (const word of expected) {
-    const at = pool.indexOf(word);
-    if (at >= 0) {
-      found++;
-      pool.splice(at, 1);
-    }
-  }
-  return found / expected.length;
-}
 
 describe('transcript job with pocketsphinx on flite speech', { timeout: 180_000 }, () => {
   let server: TestServer;
@@ -89,7 +67,7 @@ describe('transcript job with pocketsphinx on flite speech', { timeout: 180_000 
           .filter((s) => s.mediaChannel === channel)
           .map((s) => s.transcript)
           .join(' ');
-      const [agentRecall, customerRecall] = [recall(AGENT, textOf(1)), recall(CUSTOMER, textOf(2))];
+      const [agentRecall, customerRecall] = [recall(AGENT, wordsOf(textOf(1))), recall(CUSTOMER, wordsOf(textOf(2)))];
       t.diagnostic(`channel 1: "${textOf(1)}" (${Math.round(agentRecall * 100)} % of the words)`);
       t.diagnostic(`channel 2: "${textOf(2)}" (${Math.round(customerRecall * 100)} % of the words)`);
       t.diagnostic(
@@ -97,7 +75,7 @@ describe('transcript job with pocketsphinx on flite speech', { timeout: 180_000 
       );
       assert.ok(agentRecall >= 0.5, `most of the agent's words are found on channel 1 (${agentRecall})`);
       assert.ok(customerRecall >= 0.5, `most of the customer's words are found on channel 2 (${customerRecall})`);
-      assert.ok(recall(CUSTOMER, textOf(1)) < 0.3 && recall(AGENT, textOf(2)) < 0.3, 'the channels stay apart');
+      assert.ok(recall(CUSTOMER, wordsOf(textOf(1))) < 0.3 && recall(AGENT, wordsOf(textOf(2))) < 0.3, 'the channels stay apart');
       for (const sentence of sentences.filter((s) => s.mediaChannel === 2))
         assert.ok(sentence.startTime! >= customerStarts.get(rate)! - 0.3, 'the customer speaks after the agent');
       const starts = sentences.map((s) => s.startTime!);

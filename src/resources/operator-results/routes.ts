@@ -2,7 +2,7 @@
 // shape of intelligence.v2.transcript.operator_result.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { queryOf, type RouteContext } from '../../http/context.js';
-import { JSON_CONTENT_TYPE, pageBody, RememberedJson } from '../../http/page-json.js';
+import { JSON_CONTENT_TYPE, RememberedJson } from '../../http/page-json.js';
 import { RecentAnswers } from '../../http/recent-answers.js';
 import type { StoredOperatorResult } from '../../store/store.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
@@ -44,11 +44,10 @@ function storedBody(json: string): string {
 
 export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResultRules, context: RouteContext): void {
   const base = (request: FastifyRequest) => baseUrlOf(request, context.publicBaseUrl);
-  // Each result's JSON, kept while its stored record lives (the read cache's answers), by the body it shows.
-  const items = RememberedJson.bytes<StoredOperatorResult>();
-  const single = RememberedJson.text<StoredOperatorResult>();
   // Whole list answers, while no transcript (nor anything else cached) was written since.
   const answers = new RecentAnswers(context.transcriptsGeneration, base);
+  // A result's JSON, kept while its stored record lives (the read cache's answer), by the body it shows.
+  const single = RememberedJson.text<StoredOperatorResult>();
 
   app.get(
     '/v2/Transcripts/:TranscriptSid/OperatorResults',
@@ -72,9 +71,8 @@ export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResult
         key: 'operator_results',
         filters: query.Redacted === undefined ? [] : [['Redacted', query.Redacted]],
       });
-      const prefix = items.prefix(baseUrl);
-      const json = page.items.map((view) => items.of(view.record, prefix, view.bodyJson, () => operatorResultJson(view, baseUrl)));
-      return pageBody(json, page.meta);
+      const items = page.items.map((view) => operatorResultJson(view, baseUrl)).join(',');
+      return `{"operator_results":[${items}],"meta":${JSON.stringify(page.meta)}}`;
     }),
   );
 

@@ -126,27 +126,13 @@ const servedWords = (text: string): string =>
     ? encodeWords((JSON.parse(text) as WordTriple[]).map(([word, startTime, endTime]) => ({ word, startTime, endTime })))
     : text;
 
-/** Served words JSON back as words (for the pipeline's and tests' use; pages never parse them). */
+/** Served words JSON back as words (for tests and tools; pages never parse them). */
 export const decodeWords = (json: string): StoredWord[] =>
   (JSON.parse(servedWords(json)) as Array<{ word: string; start_time: number | null; end_time: number | null }>).map((w) => ({
     word: w.word,
     startTime: w.start_time,
     endTime: w.end_time,
   }));
-
-export const sentenceFromRow = (row: SentenceRow): SentenceRecord => ({
-  sid: row.sid,
-  transcriptSid: row.transcript_sid,
-  sentenceIndex: row.sentence_index,
-  mediaChannel: row.media_channel,
-  startTime: row.start_time,
-  endTime: row.end_time,
-  confidence: row.confidence,
-  transcript: row.transcript,
-  wordsJson: servedWords(row.words),
-  redactedTranscript: row.redacted_transcript,
-  redactedWordsJson: row.redacted_words === null ? null : servedWords(row.redacted_words),
-});
 
 /** A row of SENTENCE_COLUMNS as an array, in their order (SQLite's raw rows). */
 export type SentenceValues = [
@@ -176,6 +162,22 @@ export const sentenceFromValues = (v: SentenceValues): SentenceRecord => ({
   redactedTranscript: v[9],
   redactedWordsJson: v[10] === null ? null : servedWords(v[10]),
 });
+
+/** A named row (PostgreSQL's), read as sentenceFromValues reads SQLite's arrays. */
+export const sentenceFromRow = (row: SentenceRow): SentenceRecord =>
+  sentenceFromValues([
+    row.transcript_sid,
+    row.sentence_index,
+    row.sid,
+    row.media_channel,
+    row.start_time,
+    row.end_time,
+    row.confidence,
+    row.transcript,
+    row.words,
+    row.redacted_transcript,
+    row.redacted_words,
+  ]);
 
 export const sentenceValues = (transcriptSid: string, s: StoredSentence): unknown[] => [
   transcriptSid,

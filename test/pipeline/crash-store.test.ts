@@ -129,6 +129,8 @@ describe('transcript job across processes', { timeout: 180_000 }, () => {
         .split('\n')
         .filter((line) => line.includes('"msg":"transcript completed"'))
         .map((line) => JSON.parse(line).transcript_sid as string);
+    // Each process logs a completion after its commit; the lines reach this process a moment later.
+    await waitFor(() => completedBy(one).length + completedBy(two).length >= created.length, 'a completion logged for every transcript');
     const [byOne, byTwo] = [completedBy(one), completedBy(two)];
     assert.deepEqual(
       [...byOne, ...byTwo].sort(),

@@ -2,13 +2,18 @@
 // build (compact [word, start, end] triples) read into the same form.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { StoredSentence } from '../../src/store/store.js';
 import {
   decodeWords,
   encodeWords,
   prepareSentences,
   sentenceFromRow,
+  sentenceFromValues,
   sentenceValues,
+  TEXT_WORDS,
+  textWords,
   type SentenceRow,
+  type SentenceValues,
 } from '../../src/store/transcripts/row.js';
 
 const row = (words: string, redactedWords: string | null = null): SentenceRow => ({
@@ -76,4 +81,70 @@ test('sentences prepared ahead of their write are written as encoded then, the e
   assert.ok(turns >= 2, `the loop turned between the slices of 50 (${turns} turns)`);
   assert.deepEqual(sentenceValues('GT1', sentences[5]!).slice(8), ['[{"word":"word5","start_time":5.123,"end_time":null}]', null, null]);
   assert.deepEqual(sentenceValues('GT1', sentences[0]!)[10], '[{"word":"[Name]","start_time":0,"end_time":0.5}]');
+});
+
+const sentence = (
+  transcript: string,
+  words: StoredSentence['words'],
+  redacted: [string, StoredSentence['words']] | null = null,
+): StoredSentence => ({
+  sid: 'GX00000000000000000000000000000000',
+  transcriptSid: 'GT00000000000000000000000000000000',
+  sentenceIndex: 0,
+  mediaChannel: 1,
+  startTime: null,
+  endTime: null,
+  confidence: null,
+  transcript,
+  words,
+  redactedTranscript: redacted?.[0] ?? null,
+  redactedWords: redacted?.[1] ?? null,
+});
+const untimed = (text: string) => textWords(text).map((word) => ({ word, startTime: null, endTime: null }));
+
+test("words that are the text's own, without times, are stored as TEXT_WORDS and read back as if stored whole", async () => {
+  const texts = [
+    'Thank you for calling, my name is Anna.',
+    'one',
+    '',
+    ' leading and trailing ',
+    'two  spaces\tand a tab\nand a line',
+    'a "quoted" word and a back\\slash',
+    'no\u00a0break and\u2003em space',
+    'an emoji 😀 and a lone \ud800 surrogate',
+    'control \u0001 character',
+  ];
+  for (const text of texts) {
+    const stored = sentence(text, untimed(text));
+    const values = sentenceValues('GT1', stored);
+    assert.equal(values[8], TEXT_WORDS, JSON.stringify(text));
+    const read = sentenceFromValues(values as SentenceValues);
+    assert.equal(read.wordsJson, encodeWords(untimed(text)), JSON.stringify(text));
+    assert.deepEqual(decodeWords(read.wordsJson), untimed(text));
+    await prepareSentences([stored]);
+    assert.equal(sentenceValues('GT1', stored)[8], TEXT_WORDS);
+  }
+});
+
+test("words with a time, or other than the text's, are stored whole", () => {
+  const timed = sentence('Hello there', [
+    { word: 'Hello', startTime: 0.5, endTime: null },
+    { word: 'there', startTime: null, endTime: null },
+  ]);
+  assert.equal(sentenceValues('GT1', timed)[8], encodeWords(timed.words));
+  const other = sentence('Hello there', untimed('Hello  there now'));
+  assert.equal(sentenceValues('GT1', other)[8], encodeWords(other.words));
+  const fewer = sentence('Hello there', untimed('Hello'));
+  assert.equal(sentenceValues('GT1', fewer)[8], encodeWords(fewer.words));
+});
+
+test('redacted words follow the redacted text the same way', () => {
+  const derived = sentence('Call John Smith', untimed('Call John Smith'), ['Call [PERSON]', untimed('Call [PERSON]')]);
+  const values = sentenceValues('GT1', derived);
+  assert.deepEqual(values.slice(8), [TEXT_WORDS, 'Call [PERSON]', TEXT_WORDS]);
+  assert.equal(sentenceFromValues(values as SentenceValues).redactedWordsJson, encodeWords(untimed('Call [PERSON]')));
+  const whole = sentence('Call John Smith', untimed('Call John Smith'), ['Call [PERSON]', untimed('Call [PERSON] [PERSON]')]);
+  const kept = sentenceValues('GT1', whole);
+  assert.equal(kept[10], encodeWords(untimed('Call [PERSON] [PERSON]')));
+  assert.equal(sentenceFromValues(kept as SentenceValues).redactedWordsJson, kept[10]);
 });

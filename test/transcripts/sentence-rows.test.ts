@@ -136,6 +136,18 @@ test("words with a time, or other than the text's, are stored whole", () => {
   assert.equal(sentenceValues('GT1', other)[8], encodeWords(other.words));
   const fewer = sentence('Hello there', untimed('Hello'));
   assert.equal(sentenceValues('GT1', fewer)[8], encodeWords(fewer.words));
+  for (const words of [
+    ['Hello there', 'now'],
+    ['Hello', 'there', ''],
+    ['Hello', '', 'there', 'now'],
+    ['Hello', 'there', 'no'],
+  ]) {
+    const joined = sentence(
+      'Hello there now',
+      words.map((word) => ({ word, startTime: null, endTime: null })),
+    );
+    assert.equal(sentenceValues('GT1', joined)[8], encodeWords(joined.words), JSON.stringify(words));
+  }
 });
 
 test('redacted words follow the redacted text the same way', () => {

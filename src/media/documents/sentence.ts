@@ -30,6 +30,7 @@ export interface Participant {
 
 /** By start time across channels (unknown times last), ties kept in input order: Twilio's sentence order. */
 export function orderSentences(sentences: SentenceRecord[]): SentenceRecord[] {
+  if (sentences.every((sentence, index) => index === 0 || startKey(sentences[index - 1]!) <= startKey(sentence))) return sentences;
   return sentences
     .map((sentence, position) => ({ sentence, position }))
     .sort((a, b) => startKey(a.sentence) - startKey(b.sentence) || a.position - b.position)
@@ -44,3 +45,7 @@ export const wordsOf = (text: string): WordRecord[] =>
     .split(/\s+/)
     .filter((word) => word.length > 0)
     .map((word) => ({ word, startTime: null, endTime: null }));
+
+/** Words of a text whose only whitespace is single spaces between words (as WebVTT cues are read): split without a pattern. */
+export const spacedWords = (text: string): WordRecord[] =>
+  text === '' ? [] : text.split(' ').map((word) => ({ word, startTime: null, endTime: null }));

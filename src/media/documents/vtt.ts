@@ -1,7 +1,7 @@
 // WebVTT transcript documents (TRANSCRIPTS.md §3): each cue is one sentence with the cue's times;
 // the voice tag <v Name> picks the channel; every other tag is stripped from the text.
 import { MediaFailure, MediaFailureCode, unsupportedMedia } from '../failure.js';
-import { type MediaChannel, type Participant, type SentenceRecord, orderSentences, wordsOf } from './sentence.js';
+import { type MediaChannel, type Participant, type SentenceRecord, orderSentences, spacedWords } from './sentence.js';
 
 interface Cue {
   line: number;
@@ -25,7 +25,7 @@ export function parseWebVtt(text: string, participants: readonly Participant[] =
       endTime: cue.endTime,
       confidence: null,
       transcript: cue.text,
-      words: wordsOf(cue.text),
+      words: spacedWords(cue.text),
     }))
     .filter((sentence) => sentence.transcript.length > 0);
   return orderSentences(sentences);
@@ -80,14 +80,20 @@ function parseTimestamp(text: string, line: number): number {
   return Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds) + Number(millis) / 1000;
 }
 
+const TAG = /<[^>]*>/g;
+const ENTITY = /&(#\d+|[a-z]+);/gi;
+/** Whitespace other than single spaces between words (a cue's lines, tabs, runs of spaces, at either end). */
+const UNEVEN_SPACING = /[^\S ]| {2}|^ | $/;
+
+/** The cue's text without tags, its entities decoded and its whitespace single spaces (each step only where needed). */
 function stripTags(raw: string): string {
-  return raw
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#\d+|[a-z]+);/gi, (entity, name: string) =>
+  let text = raw.includes('<') ? raw.replace(TAG, '') : raw;
+  if (text.includes('&')) {
+    text = text.replace(ENTITY, (entity, name: string) =>
       name.startsWith('#') ? String.fromCodePoint(Number(name.slice(1))) : (ENTITIES[name.toLowerCase()] ?? entity),
-    )
-    .replace(/\s+/g, ' ')
-    .trim();
+    );
+  }
+  return UNEVEN_SPACING.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
 }
 
 /**

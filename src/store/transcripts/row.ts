@@ -131,7 +131,13 @@ export const textWords = (text: string): string[] => text.split(WHITESPACE).filt
 
 /** Whether `words` are exactly the words of `text`, none with a time. */
 function areTextWords(words: readonly StoredWord[], text: string): boolean {
-  if (!words.every((word) => word.startTime === null && word.endTime === null)) return false;
+  let joined = '';
+  for (const [index, word] of words.entries()) {
+    if (word.startTime !== null || word.endTime !== null || word.word.includes(' ')) return false;
+    joined += index === 0 ? word.word : ` ${word.word}`;
+  }
+  // Plain text's words are the pieces between its single spaces, so words without spaces that join to it are its words.
+  if (isPlain(text)) return joined === text;
   const split = textWords(text);
   return split.length === words.length && split.every((word, index) => word === words[index]!.word);
 }
@@ -139,10 +145,11 @@ function areTextWords(words: readonly StoredWord[], text: string): boolean {
 // Text whose words JSON.stringify leaves as they are, separated by single spaces: split by one replace.
 // eslint-disable-next-line no-control-regex -- control characters are what JSON.stringify escapes
 const NOT_PLAIN = /[^\S ]|["\\\u0000-\u001f\ud800-\udfff]| {2}|^ | $|^$/;
+const isPlain = (text: string) => !NOT_PLAIN.test(text);
 const UNTIMED = '","start_time":null,"end_time":null}';
 /** The served words of a TEXT_WORDS sentence, from its text. */
 export function textWordsJson(text: string): string {
-  if (!NOT_PLAIN.test(text)) return `[{"word":"${text.replaceAll(' ', `${UNTIMED},{"word":"`)}${UNTIMED}]`;
+  if (isPlain(text)) return `[{"word":"${text.replaceAll(' ', `${UNTIMED},{"word":"`)}${UNTIMED}]`;
   return encodeWords(textWords(text).map((word) => ({ word, startTime: null, endTime: null })));
 }
 

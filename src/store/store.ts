@@ -396,6 +396,8 @@ export interface StoredSentence {
 export interface SentenceRecord extends Omit<StoredSentence, 'words' | 'redactedWords'> {
   wordsJson: string;
   redactedWordsJson: string | null;
+  /** False when neither words JSON holds a time (words written from the text): nothing to null. */
+  wordTimes: boolean;
 }
 
 /** One operator's result on one transcript (TRANSCRIPTS.md §6); at most one per (transcript, operator). */

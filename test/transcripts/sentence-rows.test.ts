@@ -45,6 +45,7 @@ test('a row of served words is read as stored; decodeWords gives the words back'
   const record = sentenceFromRow(row(json));
   assert.equal(record.wordsJson, json);
   assert.equal(record.redactedWordsJson, null);
+  assert.equal(record.wordTimes, true);
   assert.deepEqual(decodeWords(json), [{ word: 'Hello', startTime: 1.5, endTime: 1.75 }]);
 });
 
@@ -120,6 +121,7 @@ test("words that are the text's own, without times, are stored as TEXT_WORDS and
     assert.equal(values[8], TEXT_WORDS, JSON.stringify(text));
     const read = sentenceFromValues(values as SentenceValues);
     assert.equal(read.wordsJson, encodeWords(untimed(text)), JSON.stringify(text));
+    assert.equal(read.wordTimes, false, 'no time to null in words written from the text');
     assert.deepEqual(decodeWords(read.wordsJson), untimed(text));
     await prepareSentences([stored]);
     assert.equal(sentenceValues('GT1', stored)[8], TEXT_WORDS);
@@ -155,8 +157,17 @@ test('redacted words follow the redacted text the same way', () => {
   const values = sentenceValues('GT1', derived);
   assert.deepEqual(values.slice(8), [TEXT_WORDS, 'Call [PERSON]', TEXT_WORDS]);
   assert.equal(sentenceFromValues(values as SentenceValues).redactedWordsJson, encodeWords(untimed('Call [PERSON]')));
+  assert.equal(sentenceFromValues(values as SentenceValues).wordTimes, false);
   const whole = sentence('Call John Smith', untimed('Call John Smith'), ['Call [PERSON]', untimed('Call [PERSON] [PERSON]')]);
   const kept = sentenceValues('GT1', whole);
   assert.equal(kept[10], encodeWords(untimed('Call [PERSON] [PERSON]')));
   assert.equal(sentenceFromValues(kept as SentenceValues).redactedWordsJson, kept[10]);
+  const timedRedaction = sentence('Call John', untimed('Call John'), [
+    'Call [PERSON]',
+    [
+      { word: 'Call', startTime: 1, endTime: 2 },
+      { word: '[PERSON]', startTime: null, endTime: null },
+    ],
+  ]);
+  assert.equal(sentenceFromValues(sentenceValues('GT1', timedRedaction) as SentenceValues).wordTimes, true);
 });

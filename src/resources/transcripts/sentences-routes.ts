@@ -19,8 +19,12 @@ const sentencesQuery = {
 } as const;
 
 // Times and confidences are decimal strings, rounded to the millisecond (confidence to 6 places)
-// so a binary float reads "1.36", never "1.3600000000000001".
-const decimal = (value: number | null, places: number) => (value === null ? 'null' : `"${Number(value.toFixed(places))}"`);
+// so a binary float reads "1.36", never "1.3600000000000001". A value that already is the nearest
+// double to such a decimal (what a document gives) reads as itself, without toFixed's slow path.
+const decimal = (value: number | null, scale: 1e3 | 1e6) => {
+  if (value === null) return 'null';
+  return Math.round(value * scale) / scale === value ? `"${value}"` : `"${Number(value.toFixed(scale === 1e3 ? 3 : 6))}"`;
+};
 
 /** Stored words (with times) as served without them: every time null. Word texts are JSON strings, so never match. */
 const WORD_TIMES = /"start_time":[^,]*,"end_time":[^}]*/g;
@@ -35,10 +39,10 @@ export function sentenceJson(sentence: SentenceRecord, options: { redacted: bool
   const words = redacted ? (sentence.redactedWordsJson ?? sentence.wordsJson) : sentence.wordsJson;
   return (
     `{"media_channel":${sentence.mediaChannel},"sentence_index":${sentence.sentenceIndex}` +
-    `,"start_time":${decimal(sentence.startTime, 3)},"end_time":${decimal(sentence.endTime, 3)}` +
+    `,"start_time":${decimal(sentence.startTime, 1e3)},"end_time":${decimal(sentence.endTime, 1e3)}` +
     `,"transcript":${JSON.stringify(redacted ? sentence.redactedTranscript : sentence.transcript)}` +
-    `,"sid":${JSON.stringify(sentence.sid)},"confidence":${decimal(sentence.confidence, 6)}` +
-    `,"words":${options.wordTimestamps ? words : withoutTimes(words)}}`
+    `,"sid":${JSON.stringify(sentence.sid)},"confidence":${decimal(sentence.confidence, 1e6)}` +
+    `,"words":${options.wordTimestamps || !sentence.wordTimes ? words : withoutTimes(words)}}`
   );
 }
 

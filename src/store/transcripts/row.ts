@@ -197,6 +197,7 @@ export const sentenceFromValues = (v: SentenceValues): SentenceRecord => ({
   wordsJson: servedWords(v[8], v[7]),
   redactedTranscript: v[9],
   redactedWordsJson: v[10] === null ? null : servedWords(v[10], v[9] ?? ''),
+  wordTimes: v[8] !== TEXT_WORDS || (v[10] !== null && v[10] !== TEXT_WORDS),
 });
 
 /** A named row (PostgreSQL's), read as sentenceFromValues reads SQLite's arrays. */

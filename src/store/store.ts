@@ -383,7 +383,8 @@ export interface StoredSentence {
   endTime: number | null;
   confidence: number | null;
   transcript: string;
-  words: StoredWord[];
+  /** Null when the words are the text's, split at whitespace, without times (a document that gives text alone). */
+  words: StoredWord[] | null;
   /** Null when the transcript has no redaction (the original is served either way). */
   redactedTranscript: string | null;
   redactedWords: StoredWord[] | null;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseSentencesJson } from '../../src/media/documents/json.js';
 import { parseDocumentFile } from '../../src/media/documents/parse.js';
-import type { Participant } from '../../src/media/documents/sentence.js';
+import { type Participant, sentenceWords } from '../../src/media/documents/sentence.js';
 import { parseWebVtt } from '../../src/media/documents/vtt.js';
 import { failsWith, scratchDirectory } from '../helpers/media.js';
 
@@ -31,35 +31,22 @@ describe('WebVTT documents', () => {
       '01:00:07.000 --> 01:00:08.000',
       '<v ANNA SMITH>One moment.',
     ].join('\r\n');
-    assert.deepEqual(parseWebVtt(vtt, participants), [
-      {
-        mediaChannel: 1,
-        startTime: 1,
-        endTime: 3.5,
-        confidence: null,
-        transcript: 'Thank you for calling, how can I help?',
-        words: ['Thank', 'you', 'for', 'calling,', 'how', 'can', 'I', 'help?'].map((word) => ({ word, startTime: null, endTime: null })),
-      },
-      {
-        mediaChannel: 2,
-        startTime: 4.25,
-        endTime: 6,
-        confidence: null,
-        transcript: 'My card & my PIN stopped working.',
-        words: ['My', 'card', '&', 'my', 'PIN', 'stopped', 'working.'].map((word) => ({ word, startTime: null, endTime: null })),
-      },
-      {
-        mediaChannel: 1,
-        startTime: 3607,
-        endTime: 3608,
-        confidence: null,
-        transcript: 'One moment.',
-        words: [
-          { word: 'One', startTime: null, endTime: null },
-          { word: 'moment.', startTime: null, endTime: null },
-        ],
-      },
+    const sentences = parseWebVtt(vtt, participants);
+    assert.deepEqual(sentences, [
+      { mediaChannel: 1, startTime: 1, endTime: 3.5, confidence: null, transcript: 'Thank you for calling, how can I help?', words: null },
+      { mediaChannel: 2, startTime: 4.25, endTime: 6, confidence: null, transcript: 'My card & my PIN stopped working.', words: null },
+      { mediaChannel: 1, startTime: 3607, endTime: 3608, confidence: null, transcript: 'One moment.', words: null },
     ]);
+    // A cue gives text alone: its words are the text's, without times.
+    assert.deepEqual(
+      sentences.map((sentence) => sentenceWords(sentence).map(({ word }) => word)),
+      [
+        ['Thank', 'you', 'for', 'calling,', 'how', 'can', 'I', 'help?'],
+        ['My', 'card', '&', 'my', 'PIN', 'stopped', 'working.'],
+        ['One', 'moment.'],
+      ],
+    );
+    assert.ok(sentences.flatMap(sentenceWords).every((word) => word.startTime === null && word.endTime === null));
   });
 
   test('other names take the free channels in order of first appearance; no voice tag is channel 1', () => {
@@ -137,10 +124,7 @@ describe('JSON sentences documents', () => {
         endTime: 3.5,
         confidence: null,
         transcript: 'Hello there.',
-        words: [
-          { word: 'Hello', startTime: null, endTime: null },
-          { word: 'there.', startTime: null, endTime: null },
-        ],
+        words: null,
       },
       {
         mediaChannel: 2,

@@ -2,7 +2,7 @@
 // build (compact [word, start, end] triples) read into the same form.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { StoredSentence } from '../../src/store/store.js';
+import type { StoredSentence, StoredWord } from '../../src/store/store.js';
 import {
   decodeWords,
   encodeWords,
@@ -86,8 +86,8 @@ test('sentences prepared ahead of their write are written as encoded then, the e
 
 const sentence = (
   transcript: string,
-  words: StoredSentence['words'],
-  redacted: [string, StoredSentence['words']] | null = null,
+  words: StoredWord[] | null,
+  redacted: [string, StoredWord[]] | null = null,
 ): StoredSentence => ({
   sid: 'GX00000000000000000000000000000000',
   transcriptSid: 'GT00000000000000000000000000000000',
@@ -125,6 +125,10 @@ test("words that are the text's own, without times, are stored as TEXT_WORDS and
     assert.deepEqual(decodeWords(read.wordsJson), untimed(text));
     await prepareSentences([stored]);
     assert.equal(sentenceValues('GT1', stored)[8], TEXT_WORDS);
+    // A sentence that gave its text alone (words null) is stored and read the same way.
+    const textOnly = sentence(text, null);
+    await prepareSentences([textOnly]);
+    assert.deepEqual(sentenceFromValues(sentenceValues('GT1', textOnly) as SentenceValues), read);
   }
 });
 
@@ -133,11 +137,11 @@ test("words with a time, or other than the text's, are stored whole", () => {
     { word: 'Hello', startTime: 0.5, endTime: null },
     { word: 'there', startTime: null, endTime: null },
   ]);
-  assert.equal(sentenceValues('GT1', timed)[8], encodeWords(timed.words));
+  assert.equal(sentenceValues('GT1', timed)[8], encodeWords(timed.words!));
   const other = sentence('Hello there', untimed('Hello  there now'));
-  assert.equal(sentenceValues('GT1', other)[8], encodeWords(other.words));
+  assert.equal(sentenceValues('GT1', other)[8], encodeWords(other.words!));
   const fewer = sentence('Hello there', untimed('Hello'));
-  assert.equal(sentenceValues('GT1', fewer)[8], encodeWords(fewer.words));
+  assert.equal(sentenceValues('GT1', fewer)[8], encodeWords(fewer.words!));
   for (const words of [
     ['Hello there', 'now'],
     ['Hello', 'there', ''],
@@ -148,7 +152,7 @@ test("words with a time, or other than the text's, are stored whole", () => {
       'Hello there now',
       words.map((word) => ({ word, startTime: null, endTime: null })),
     );
-    assert.equal(sentenceValues('GT1', joined)[8], encodeWords(joined.words), JSON.stringify(words));
+    assert.equal(sentenceValues('GT1', joined)[8], encodeWords(joined.words!), JSON.stringify(words));
   }
 });
 

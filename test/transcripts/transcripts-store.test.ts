@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { newSid } from '../../src/sids.js';
 import type { StoredSentence, TranscriptRecord } from '../../src/store/store.js';
-import { encodeWords } from '../../src/store/transcripts/row.js';
+import { encodeWords, textWords } from '../../src/store/transcripts/row.js';
 import { jobStore, type JobStore } from '../jobs/stores.js';
 
 const account = newSid('AC');
@@ -47,10 +47,14 @@ const sentence = (sentenceIndex: number): StoredSentence => ({
   endTime: sentenceIndex * 1.5 + 1.25,
   confidence: 0.5,
   transcript: `sentence ${sentenceIndex}`,
-  words: [
-    { word: 'sentence', startTime: sentenceIndex * 1.5, endTime: null },
-    { word: String(sentenceIndex), startTime: null, endTime: null },
-  ],
+  // Every third sentence gives its text alone: its words are the text's.
+  words:
+    sentenceIndex % 3 === 2
+      ? null
+      : [
+          { word: 'sentence', startTime: sentenceIndex * 1.5, endTime: null },
+          { word: String(sentenceIndex), startTime: null, endTime: null },
+        ],
   redactedTranscript: sentenceIndex === 0 ? '[Name] said' : null,
   redactedWords: sentenceIndex === 0 ? [{ word: '[Name]', startTime: 0, endTime: 0.5 }] : null,
 });
@@ -132,8 +136,9 @@ describe('transcript store', () => {
       sentences.map(({ words, redactedWords, ...s }) => ({
         ...s,
         transcriptSid: record.sid,
-        wordsJson: encodeWords(words),
+        wordsJson: encodeWords(words ?? textWords(s.transcript).map((word) => ({ word, startTime: null, endTime: null }))),
         redactedWordsJson: redactedWords === null ? null : encodeWords(redactedWords),
+        wordTimes: words !== null,
       })),
     );
     assert.deepEqual(

@@ -1,6 +1,6 @@
 // Decoded audio → the transcript's sentences: each channel recognised on its own (its media_channel),
 // then all sentences in time order across channels.
-import { type MediaChannel, type SentenceRecord, orderSentences } from '../../media/documents/sentence.js';
+import { type MediaChannel, type WordedSentence, orderSentences } from '../../media/documents/sentence.js';
 import type { DecodedAudio } from '../../media/audio/pcm.js';
 import type { SpeechEngine } from './engine.js';
 
@@ -9,8 +9,8 @@ export async function transcribeAudio(
   audio: DecodedAudio,
   languageCode: string,
   signal?: AbortSignal,
-): Promise<SentenceRecord[]> {
-  const sentences: SentenceRecord[] = [];
+): Promise<WordedSentence[]> {
+  const sentences: WordedSentence[] = [];
   for (const [index, pcmFile] of audio.channelFiles.entries()) {
     const mediaChannel = (index + 1) as MediaChannel;
     const recognised = await engine.transcribe({ pcmFile, sampleRate: audio.sampleRate, languageCode, signal });

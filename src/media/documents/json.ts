@@ -1,7 +1,7 @@
 // JSON transcript documents (TRANSCRIPTS.md §3): {"sentences": [...]} in the Sentences API's own
 // shape, so a page fetched from Twilio replays as is (times as decimal strings or numbers).
 import { MediaFailure, MediaFailureCode, unsupportedMedia } from '../failure.js';
-import { type SentenceRecord, type WordRecord, orderSentences, wordsOf } from './sentence.js';
+import { type SentenceRecord, type WordRecord, orderSentences } from './sentence.js';
 
 export function parseSentencesJson(text: string): SentenceRecord[] {
   let document: unknown;
@@ -29,7 +29,7 @@ function readSentence(value: unknown, path: string): SentenceRecord {
   if (startTime !== null && endTime !== null && endTime < startTime) throw invalid(`${path}.end_time`, 'is before start_time');
   const confidence = optionalNumber(value.confidence, `${path}.confidence`);
   if (confidence !== null && (confidence < 0 || confidence > 1)) throw invalid(`${path}.confidence`, 'must be between 0 and 1');
-  const words = value.words === undefined || value.words === null ? wordsOf(value.transcript) : readWords(value.words, `${path}.words`);
+  const words = value.words === undefined || value.words === null ? null : readWords(value.words, `${path}.words`);
   return { mediaChannel: mediaChannel, startTime, endTime, confidence, transcript: value.transcript, words };
 }
 

@@ -18,6 +18,12 @@ export interface SentenceRecord {
   /** 0–1; null when unknown. */
   confidence: number | null;
   transcript: string;
+  /** Null when the source gave the text alone: the words are the text's (wordsOf), without times. */
+  words: WordRecord[] | null;
+}
+
+/** A sentence whose words are given (a recogniser's, with times). */
+export interface WordedSentence extends SentenceRecord {
   words: WordRecord[];
 }
 
@@ -29,7 +35,7 @@ export interface Participant {
 }
 
 /** By start time across channels (unknown times last), ties kept in input order: Twilio's sentence order. */
-export function orderSentences(sentences: SentenceRecord[]): SentenceRecord[] {
+export function orderSentences<S extends SentenceRecord>(sentences: S[]): S[] {
   if (sentences.every((sentence, index) => index === 0 || startKey(sentences[index - 1]!) <= startKey(sentence))) return sentences;
   return sentences
     .map((sentence, position) => ({ sentence, position }))
@@ -46,6 +52,5 @@ export const wordsOf = (text: string): WordRecord[] =>
     .filter((word) => word.length > 0)
     .map((word) => ({ word, startTime: null, endTime: null }));
 
-/** Words of a text whose only whitespace is single spaces between words (as WebVTT cues are read): split without a pattern. */
-export const spacedWords = (text: string): WordRecord[] =>
-  text === '' ? [] : text.split(' ').map((word) => ({ word, startTime: null, endTime: null }));
+/** A sentence's words: those given, or the text's. */
+export const sentenceWords = (sentence: SentenceRecord): WordRecord[] => sentence.words ?? wordsOf(sentence.transcript);

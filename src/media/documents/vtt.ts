@@ -1,7 +1,7 @@
 // WebVTT transcript documents (TRANSCRIPTS.md §3): each cue is one sentence with the cue's times;
 // the voice tag <v Name> picks the channel; every other tag is stripped from the text.
 import { MediaFailure, MediaFailureCode, unsupportedMedia } from '../failure.js';
-import { type MediaChannel, type Participant, type SentenceRecord, orderSentences, spacedWords } from './sentence.js';
+import { type MediaChannel, type Participant, type SentenceRecord, orderSentences } from './sentence.js';
 
 interface Cue {
   line: number;
@@ -25,7 +25,7 @@ export function parseWebVtt(text: string, participants: readonly Participant[] =
       endTime: cue.endTime,
       confidence: null,
       transcript: cue.text,
-      words: spacedWords(cue.text),
+      words: null,
     }))
     .filter((sentence) => sentence.transcript.length > 0);
   return orderSentences(sentences);

@@ -8,7 +8,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { ThreadPool } from '../../jobs/threads.js';
 import { redactToWavOffThread } from '../../media/audio/off-thread.js';
 import type { SilenceRange } from '../../media/audio/redact.js';
-import type { SentenceRecord, WordRecord } from '../../media/documents/sentence.js';
+import { type SentenceRecord, type WordRecord, sentenceWords } from '../../media/documents/sentence.js';
 import { redactText, type PiiSpan } from '../../redaction/redact.js';
 import { piiTimeRanges, piiWordIndexes } from '../../redaction/words.js';
 import type { Run } from '../context.js';
@@ -32,10 +32,7 @@ export async function redactStage(threads: ThreadPool, recognised: Recognised, r
   const { redaction, mediaRedaction } = run.transcript;
   const audio = mediaRedaction ? recognised.audio : null;
   if (!redaction && audio === null) {
-    return {
-      sentences: recognised.sentences.map((sentence) => ({ ...sentence, redactedTranscript: null, redactedWords: null })),
-      redactedMediaFile: null,
-    };
+    return { sentences: recognised.sentences.map(unredacted), redactedMediaFile: null };
   }
   const sentences: RedactedSentence[] = [];
   const silence: SilenceRange[] = [];
@@ -53,7 +50,7 @@ export async function redactStage(threads: ThreadPool, recognised: Recognised, r
       redactedWords: redaction ? redactWords(sentence, spans) : null,
     });
     if (audio !== null && spans.length > 0) {
-      const timed = sentence.words.map((word) => ({ word: word.word, start_time: word.startTime, end_time: word.endTime }));
+      const timed = sentenceWords(sentence).map((word) => ({ word: word.word, start_time: word.startTime, end_time: word.endTime }));
       for (const range of piiTimeRanges(sentence.transcript, timed, spans)) {
         silence.push({ startTime: range.start, endTime: range.end, mediaChannel: sentence.mediaChannel });
       }
@@ -65,12 +62,15 @@ export async function redactStage(threads: ThreadPool, recognised: Recognised, r
   return { sentences, redactedMediaFile };
 }
 
+const unredacted = (sentence: SentenceRecord): RedactedSentence => ({ ...sentence, redactedTranscript: null, redactedWords: null });
+
 /** The words with each PII span's words replaced by its marker, timed from the first to the last of them. */
 function redactWords(sentence: SentenceRecord, spans: PiiSpan[]): WordRecord[] {
-  if (spans.length === 0) return sentence.words;
+  const words = sentenceWords(sentence);
+  if (spans.length === 0) return words;
   const covered = piiWordIndexes(
     sentence.transcript,
-    sentence.words.map((word) => word.word),
+    words.map((word) => word.word),
     spans,
   );
   const markerAt = new Map<number, WordRecord>();
@@ -83,11 +83,11 @@ function redactWords(sentence: SentenceRecord, spans: PiiSpan[]): WordRecord[] {
     for (const index of indexes) hidden.add(index);
     markerAt.set(first, {
       word: `[${span.entity}]`,
-      startTime: sentence.words[first]?.startTime ?? null,
-      endTime: sentence.words[last]?.endTime ?? null,
+      startTime: words[first]?.startTime ?? null,
+      endTime: words[last]?.endTime ?? null,
     });
   });
-  return sentence.words.flatMap((word, index) => {
+  return words.flatMap((word, index) => {
     const marker = markerAt.get(index);
     if (marker !== undefined) return [marker];
     return hidden.has(index) ? [] : [word];

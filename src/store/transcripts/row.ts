@@ -232,7 +232,8 @@ export const sentenceValues = (transcriptSid: string, s: StoredSentence): unknow
 
 /** Words already encoded by prepareSentences, by the array they were encoded from. */
 const encoded = new WeakMap<readonly StoredWord[], string>();
-const storedWords = (words: readonly StoredWord[], text: string): string => encoded.get(words) ?? wordsToStore(words, text);
+const storedWords = (words: readonly StoredWord[] | null, text: string): string =>
+  words === null ? TEXT_WORDS : (encoded.get(words) ?? wordsToStore(words, text));
 const wordsToStore = (words: readonly StoredWord[], text: string): string => (areTextWords(words, text) ? TEXT_WORDS : encodeWords(words));
 
 /** Sentences encoded a slice at a time, the event loop turning between slices. */
@@ -247,7 +248,7 @@ export async function prepareSentences(sentences: readonly StoredSentence[]): Pr
   for (let start = 0; start < sentences.length; start += PREPARED_PER_TURN) {
     if (start > 0) await new Promise((resolve) => setImmediate(resolve));
     for (const sentence of sentences.slice(start, start + PREPARED_PER_TURN)) {
-      encoded.set(sentence.words, wordsToStore(sentence.words, sentence.transcript));
+      if (sentence.words !== null) encoded.set(sentence.words, wordsToStore(sentence.words, sentence.transcript));
       if (sentence.redactedWords !== null)
         encoded.set(sentence.redactedWords, wordsToStore(sentence.redactedWords, sentence.redactedTranscript ?? ''));
     }

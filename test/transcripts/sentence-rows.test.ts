@@ -84,11 +84,7 @@ test('sentences prepared ahead of their write are written as encoded then, the e
   assert.deepEqual(sentenceValues('GT1', sentences[0]!)[10], '[{"word":"[Name]","start_time":0,"end_time":0.5}]');
 });
 
-const sentence = (
-  transcript: string,
-  words: StoredWord[] | null,
-  redacted: [string, StoredWord[]] | null = null,
-): StoredSentence => ({
+const sentence = (transcript: string, words: StoredWord[] | null, redacted: [string, StoredWord[]] | null = null): StoredSentence => ({
   sid: 'GX00000000000000000000000000000000',
   transcriptSid: 'GT00000000000000000000000000000000',
   sentenceIndex: 0,

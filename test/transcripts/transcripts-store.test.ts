@@ -126,11 +126,12 @@ describe('transcript store', () => {
     assert.equal(await js.store.startTranscript(record.sid, 2_000), true);
     const media = { mediaPath: `${record.sid}/media.vtt`, mediaContentType: 'text/vtt', redactedMediaPath: null, durationSeconds: 12 };
     assert.equal(await js.store.setTranscriptMedia(record.sid, media, 2_000), true);
-    const sentences = Array.from({ length: 25 }, (_, i) => sentence(i));
+    // 125: two statements of 50 rows on SQLite, and 25 rows one at a time.
+    const sentences = Array.from({ length: 125 }, (_, i) => sentence(i));
     assert.equal(await js.store.replaceSentences(record.sid, sentences, 2_100), true);
     // A retried job writes its set again: still one set.
     assert.equal(await js.store.replaceSentences(record.sid, sentences, 2_200), true);
-    const all = await js.store.listSentences(record.sid, { limit: 100 });
+    const all = await js.store.listSentences(record.sid, { limit: 200 });
     assert.deepEqual(
       all,
       sentences.map(({ words, redactedWords, ...s }) => ({
@@ -180,7 +181,7 @@ describe('transcript store', () => {
     assert.equal(done?.status, 'completed');
     assert.equal(done?.durationSeconds, 12);
     assert.equal(done?.mediaPath, media.mediaPath);
-    assert.equal((await js.store.listSentences(record.sid, { limit: 100 })).length, 25);
+    assert.equal((await js.store.listSentences(record.sid, { limit: 200 })).length, 125);
   });
 
   test('a failed transcript keeps its code and message', async () => {

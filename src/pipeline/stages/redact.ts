@@ -62,7 +62,17 @@ export async function redactStage(threads: ThreadPool, recognised: Recognised, r
   return { sentences, redactedMediaFile };
 }
 
-const unredacted = (sentence: SentenceRecord): RedactedSentence => ({ ...sentence, redactedTranscript: null, redactedWords: null });
+// Written out field by field: a spread copies ~500 sentences several times slower.
+const unredacted = ({ mediaChannel, startTime, endTime, confidence, transcript, words }: SentenceRecord): RedactedSentence => ({
+  mediaChannel,
+  startTime,
+  endTime,
+  confidence,
+  transcript,
+  words,
+  redactedTranscript: null,
+  redactedWords: null,
+});
 
 /** The words with each PII span's words replaced by its marker, timed from the first to the last of them. */
 function redactWords(sentence: SentenceRecord, spans: PiiSpan[]): WordRecord[] {

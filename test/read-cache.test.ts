@@ -11,6 +11,7 @@ import { createAccount, createApiKey, hashSecret } from '../src/resources/accoun
 import { readGeneration, settledAnswer, transcriptsReadGeneration, withReadCache } from '../src/store/read-cache.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { CredentialRecord, ServiceRecord } from '../src/store/store.js';
+import { transcriptRecord } from './helpers/transcript-record.js';
 import { testSid } from './postgres/stores.js';
 import type { AccountSid, OperatorSid, ServiceSid } from '../src/sids.js';
 
@@ -404,30 +405,15 @@ test('a transcript and its operator results are cached until a step of its job o
   const account = await createAccount(store);
   const sid = testSid('GT', 'b'.repeat(32));
   const operatorSid = testSid('LY', 'c'.repeat(32));
-  const record = {
+  const record = transcriptRecord({
     sid,
     accountSid: account.sid,
     serviceSid: testSid('GA', 'd'.repeat(32)),
-    status: 'queued' as const,
     channelJson: '{"media_properties":{}}',
     mediaUrl: 'https://example.com/call.vtt',
-    sourceSid: null,
-    languageCode: 'en-US',
-    dataLogging: false,
-    redaction: false,
-    mediaRedaction: false,
-    customerKey: null,
-    mediaStartTimeMs: null,
-    durationSeconds: 0,
     operatorSids: [operatorSid],
-    errorCode: null,
-    errorMessage: null,
-    mediaPath: null,
-    mediaContentType: null,
-    redactedMediaPath: null,
     dateCreatedMs: 1_000,
-    dateUpdatedMs: 1_000,
-  };
+  });
   await store.insertTranscript(record);
   const generation = readGeneration(store);
   const first = await store.findTranscript(account.sid, sid);

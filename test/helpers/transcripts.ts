@@ -16,6 +16,7 @@ import { newSid, type AccountSid, type OperatorSid } from '../../src/sids.js';
 import type { Store, StoredSentence, TranscriptRecord } from '../../src/store/store.js';
 import type { LlmSettings } from '../../src/engines/llm/settings.js';
 import type { ThreadPool } from '../../src/jobs/threads.js';
+import { transcriptRecord } from './transcript-record.js';
 
 export const OPERATOR_FIXTURES = new URL('../fixtures/operators/', import.meta.url);
 
@@ -52,14 +53,12 @@ export async function storeTranscript(
   const participants = options.participants ?? DEFAULT_PARTICIPANTS;
   const redaction = options.redaction ?? false;
   const now = Date.now();
-  const transcript: TranscriptRecord = {
-    sid: newSid('GT'),
+  const mediaUrl = `https://media.example.com/${options.fixture}.vtt`;
+  const transcript = transcriptRecord({
     accountSid: options.accountSid as AccountSid,
-    serviceSid: newSid('GA'),
-    status: 'queued',
     channelJson: JSON.stringify({
       type: 'voice',
-      media_properties: { source: 'ExternalRecording', source_sid: null, media_url: `https://media.example.com/${options.fixture}.vtt` },
+      media_properties: { source: 'ExternalRecording', source_sid: null, media_url: mediaUrl },
       participants: participants.map((p) => ({
         channel_participant: p.channel_participant,
         role: p.role ?? null,
@@ -70,24 +69,12 @@ export async function storeTranscript(
         image_url: null,
       })),
     }),
-    mediaUrl: `https://media.example.com/${options.fixture}.vtt`,
-    sourceSid: null,
-    languageCode: 'en-US',
-    dataLogging: false,
+    mediaUrl,
     redaction,
-    mediaRedaction: false,
-    customerKey: null,
-    mediaStartTimeMs: null,
     durationSeconds: options.durationSeconds ?? 0,
     operatorSids: options.operatorSids as OperatorSid[],
-    errorCode: null,
-    errorMessage: null,
-    mediaPath: null,
-    mediaContentType: null,
-    redactedMediaPath: null,
     dateCreatedMs: now,
-    dateUpdatedMs: now,
-  };
+  });
   if ((await store.insertTranscript(transcript)) !== 'inserted') throw new Error('insertTranscript refused the transcript');
   if (!(await store.startTranscript(transcript.sid, now))) throw new Error('startTranscript refused');
   const sentences = parseWebVtt(fixtureText(options.fixture), participants).map((record, index): StoredSentence => {

@@ -11,7 +11,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { enqueue } from '../../src/jobs/queue.js';
 import { SCRATCH_DIRECTORY } from '../../src/pipeline/transcript-job.js';
 import { TRANSCRIPT_JOB } from '../../src/pipeline/transcript-job-name.js';
-import { newSid, type AccountSid } from '../../src/sids.js';
+import { transcriptRecord } from '../helpers/transcript-record.js';
+import type { AccountSid } from '../../src/sids.js';
 import type { Store, TranscriptRecord, TranscriptStatus } from '../../src/store/store.js';
 
 export interface NewTranscript {
@@ -47,31 +48,14 @@ export async function insertTranscript(store: Store, options: NewTranscript): Pr
     },
     participants,
   };
-  const nowMs = Date.now();
-  const record: TranscriptRecord = {
-    sid: newSid('GT'),
+  const record = transcriptRecord({
     accountSid: options.accountSid as AccountSid,
-    serviceSid: newSid('GA'),
-    status: 'queued',
     channelJson: JSON.stringify(channel),
     mediaUrl,
     sourceSid,
-    languageCode: 'en-US',
-    dataLogging: false,
     redaction: options.redaction ?? false,
     mediaRedaction: options.mediaRedaction ?? false,
-    customerKey: null,
-    mediaStartTimeMs: null,
-    durationSeconds: 0,
-    operatorSids: [],
-    errorCode: null,
-    errorMessage: null,
-    mediaPath: null,
-    mediaContentType: null,
-    redactedMediaPath: null,
-    dateCreatedMs: nowMs,
-    dateUpdatedMs: nowMs,
-  };
+  });
   await store.transaction(async (tx) => {
     assert.equal(await tx.insertTranscript(record), 'inserted');
     await enqueue(tx, TRANSCRIPT_JOB, { transcriptSid: record.sid }, { maxAttempts: options.maxAttempts ?? 5 });

@@ -5,37 +5,24 @@ import { after, before, describe, test } from 'node:test';
 import { newSid } from '../../src/sids.js';
 import type { StoredSentence, TranscriptRecord } from '../../src/store/store.js';
 import { encodeWords, textWords } from '../../src/store/transcripts/row.js';
+import { transcriptRecord } from '../helpers/transcript-record.js';
 import { jobStore, type JobStore } from '../jobs/stores.js';
 
 const account = newSid('AC');
 const service = newSid('GA');
 
 function transcript(overrides: Partial<TranscriptRecord> = {}): TranscriptRecord {
-  return {
-    sid: newSid('GT'),
+  return transcriptRecord({
     accountSid: account,
     serviceSid: service,
-    status: 'queued',
     channelJson: '{"type":"voice"}',
     mediaUrl: 'https://example.com/a.vtt',
-    sourceSid: null,
-    languageCode: 'en-US',
-    dataLogging: false,
     redaction: true,
-    mediaRedaction: false,
-    customerKey: null,
-    mediaStartTimeMs: null,
-    durationSeconds: 0,
     operatorSids: [newSid('LY')],
-    errorCode: null,
-    errorMessage: null,
-    mediaPath: null,
-    mediaContentType: null,
-    redactedMediaPath: null,
     dateCreatedMs: 1_000,
     dateUpdatedMs: 1_000,
     ...overrides,
-  };
+  });
 }
 
 const sentence = (sentenceIndex: number): StoredSentence => ({

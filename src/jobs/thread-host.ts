@@ -1,6 +1,7 @@
 // The worker thread's side of a ThreadPool (threads.ts): answers each task the pool sends with what
 // its body returns, or the error it throws (name, message, stack and fields such as `code` kept).
 import { parentPort, type TransferListItem } from 'node:worker_threads';
+import { lowerThisThreadPriority } from './priority.js';
 import type { ReportedError, TaskReply, TaskRequest, ThreadTask } from './threads.js';
 
 /** A result whose listed buffers are moved to the caller rather than copied. */
@@ -37,6 +38,8 @@ export function reportError(error: unknown): ReportedError {
 export function serveThreadTasks(tasks: readonly TaskImplementation[]): void {
   const port = parentPort;
   if (port === null) throw new Error('serveThreadTasks runs in a worker thread started by a ThreadPool');
+  // The event loop's requests come first when both want the CPU.
+  lowerThisThreadPriority();
   const bodies = new Map(tasks.map((task) => [task.name, task.body]));
   port.on('message', (request: TaskRequest) => {
     void answer(bodies, request).then(({ reply, transfer }) => {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RecognisedSentence } from '../../src/engines/speech/engine.js';
 import { parseTimedOutput, pocketsphinxEngine, soundswallowerModelDirectory } from '../../src/engines/speech/pocketsphinx.js';
 import { transcribeAudio } from '../../src/engines/speech/transcribe.js';
+import { BACKGROUND_NICE } from '../../src/jobs/priority.js';
 import { decodeAudioFile } from '../../src/media/audio/decode.js';
 import { createThreadPool } from '../../src/threads.js';
 import { failsWith, readMonoWav, recall, run, scratchDirectory, speak, writeWav } from '../helpers/media.js';
@@ -171,6 +173,23 @@ describe('pocketsphinx engine failures', () => {
       engine.transcribe({ pcmFile, sampleRate: 8000, languageCode: 'es-ES' }),
       failsWith95106(/English model only, not es-ES/),
     );
+  });
+
+  test('the recogniser runs at the lowest CPU priority: the event loop comes first', async () => {
+    // It answers with its niceness once that is no longer the one it started with (or after 2,000 looks).
+    const reporting = join(scratch.path, 'reporting-recogniser');
+    const started = getPriority();
+    await writeFile(
+      reporting,
+      `#!/bin/sh\nlooks=0\nwhile [ "$(nice)" = "${started}" ] && [ $looks -lt 2000 ]; do looks=$((looks + 1)); done\necho "nice$(nice) 0.100 0.500 0.900"\n`,
+    );
+    await chmod(reporting, 0o755);
+    const sentences = await pocketsphinxEngine(threads, { binary: reporting }).transcribe({
+      pcmFile,
+      sampleRate: 8000,
+      languageCode: 'en-US',
+    });
+    assert.equal(sentences[0]?.transcript, `nice${BACKGROUND_NICE}`);
   });
 
   test('aborting while the audio is resampled stops the worker and leaves no resampled copy', async () => {

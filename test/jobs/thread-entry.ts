@@ -1,7 +1,8 @@
 // The worker entry of the thread pool's tests: the tasks of thread-tasks.ts.
+import { getPriority } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { implement, serveThreadTasks, Transferring } from '../../src/jobs/thread-host.js';
-import { crash, doubleBytes, echo, fail, spin } from './thread-tasks.js';
+import { crash, doubleBytes, echo, fail, priority, spin } from './thread-tasks.js';
 
 class TestFailure extends Error {
   override name = 'TestFailure';
@@ -37,4 +38,5 @@ serveThreadTasks([
     while (Atomics.load(view, index) < until) looks++;
     return looks;
   }),
+  implement(priority, () => getPriority()),
 ]);

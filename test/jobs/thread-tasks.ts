@@ -13,3 +13,5 @@ export const crash = threadTask<{ message: string }, never>('test.crash');
  * `until`. Answers how many times it looked.
  */
 export const spin = threadTask<{ counters: SharedArrayBuffer; index: number; until: number }, number>('test.spin');
+/** Answers the thread's CPU priority (its nice value). */
+export const priority = threadTask<null, number>('test.priority');

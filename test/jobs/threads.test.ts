@@ -3,11 +3,13 @@
 // loop that keeps turning while a thread is busy.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { getPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, describe, test } from 'node:test';
+import { BACKGROUND_NICE, threadNice } from '../../src/jobs/priority.js';
 import { threadTask, ThreadPool } from '../../src/jobs/threads.js';
-import { crash, doubleBytes, echo, fail, spin } from './thread-tasks.js';
+import { crash, doubleBytes, echo, fail, priority, spin } from './thread-tasks.js';
 
 const entry = new URL('./thread-entry.js', import.meta.url);
 const pools: ThreadPool[] = [];
@@ -183,5 +185,12 @@ describe('the event loop while a thread works', () => {
     }
     await busy;
     assert.ok(Atomics.load(view, 1) >= 1_000);
+  });
+
+  test('threads run at the lowest CPU priority (on Linux), this loop at its own', async () => {
+    const own = getPriority();
+    if (process.platform === 'linux') assert.equal(threadNice(), BACKGROUND_NICE);
+    assert.equal(await newPool(1).run(priority, null), threadNice() ?? own);
+    assert.equal(getPriority(), own, 'the event loop keeps its priority');
   });
 });

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { lowerProcessPriority } from '../../jobs/priority.js';
 import type { ThreadPool } from '../../jobs/threads.js';
 import { transcriptionFailed } from '../../media/failure.js';
 import { resampleChannelFileOffThread } from '../../media/audio/off-thread.js';
@@ -128,6 +129,8 @@ function run(binary: string, args: string[], timeoutMs: number, signal?: AbortSi
   signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Recognition is background work: the event loop's requests come first when both want the CPU.
+    lowerProcessPriority(child.pid);
     const stdout: Buffer[] = [];
     let stderr = '';
     let failure: Error | undefined;

@@ -14,25 +14,23 @@ export const BACKGROUND_NICE = 19;
  */
 export const threadNice = (): number | null => (process.platform === 'linux' ? BACKGROUND_NICE : null);
 
-/** Lowers the calling worker thread's priority (never the main thread's). Answers whether it did. */
-export function lowerThisThreadPriority(nice = threadNice()): boolean {
-  if (nice === null || isMainThread) return false;
+/** Lowers the calling worker thread's priority (never the main thread's). */
+export function lowerThisThreadPriority(): void {
+  const nice = threadNice();
+  if (nice === null || isMainThread) return;
   try {
     setPriority(nice);
-    return true;
   } catch {
     // A sandbox that refuses setpriority: the thread keeps the process's priority.
-    return false;
   }
 }
 
-/** Lowers a child process's priority. Answers whether it did (the process may have ended already). */
-export function lowerProcessPriority(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
+/** Lowers a child process's priority (nothing when it never started or has ended already). */
+export function lowerProcessPriority(pid: number | undefined): void {
+  if (pid === undefined) return;
   try {
     setPriority(pid, BACKGROUND_NICE);
-    return true;
   } catch {
-    return false;
+    // The process ended before it could be reniced.
   }
 }

@@ -20,7 +20,6 @@ function transcript(overrides: Partial<TranscriptRecord> = {}): TranscriptRecord
     redaction: true,
     operatorSids: [newSid('LY')],
     dateCreatedMs: 1_000,
-    dateUpdatedMs: 1_000,
     ...overrides,
   });
 }

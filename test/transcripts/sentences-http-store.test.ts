@@ -123,6 +123,27 @@ describe('sentences', () => {
     }
   });
 
+  test('text beyond ASCII goes out as UTF-8, its Content-Length the bytes sent', async () => {
+    const texts = ['café naïve résumé', 'an emoji 😀 here', '日本語のテキスト', 'line\u2028separator and "quotes"'];
+    const service = await createService(server);
+    const created = await createTranscript(server, service.sid);
+    const rows = sentences(texts.length, false).map((row, index) => ({ ...row, transcript: texts[index]!, words: null }));
+    await storeSentences(server, created.sid, rows);
+    await claimTranscriptJobs(server);
+    const response = await server.request('GET', `/v2/Transcripts/${created.sid}/Sentences`);
+    const body = assertOk(response, 'ListSentence', 200);
+    assert.deepEqual(
+      body.sentences.map((sentence: { transcript: string }) => sentence.transcript),
+      texts,
+    );
+    assert.deepEqual(
+      body.sentences[1].words.map((word: { word: string }) => word.word),
+      ['an', 'emoji', '😀', 'here'],
+    );
+    assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.equal(Number(response.headers.get('content-length')), Buffer.byteLength(response.text));
+  });
+
   test('a transcript without sentences yet answers an empty page', async () => {
     const service = await createService(server);
     const created = await createTranscript(server, service.sid);

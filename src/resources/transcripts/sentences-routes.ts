@@ -6,6 +6,7 @@ import { parseIndexPageRequest, shapeIndexPage } from '../../http/index-paging.j
 import { formBoolean, listSchema, pagingQuery, parseFormBoolean } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
 import { JSON_CONTENT_TYPE } from '../../http/page-json.js';
+import type { PageMeta } from '../../http/paging.js';
 import type { SentenceRecord } from '../../store/store.js';
 import type { TranscriptRules } from './rules.js';
 import { transcriptSidParams } from './routes.js';
@@ -26,6 +27,12 @@ const decimal = (value: number | null, scale: 1e3 | 1e6) => {
   return Math.round(value * scale) / scale === value ? `"${value}"` : `"${Number(value.toFixed(scale === 1e3 ? 3 : 6))}"`;
 };
 
+/** How a page shows its sentences: redacted or not, with or without word times. */
+interface SentenceOptions {
+  redacted: boolean;
+  wordTimestamps: boolean;
+}
+
 /** Stored words (with times) as served without them: every time null. Word texts are JSON strings, so never match. */
 const WORD_TIMES = /"start_time":[^,]*,"end_time":[^}]*/g;
 const withoutTimes = (wordsJson: string) => wordsJson.replace(WORD_TIMES, '"start_time":null,"end_time":null');
@@ -34,7 +41,7 @@ const withoutTimes = (wordsJson: string) => wordsJson.replace(WORD_TIMES, '"star
  * One sentence's JSON (intelligence.v2.transcript.sentence, in the spec's field order), put
  * together by hand: its words are spliced in as stored, never parsed (a page holds ~13,000 words).
  */
-export function sentenceJson(sentence: SentenceRecord, options: { redacted: boolean; wordTimestamps: boolean }): string {
+export function sentenceJson(sentence: SentenceRecord, options: SentenceOptions): string {
   const redacted = options.redacted && sentence.redactedTranscript !== null;
   const words = redacted ? (sentence.redactedWordsJson ?? sentence.wordsJson) : sentence.wordsJson;
   return (
@@ -44,6 +51,17 @@ export function sentenceJson(sentence: SentenceRecord, options: { redacted: bool
     `,"sid":${JSON.stringify(sentence.sid)},"confidence":${decimal(sentence.confidence, 1e6)}` +
     `,"words":${options.wordTimestamps || !sentence.wordTimes ? words : withoutTimes(words)}}`
   );
+}
+
+/**
+ * A page's body as bytes. Its thousands of sentences are concatenated rather than joined (joining
+ * copies each sentence's pieces once more), and the body goes out as a Buffer: Fastify then takes
+ * its length without counting the UTF-8 of the string, and Node writes it without encoding it again.
+ */
+function sentencesPage(sentences: readonly SentenceRecord[], options: SentenceOptions, meta: PageMeta): Buffer {
+  let json = '{"sentences":[';
+  for (let index = 0; index < sentences.length; index++) json += (index === 0 ? '' : ',') + sentenceJson(sentences[index]!, options);
+  return Buffer.from(`${json}],"meta":${JSON.stringify(meta)}}`);
 }
 
 export function sentenceRoutes(app: FastifyInstance, rules: TranscriptRules, context: RouteContext): void {
@@ -76,8 +94,7 @@ export function sentenceRoutes(app: FastifyInstance, rules: TranscriptRules, con
         key: 'sentences',
         filters,
       });
-      const items = page.items.map((sentence) => sentenceJson(sentence, options)).join(',');
-      return reply.type(JSON_CONTENT_TYPE).send(`{"sentences":[${items}],"meta":${JSON.stringify(page.meta)}}`);
+      return reply.type(JSON_CONTENT_TYPE).send(sentencesPage(page.items, options, page.meta));
     },
   );
 }

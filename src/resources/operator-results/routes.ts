@@ -2,7 +2,7 @@
 // shape of intelligence.v2.transcript.operator_result.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { queryOf, type RouteContext } from '../../http/context.js';
-import { JSON_CONTENT_TYPE, RememberedJson } from '../../http/page-json.js';
+import { JSON_CONTENT_TYPE, RememberedJson, textPageBody } from '../../http/page-json.js';
 import { RecentAnswers } from '../../http/recent-answers.js';
 import type { StoredOperatorResult } from '../../store/store.js';
 import { parsePageRequest, shapePage } from '../../http/paging.js';
@@ -71,8 +71,7 @@ export function operatorResultRoutes(app: FastifyInstance, rules: OperatorResult
         key: 'operator_results',
         filters: query.Redacted === undefined ? [] : [['Redacted', query.Redacted]],
       });
-      const items = page.items.map((view) => operatorResultJson(view, baseUrl)).join(',');
-      return `{"operator_results":[${items}],"meta":${JSON.stringify(page.meta)}}`;
+      return textPageBody(page.items, (view) => operatorResultJson(view, baseUrl), page.meta);
     }),
   );
 

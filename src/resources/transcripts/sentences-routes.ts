@@ -5,8 +5,7 @@ import { paramsOf, queryOf, type RouteContext } from '../../http/context.js';
 import { parseIndexPageRequest, shapeIndexPage } from '../../http/index-paging.js';
 import { formBoolean, listSchema, pagingQuery, parseFormBoolean } from '../../http/schemas.js';
 import { baseUrlOf } from '../../http/urls.js';
-import { JSON_CONTENT_TYPE } from '../../http/page-json.js';
-import type { PageMeta } from '../../http/paging.js';
+import { JSON_CONTENT_TYPE, textPageBody } from '../../http/page-json.js';
 import type { SentenceRecord } from '../../store/store.js';
 import type { TranscriptRules } from './rules.js';
 import { transcriptSidParams } from './routes.js';
@@ -53,17 +52,6 @@ export function sentenceJson(sentence: SentenceRecord, options: SentenceOptions)
   );
 }
 
-/**
- * A page's body as bytes. Its thousands of sentences are concatenated rather than joined (joining
- * copies each sentence's pieces once more), and the body goes out as a Buffer: Fastify then takes
- * its length without counting the UTF-8 of the string, and Node writes it without encoding it again.
- */
-function sentencesPage(sentences: readonly SentenceRecord[], options: SentenceOptions, meta: PageMeta): Buffer {
-  let json = '{"sentences":[';
-  for (let index = 0; index < sentences.length; index++) json += (index === 0 ? '' : ',') + sentenceJson(sentences[index]!, options);
-  return Buffer.from(`${json}],"meta":${JSON.stringify(meta)}}`);
-}
-
 export function sentenceRoutes(app: FastifyInstance, rules: TranscriptRules, context: RouteContext): void {
   app.get(
     '/v2/Transcripts/:TranscriptSid/Sentences',
@@ -94,7 +82,7 @@ export function sentenceRoutes(app: FastifyInstance, rules: TranscriptRules, con
         key: 'sentences',
         filters,
       });
-      return reply.type(JSON_CONTENT_TYPE).send(sentencesPage(page.items, options, page.meta));
+      return reply.type(JSON_CONTENT_TYPE).send(textPageBody(page.items, (sentence) => sentenceJson(sentence, options), page.meta));
     },
   );
 }

@@ -6,7 +6,7 @@ import type { CatalogIndex } from './catalog/load.js';
 import type { RequestActivity } from './http/activity.js';
 import type { Config } from './config.js';
 import type { ThreadPool } from './jobs/threads.js';
-import type { JobHandler } from './jobs/worker.js';
+import type { JobContext, JobHandler } from './jobs/worker.js';
 import { warnWithoutLanguageModel } from './pipeline/language-model.js';
 import { TRANSCRIPT_JOB } from './pipeline/transcript-job-name.js';
 import type { SecretKey } from './resources/accounts/secret-key.js';
@@ -42,10 +42,11 @@ export const BACKGROUND_LANES: Record<string, number> = { [WEBHOOK_JOB]: WEBHOOK
 function lazyTranscriptJob(parts: BackgroundParts): JobHandler {
   warnWithoutLanguageModel(parts.config.llm, parts.log);
   let handler: Promise<JobHandler> | null = null;
-  return async (payload, context) => {
-    handler ??= import('./pipeline/transcript-job.js').then(({ transcriptJob }) => transcriptJob(parts));
-    return (await handler)(payload, context);
-  };
+  const load = () => (handler ??= import('./pipeline/transcript-job.js').then(({ transcriptJob }) => transcriptJob(parts)));
+  // The worker loads it before claiming the first transcript, so the lease does not run while it loads.
+  return Object.assign(async (payload: unknown, context: JobContext) => (await load())(payload, context), {
+    prepare: async () => void (await load()),
+  });
 }
 
 export function backgroundHandlers(parts: BackgroundParts): Record<string, JobHandler> {

@@ -11,7 +11,7 @@ import { authTokenMatches, ensureBootstrapAccount } from './resources/accounts/r
 import type { ThreadPool } from './jobs/threads.js';
 import { resolveSecretKey } from './resources/accounts/secret-key.js';
 import { openStore } from './store/open.js';
-import type { Store } from './store/store.js';
+import type { JobRecord, Store } from './store/store.js';
 import { createThreadPool } from './threads.js';
 
 export interface RunningServer {
@@ -90,6 +90,12 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
           store: served,
           handlers,
         });
+  jobs?.on('reclaimed', (job: JobRecord) =>
+    app.log.warn(
+      { job_id: job.id, job: job.name, attempt: job.attempts },
+      'job worker: a job outlived its lease while this process ran it (the event loop was held past the lease); its attempt goes on',
+    ),
+  );
   await jobs?.start();
 
   let stopping: Promise<void> | null = null;

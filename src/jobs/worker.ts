@@ -32,7 +32,15 @@ export class JobAttemptFailed extends Error {
 }
 
 /** Does a job's work; a throw is a failed attempt. Small and idempotent: it may run more than once. */
-export type JobHandler = (payload: unknown, context: JobContext) => Promise<void>;
+export interface JobHandler {
+  (payload: unknown, context: JobContext): Promise<void>;
+  /**
+   * The handler's set-up (loading its modules), run once when a job of its name is first due and
+   * before that job is claimed: a set-up that blocks the event loop inside a lease would hold back
+   * the heartbeat, and the lease could run out.
+   */
+  prepare?: () => Promise<void>;
+}
 
 export type JobOutcome = 'done' | 'retry' | 'dead' | 'lost';
 
@@ -79,7 +87,10 @@ const describe = (error: unknown): string => {
   return text.length > MAX_ERROR_LENGTH ? text.slice(0, MAX_ERROR_LENGTH) : text;
 };
 
-/** Emits 'settled' (JobSettled) after each attempt, once its outcome is written. */
+/**
+ * Emits 'settled' (JobSettled) after each attempt, once its outcome is written, and 'reclaimed'
+ * (JobRecord) when it claims a job it is still running, whose lease ran out before a heartbeat.
+ */
 export class JobWorker extends EventEmitter {
   readonly owner: string;
   private readonly names: string[];
@@ -98,6 +109,8 @@ export class JobWorker extends EventEmitter {
   private stopping = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Names whose handler has no `prepare`, or has run it. */
+  private readonly prepared = new Set<string>();
   private unwatch: (() => Promise<void>) | null = null;
 
   constructor(private readonly options: JobWorkerOptions) {
@@ -110,6 +123,7 @@ export class JobWorker extends EventEmitter {
       { names: this.names.filter((name) => !lanes.some(([lane]) => lane === name)), slots: this.concurrency, running: 0 },
       ...lanes.map(([name, slots]) => ({ names: [name], slots, running: 0 })),
     ].filter((group) => group.names.length > 0);
+    for (const name of this.names) if (options.handlers[name]?.prepare === undefined) this.prepared.add(name);
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1_000;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -151,14 +165,21 @@ export class JobWorker extends EventEmitter {
         for (const group of this.groups) {
           const free = group.slots - group.running;
           if (this.stopping || free <= 0) continue;
+          const names = await this.claimableNames(group.names);
+          if (this.stopping || names.length === 0) continue;
           const jobs = await this.options.store.claimJobs({
-            names: group.names,
+            names,
             owner: this.owner,
             limit: free,
             nowMs: this.now(),
             leaseMs: this.leaseMs,
           });
-          for (const job of jobs) this.run(job, group);
+          for (const job of jobs) {
+            // Claimed again while this process still runs it: its heartbeat came late (the event
+            // loop was held past the lease) and this claim renewed the lease; that attempt goes on.
+            if (this.running.has(job.id)) this.emit('reclaimed', job);
+            else this.run(job, group);
+          }
           if (jobs.length === free) more = true;
         }
         if (this.stopping || (!more && !this.wakeAgain)) break;
@@ -172,6 +193,23 @@ export class JobWorker extends EventEmitter {
         this.pollTimer = setTimeout(() => this.wake(), this.pollMs);
       }
     }
+  }
+
+  /** The names to claim: those whose handler is prepared, after preparing those that have a job due. */
+  private async claimableNames(names: string[]): Promise<string[]> {
+    const waiting = names.filter((name) => !this.prepared.has(name));
+    if (waiting.length === 0) return names;
+    if (await this.options.store.hasDueJobs(waiting, this.now())) {
+      for (const name of waiting) {
+        try {
+          await this.options.handlers[name]!.prepare!();
+          this.prepared.add(name);
+        } catch (error) {
+          this.onError(error, `preparing the handler of ${name} jobs`);
+        }
+      }
+    }
+    return names.filter((name) => this.prepared.has(name));
   }
 
   private run(job: JobRecord, group: { running: number }): void {

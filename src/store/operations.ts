@@ -134,6 +134,9 @@ export abstract class ComposedStore implements StoreOperations {
   claimJobs(request: ClaimRequest) {
     return this.operations.claimJobs(request);
   }
+  hasDueJobs(names: string[], nowMs: number) {
+    return this.operations.hasDueJobs(names, nowMs);
+  }
   extendJobLease(id: number, owner: string, leaseExpiresMs: number, nowMs: number) {
     return this.operations.extendJobLease(id, owner, leaseExpiresMs, nowMs);
   }

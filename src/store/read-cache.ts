@@ -77,6 +77,7 @@ const KINDS: Record<MethodName<Store>, Kind> = {
   // The job queue: no cached read depends on its rows, and workers poll it.
   enqueueJob: 'background',
   claimJobs: 'background',
+  hasDueJobs: 'background',
   extendJobLease: 'background',
   completeJob: 'background',
   failJob: 'background',

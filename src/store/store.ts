@@ -246,6 +246,8 @@ export interface JobOperations {
    * job that had no attempt left is marked dead instead.
    */
   claimJobs(request: ClaimRequest): Promise<JobRecord[]>;
+  /** Whether claimJobs would find a job of these names at `nowMs`; claims nothing. */
+  hasDueJobs(names: string[], nowMs: number): Promise<boolean>;
   /** Extends a running job's lease; false when `owner` no longer holds it. */
   extendJobLease(id: number, owner: string, leaseExpiresMs: number, nowMs: number): Promise<boolean>;
   completeJob(id: number, owner: string, nowMs: number): Promise<boolean>;

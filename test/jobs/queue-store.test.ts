@@ -118,6 +118,93 @@ describe('job queue', { timeout: 60_000 }, () => {
     assert.equal(await store.findJob(999_999), null);
   });
 
+  test('hasDueJobs answers whether a claim of those names would find a job, and claims nothing', async () => {
+    const { store } = js;
+    assert.equal(await store.hasDueJobs(['test.due'], T), false, 'no job of that name');
+    const id = await enqueue(store, 'test.due', {}, { nowMs: T, delayMs: 100 });
+    await enqueue(store, 'test.due-other', {}, { nowMs: T });
+    assert.equal(await store.hasDueJobs(['test.due'], T + 99), false, 'queued, not due yet');
+    assert.equal(await store.hasDueJobs(['test.due'], T + 100), true, 'due');
+    assert.equal(await store.hasDueJobs(['test.due', 'test.nothing'], T + 100), true);
+    assert.equal(await store.hasDueJobs(['test.nothing'], T + 100), false, 'only the names asked for');
+    assert.deepEqual([(await store.findJob(id))?.state, (await store.findJob(id))?.attempts], ['queued', 0], 'nothing claimed');
+    await store.claimJobs({ names: ['test.due'], owner: 'A', limit: 1, nowMs: T + 100, leaseMs: 1000 });
+    assert.equal(await store.hasDueJobs(['test.due'], T + 1099), false, 'running, its lease held');
+    assert.equal(await store.hasDueJobs(['test.due'], T + 1100), true, 'running, its lease expired');
+    await store.claimJobs({ names: ['test.due'], owner: 'B', limit: 1, nowMs: T + 1100, leaseMs: 1000 });
+    assert.equal(await store.completeJob(id, 'B', T + 1200), true);
+    assert.equal(await store.hasDueJobs(['test.due'], T + 5000), false, 'done');
+  });
+
+  test("a handler's prepare runs once, when its first job is due and before that job is claimed", async () => {
+    const order: string[] = [];
+    let stateWhilePreparing: string | undefined;
+    const worker = new JobWorker({
+      store: js.store,
+      handlers: {
+        'test.prepared': Object.assign(
+          async (payload: unknown) => {
+            order.push(`run ${JSON.stringify(payload)}`);
+          },
+          {
+            prepare: async () => {
+              order.push('prepare');
+              stateWhilePreparing = (await js.store.findJob(first))?.state;
+            },
+          },
+        ),
+      },
+      pollMs: 600_000,
+    });
+    let first = 0;
+    await worker.start();
+    assert.deepEqual(order, [], 'no job due: nothing prepared');
+    const done = settledWhere(worker, (each) => each.job.id === first);
+    first = await enqueue(js.store, 'test.prepared', 1);
+    await done;
+    assert.equal(stateWhilePreparing, 'queued', 'prepared before the claim, with no lease running');
+    const second = await enqueue(js.store, 'test.prepared', 2);
+    await settledWhere(worker, (each) => each.job.id === second);
+    assert.deepEqual(order, ['prepare', 'run 1', 'run 2']);
+    assert.deepEqual([(await js.store.findJob(first))?.attempts, (await js.store.findJob(second))?.attempts], [1, 1]);
+    await worker.stop(1000);
+  });
+
+  test('a job its own process claims again (its lease ran out while it ran) is not run a second time', async () => {
+    let clock = Date.now();
+    const release = gate();
+    const started = gate();
+    let runs = 0;
+    const worker = new JobWorker({
+      store: js.store,
+      handlers: {
+        'test.held': async () => {
+          runs++;
+          started.open();
+          await release.opened;
+        },
+      },
+      now: () => clock,
+      // No heartbeat in the test's time: the clock moving past the lease stands for an event loop held that long.
+      leaseMs: 600_000,
+      pollMs: 600_000,
+    });
+    await worker.start();
+    const id = await enqueue(js.store, 'test.held', {}, { nowMs: clock });
+    await started.opened;
+    clock += 600_001;
+    const reclaimed = once(worker, 'reclaimed');
+    worker.wake();
+    await reclaimed;
+    const held = await js.store.findJob(id);
+    assert.deepEqual([held?.state, held?.attempts, held?.leaseOwner], ['running', 2, worker.owner], 'claimed again by its own process');
+    const settled = settledWhere(worker, (each) => each.job.id === id);
+    release.open();
+    assert.equal((await settled).outcome, 'done');
+    assert.equal(runs, 1, 'the attempt under way went on; none was started beside it');
+    await worker.stop(1000);
+  });
+
   test('a handler that throws is retried after a growing backoff, then the job is dead with its last error', async () => {
     const calledAt: number[] = [];
     const worker = new JobWorker({

@@ -62,6 +62,16 @@ export function postgresJobs(ctx: PostgresContext): JobOperations {
       });
     },
 
+    async hasDueJobs(names, nowMs) {
+      const due = await ctx.rows(
+        `SELECT 1 FROM jobs
+         WHERE ((state = 'queued' AND run_at <= $1) OR (state = 'running' AND lease_expires <= $1)) AND name = ANY($2)
+         LIMIT 1`,
+        [nowMs, names],
+      );
+      return due.length > 0;
+    },
+
     async extendJobLease(id, owner, leaseExpiresMs, nowMs) {
       const result = await ctx.query(
         `UPDATE jobs SET lease_expires = $1, date_updated = $2 WHERE id = $3 AND state = 'running' AND lease_owner = $4`,

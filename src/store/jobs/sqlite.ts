@@ -53,6 +53,18 @@ export function sqliteJobs(ctx: SqliteContext): JobOperations {
       });
     },
 
+    async hasDueJobs(names, nowMs) {
+      const due = ctx
+        .sql(
+          `SELECT 1 FROM jobs
+           WHERE ((state = 'queued' AND run_at <= ?) OR (state = 'running' AND lease_expires <= ?))
+             AND name IN (SELECT value FROM json_each(?))
+           LIMIT 1`,
+        )
+        .get(nowMs, nowMs, JSON.stringify(names));
+      return due !== undefined;
+    },
+
     extendJobLease(id, owner, leaseExpiresMs, nowMs) {
       return ctx.autocommit(
         () =>

@@ -2,19 +2,41 @@
 // crash and package tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * A free port below the kernel's ephemeral range, which every listen(0) and outgoing connection
+ * draws from: between the probe and a child's bind, a receiver or server that another test starts
+ * meanwhile on port 0 cannot take it (and then answer the child's requests in its stead).
+ */
 export async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  await once(probe, 'close');
-  return port;
+  const ephemeralFrom = Number(readFileIfExists('/proc/sys/net/ipv4/ip_local_port_range')?.trim().split(/\s+/)[0] ?? 32768);
+  const low = 10_000;
+  const high = Math.max(low + 1000, Math.min(ephemeralFrom, 65536));
+  for (;;) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    const probe = createServer();
+    const listening = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!listening) continue;
+    probe.close();
+    await once(probe, 'close');
+    return port;
+  }
+}
+
+function readFileIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** PostgreSQL servers refuse to start without SECRET_KEY: test processes on it get one unless the test sets its own. */
@@ -65,8 +87,10 @@ export async function startServerProcess(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output}`);
     try {
-      await fetch(`${url}/v2/OperatorTypes`);
-      break;
+      // Only this server answers with a request id; anything else on the port is not it.
+      const response = await fetch(`${url}/v2/OperatorTypes`);
+      if (response.headers.has('twilio-request-id')) break;
+      throw new Error(`something else answers on port ${port}`);
     } catch {
       if (Date.now() > deadline) throw new Error(`server did not start: ${output}`);
       await new Promise((resolve) => setTimeout(resolve, 50));

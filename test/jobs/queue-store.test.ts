@@ -127,7 +127,8 @@ describe('job queue', { timeout: 60_000 }, () => {
     assert.equal(await store.hasDueJobs(['test.due'], T + 100), true, 'due');
     assert.equal(await store.hasDueJobs(['test.due', 'test.nothing'], T + 100), true);
     assert.equal(await store.hasDueJobs(['test.nothing'], T + 100), false, 'only the names asked for');
-    assert.deepEqual([(await store.findJob(id))?.state, (await store.findJob(id))?.attempts], ['queued', 0], 'nothing claimed');
+    const looked = await store.findJob(id);
+    assert.deepEqual([looked?.state, looked?.attempts], ['queued', 0], 'nothing claimed');
     await store.claimJobs({ names: ['test.due'], owner: 'A', limit: 1, nowMs: T + 100, leaseMs: 1000 });
     assert.equal(await store.hasDueJobs(['test.due'], T + 1099), false, 'running, its lease held');
     assert.equal(await store.hasDueJobs(['test.due'], T + 1100), true, 'running, its lease expired');
@@ -139,6 +140,8 @@ describe('job queue', { timeout: 60_000 }, () => {
   test("a handler's prepare runs once, when its first job is due and before that job is claimed", async () => {
     const order: string[] = [];
     let stateWhilePreparing: string | undefined;
+    // The enqueue may wake the worker before it answers the job's id: prepare waits for the id.
+    const enqueued = gate();
     const worker = new JobWorker({
       store: js.store,
       handlers: {
@@ -149,6 +152,7 @@ describe('job queue', { timeout: 60_000 }, () => {
           {
             prepare: async () => {
               order.push('prepare');
+              await enqueued.opened;
               stateWhilePreparing = (await js.store.findJob(first))?.state;
             },
           },
@@ -161,6 +165,7 @@ describe('job queue', { timeout: 60_000 }, () => {
     assert.deepEqual(order, [], 'no job due: nothing prepared');
     const done = settledWhere(worker, (each) => each.job.id === first);
     first = await enqueue(js.store, 'test.prepared', 1);
+    enqueued.open();
     await done;
     assert.equal(stateWhilePreparing, 'queued', 'prepared before the claim, with no lease running');
     const second = await enqueue(js.store, 'test.prepared', 2);

@@ -19,6 +19,10 @@ const INSERT_JOB = `WITH inserted AS (
 
 const jobValues = (job: NewJob) => [job.name, job.payloadJson, job.maxAttempts, job.runAtMs, job.nowMs];
 
+/** A job a claim takes: queued and due at `now`, or running with its lease expired, named in the array `names`. */
+const due = (now: string, names: string) =>
+  `((state = 'queued' AND run_at <= ${now}) OR (state = 'running' AND lease_expires <= ${now})) AND name = ANY(${names})`;
+
 export function postgresJobs(ctx: PostgresContext): JobOperations {
   return {
     async enqueueJob(job) {
@@ -51,7 +55,7 @@ export function postgresJobs(ctx: PostgresContext): JobOperations {
           `UPDATE jobs SET state = 'running', attempts = jobs.attempts + 1, lease_owner = $1, lease_expires = $2, date_updated = $3
            FROM (
              SELECT id FROM jobs
-             WHERE ((state = 'queued' AND run_at <= $3) OR (state = 'running' AND lease_expires <= $3)) AND name = ANY($4)
+             WHERE ${due('$3', '$4')}
              ORDER BY run_at, id LIMIT $5
              FOR UPDATE SKIP LOCKED) AS picked
            WHERE jobs.id = picked.id
@@ -63,13 +67,8 @@ export function postgresJobs(ctx: PostgresContext): JobOperations {
     },
 
     async hasDueJobs(names, nowMs) {
-      const due = await ctx.rows(
-        `SELECT 1 FROM jobs
-         WHERE ((state = 'queued' AND run_at <= $1) OR (state = 'running' AND lease_expires <= $1)) AND name = ANY($2)
-         LIMIT 1`,
-        [nowMs, names],
-      );
-      return due.length > 0;
+      const found = await ctx.rows(`SELECT 1 FROM jobs WHERE ${due('$1', '$2')} LIMIT 1`, [nowMs, names]);
+      return found.length > 0;
     },
 
     async extendJobLease(id, owner, leaseExpiresMs, nowMs) {

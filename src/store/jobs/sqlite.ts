@@ -15,6 +15,10 @@ const insertJob = (ctx: SqliteContext, job: NewJob): number =>
     .pluck()
     .get(job.name, job.payloadJson, job.maxAttempts, job.runAtMs, job.nowMs, job.nowMs) as number;
 
+/** A job a claim takes: queued and due, or running with its lease expired; parameters now, now, the names as a JSON array. */
+const DUE = `((state = 'queued' AND run_at <= ?) OR (state = 'running' AND lease_expires <= ?))
+  AND name IN (SELECT value FROM json_each(?))`;
+
 export function sqliteJobs(ctx: SqliteContext): JobOperations {
   return {
     enqueueJob(job) {
@@ -43,8 +47,7 @@ export function sqliteJobs(ctx: SqliteContext): JobOperations {
             `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires = ?, date_updated = ?
              WHERE id IN (
                SELECT id FROM jobs
-               WHERE ((state = 'queued' AND run_at <= ?) OR (state = 'running' AND lease_expires <= ?))
-                 AND name IN (SELECT value FROM json_each(?))
+               WHERE ${DUE}
                ORDER BY run_at, id LIMIT ?)
              RETURNING *`,
           )
@@ -54,15 +57,8 @@ export function sqliteJobs(ctx: SqliteContext): JobOperations {
     },
 
     async hasDueJobs(names, nowMs) {
-      const due = ctx
-        .sql(
-          `SELECT 1 FROM jobs
-           WHERE ((state = 'queued' AND run_at <= ?) OR (state = 'running' AND lease_expires <= ?))
-             AND name IN (SELECT value FROM json_each(?))
-           LIMIT 1`,
-        )
-        .get(nowMs, nowMs, JSON.stringify(names));
-      return due !== undefined;
+      const found = ctx.sql(`SELECT 1 FROM jobs WHERE ${DUE} LIMIT 1`).get(nowMs, nowMs, JSON.stringify(names));
+      return found !== undefined;
     },
 
     extendJobLease(id, owner, leaseExpiresMs, nowMs) {

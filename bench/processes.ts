@@ -1,7 +1,7 @@
 // Child processes for the benchmark: building dist/, starting servers pinned to one core, running the
 // load generator pinned to the other, and reading a server's peak memory from /proc.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -64,17 +64,19 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts `node <args>` on the server core with PORT/HOST set; stdout is discarded. */
+/** Starts `node <args>` on the server core with PORT/HOST set; stdout is discarded, or appended to the file BENCH_SERVER_STDOUT names. */
 export async function startPinned(args: string[], env: NodeJS.ProcessEnv): Promise<Child> {
   const port = await freePort();
   const [command, argv] = pinned(SERVER_CORE, process.execPath, args);
+  const stdout = process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, 'a') : 'ignore';
   const child = spawn(command, argv, {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
   });
+  if (typeof stdout === 'number') closeSync(stdout);
   let errors = '';
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     errors = (errors + chunk.toString('utf8')).slice(-4000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -15,7 +15,8 @@
 // --cpu-prof-dir=/tmp/prof), BENCH_LOAD_FLAGS (the same for the load generator), BENCH_ONLY (a
 // regular expression: only the workloads it matches run, besides the reference), BENCH_QUIET_WAIT
 // (seconds to wait for an idle machine before each workload, default 20), BENCH_SERVER_ENTRY (the
-// server's entry file, default dist/main.js: another build's, for an A/B comparison).
+// server's entry file, default dist/main.js: another build's, for an A/B comparison),
+// BENCH_SERVER_STDOUT (a file the servers' stdout is appended to, e.g. with BENCH_SERVER_FLAGS=--trace-gc).
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';

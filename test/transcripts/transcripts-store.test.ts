@@ -119,7 +119,7 @@ describe('transcript store', () => {
     assert.equal(await js.store.replaceSentences(record.sid, sentences, 2_200), true);
     const all = await js.store.listSentences(record.sid, { limit: 200 });
     assert.deepEqual(
-      all,
+      all.map((read) => ({ ...read })),
       sentences.map(({ words, redactedWords, ...s }) => ({
         ...s,
         transcriptSid: record.sid,

@@ -228,7 +228,10 @@ test('a page of services is remembered until a service is written', async () => 
   const account = await createAccount(store);
   const first = serviceRecord(account.sid, testSid('GA', '4'.repeat(32)));
   assert.equal(await store.insertService(first), 'inserted');
-  const page = async () => (await store.listServices(account.sid, { limit: 10 })).map((record) => `${record.sid}@${record.version}`);
+  const page = async () =>
+    (await store.listServices(account.sid, { limit: 10 })).map(
+      ({ record, attachedOperatorSids }) => `${record.sid}@${record.version}` + attachedOperatorSids.map((sid) => `+${sid}`).join(''),
+    );
   assert.deepEqual(await page(), [`${first.sid}@1`]);
   assert.deepEqual(await page(), [`${first.sid}@1`]);
   assert.deepEqual(await page(), [`${first.sid}@1`]);
@@ -246,9 +249,13 @@ test('a page of services is remembered until a service is written', async () => 
     nowMs: Date.now(),
   };
   assert.equal(await store.attachOperator(attach), 'attached');
-  assert.deepEqual(await page(), [`${first.sid}@2`, `${second.sid}@1`], 'an attach (which bumps the version) is seen at once');
+  assert.deepEqual(
+    await page(),
+    [`${first.sid}@2+${attach.operatorSid}`, `${second.sid}@1`],
+    'an attach (which bumps the version) is seen at once, with the operator',
+  );
   assert.equal(await store.deleteService(account.sid, second.sid), true);
-  assert.deepEqual(await page(), [`${first.sid}@2`]);
+  assert.deepEqual(await page(), [`${first.sid}@2+${attach.operatorSid}`]);
   assert.equal(raw.servicePageReads, 5);
   await store.close();
 });
@@ -263,7 +270,7 @@ test('a page asked for only once is not kept: a walk through pages leaves none o
   }
   const all = await store.listServices(account.sid, { limit: 10 });
   const walk = async () => {
-    for (const record of all)
+    for (const { record } of all)
       await store.listServices(account.sid, { limit: 1, after: { createdMs: record.dateCreatedMs, sid: record.sid } });
   };
   const before = raw.servicePageReads;

@@ -106,6 +106,8 @@ export function customOperatorValues(operator: CustomOperatorRecord): unknown[] 
 export const SERVICE_COLUMNS = `sid, account_sid, unique_name, friendly_name, language_code, auto_redaction, media_redaction,
   auto_transcribe, data_logging, webhook_url, webhook_http_method, encryption_credential_sid, version, date_created,
   date_updated`;
+/** How many columns SERVICE_COLUMNS names: a column selected after them is at this index. */
+export const SERVICE_COLUMN_COUNT = SERVICE_COLUMNS.split(',').length;
 export const CUSTOM_OPERATOR_COLUMNS = `sid, account_sid, friendly_name, description, operator_type, config, availability,
   version, date_created, date_updated`;
 

@@ -134,6 +134,15 @@ export interface AccountOperations {
   storeAuthTokenCiphertext(accountSid: string, authTokenHash: string, authTokenCiphertext: string): Promise<boolean>;
 }
 
+/** A service as a page of services shows it: its record and its attached operator SIDs, in the order of attachment. */
+export interface ListedService {
+  record: ServiceRecord;
+  attachedOperatorSids: readonly OperatorSid[];
+}
+
+/** One empty list for every listed service without operators. */
+export const NO_OPERATORS: readonly OperatorSid[] = Object.freeze([]);
+
 export interface ServiceOperations {
   insertService(service: ServiceRecord): Promise<'inserted' | 'unique-name-taken'>;
   // Per-account quotas (src/resources/accounts/quotas.ts): the count and the insert are one
@@ -142,7 +151,8 @@ export interface ServiceOperations {
   insertServiceWithinQuota(service: ServiceRecord, maxServices: number): Promise<'inserted' | 'unique-name-taken' | 'quota-exceeded'>;
   findServiceBySid(accountSid: AccountSid, sid: ServiceSid): Promise<ServiceRecord | null>;
   findServiceByUniqueName(accountSid: AccountSid, uniqueName: string): Promise<ServiceRecord | null>;
-  listServices(accountSid: AccountSid, query: KeysetQuery): Promise<ServiceRecord[]>;
+  /** A page of services, each with its attached operators as one read saw them. */
+  listServices(accountSid: AccountSid, query: KeysetQuery): Promise<ListedService[]>;
   /** Writes `settings` when the stored version is still `expectedVersion`, bumping it by one. */
   updateService(
     accountSid: AccountSid,

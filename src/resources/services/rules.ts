@@ -24,9 +24,6 @@ export interface ServiceView {
   attachedOperatorSids: readonly string[];
 }
 
-/** One empty list for every service without operators, so that a view's parts keep their identity (page-json.ts). */
-const NONE_ATTACHED: readonly string[] = Object.freeze([]);
-
 const MAX_UPDATE_ATTEMPTS = 20;
 
 /** A rule a Service's settings break: the API parameter it concerns, and why. */
@@ -139,9 +136,7 @@ export class ServiceRules {
   }
 
   async list(accountSid: AccountSid, query: KeysetQuery): Promise<ServiceView[]> {
-    const records = await this.store.listServices(accountSid, query);
-    const attached = await this.store.attachedOperatorSids(records.map((record) => record.sid));
-    return records.map((record) => ({ record, attachedOperatorSids: attached.get(record.sid) ?? NONE_ATTACHED }));
+    return this.store.listServices(accountSid, query);
   }
 
   async update(accountSid: AccountSid, sidOrUniqueName: string, input: ServiceInput, ifMatch: IfMatch): Promise<ServiceView> {

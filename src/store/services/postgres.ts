@@ -2,7 +2,8 @@
 import { SERVICE_UNIQUE_NAME_CONSTRAINT } from '../postgres-schema.js';
 import { conditionalUpdate, errorCode, hasNul, keysetRows, underQuota, type PostgresContext, type Queryable } from '../postgres-context.js';
 import { SERVICE_COLUMNS, serviceFromRow, serviceValues, type ServiceRow } from '../rows.js';
-import type { ServiceOperations, ServiceRecord } from '../store.js';
+import type { OperatorSid } from '../../sids.js';
+import { NO_OPERATORS, type ServiceOperations, type ServiceRecord } from '../store.js';
 
 const isUniqueNameViolation = (error: unknown) =>
   errorCode(error) === '23505' && (error as { constraint?: string }).constraint === SERVICE_UNIQUE_NAME_CONSTRAINT;
@@ -69,8 +70,16 @@ export function postgresServices(ctx: PostgresContext): ServiceOperations {
 
     async listServices(accountSid, query) {
       if (hasNul(accountSid)) return [];
-      const rows = await keysetRows<ServiceRow>(ctx, 'services', SERVICE_COLUMNS, 'account_sid = $1', [accountSid], query);
-      return rows.map(serviceFromRow);
+      // Each service's attachments in the same statement, so from the same snapshot as its row.
+      const rows = await keysetRows<ServiceRow & { operator_sids: OperatorSid[] | null }>(
+        ctx,
+        'services',
+        `${SERVICE_COLUMNS}, (SELECT array_agg(operator_sid ORDER BY id) FROM service_operators WHERE service_sid = services.sid) AS operator_sids`,
+        'account_sid = $1',
+        [accountSid],
+        query,
+      );
+      return rows.map((row) => ({ record: serviceFromRow(row), attachedOperatorSids: row.operator_sids ?? NO_OPERATORS }));
     },
 
     async updateService(accountSid, sid, settings, expectedVersion, nowMs) {

@@ -1,7 +1,9 @@
 // Services in SQLite. A service's attachments live in its row (see attachments/sqlite.ts).
-import { SERVICE_COLUMNS, serviceFromRow, serviceFromValues, serviceValues, type ServiceRow } from '../rows.js';
+import type { OperatorSid } from '../../sids.js';
+import { operatorSidsIn } from '../operator-list.js';
+import { SERVICE_COLUMN_COUNT, SERVICE_COLUMNS, serviceFromRow, serviceFromValues, serviceValues, type ServiceRow } from '../rows.js';
 import { countUpTo, flag, isUniqueViolation, keysetRows, type SqliteContext } from '../sqlite-context.js';
-import type { ServiceOperations, ServiceRecord, UpdateOutcome } from '../store.js';
+import { NO_OPERATORS, type ServiceOperations, type ServiceRecord, type UpdateOutcome } from '../store.js';
 
 export function writeServiceRow(ctx: SqliteContext, service: ServiceRecord): void {
   ctx
@@ -44,7 +46,14 @@ export function sqliteServices(ctx: SqliteContext): ServiceOperations {
     },
 
     async listServices(accountSid, query) {
-      return keysetRows(ctx, 'services', SERVICE_COLUMNS, 'account_sid = ?', [accountSid], query).map(serviceFromValues);
+      // The attachments are a column of the row (attachments/sqlite.ts): read with it, not looked up again by SID.
+      return keysetRows(ctx, 'services', `${SERVICE_COLUMNS}, operator_sids`, 'account_sid = ?', [accountSid], query).map((values) => {
+        const operatorSids = values[SERVICE_COLUMN_COUNT] as string;
+        return {
+          record: serviceFromValues(values),
+          attachedOperatorSids: operatorSids === '' ? NO_OPERATORS : (operatorSidsIn(operatorSids) as OperatorSid[]),
+        };
+      });
     },
 
     updateService(accountSid, sid, settings, expectedVersion, nowMs) {

@@ -2,7 +2,7 @@
 import { conflict, invalidParameter, preconditionFailed, resourceNotFound } from '../../errors.js';
 import { isTranscriptionLanguage, TRANSCRIPTION_LANGUAGES } from '../../languages.js';
 import { isSid, newSid, type AccountSid } from '../../sids.js';
-import type { KeysetQuery, ServiceRecord, ServiceSettings, Store, WebhookHttpMethod } from '../../store/store.js';
+import type { KeysetQuery, ListedService, ServiceRecord, ServiceSettings, Store, WebhookHttpMethod } from '../../store/store.js';
 import { ifMatchFails, type IfMatch } from '../../versions.js';
 import { quotaExceeded } from '../accounts/quotas.js';
 
@@ -19,10 +19,8 @@ export interface ServiceInput {
   encryptionCredentialSid?: string;
 }
 
-export interface ServiceView {
-  record: ServiceRecord;
-  attachedOperatorSids: readonly string[];
-}
+/** A service with its attached operators, as every Service answer shows it (a page's come from the store as they are). */
+export type ServiceView = ListedService;
 
 const MAX_UPDATE_ATTEMPTS = 20;
 
